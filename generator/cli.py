@@ -1,0 +1,75 @@
+"""The thin command line: parse arguments, call the library, turn results into exit codes (命令行)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import check as _check_module
+from .diagnostics import FORMATTERS
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2, in Chinese
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: 用法错误：{message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是 年-月-日 格式的日期") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="expert-guide", description="专家联系服务制度：校验数据，生成网站与《专家服务指南》。")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="命令")
+
+    p = sub.add_parser("check", help="校验 data/ 与 content/，按文件和行号报告问题，不写任何输出")
+    p.add_argument("dir", nargs="?", default=".", help="项目目录（默认当前目录）")
+    p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="输出格式：text、json 或 github")
+    p.add_argument("--strict", action="store_true", help="警告也视为失败")
+    p.add_argument("--today", type=_day, help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
+    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+
+    p = sub.add_parser("schema", help="为每个数据文件生成 JSON Schema（供编辑器自动补全与检查）")
+    p.add_argument("--out", default="generator/schemas", help="输出目录（默认 generator/schemas）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "check":
+        return _cmd_check(args)
+    if args.command == "schema":
+        return _cmd_schema(args)
+    return EXIT_USAGE  # pragma: no cover
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return None
+    return lambda message: print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    root = Path(args.dir)
+    if not root.is_dir():
+        print(f"expert-guide: 用法错误：项目目录“{args.dir}”不存在", file=sys.stderr)
+        return EXIT_USAGE
+    result = _check_module.check(root, today=args.today, progress=_progress(args.quiet or args.format != "text"))
+    sys.stdout.write(FORMATTERS[args.format](result.diagnostics))
+    return EXIT_OK if result.ok(strict=args.strict) else EXIT_ERRORS
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(path)
+    return EXIT_OK

@@ -1,0 +1,142 @@
+"""Diagnostics as values: located, collected, formatted like a compiler (诊断信息)."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Iterator, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a value was written: file (relative to the project), 1-based line and column."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.col}"
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding: a shape error (code E…) or a rule finding (code R…)."""
+
+    location: Location
+    severity: Severity
+    code: str
+    message: str
+    basis: str = ""
+    hint: str = ""
+
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (loc.path, loc.line, loc.col, self.code, self.message)
+
+    def text(self) -> str:
+        basis = f"（依据：{self.basis}）" if self.basis else ""
+        hint = f"。提示：{self.hint}" if self.hint else ""
+        return f"{self.location}: {self.severity} {self.code} {self.message}{basis}{hint}"
+
+    def as_dict(self) -> dict:
+        loc = self.location
+        return {
+            "path": loc.path,
+            "line": loc.line,
+            "col": loc.col,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "basis": self.basis,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class Diagnostics:
+    """A collector: every stage appends, nobody stops at the first problem."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, location: Location, code: str, message: str, *, basis: str = "", hint: str = "") -> None:
+        self.items.append(Diagnostic(location, "error", code, message, basis, hint))
+
+    def warning(self, location: Location, code: str, message: str, *, basis: str = "", hint: str = "") -> None:
+        self.items.append(Diagnostic(location, "warning", code, message, basis, hint))
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.items.append(diagnostic)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.items.extend(diagnostics)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=Diagnostic.sort_key)
+
+
+def summary_line(diagnostics: Iterable[Diagnostic]) -> str:
+    """The closing line of `check`, in Chinese."""
+    items = list(diagnostics)
+    errors = sum(1 for d in items if d.severity == "error")
+    warnings = len(items) - errors
+    if not items:
+        return "检查通过：0 个错误，0 个警告。"
+    verdict = "检查未通过" if errors else "检查通过"
+    return f"{verdict}：{errors} 个错误，{warnings} 个警告。"
+
+
+def format_text(diagnostics: Iterable[Diagnostic]) -> str:
+    items = list(diagnostics)
+    lines = [d.text() for d in items]
+    lines.append(summary_line(items))
+    return "\n".join(lines) + "\n"
+
+
+def format_json(diagnostics: Iterable[Diagnostic]) -> str:
+    return json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False, indent=2) + "\n"
+
+
+def _gh_escape(value: str, *, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(diagnostics: Iterable[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, one annotation per diagnostic."""
+    out = []
+    for d in diagnostics:
+        loc = d.location
+        props = [f"file={_gh_escape(loc.path, prop=True)}"]
+        if loc.line:
+            props += [f"line={loc.line}", f"col={loc.col}"]
+        props.append(f"title={_gh_escape(d.code, prop=True)}")
+        basis = f"（依据：{d.basis}）" if d.basis else ""
+        hint = f"。提示：{d.hint}" if d.hint else ""
+        out.append(f"::{d.severity} {','.join(props)}::{_gh_escape(d.code + ' ' + d.message + basis + hint)}")
+    out.append(summary_line(diagnostics))
+    return "\n".join(out) + "\n"
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
+
+__all__ = ["Location", "Diagnostic", "Diagnostics", "Severity", "FORMATTERS", "summary_line", "asdict"]

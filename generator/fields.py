@@ -1,0 +1,91 @@
+"""Field specifications: type, Chinese label and visibility of every data field (字段定义)."""
+from __future__ import annotations
+
+import dataclasses
+from array import array
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .diagnostics import Location
+from .load.yamlio import unpack
+
+Visibility = Literal["public", "internal", "secret"]
+Kind = Literal["text", "multiline", "id", "ref", "date", "month", "bool", "enum",
+               "phone", "email", "url", "int", "list", "object"]
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """What one field holds and who may see it.
+
+    ``vis`` is an allow-list: ``public`` fields reach public output, ``internal``
+    fields only the intranet, ``secret`` fields no output at all.
+    """
+
+    kind: Kind
+    label: str
+    vis: Visibility
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    ref: str = ""  # the collection an id refers to
+    item: "Spec | None" = None  # for lists
+    model: Any = None  # for objects
+    doc: str = ""
+
+
+def f(kind: Kind, label: str, vis: Visibility, *, required: bool = False, choices: tuple[str, ...] = (),
+      ref: str = "", item: Spec | None = None, model: Any = None, doc: str = "") -> Any:
+    """Declare a model field; lists default to an empty tuple, others to None."""
+    spec = Spec(kind, label, vis, required, choices, ref, item, model, doc)
+    default: Any = () if kind == "list" else None
+    return dataclasses.field(default=default, metadata={"spec": spec})
+
+
+def item(kind: Kind, label: str, *, ref: str = "", model: Any = None, choices: tuple[str, ...] = ()) -> Spec:
+    """The spec of a list's items (visibility is the list's)."""
+    return Spec(kind, label, "public", True, choices, ref, None, model)
+
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """Where a record was written, and where each of its fields' values were (记录位置)."""
+
+    path: str
+    line: int
+    col: int
+    fields: array  # one packed position per spec field, 0 when absent
+
+
+class Record:
+    """Mixin for the frozen data models: field specs and located lookups."""
+
+    __slots__ = ()
+    _specs: dict[str, Spec]
+    _index: dict[str, int]
+    at: At
+
+    @property
+    def location(self) -> Location:
+        at = self.at
+        return Location(at.path, at.line, at.col)
+
+    def where(self, name: str) -> Location:
+        """The location of one field's value, or of the record when the field is absent."""
+        at = self.at
+        packed = at.fields[self._index[name]] if at.fields is not None else 0
+        if not packed:
+            return Location(at.path, at.line, at.col)
+        line, col, _flags = unpack(packed)
+        return Location(at.path, line, col)
+
+
+def specs_of(cls: type) -> dict[str, Spec]:
+    return {fl.name: fl.metadata["spec"] for fl in dataclasses.fields(cls) if "spec" in fl.metadata}
+
+
+def record(cls: type) -> type:
+    """Class decorator: a frozen, slotted dataclass with its spec table attached."""
+    cls = dataclass(frozen=True, slots=True)(cls)
+    cls._specs = specs_of(cls)
+    cls._index = {name: i for i, name in enumerate(cls._specs)}
+    return cls

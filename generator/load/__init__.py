@@ -1,0 +1,1 @@
+"""Load stage: read YAML and Markdown exactly as staff wrote them."""

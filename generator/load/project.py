@@ -1,0 +1,161 @@
+"""Read data/*.yaml and content/policies/*.md into models (读取项目数据)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from ..diagnostics import Diagnostics, Location
+from ..models import COLLECTION_NAMES, COLLECTIONS, Policy, PolicyDoc, Site
+from ..fields import At
+from ..project import Project
+from ..rules.params import RuleSet
+from ..validate.shape import ShapeChecker
+from .yamlio import YList, YMap, load_yaml_file, parse_yaml, read_text
+
+PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
+
+
+Progress = Callable[[str], None]
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def collection_files(root: Path, name: str) -> list[Path]:
+    """data/NAME.yaml and data/NAME/*.yaml (large lists split by unit), in a stable order."""
+    files = []
+    single = root / "data" / f"{name}.yaml"
+    if single.is_file():
+        files.append(single)
+    folder = root / "data" / name
+    if folder.is_dir():
+        files.extend(sorted(p for p in folder.glob("*.yaml") if p.is_file()))
+    return files
+
+
+def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None = None) -> Project:
+    """Read every data and content file; shape errors go to ``diags``, nothing is written."""
+    root = Path(root)
+    checker = ShapeChecker(diags)
+    data = root / "data"
+    if not data.is_dir():
+        diags.error(Location(_rel(root, data)), "E013", "找不到数据目录 data/", hint="请在项目根目录运行，或给出项目目录")
+        return Project(root=root, site=None, rules=None)
+
+    site = _load_site(root, diags, checker)
+    collections: dict[str, tuple] = {}
+    for name, model in COLLECTIONS.items():
+        files = collection_files(root, name)
+        if not files:
+            diags.error(Location(f"data/{name}.yaml"), "E013", f"缺少数据文件 data/{name}.yaml（{COLLECTION_NAMES[name]}）")
+        records: list[Any] = []
+        for path in files:
+            if progress:
+                progress(f"读取 {_rel(root, path)}")
+            _load_collection(path, _rel(root, path), model, COLLECTION_NAMES[name], records, diags, checker)
+        collections[name] = tuple(records)
+    policies = _load_policies(root, diags, checker)
+    rules = _load_rules(root, site, diags, checker)
+    return Project(root=root, site=site, rules=rules, policies=policies, **collections)
+
+
+def _load_site(root: Path, diags: Diagnostics, checker: ShapeChecker) -> Site | None:
+    path = root / "data" / "site.yaml"
+    if not path.is_file():
+        diags.error(Location("data/site.yaml"), "E013", "缺少数据文件 data/site.yaml（发布机关与版次）")
+        return None
+    raw = load_yaml_file(path, "data/site.yaml", diags)
+    if raw is None:
+        return None
+    return checker.record(Site, raw, Location("data/site.yaml", 1, 1), "site.yaml")
+
+
+def _load_collection(path: Path, rel: str, model: Any, label: str, out: list, diags: Diagnostics,
+                     checker: ShapeChecker) -> None:
+    text = read_text(path, rel, diags)
+    if text is None:
+        return
+
+    def take(raw: Any, where: Location) -> None:
+        ident = raw.get("id") if isinstance(raw, YMap) else None
+        what = f"{label}“{ident}”" if isinstance(ident, str) else label
+        record = checker.record(model, raw, where, what)
+        if record is not None:
+            out.append(record)
+
+    root = parse_yaml(text, rel, diags, on_item=take)
+    if root is not None and not isinstance(root, YList):
+        where = root.location if isinstance(root, YMap) else Location(rel, 1, 1)
+        diags.error(where, "E103", f"{rel} 应为{label}的列表（每项以“- ”开头）")
+
+
+def _load_policies(root: Path, diags: Diagnostics, checker: ShapeChecker) -> tuple[PolicyDoc, ...]:
+    folder = root / "content" / "policies"
+    docs = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        rel = _rel(root, path)
+        text = read_text(path, rel, diags)
+        if text is None:
+            continue
+        lines = text.split("\n")
+        if not lines or lines[0].rstrip() != "---":
+            diags.error(Location(rel, 1, 1), "E014", "政策文件缺少前置元数据（第一行应为“---”）",
+                        hint="在文件开头写出 title、doc_number、issuer、date、status，前后各一行“---”")
+            continue
+        try:
+            close = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")
+        except StopIteration:
+            diags.error(Location(rel, 1, 1), "E014", "前置元数据没有结束的“---”行")
+            continue
+        raw = parse_yaml("\n".join(lines[1:close]) + "\n", rel, diags, line_offset=1)
+        if raw is None:
+            continue
+        meta = checker.record(Policy, raw, Location(rel, 2, 1), f"政策文件 {path.name} 的元数据")
+        ident = checker.scalar(PolicyDoc._specs["id"], path.stem, Location(rel), 0, "文件名")
+        body = "\n".join(lines[close + 1:]).strip("\n") + "\n"
+        if meta is not None and ident:
+            docs.append(PolicyDoc(id=ident, meta=meta, body=body, at=At(rel, 1, 1, None)))
+    return tuple(docs)
+
+
+def _load_rules(root: Path, site: Site | None, diags: Diagnostics, checker: ShapeChecker) -> RuleSet | None:
+    """The profile named in site.yaml, with the sections written in data/rules.yaml replacing its own."""
+    if site is None or site.rules_profile is None:
+        return None
+    profile_path = PROFILES_DIR / f"{site.rules_profile}.yaml"
+    base = load_yaml_file(profile_path, f"<规则配置 {site.rules_profile}>", diags)
+    if not isinstance(base, YMap):
+        return None
+    merged = base
+    override_path = root / "data" / "rules.yaml"
+    if override_path.is_file():
+        override = load_yaml_file(override_path, "data/rules.yaml", diags)
+        if override is None:
+            return None
+        if not isinstance(override, YMap):
+            diags.error(Location("data/rules.yaml", 1, 1), "E103", "data/rules.yaml 应为“规则节: 参数”形式的映射")
+            return None
+        merged = _replace_sections(base, override)
+    return checker.record(RuleSet, merged, merged.location, "规则配置")
+
+
+def _replace_sections(base: YMap, override: YMap) -> YMap:
+    from array import array
+
+    merged = YMap()
+    merged.path, merged.line, merged.col = override.path, override.line, override.col
+    merged.pos = array("Q")
+    for key in list(base) + [k for k in override if k not in base]:
+        source = override if key in override else base
+        index = list(source).index(key)
+        merged[key] = source[key]
+        merged.pos.append(source.pos[2 * index])
+        merged.pos.append(source.pos[2 * index + 1])
+    return merged
+
+
+__all__ = ["load_project", "collection_files", "COLLECTION_NAMES"]

@@ -1,0 +1,347 @@
+"""A strict YAML reader: every scalar stays the text the editor wrote (严格的 YAML 读取).
+
+PyYAML's libyaml parser yields events; we build plain containers from them
+ourselves instead of using a constructor, so nothing is ever converted by
+YAML 1.1's implicit typing (``NO`` stays ``"NO"``, ``013912345678`` stays a
+string). Anchors, aliases, merge keys, tags, duplicate keys, tabs in
+indentation, NUL bytes, invalid UTF-8 and absurd nesting are all rejected with
+a location and a hint.
+"""
+from __future__ import annotations
+
+import gc
+import re
+from array import array
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from ..diagnostics import Diagnostics, Location
+
+try:  # the C parser is 4–6× faster; the pure-Python one is a fallback only
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - exercised only without libyaml
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
+
+
+MAX_DEPTH = 24
+
+# Flags kept per value position.
+QUOTED = 1  # written in quotes or as a block scalar: never a boolean
+TRAILING_COMMENT = 2  # a plain scalar followed by " #…" on the same line
+
+
+def pack(line: int, col: int, flags: int = 0) -> int:
+    """One position in one machine word: 20k experts keep 8 bytes per value, not a tuple."""
+    return (line << 22) | (min(col, 0xFFFFF) << 2) | flags
+
+
+def unpack(packed: int) -> tuple[int, int, int]:
+    return packed >> 22, (packed >> 2) & 0xFFFFF, packed & 3
+
+_E = yaml.events
+
+
+class YamlError(Exception):
+    """A file that cannot be read at all; carries located diagnostics."""
+
+
+class YMap(dict):
+    """A mapping that remembers where it and each of its keys and values were written.
+
+    ``pos`` holds two packed positions per key (key, value) in insertion order.
+    Values are ``str``, ``None`` (an empty plain value), ``YMap`` or ``YList``.
+    """
+
+    __slots__ = ("path", "line", "col", "pos")
+
+    def _index(self, key: str) -> int:
+        for index, name in enumerate(self):
+            if name == key:
+                return index
+        raise KeyError(key)
+
+    def key_location(self, key: str) -> Location:
+        line, col, _f = unpack(self.pos[2 * self._index(key)])
+        return Location(self.path, line, col)
+
+    def value_position(self, key: str) -> int:
+        return self.pos[2 * self._index(key) + 1]
+
+    def value_location(self, key: str) -> Location:
+        line, col, _f = unpack(self.value_position(key))
+        return Location(self.path, line, col)
+
+    def flags(self, key: str) -> int:
+        return self.value_position(key) & 3
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line, self.col)
+
+
+class YList(list):
+    """A sequence that remembers where it and each item were written."""
+
+    __slots__ = ("path", "line", "col", "pos")
+
+    def item_location(self, index: int) -> Location:
+        line, col, _f = unpack(self.pos[index])
+        return Location(self.path, line, col)
+
+    def flags(self, index: int) -> int:
+        return self.pos[index] & 3
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line, self.col)
+
+
+_BIDI_OR_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
+    """Read a file as UTF-8, reporting bytes that are not text with their place."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, col = _byte_position(data, nul)
+        diags.error(Location(rel, line, col), "E001", "文件中有 NUL 空字节（\\0），这不是文本文件",
+                    hint="用文本编辑器另存为 UTF-8 文本")
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _byte_position(data, exc.start)
+        bad = data[exc.start:exc.start + 4].hex(" ")
+        diags.error(Location(rel, line, col), "E002", f"文件不是有效的 UTF-8 编码（字节 {bad}）",
+                    hint="请用编辑器以 UTF-8 编码重新保存（常见原因：以 GBK 或 Latin-1 保存）")
+        return None
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    col = len(data[start:offset].decode("utf-8", errors="replace")) + 1
+    return line, col
+
+
+def parse_yaml(text: str, rel: str, diags: Diagnostics, *, line_offset: int = 0,
+               on_item: Callable[[Any, Location], None] | None = None) -> Any:
+    """Parse one YAML document into YMap/YList/str/None, or return None after reporting.
+
+    ``line_offset`` shifts reported lines (front matter inside a Markdown file).
+    With ``on_item``, the items of a top-level list are handed over one by one
+    and not kept, so a 20,000-expert file never exists twice in memory.
+    """
+    ok = True
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            diags.error(Location(rel, number + line_offset, len(line) - len(stripped) + 1), "E003",
+                        "缩进中有制表符（Tab），YAML 只允许用空格缩进",
+                        hint="把编辑器设置为“用空格代替 Tab”，并把这一行的 Tab 换成空格")
+            ok = False
+    if not ok:
+        return None
+    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in lines):
+        diags.error(Location(rel, 1, 1), "E004", "文件为空或只有注释", hint="至少要写入一条数据；不需要的文件请删除")
+        return None
+    builder = _Builder(text, lines, rel, diags, line_offset, on_item)
+    enabled = gc.isenabled()
+    gc.disable()  # containers are built in bulk and never cyclic: collection only costs time
+    try:
+        return builder.run()
+    except _Abort:
+        return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(rel, (mark.line + 1 + line_offset) if mark else 0, (mark.column + 1) if mark else 0)
+        problem = exc.problem or exc.context or "语法错误"
+        diags.error(loc, "E005", f"YAML 语法错误：{_translate(problem)}",
+                    hint="检查这一行及上一行的缩进、冒号后的空格和引号是否成对")
+        return None
+    except yaml.YAMLError as exc:  # e.g. reader errors on control characters
+        mark = getattr(exc, "problem_mark", None)
+        loc = Location(rel, (mark.line + 1 + line_offset) if mark else 0, (mark.column + 1) if mark else 0)
+        diags.error(loc, "E005", f"YAML 无法读取：{exc}")
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_PROBLEMS = {
+    "mapping values are not allowed here": "此处不能出现“键: 值”（值中含有“: ”时请给整个值加引号）",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found character that cannot start any token": "出现了不能开始一个值的字符（如 @、` 或 %）",
+    "did not find expected key": "缩进不一致，找不到预期的键",
+    "did not find expected '-' indicator": "缩进不一致，列表项缺少“- ”",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
+    "found undefined tag handle": "使用了未定义的标签",
+    "found unknown escape character": "双引号字符串中有未知的转义符（反斜杠）",
+    "control characters are not allowed": "文件中有不允许的控制字符",
+}
+
+
+def _translate(problem: str) -> str:
+    for english, chinese in _PROBLEMS.items():
+        if problem.startswith(english):
+            return f"{chinese}（{problem}）"
+    return problem
+
+
+class _Abort(Exception):
+    pass
+
+
+class _Builder:
+    """Turns the parser's event stream into located plain containers."""
+
+    def __init__(self, text: str, lines: list[str], rel: str, diags: Diagnostics, line_offset: int,
+                 on_item: Callable[[Any, Location], None] | None) -> None:
+        self.parser = _Parser(text)
+        self.on_item = on_item
+        self.lines = lines
+        self.rel = rel
+        self.diags = diags
+        self.offset = line_offset
+
+    def loc(self, mark: Any) -> Location:
+        return Location(self.rel, mark.line + 1 + self.offset, mark.column + 1)
+
+    def fail(self, mark: Any, code: str, message: str, hint: str = "") -> None:
+        self.diags.error(self.loc(mark), code, message, hint=hint)
+        raise _Abort
+
+    def run(self) -> Any:
+        get = self.parser.get_event
+        get()  # StreamStart
+        event = get()
+        if isinstance(event, _E.StreamEndEvent):  # pragma: no cover - caught as empty above
+            self.fail(event.start_mark, "E004", "文件为空或只有注释")
+        root = self.node(get(), 1)
+        get()  # DocumentEnd
+        event = get()
+        if not isinstance(event, _E.StreamEndEvent):
+            self.fail(event.start_mark, "E006", "一个文件中只能有一个 YAML 文档（出现了第二个“---”）",
+                      hint="删除多余的“---”，或把内容拆到另一个文件")
+        return root
+
+    def _check_node_event(self, event: Any, depth: int) -> None:
+        if isinstance(event, _E.AliasEvent):
+            self.fail(event.start_mark, "E007", f"不允许使用别名（*{event.anchor}）",
+                      hint="请直接写出完整的值；锚点和别名会让数据难以核对")
+        if event.anchor is not None:
+            self.fail(event.start_mark, "E007", f"不允许使用锚点（&{event.anchor}）",
+                      hint="请直接写出完整的值；锚点和别名会让数据难以核对")
+        if event.tag is not None and not (isinstance(event, _E.ScalarEvent) and event.tag == "!"):
+            self.fail(event.start_mark, "E008", f"不允许使用标签（{event.tag}）",
+                      hint="删除以“!”开头的标签；需要文字时请用引号")
+        if depth > MAX_DEPTH:
+            self.fail(event.start_mark, "E009", f"嵌套层级过深（超过 {MAX_DEPTH} 层）",
+                      hint="数据文件只需要两三层嵌套，请检查缩进或多余的括号")
+
+    def node(self, event: Any, depth: int) -> Any:
+        self._check_node_event(event, depth)
+        if isinstance(event, _E.ScalarEvent):
+            return self.scalar(event)
+        if isinstance(event, _E.MappingStartEvent):
+            return self.mapping(event, depth)
+        if isinstance(event, _E.SequenceStartEvent):
+            return self.sequence(event, depth)
+        self.fail(event.start_mark, "E005", "YAML 结构无法识别")  # pragma: no cover
+
+    @staticmethod
+    def scalar(event: Any) -> str | None:
+        if not event.style and event.value == "":
+            return None
+        return event.value
+
+    def flags(self, event: Any) -> int:
+        if not isinstance(event, _E.ScalarEvent):
+            return 0
+        if event.style:
+            return QUOTED
+        end = event.end_mark
+        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        return TRAILING_COMMENT if "#" in rest and event.value else 0
+
+    def mapping(self, start: Any, depth: int) -> YMap:
+        result = YMap()
+        result.path = self.rel
+        result.line = start.start_mark.line + 1 + self.offset
+        result.col = start.start_mark.column + 1
+        pos = array("Q")
+        result.pos = pos
+        offset = self.offset
+        get = self.parser.get_event
+        while True:
+            event = get()
+            if isinstance(event, _E.MappingEndEvent):
+                return result
+            if not isinstance(event, _E.ScalarEvent):
+                self._check_node_event(event, depth + 1)
+                self.fail(event.start_mark, "E010", "键必须是简单的文字，不能是列表或映射")
+            self._check_node_event(event, depth + 1)
+            key = event.value
+            kmark = event.start_mark
+            if not event.style and key == "<<":
+                self.fail(kmark, "E011", "不允许使用合并键（<<）", hint="请把要合并的字段逐一写出")
+            vevent = get()
+            value = self.node(vevent, depth + 1)
+            if key in result:  # reported, first one kept, reading goes on to find more
+                first = result.key_location(key).line
+                self.diags.error(self.loc(kmark), "E012", f"键“{key}”重复出现（第一次在第 {first} 行）",
+                                 hint="删除其中一个；YAML 只会保留最后一个，另一个会被悄悄丢掉")
+                continue
+            vmark = vevent.start_mark
+            result[key] = value
+            pos.append(pack(kmark.line + 1 + offset, kmark.column + 1))
+            pos.append(pack(vmark.line + 1 + offset, vmark.column + 1, self.flags(vevent)))
+
+    def sequence(self, start: Any, depth: int) -> YList:
+        result = YList()
+        result.path = self.rel
+        result.line = start.start_mark.line + 1 + self.offset
+        result.col = start.start_mark.column + 1
+        pos = array("Q")
+        result.pos = pos
+        get = self.parser.get_event
+        stream = self.on_item if depth == 1 else None
+        while True:
+            event = get()
+            if isinstance(event, _E.SequenceEndEvent):
+                return result
+            item = self.node(event, depth + 1)
+            mark = event.start_mark
+            if stream is not None:
+                stream(item, self.loc(mark))
+                continue
+            result.append(item)
+            pos.append(pack(mark.line + 1 + self.offset, mark.column + 1, self.flags(event)))
+
+
+def load_yaml_file(path: Path, rel: str, diags: Diagnostics) -> Any:
+    """Read and parse one YAML file; None (with diagnostics) when it cannot be read."""
+    text = read_text(path, rel, diags)
+    if text is None:
+        return None
+    return parse_yaml(text, rel, diags)
+
+
+def has_invisible(value: str) -> re.Match[str] | None:
+    """A bidi override or zero-width character, which would disguise a name."""
+    return _BIDI_OR_INVISIBLE.search(value)

@@ -1,0 +1,264 @@
+"""The data model of the expert contact-and-service programme (专家联系服务制度数据模型).
+
+Every model is frozen and every field declares its type, its Chinese label and
+its visibility. Names follow the issue that defined them, so that the loader,
+the rules, the site and the PDF agree.
+"""
+from __future__ import annotations
+
+from dataclasses import field as dc_field
+from datetime import date
+from typing import Any
+
+from .fields import At, Record, f, item, record
+
+TIERS = ("bureau", "department", "district")
+TIER_NAMES = {"bureau": "局领导", "department": "部门领导", "district": "区县领导"}
+UNIT_KINDS = ("bureau", "department", "district", "employer")
+SCOPES = ("key", "general")
+SCOPE_NAMES = {"key": "重点联系", "general": "普遍联系"}
+TITLE_RANKS = ("正高级", "副高级", "中级", "其他")
+DEGREES = ("博士", "硕士", "学士", "其他")
+STATUSES = ("active", "transferred", "exited")
+STATUS_NAMES = {"active": "在联系", "transferred": "已调动", "exited": "已退出"}
+GENDERS = ("男", "女")
+POLICY_STATUSES = ("现行有效", "已废止")
+
+
+@record
+class Hotline(Record):
+    """服务热线：名称与号码。"""
+
+    label: str = f("text", "热线名称", "public", required=True)
+    phone: str = f("phone", "电话", "public", required=True)
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+@record
+class Site(Record):
+    """data/site.yaml：发布机关与版次。"""
+
+    org: str = f("text", "发布机关", "public", required=True)
+    title: str = f("text", "标题", "public", required=True)
+    edition: str = f("text", "版次", "public", required=True)
+    published: date = f("date", "发布日期", "public", required=True)
+    rules_profile: str = f("enum", "规则配置", "public", required=True,
+                           choices=("chongqing-2002", "beijing-2014"))
+    hotlines: tuple[Hotline, ...] = f("list", "服务热线", "public", required=True,
+                                      item=item("object", "热线", model=Hotline))
+    email: str = f("email", "电子信箱", "public", required=True)
+    address: str = f("text", "地址", "public", required=True)
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+@record
+class Basis(Record):
+    """政策依据：政策文件 id 与条款。"""
+
+    policy: str = f("ref", "政策文件", "public", required=True, ref="policies")
+    clause: str = f("text", "条款", "public", required=True)
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+@record
+class Category(Record):
+    """联系对象类别（如两院院士、享受政府特殊津贴专家）。"""
+
+    id: str = f("id", "编号", "public", required=True)
+    name: str = f("text", "名称", "public", required=True)
+    scope: str = f("enum", "联系范围", "public", required=True, choices=SCOPES)
+    description: str = f("multiline", "说明", "public")
+    basis: Basis = f("object", "依据", "public", required=True, model=Basis)
+    former_names: tuple[str, ...] = f("list", "曾用名", "public", item=item("text", "曾用名"))
+    valid_from: date = f("date", "起始日期", "public")
+    valid_to: date = f("date", "终止日期", "public")
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+@record
+class Unit(Record):
+    """单位：局、主管部门、区县或专家所在单位。"""
+
+    id: str = f("id", "编号", "public", required=True)
+    name: str = f("text", "名称", "public", required=True)
+    kind: str = f("enum", "类型", "public", required=True, choices=UNIT_KINDS)
+    system: str = f("text", "系统", "public")
+    region: str = f("text", "地区", "public")
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+@record
+class Contact(Record):
+    """联系方式（仅内网可见）。"""
+
+    phone: str = f("phone", "办公电话", "internal")
+    mobile: str = f("phone", "手机", "internal")
+    email: str = f("email", "电子邮箱", "internal")
+    address: str = f("text", "通信地址", "internal")
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+@record
+class LeaderContact(Record):
+    """领导联系方式（仅内网可见）。"""
+
+    phone: str = f("phone", "办公电话", "internal")
+    mobile: str = f("phone", "手机", "internal")
+    email: str = f("email", "电子邮箱", "internal")
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+@record
+class Leader(Record):
+    """联系领导。"""
+
+    id: str = f("id", "编号", "public", required=True)
+    name: str = f("text", "姓名", "public", required=True)
+    post: str = f("text", "职务", "public", required=True)
+    unit: str = f("ref", "单位", "public", required=True, ref="units")
+    tier: str = f("enum", "层级", "public", required=True, choices=TIERS)
+    responsible: bool = f("bool", "责任领导", "public")
+    contact: LeaderContact = f("object", "联系方式", "internal", model=LeaderContact)
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+@record
+class Expert(Record):
+    """专家。"""
+
+    id: str = f("id", "编号", "public", required=True)
+    name: str = f("text", "姓名", "public", required=True)
+    gender: str = f("enum", "性别", "public", required=True, choices=GENDERS)
+    birth: str = f("month", "出生年月", "internal", required=True)
+    employer: str = f("ref", "工作单位", "public", required=True, ref="units")
+    system: str = f("text", "系统", "public", required=True)
+    region: str = f("text", "地区", "public", required=True)
+    title_rank: str = f("enum", "职称级别", "public", required=True, choices=TITLE_RANKS)
+    degree: str = f("enum", "学位", "public", required=True, choices=DEGREES)
+    field: str = f("text", "专业领域", "public", required=True)
+    categories: tuple[str, ...] = f("list", "专家类别", "public",
+                                    item=item("ref", "专家类别", ref="categories"))
+    status: str = f("enum", "状态", "internal", required=True, choices=STATUSES)
+    status_date: date = f("date", "状态日期", "internal")
+    exit_reason: str = f("multiline", "退出原因", "internal")
+    confidential: bool = f("bool", "涉密", "internal", required=True)
+    public_consent: bool = f("bool", "同意公开", "internal", required=True)
+    contact: Contact = f("object", "联系方式", "internal", model=Contact)
+    id_number: str = f("text", "身份证号", "secret")
+    notes: str = f("multiline", "备注", "internal")
+    reviewed: date = f("date", "核对日期", "internal")
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+    @property
+    def publishable(self) -> bool:
+        """Fail-closed: only an active, non-confidential, consenting expert is public."""
+        return self.status == "active" and self.confidential is False and self.public_consent is True
+
+
+@record
+class Consent(Record):
+    """双方同意日期。"""
+
+    leader: date = f("date", "领导同意日期", "internal")
+    expert: date = f("date", "专家同意日期", "internal")
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+@record
+class Pairing(Record):
+    """领导与专家的对口联系。"""
+
+    id: str = f("id", "编号", "public", required=True)
+    leader: str = f("ref", "联系领导", "public", required=True, ref="leaders")
+    expert: str = f("ref", "联系专家", "public", required=True, ref="experts")
+    start: date = f("date", "开始日期", "public", required=True)
+    end: date = f("date", "结束日期", "public", required=True)
+    consent: Consent = f("object", "双方同意", "internal", model=Consent)
+    renews: str = f("ref", "续联的联系", "internal", ref="pairings")
+    ended: date = f("date", "提前结束日期", "internal")
+    end_reason: str = f("multiline", "结束原因", "internal")
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+    def active_on(self, day: date) -> bool:
+        """In force on ``day``: started, not ended early, not past its term."""
+        if self.start is None or self.start > day:
+            return False
+        if self.ended is not None and self.ended <= day:
+            return False
+        return True  # a pairing past its `end` but never closed still counts: R205 reports it
+
+
+@record
+class Institution(Record):
+    """服务机构。"""
+
+    id: str = f("id", "编号", "public", required=True)
+    name: str = f("text", "名称", "public", required=True)
+    functions: tuple[str, ...] = f("list", "职能", "public", required=True, item=item("text", "职能"))
+    address: str = f("text", "地址", "public", required=True)
+    phone: str = f("phone", "电话", "public", required=True)
+    email: str = f("email", "电子邮箱", "public")
+    hours: str = f("text", "办公时间", "public")
+    website: str = f("url", "网址", "public")
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+@record
+class Service(Record):
+    """服务事项。"""
+
+    id: str = f("id", "编号", "public", required=True)
+    name: str = f("text", "名称", "public", required=True)
+    summary: str = f("multiline", "内容", "public", required=True)
+    eligibility: str = f("multiline", "服务对象", "public", required=True)
+    materials: tuple[str, ...] = f("list", "所需材料", "public", item=item("text", "材料"))
+    institution: str = f("ref", "承办机构", "public", required=True, ref="institutions")
+    process: tuple[str, ...] = f("list", "办理流程", "public", required=True, item=item("text", "步骤"))
+    time_limit: str = f("text", "办理时限", "public", required=True)
+    fee: str = f("text", "收费", "public", required=True)
+    basis: Basis = f("object", "依据", "public", model=Basis)
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+@record
+class Policy(Record):
+    """政策文件（content/policies/*.md 的前置元数据）。"""
+
+    title: str = f("text", "标题", "public", required=True)
+    doc_number: str = f("text", "文号", "public", required=True)
+    issuer: str = f("text", "发文机关", "public", required=True)
+    date: date = f("date", "日期", "public", required=True)
+    status: str = f("enum", "状态", "public", required=True, choices=POLICY_STATUSES)
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+@record
+class PolicyDoc(Record):
+    """一份政策文件：id（文件名）、元数据与正文。"""
+
+    id: str = f("id", "编号", "public", required=True)
+    meta: Policy = f("object", "元数据", "public", required=True, model=Policy)
+    body: str = f("multiline", "正文", "public", required=True)
+    at: At = dc_field(default=None, repr=False, compare=False)
+
+
+# The collections of a project, with their files and models.
+COLLECTIONS: dict[str, Any] = {
+    "categories": Category,
+    "units": Unit,
+    "leaders": Leader,
+    "experts": Expert,
+    "pairings": Pairing,
+    "institutions": Institution,
+    "services": Service,
+}
+
+COLLECTION_NAMES = {
+    "categories": "联系对象类别",
+    "units": "单位",
+    "leaders": "领导",
+    "experts": "专家",
+    "pairings": "联系关系",
+    "institutions": "服务机构",
+    "services": "服务事项",
+}

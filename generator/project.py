@@ -1,0 +1,33 @@
+"""The loaded project: every model of data/ and content/, indexed by id (项目)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .models import Category, Expert, Institution, Leader, Pairing, PolicyDoc, Service, Site, Unit
+from .rules.params import RuleSet
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything ``load`` read, after shape validation; ids are unique per collection."""
+
+    root: Path
+    site: Site | None
+    rules: RuleSet | None
+    categories: tuple[Category, ...] = ()
+    units: tuple[Unit, ...] = ()
+    leaders: tuple[Leader, ...] = ()
+    experts: tuple[Expert, ...] = ()
+    pairings: tuple[Pairing, ...] = ()
+    institutions: tuple[Institution, ...] = ()
+    services: tuple[Service, ...] = ()
+    policies: tuple[PolicyDoc, ...] = ()
+    index: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def get(self, collection: str, ident: str | None) -> Any:
+        """The record of ``collection`` with id ``ident``, or None."""
+        if ident is None:
+            return None
+        return self.index.get(collection, {}).get(ident)

@@ -1,0 +1,35 @@
+"""Tier 2 of validation: the pairing rules of the policies, one small module per rule (联系规则)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from datetime import date
+
+from ..diagnostics import Diagnostics
+from .base import RuleContext
+from .r201_leader_load import LeaderLoad
+from .r202_tier_eligibility import TierEligibility
+from .r203_contact_target import ContactTarget
+from .r204_consent import Consent
+from .r205_term import Term
+from .r206_renewal import Renewal
+from .r207_exit import Exit
+from .r208_coverage import Coverage
+from .r209_responsible_leader import ResponsibleLeader
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+RULES = (LeaderLoad(), TierEligibility(), ContactTarget(), Consent(), Term(), Renewal(), Exit(), Coverage(),
+         ResponsibleLeader())
+
+
+def run_rules(project: Project, today: date, diags: Diagnostics) -> None:
+    """Run every rule whose severity is not ``off``; findings are collected, never raised."""
+    if project.rules is None:
+        return
+    ctx = RuleContext.build(project, project.rules, today)
+    for rule in RULES:
+        if ctx.severity(rule) == "off":
+            continue
+        diags.extend(rule.check(ctx))

@@ -1,0 +1,45 @@
+"""R205 联系期限：期限不超过规定年限；到期未续的联系为错误，即将到期的给出提醒。"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Iterator
+
+from ..diagnostics import Diagnostic
+from .base import RuleContext
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class Term:
+    CODE = "R205"
+    TITLE = "对口联系期限"
+    SECTION = "term"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        params = ctx.params(self)
+        soon = ctx.today + timedelta(days=params.ending_soon_days)
+        for pairing in ctx.project.pairings:
+            if pairing.start is None or pairing.end is None:
+                continue
+            limit = add_years(pairing.start, params.max_years)
+            if pairing.end > limit:
+                yield ctx.finding(self, pairing.where("end"),
+                                  f"联系“{pairing.id}”期限 {pairing.start} 至 {pairing.end} 超过 {params.max_years} 年",
+                                  hint=f"结束日期最晚为 {limit}；期满后可用新记录续联（renews）")
+        for pairing in ctx.active:
+            if pairing.end is None:
+                continue
+            if pairing.end < ctx.today:
+                yield ctx.finding(self, pairing.where("end"),
+                                  f"联系“{pairing.id}”已于 {pairing.end} 期满，仍作为在联系记录",
+                                  hint="期满后续联请新建一条记录并写 renews；不再联系请填写 ended 与 end_reason")
+            elif pairing.end <= soon:
+                days = (pairing.end - ctx.today).days
+                yield ctx.finding(self, pairing.where("end"),
+                                  f"联系“{pairing.id}”将于 {pairing.end} 期满（还有 {days} 天）",
+                                  severity="warning", hint="请与领导和专家确认是否续联")
