@@ -6,7 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import check as _check_module
+from .check import check as run_check
 from .diagnostics import FORMATTERS
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -62,7 +62,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"expert-guide: 用法错误：项目目录“{args.dir}”不存在", file=sys.stderr)
         return EXIT_USAGE
-    result = _check_module.check(root, today=args.today, progress=_progress(args.quiet or args.format != "text"))
+    result = run_check(root, today=args.today, progress=_progress(args.quiet or args.format != "text"))
     sys.stdout.write(FORMATTERS[args.format](result.diagnostics))
     return EXIT_OK if result.ok(strict=args.strict) else EXIT_ERRORS
 

@@ -24,6 +24,7 @@ class Project:
     institutions: tuple[Institution, ...] = ()
     services: tuple[Service, ...] = ()
     policies: tuple[PolicyDoc, ...] = ()
+    unreadable: frozenset[str] = frozenset()  # collections with a file that could not be parsed
     index: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, collection: str, ident: str | None) -> Any:

@@ -48,6 +48,7 @@ def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None
 
     site = _load_site(root, diags, checker)
     collections: dict[str, tuple] = {}
+    unreadable = set()
     for name, model in COLLECTIONS.items():
         files = collection_files(root, name)
         if not files:
@@ -56,11 +57,13 @@ def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None
         for path in files:
             if progress:
                 progress(f"读取 {_rel(root, path)}")
-            _load_collection(path, _rel(root, path), model, COLLECTION_NAMES[name], records, diags, checker)
+            if not _load_collection(path, _rel(root, path), model, COLLECTION_NAMES[name], records, diags, checker):
+                unreadable.add(name)
         collections[name] = tuple(records)
     policies = _load_policies(root, diags, checker)
     rules = _load_rules(root, site, diags, checker)
-    return Project(root=root, site=site, rules=rules, policies=policies, **collections)
+    return Project(root=root, site=site, rules=rules, policies=policies, unreadable=frozenset(unreadable),
+                   **collections)
 
 
 def _load_site(root: Path, diags: Diagnostics, checker: ShapeChecker) -> Site | None:
@@ -75,10 +78,11 @@ def _load_site(root: Path, diags: Diagnostics, checker: ShapeChecker) -> Site | 
 
 
 def _load_collection(path: Path, rel: str, model: Any, label: str, out: list, diags: Diagnostics,
-                     checker: ShapeChecker) -> None:
+                     checker: ShapeChecker) -> bool:
+    """Append the file's records to ``out``; False when the file could not be read at all."""
     text = read_text(path, rel, diags)
     if text is None:
-        return
+        return False
 
     def take(raw: Any, where: Location) -> None:
         ident = raw.get("id") if isinstance(raw, YMap) else None
@@ -88,9 +92,13 @@ def _load_collection(path: Path, rel: str, model: Any, label: str, out: list, di
             out.append(record)
 
     root = parse_yaml(text, rel, diags, on_item=take)
-    if root is not None and not isinstance(root, YList):
+    if root is None:  # items handed over before the error are kept; the rest is unknown
+        return False
+    if not isinstance(root, YList):
         where = root.location if isinstance(root, YMap) else Location(rel, 1, 1)
         diags.error(where, "E103", f"{rel} 应为{label}的列表（每项以“- ”开头）")
+        return False
+    return True
 
 
 def _load_policies(root: Path, diags: Diagnostics, checker: ShapeChecker) -> tuple[PolicyDoc, ...]:

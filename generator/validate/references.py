@@ -61,10 +61,11 @@ class _Lookup:
     def __init__(self, project: Project, collection: str) -> None:
         self.collection = collection
         self.ids = project.index[collection]
+        self.unreadable = collection in project.unreadable
         self._folded: dict[str, str] | None = None
 
     def check(self, value: str, rec: Record, field: str, label: str, diags: Diagnostics) -> None:
-        if value in self.ids:
+        if value in self.ids or self.unreadable:  # an unreadable file was already reported
             return
         if self._folded is None:  # built once, only when something is wrong
             self._folded = {}

@@ -133,7 +133,9 @@ class ShapeChecker:
                 self.diags.error(where, "E102", f"{label}是空白的")
                 return None
             return text
-        if kind in ("id", "ref"):
+        if kind == "ref":  # resolved, and explained when misspelt, by the reference check
+            return text
+        if kind == "id":
             if not _ID.fullmatch(text):
                 self.diags.error(where, "E107", f"{label}“{_shown(text)}”不是有效的编号",
                                  hint="编号只能用小写字母、数字、“-”和“_”，如 e0001")

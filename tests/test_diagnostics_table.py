@@ -1,0 +1,131 @@
+"""One invalid fixture per failure mode → the exact diagnostic line it must produce."""
+from __future__ import annotations
+
+import pytest
+
+E = "data/experts.yaml"
+P = "data/pairings.yaml"
+L = "data/leaders.yaml"
+
+# (case id, file, text to replace, replacement, exact first diagnostic line)
+CASES = [
+    ("duplicate-key", E, "  gender: 男\n  birth: 1950-01\n", "  gender: 男\n  gender: 女\n  birth: 1950-01\n",
+     "data/experts.yaml:4:3: error E012 键“gender”重复出现（第一次在第 3 行）。提示：删除其中一个；YAML 只会保留最后一个，另一个会被悄悄丢掉"),
+    ("anchor", E, "  field: 材料科学\n", "  field: &f 材料科学\n",
+     "data/experts.yaml:10:10: error E007 不允许使用锚点（&f）。提示：请直接写出完整的值；锚点和别名会让数据难以核对"),
+    ("alias", E, "  field: 化学\n", "  field: *f\n",
+     "data/experts.yaml:26:10: error E007 不允许使用别名（*f）。提示：请直接写出完整的值；锚点和别名会让数据难以核对"),
+    ("merge-key", E, "  field: 化学\n", "  <<: {field: 化学}\n",
+     "data/experts.yaml:26:3: error E011 不允许使用合并键（<<）。提示：请把要合并的字段逐一写出"),
+    ("python-tag", E, "  field: 化学\n", "  field: !!python/object/apply:os.system [touch /tmp/pwned]\n",
+     "data/experts.yaml:26:10: error E008 不允许使用标签（tag:yaml.org,2002:python/object/apply:os.system）。提示：删除以“!”开头的标签；需要文字时请用引号"),
+    ("tab-indent", E, "  field: 化学\n", "\tfield: 化学\n",
+     "data/experts.yaml:26:1: error E003 缩进中有制表符（Tab），YAML 只允许用空格缩进。提示：把编辑器设置为“用空格代替 Tab”，并把这一行的 Tab 换成空格"),
+    ("deep-nesting", E, "  field: 化学\n", "  field: " + "[" * 30 + "]" * 30 + "\n",
+     "data/experts.yaml:26:32: error E009 嵌套层级过深（超过 24 层）。提示：数据文件只需要两三层嵌套，请检查缩进或多余的括号"),
+    ("impossible-date", P, "  start: 2025-07-01\n  end: 2027-06-30\n  consent: {leader: 2025-06-01, expert: 2025-06-02}\n- id: p2",
+     "  start: 2024-02-30\n  end: 2027-06-30\n  consent: {leader: 2025-06-01, expert: 2025-06-02}\n- id: p2",
+     "data/pairings.yaml:4:10: error E105 “start”（开始日期）“2024-02-30”是不存在的日期。提示：检查月份和日子，如 2 月没有 30 日"),
+    ("unknown-key", E, "  confidential: true\n", "  confidental: true\n",
+     "data/experts.yaml:45:3: error E102 专家“e4”缺少必填字段“confidential”（涉密）"),
+    ("bool-yes", E, "  confidential: true\n", "  confidential: yes\n",
+     "data/experts.yaml:57:17: error E104 “confidential”（涉密）只能写 true 或 false，这里是“yes”。提示：yes/no、是/否、0/1 都不被接受，以免含义不明"),
+    ("bool-quoted", E, "  confidential: true\n", "  confidential: \"false\"\n",
+     "data/experts.yaml:57:17: error E104 “confidential”（涉密）只能写 true 或 false（不要加引号），这里是“false”。提示：yes/no、是/否、0/1 都不被接受，以免含义不明"),
+    ("bool-empty", E, "  confidential: true\n", "  confidential:\n",
+     "data/experts.yaml:57:16: error E104 “confidential”（涉密）必须明确写 true 或 false，不能留空"),
+    ("enum", E, "  title_rank: 副高级\n  degree: 博士\n", "  title_rank: 副高\n  degree: 博士\n",
+     "data/experts.yaml:52:15: error E106 “title_rank”（职称级别）“副高”不是允许的取值（正高级、副高级、中级、其他）。提示：是不是“副高级”？"),
+    ("trailing-comment", E, "  name: 陈医生\n", "  name: 陈医生 #1\n",
+     "data/experts.yaml:32:9: error E108 “name”（姓名）的值“陈医生”后面跟着“#…”，YAML 会把“#”之后当作注释丢掉。提示：如果“#”之后是值的一部分，请给整个值加引号：\"陈医生 #…\"；如果是注释，请移到单独一行"),
+    ("missing-required", L, "  post: 副区长\n", "",
+     "data/leaders.yaml:14:3: error E102 领导“l-east”缺少必填字段“post”（职务）"),
+    ("unknown-ref", P, "  expert: e5\n", "  expert: e9\n",
+     "data/pairings.yaml:27:11: error E202 “expert”（联系专家）引用的专家“e9”不存在。提示：请先在 data/experts.yaml 中登记"),
+    ("non-canonical-ref", E, "  employer: hospital\n  system: 卫生\n  region: 东区\n  title_rank: 正高级",
+     "  employer: 测试医院\n  system: 卫生\n  region: 东区\n  title_rank: 正高级",
+     "data/experts.yaml:35:13: error E203 “employer”（工作单位）写作“测试医院”，应写单位编号“hospital”。提示：引用必须与编号完全一致"),
+    ("non-canonical-case", E, "  employer: hospital\n  system: 卫生\n  region: 东区\n  title_rank: 正高级",
+     "  employer: hospital-\n  system: 卫生\n  region: 东区\n  title_rank: 正高级",
+     "data/experts.yaml:35:13: error E202 “employer”（工作单位）引用的单位“hospital-”不存在。提示：是不是“hospital”？"),
+    ("phone-format", L, "  contact: {phone: 023-11111111}\n", "  contact: {phone: 023-1111x111}\n",
+     "data/leaders.yaml:7:20: error E107 “phone”（办公电话）“023-1111x111”格式不正确。提示：应如 023-69077236、13912345678 或 +86 139 1234 5678"),
+    ("wrong-type", E, "  categories: [academician]\n  status: active\n  confidential: false\n  public_consent: true\n  contact",
+     "  categories: academician\n  status: active\n  confidential: false\n  public_consent: true\n  contact",
+     "data/experts.yaml:11:15: error E103 “categories”（专家类别）应为列表。提示：写成列表：\n  categories:\n    - …"),
+    ("rtl-override", E, "  name: 吴工\n", "  name: 吴\u202e工\n",
+     "data/experts.yaml:60:9: error E109 “name”（姓名）中有不可见的控制字符 U+202E（如从右到左覆盖或零宽字符）。提示：这类字符会让文字显示得与实际内容不同；请删除后重新输入"),
+    ("empty-file", "data/institutions.yaml", None, "# 暂无\n",
+     "data/institutions.yaml:1:1: error E004 文件为空或只有注释。提示：至少要写入一条数据；不需要的文件请删除"),
+    ("latin1", "data/institutions.yaml", None, "- id: center\n  name: caf\xe9\n".encode("latin-1"),
+     "data/institutions.yaml:2:12: error E002 文件不是有效的 UTF-8 编码（字节 e9 0a）。提示：请用编辑器以 UTF-8 编码重新保存（常见原因：以 GBK 或 Latin-1 保存）"),
+    ("nul-byte", "data/institutions.yaml", None, b"- id: center\n  name: a\x00b\n",
+     "data/institutions.yaml:2:10: error E001 文件中有 NUL 空字节（\\0），这不是文本文件。提示：用文本编辑器另存为 UTF-8 文本"),
+    ("not-a-list", "data/institutions.yaml", None, "id: center\n",
+     "data/institutions.yaml:1:1: error E103 data/institutions.yaml 应为服务机构的列表（每项以“- ”开头）"),
+    ("syntax", E, "  field: 化学\n", "  field: 化学: 有机\n",
+     "data/experts.yaml:26:12: error E005 YAML 语法错误：此处不能出现“键: 值”（值中含有“: ”时请给整个值加引号）（mapping values are not allowed here）。提示：检查这一行及上一行的缩进、冒号后的空格和引号是否成对"),
+    ("end-before-start", P, "  start: 2025-07-01\n  end: 2027-06-30\n  consent: {leader: 2025-06-01, expert: 2025-06-02}\n- id: p2",
+     "  start: 2025-07-01\n  end: 2025-06-30\n  consent: {leader: 2025-06-01, expert: 2025-06-02}\n- id: p2",
+     "data/pairings.yaml:5:8: error E303 联系“p1”的结束日期 2025-06-30 不晚于开始日期 2025-07-01"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_failure_mode_produces_exact_diagnostic(project, case):
+    _name, rel, old, new, expected = case
+    if old is None:
+        project.write(rel, new)
+    else:
+        project.replace(rel, old, new)
+    lines = project.lines()
+    assert expected in lines, "\n".join(lines)
+
+
+def test_unknown_key_names_the_key_and_suggests(project):
+    project.replace(E, "  confidential: true\n", "  confidental: true\n")
+    assert ("data/experts.yaml:57:3: error E101 专家“e4”中有未知字段“confidental”。提示：是不是“confidential”？"
+            in project.lines())
+
+
+def test_duplicate_ids_across_two_files(project):
+    project.write("data/experts/more.yaml", "- id: e1\n  name: 另一人\n")
+    lines = project.lines()
+    assert any(line.startswith("data/experts/more.yaml:1:7: error E201 专家编号“e1”重复（首次出现在 data/experts.yaml:1:7）")
+               for line in lines), lines
+
+
+def test_non_canonical_reference_by_name_points_to_id(project):
+    project.replace(P, "  leader: l-east\n", "  leader: L-East\n")
+    assert ("data/pairings.yaml:26:11: error E203 “leader”（联系领导）写作“L-East”，应写领导编号“l-east”。提示：引用必须与编号完全一致"
+            in project.lines())
+    project.replace(P, "  leader: L-East\n", "  leader: l_east\n")
+    assert ("data/pairings.yaml:26:11: error E203 “leader”（联系领导）写作“l_east”，应写领导编号“l-east”。提示：引用必须与编号完全一致"
+            in project.lines())
+
+
+def test_all_problems_are_collected_not_just_the_first(project):
+    project.replace(E, "  gender: 女\n  birth: 1955-02\n", "  gender: 女性\n  birth: 1955-13\n")
+    project.replace(P, "  expert: e5\n", "  expert: e9\n")
+    codes = [line.split()[2] for line in project.lines()]
+    assert codes.count("E106") == 1 and codes.count("E105") == 1 and codes.count("E202") == 1
+
+
+def test_alias_bomb_is_rejected_quickly(project):
+    bomb = "- id: x\n  name: &a [lol]\n" + "".join(
+        f"  f{i}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
+    project.write("data/institutions.yaml", bomb)
+    lines = project.lines()
+    assert lines[0].startswith("data/institutions.yaml:2:9: error E007 不允许使用锚点（&a）")
+
+
+def test_python_tag_does_not_run(project, tmp_path):
+    marker = tmp_path / "pwned"
+    project.replace(E, "  field: 化学\n", f"  field: !!python/object/apply:os.system [touch {marker}]\n")
+    assert any("E008" in line for line in project.lines())
+    assert not marker.exists()
+
+
+def test_missing_data_file(project):
+    project.path("data/services.yaml").unlink()
+    assert "data/services.yaml: error E013 缺少数据文件 data/services.yaml（服务事项）" in project.lines()
