@@ -64,7 +64,7 @@ CASES = [
     ("not-a-list", "data/institutions.yaml", None, "id: center\n",
      "data/institutions.yaml:1:1: error E103 data/institutions.yaml 应为服务机构的列表（每项以“- ”开头）"),
     ("syntax", E, "  field: 化学\n", "  field: 化学: 有机\n",
-     "data/experts.yaml:26:12: error E005 YAML 语法错误：此处不能出现“键: 值”（值中含有“: ”时请给整个值加引号）（mapping values are not allowed here）。提示：检查这一行及上一行的缩进、冒号后的空格和引号是否成对"),
+     "data/experts.yaml:26:12: error E005 YAML 语法错误：此处不能出现“键: 值”（值中含有“: ”时请给整个值加引号）。提示：检查这一行及上一行的缩进、冒号后的空格和引号是否成对"),
     ("end-before-start", P, "  start: 2025-07-01\n  end: 2027-06-30\n  consent: {leader: 2025-06-01, expert: 2025-06-02}\n- id: p2",
      "  start: 2025-07-01\n  end: 2025-06-30\n  consent: {leader: 2025-06-01, expert: 2025-06-02}\n- id: p2",
      "data/pairings.yaml:5:8: error E303 联系“p1”的结束日期 2025-06-30 不晚于开始日期 2025-07-01"),

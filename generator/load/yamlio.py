@@ -20,7 +20,7 @@ import yaml
 from ..diagnostics import Diagnostics, Location
 
 try:  # the C parser is 4–6× faster; the pure-Python one is a fallback only
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - exercised only without libyaml
     from yaml.parser import Parser as _PyParser
     from yaml.reader import Reader
@@ -38,15 +38,16 @@ MAX_DEPTH = 24
 # Flags kept per value position.
 QUOTED = 1  # written in quotes or as a block scalar: never a boolean
 TRAILING_COMMENT = 2  # a plain scalar followed by " #…" on the same line
+FOLDED = 4  # a plain or quoted scalar written across lines: YAML folds each break into a space
 
 
 def pack(line: int, col: int, flags: int = 0) -> int:
     """One position in one machine word: 20k experts keep 8 bytes per value, not a tuple."""
-    return (line << 22) | (min(col, 0xFFFFF) << 2) | flags
+    return (line << 23) | (min(col, 0xFFFFF) << 3) | flags
 
 
 def unpack(packed: int) -> tuple[int, int, int]:
-    return packed >> 22, (packed >> 2) & 0xFFFFF, packed & 3
+    return packed >> 23, (packed >> 3) & 0xFFFFF, packed & 7
 
 _E = yaml.events
 
@@ -82,7 +83,7 @@ class YMap(dict):
         return Location(self.path, line, col)
 
     def flags(self, key: str) -> int:
-        return self.value_position(key) & 3
+        return self.value_position(key) & 7
 
     @property
     def location(self) -> Location:
@@ -99,13 +100,14 @@ class YList(list):
         return Location(self.path, line, col)
 
     def flags(self, index: int) -> int:
-        return self.pos[index] & 3
+        return self.pos[index] & 7
 
     @property
     def location(self) -> Location:
         return Location(self.path, self.line, self.col)
 
 
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _BIDI_OR_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
@@ -146,7 +148,7 @@ def parse_yaml(text: str, rel: str, diags: Diagnostics, *, line_offset: int = 0,
     and not kept, so a 20,000-expert file never exists twice in memory.
     """
     ok = True
-    lines = text.split("\n")
+    lines = _LINE_BREAKS.split(text)  # the breaks libyaml counts, so its line numbers index this list
     for number, line in enumerate(lines, 1):
         stripped = line.lstrip(" ")
         if stripped.startswith("\t"):
@@ -159,11 +161,10 @@ def parse_yaml(text: str, rel: str, diags: Diagnostics, *, line_offset: int = 0,
     if all(not ln.strip() or ln.lstrip().startswith("#") for ln in lines):
         diags.error(Location(rel, 1, 1), "E004", "文件为空或只有注释", hint="至少要写入一条数据；不需要的文件请删除")
         return None
-    builder = _Builder(text, lines, rel, diags, line_offset, on_item)
     enabled = gc.isenabled()
     gc.disable()  # containers are built in bulk and never cyclic: collection only costs time
     try:
-        return builder.run()
+        return _Builder(text, lines, rel, diags, line_offset, on_item).run()
     except _Abort:
         return None
     except yaml.MarkedYAMLError as exc:
@@ -173,10 +174,14 @@ def parse_yaml(text: str, rel: str, diags: Diagnostics, *, line_offset: int = 0,
         diags.error(loc, "E005", f"YAML 语法错误：{_translate(problem)}",
                     hint="检查这一行及上一行的缩进、冒号后的空格和引号是否成对")
         return None
-    except yaml.YAMLError as exc:  # e.g. reader errors on control characters
-        mark = getattr(exc, "problem_mark", None)
-        loc = Location(rel, (mark.line + 1 + line_offset) if mark else 0, (mark.column + 1) if mark else 0)
-        diags.error(loc, "E005", f"YAML 无法读取：{exc}")
+    except yaml.reader.ReaderError as exc:  # a control character the YAML reader refuses
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        diags.error(Location(rel, line + line_offset, col), "E110", f"文件中有不允许的控制字符 U+{exc.character:04X}",
+                    hint="这类字符看不见，通常来自复制粘贴；请删除后重新输入")
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - every parser error is marked
+        diags.error(Location(rel), "E005", f"YAML 无法读取：{exc}")
         return None
     finally:
         if enabled:
@@ -184,7 +189,13 @@ def parse_yaml(text: str, rel: str, diags: Diagnostics, *, line_offset: int = 0,
 
 
 _PROBLEMS = {
-    "mapping values are not allowed here": "此处不能出现“键: 值”（值中含有“: ”时请给整个值加引号）",
+    "mapping values are not allowed": "此处不能出现“键: 值”（值中含有“: ”时请给整个值加引号）",
+    "block sequence entries are not allowed": "此处不能出现列表项“- ”（缩进不对，或值以“- ”开头时未加引号）",
+    "did not find expected node content": "缺少值（检查括号、逗号和引号）",
+    "did not find expected ',' or ']'": "方括号列表没有正确闭合（缺少“,”或“]”）",
+    "did not find expected ',' or '}'": "花括号映射没有正确闭合（缺少“,”或“}”）",
+    "found a tab character": "出现了制表符（Tab）",
+    "found unexpected ':'": "出现了多余的冒号“:”",
     "could not find expected ':'": "缺少冒号“:”",
     "found character that cannot start any token": "出现了不能开始一个值的字符（如 @、` 或 %）",
     "did not find expected key": "缩进不一致，找不到预期的键",
@@ -199,7 +210,7 @@ _PROBLEMS = {
 def _translate(problem: str) -> str:
     for english, chinese in _PROBLEMS.items():
         if problem.startswith(english):
-            return f"{chinese}（{problem}）"
+            return chinese
     return problem
 
 
@@ -273,11 +284,13 @@ class _Builder:
     def flags(self, event: Any) -> int:
         if not isinstance(event, _E.ScalarEvent):
             return 0
-        if event.style:
-            return QUOTED
+        style = event.style
         end = event.end_mark
+        folded = FOLDED if style not in ("|", ">") and end.line != event.start_mark.line else 0
+        if style:
+            return QUOTED | folded
         rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
-        return TRAILING_COMMENT if "#" in rest and event.value else 0
+        return (TRAILING_COMMENT if "#" in rest and event.value else 0) | folded
 
     def mapping(self, start: Any, depth: int) -> YMap:
         result = YMap()

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostics, Location
 from ..fields import At, Spec
-from ..load.yamlio import QUOTED, TRAILING_COMMENT, YList, YMap, has_invisible, unpack
+from ..load.yamlio import FOLDED, QUOTED, TRAILING_COMMENT, YList, YMap, has_invisible, unpack
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -110,6 +110,10 @@ class ShapeChecker:
             self.diags.error(where, "E108", f"{label}的值“{_shown(text)}”后面跟着“#…”，YAML 会把“#”之后当作注释丢掉",
                              hint=f"如果“#”之后是值的一部分，请给整个值加引号：\"{_shown(text)} #…\"；如果是注释，请移到单独一行")
             return None
+        if flags & FOLDED and kind != "multiline":
+            self.diags.error(where, "E111", f"{label}的值跨了多行，YAML 会把换行悄悄变成空格",
+                             hint="把值写在同一行内；需要多行的说明请用“|”块写法")
+            return None
         if kind == "bool":
             if text in ("true", "false") and not flags & QUOTED:
                 return text == "true"
@@ -131,6 +135,9 @@ class ShapeChecker:
         if kind in ("text", "multiline"):
             if not text.strip():
                 self.diags.error(where, "E102", f"{label}是空白的")
+                return None
+            if kind == "text" and text != text.strip():
+                self.diags.error(where, "E112", f"{label}“{_shown(text)}”首尾有空白", hint="删除引号内首尾的空格")
                 return None
             return text
         if kind == "ref":  # resolved, and explained when misspelt, by the reference check
