@@ -34,7 +34,8 @@ def _scalar(spec: Spec) -> dict[str, Any]:
         return {"type": ["integer", "string"], "pattern": f"^{_FORMATS['int'][0].pattern}$"}
     if kind in ("email", "url"):
         return {"type": "string", "pattern": f"^{_FORMATS[kind][0].pattern}$"}
-    return {"type": "string", "minLength": 1}
+    # Text is read as written; an editor reading YAML 1.2 sees a digits-only value as a number.
+    return {"type": ["string", "number"], "minLength": 1}
 
 
 def _spec(spec: Spec) -> dict[str, Any]:

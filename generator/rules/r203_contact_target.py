@@ -22,4 +22,4 @@ class ContactTarget:
                 yield ctx.finding(self, pairing.where("expert"),
                                   f"专家{expert_label(expert, pairing.expert)}不属于任何联系对象类别{expired}，"
                                   f"不能作为对口联系专家",
-                                  hint="在 data/experts.yaml 中为该专家填写 categories，或结束这条联系")
+                                  hint=f"在 {expert.location.path} 中为该专家填写 categories，或结束这条联系")

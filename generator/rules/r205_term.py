@@ -26,7 +26,7 @@ class Term:
         for pairing in ctx.project.pairings:
             if pairing.start is None or pairing.end is None:
                 continue
-            limit = add_years(pairing.start, params.max_years)
+            limit = add_years(pairing.start, params.max_years) - timedelta(days=1)  # 2 years: 07-01 … 06-30
             if pairing.end > limit:
                 yield ctx.finding(self, pairing.where("end"),
                                   f"联系“{pairing.id}”期限 {pairing.start} 至 {pairing.end} 超过 {params.max_years} 年",
