@@ -37,6 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_day, help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
 
+    p = sub.add_parser("build", help="校验后生成网站（公开版或内网版），原子地替换输出目录")
+    p.add_argument("dir", nargs="?", default=".", help="项目目录（默认当前目录）")
+    p.add_argument("--profile", choices=("public", "intranet"), default="public", help="public（公开版）或 intranet（内网版）")
+    p.add_argument("--out", help="输出目录（默认 public 为 site/，intranet 为 site-intranet/）")
+    p.add_argument("--strict", action="store_true", help="警告也视为失败")
+    p.add_argument("--today", type=_day, help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
+    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+
     p = sub.add_parser("schema", help="为每个数据文件生成 JSON Schema（供编辑器自动补全与检查）")
     p.add_argument("--out", default="generator/schemas", help="输出目录（默认 generator/schemas）")
     return parser
@@ -48,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_check(args)
     if args.command == "schema":
         return _cmd_schema(args)
+    if args.command == "build":
+        return _cmd_build(args)
     return EXIT_USAGE  # pragma: no cover
 
 
@@ -65,6 +75,27 @@ def _cmd_check(args: argparse.Namespace) -> int:
     result = run_check(root, today=args.today, progress=_progress(args.quiet or args.format != "text"))
     sys.stdout.write(FORMATTERS[args.format](result.diagnostics))
     return EXIT_OK if result.ok(strict=args.strict) else EXIT_ERRORS
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildError, build_site
+
+    root = Path(args.dir)
+    if not root.is_dir():
+        print(f"expert-guide: 用法错误：项目目录“{args.dir}”不存在", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = build_site(root, profile=args.profile, out=args.out, strict=args.strict, today=args.today,
+                            progress=_progress(args.quiet))
+    except BuildError as exc:
+        if exc.result is not None:
+            sys.stdout.write(FORMATTERS["text"](exc.result.diagnostics))
+        print(f"expert-guide: {exc}；已发布的内容保持不变。", file=sys.stderr)
+        return EXIT_ERRORS
+    if result.check.diagnostics:
+        sys.stdout.write(FORMATTERS["text"](result.check.diagnostics))
+    print(f"已生成：{result.out}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:

@@ -1,0 +1,90 @@
+"""load → validate → render → publish: the whole build, for `expert-guide build` (构建与发布)."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .check import CheckResult, check
+from .clock import reference_day
+from .load.project import Progress
+
+REPO_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
+DEFAULT_OUT = {"public": "site", "intranet": "site-intranet"}
+
+
+class BuildError(Exception):
+    """The build stopped; the published folder is as it was."""
+
+    def __init__(self, message: str, result: CheckResult | None = None) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    check: CheckResult
+    out: Path
+
+
+def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | str | None = None, strict: bool = False,
+               today: date | None = None, progress: Progress | None = None) -> BuildResult:
+    """Check, then build the site into a fresh folder beside ``out`` and swap it into place."""
+    root = Path(root).resolve()
+    out = Path(out).resolve() if out else root / DEFAULT_OUT[profile]
+    today = today or reference_day()
+    result = check(root, today=today, progress=progress)
+    if not result.ok(strict=strict):
+        raise BuildError("数据校验未通过，未生成任何输出", result)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a web server must be able to read it
+    try:
+        if progress:
+            progress(f"生成网站（{'公开版' if profile == 'public' else '内网版'}）")
+        _mkdocs_build(root, profile, staging, strict, result)
+        if progress:
+            progress(f"发布到 {out}")
+        _swap(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(result, out)
+
+
+def _mkdocs_build(root: Path, profile: str, site_dir: Path, strict: bool, result: CheckResult) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    own = root / "mkdocs.yml"
+    config_file = own if own.is_file() else REPO_CONFIG
+    overrides = {"site_dir": str(site_dir)}
+    if config_file is REPO_CONFIG and root != REPO_CONFIG.parent:
+        overrides["docs_dir"] = str(root / "content")
+    config = load_config(config_file=str(config_file), **overrides)
+    plugin = config.plugins["expert-guide"]
+    plugin.config.profile = profile
+    plugin.config.project_dir = str(root)
+    plugin.config.strict = strict
+    plugin.preloaded = result
+    try:
+        build(config)
+    except (Abort, MkDocsException) as exc:
+        raise BuildError(f"网站生成失败：{exc}") from exc
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging`` with renames only, so a reader never sees half a site."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+    staging.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Render stage: the projected view of a profile, then the site's pages and indexes."""

@@ -1,0 +1,98 @@
+"""The generated pages of the site and the Jinja environment that renders data (生成页面).
+
+Data is rendered only here, by templates with autoescape on; it never passes
+through Markdown, so ``[x](javascript:…)``, ``{: onclick=…}`` or ``a | b`` stay text.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .view import SiteView
+
+THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
+TEMPLATES = THEME_DIR / "site"
+
+_TITLE_UNSAFE = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
+
+
+def safe_title(text: str) -> str:
+    """A title for MkDocs/Material, whose templates do not escape: markup characters become full-width."""
+    return " ".join(str(text).translate(_TITLE_UNSAFE).split())
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str  # as if it were a file in content/
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    in_search: bool = True
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters["cn_date"] = cn_date
+    return env
+
+
+def cn_date(value: Any) -> str:
+    """2025-07-01 → 2025年7月1日; None → —."""
+    if value is None or value == "":
+        return "—"
+    if hasattr(value, "year"):
+        return f"{value.year}年{value.month}月{value.day}日"
+    text = str(value)
+    if len(text) == 7 and text[4] == "-":
+        return f"{text[:4]}年{int(text[5:])}月"
+    return text
+
+
+def generated_pages(view: SiteView) -> list[GeneratedPage]:
+    pages = [
+        GeneratedPage("policies/index.md", "政策文件", "policies_index.html"),
+        GeneratedPage("categories.md", "联系和服务对象", "categories.html"),
+        GeneratedPage("services.md", "服务事项", "services.html"),
+        GeneratedPage("institutions.md", "服务机构", "institutions.html"),
+        GeneratedPage("directory/index.md", "专家名录", "directory.html"),
+        GeneratedPage("pairings.md", "领导联系专家名单", "pairings.html"),
+        GeneratedPage("downloads.md", "下载", "downloads.html"),
+    ]
+    if view.intranet:
+        pages.append(GeneratedPage("report.md", "校验报告", "report.html", in_search=False))
+    for chunk in view.expert_pages:
+        title = f"{chunk['employer_name']} 专家" + (f"（{chunk['part']}）" if chunk["part"] > 1 else "")
+        pages.append(GeneratedPage(f"experts/{chunk['slug']}.md", title, "experts_page.html", {"chunk": chunk},
+                                   in_search=False))
+    return pages
+
+
+def placeholder_markdown(page: GeneratedPage) -> str:
+    """The stand-in source MkDocs reads; its rendered body is replaced by the template's output."""
+    meta = {"title": safe_title(page.title)}
+    if not page.in_search:
+        meta["search"] = {"exclude": True}
+    return "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()) + "\n---\n\n正文由数据生成。\n"
+
+
+def nav(view: SiteView) -> list[dict[str, Any]]:
+    """The navigation: content sections only; expert pages are reached through the directory."""
+    items: list[dict[str, Any]] = [
+        {"首页": "index.md"},
+        {"政策文件": ["policies/index.md", *[f"policies/{p['id']}.md" for p in view.policies]]},
+        {"联系对象": "categories.md"},
+        {"服务事项": "services.md"},
+        {"服务机构": "institutions.md"},
+        {"专家名录": "directory/index.md"},
+        {"领导联系专家名单": "pairings.md"},
+        {"下载": "downloads.md"},
+    ]
+    if view.intranet:
+        items.append({"校验报告": "report.md"})
+    return items

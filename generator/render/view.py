@@ -1,0 +1,165 @@
+"""The projection a profile may see: templates get this view, never the models (按发布范围投影).
+
+Fields are copied only when their visibility is allowed for the profile; an
+expert enters the public view only when active, not confidential and
+consenting. Nothing else is reachable from a template.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from ..diagnostics import Diagnostic
+from ..fields import Record
+from ..models import SCOPE_NAMES, STATUS_NAMES, TIER_NAMES, TIERS, Expert
+from ..project import Project
+
+Profile = Literal["public", "intranet"]
+PROFILES: tuple[Profile, ...] = ("public", "intranet")
+ALLOWED: dict[str, frozenset[str]] = {"public": frozenset({"public"}), "intranet": frozenset({"public", "internal"})}
+CHUNK = 200  # experts per directory page: a page stays small however large an employer is
+
+
+def visible(rec: Record | None, profile: Profile) -> dict[str, Any] | None:
+    """A plain dict of the fields ``profile`` may see; nested records are projected too."""
+    if rec is None:
+        return None
+    allowed = ALLOWED[profile]
+    out: dict[str, Any] = {}
+    for name, spec in rec._specs.items():
+        if spec.vis not in allowed:
+            continue
+        value = getattr(rec, name)
+        if spec.kind == "object":
+            value = visible(value, profile)
+        elif spec.kind == "list" and spec.item is not None and spec.item.kind == "object":
+            value = [visible(v, profile) for v in value]
+        out[name] = value
+    return out
+
+
+def shows_expert(expert: Expert, profile: Profile) -> bool:
+    """Public output is fail-closed: all three flags must be explicitly right."""
+    return expert.publishable if profile == "public" else True
+
+
+@dataclass(frozen=True)
+class SiteView:
+    profile: Profile
+    today: date
+    site: dict[str, Any]
+    policies: list[dict[str, Any]]
+    categories: list[dict[str, Any]]
+    units: dict[str, dict[str, Any]]
+    institutions: list[dict[str, Any]]
+    services: list[dict[str, Any]]
+    experts: list[dict[str, Any]]
+    expert_pages: list[dict[str, Any]]
+    pairing_groups: list[dict[str, Any]]
+    stats: dict[str, int]
+    report: list[dict[str, Any]] = field(default_factory=list)
+    ending_soon: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def intranet(self) -> bool:
+        return self.profile == "intranet"
+
+
+def build_view(project: Project, profile: Profile, today: date, diagnostics: list[Diagnostic] = ()) -> SiteView:
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}")
+    site = visible(project.site, profile) or {}
+    categories = [{**visible(c, profile), "scope_name": SCOPE_NAMES.get(c.scope, c.scope)} for c in project.categories]
+    category_names = {c["id"]: c["name"] for c in categories}
+    units = {u.id: visible(u, profile) for u in project.units}
+    institutions = [visible(i, profile) for i in project.institutions]
+    institution_names = {i["id"]: i["name"] for i in institutions}
+    services = [{**visible(s, profile), "institution_name": institution_names.get(s.institution, s.institution)}
+                for s in project.services]
+    policies = [{"id": p.id, **visible(p.meta, profile), "body": p.body} for p in project.policies]
+
+    experts, pages = _experts(project, profile, units, category_names)
+    by_id = {e["id"]: e for e in experts}
+    groups, ending = _pairings(project, profile, today, by_id, units)
+    stats = {
+        "experts": len(experts),
+        "key_experts": sum(1 for e in experts if any(c["scope"] == "key" for c in e["category_list"])),
+        "leaders": len({leader["id"] for g in groups for u in g["units"] for leader in u["leaders"]}),
+        "pairings": sum(len(leader["pairings"]) for g in groups for u in g["units"] for leader in u["leaders"]),
+        "institutions": len(institutions),
+        "services": len(services),
+    }
+    report = [d.as_dict() for d in diagnostics] if profile == "intranet" else []
+    return SiteView(profile, today, site, policies, categories, units, institutions, services, experts, pages, groups,
+                    stats, report, ending if profile == "intranet" else [])
+
+
+def _experts(project: Project, profile: Profile, units: dict, category_names: dict) -> tuple[list, list]:
+    scopes = {c.id: c.scope for c in project.categories}
+    by_employer: dict[str, list[Expert]] = defaultdict(list)
+    for expert in project.experts:
+        if shows_expert(expert, profile):
+            by_employer[expert.employer].append(expert)
+    experts, pages = [], []
+    for employer in sorted(by_employer, key=lambda e: (units.get(e, {}).get("name") or e, e)):
+        members = sorted(by_employer[employer], key=lambda e: e.id)
+        employer_name = (units.get(employer) or {}).get("name", employer)
+        for start in range(0, len(members), CHUNK):
+            part = start // CHUNK
+            slug = employer if part == 0 else f"{employer}-{part + 1}"
+            page = {"slug": slug, "employer": employer, "employer_name": employer_name, "part": part + 1,
+                    "url": f"experts/{slug}/", "experts": []}
+            for expert in members[start:start + CHUNK]:
+                item = visible(expert, profile)
+                item["employer_name"] = employer_name
+                item["category_list"] = [{"id": c, "name": category_names.get(c, c), "scope": scopes.get(c)}
+                                         for c in expert.categories]
+                item["url"] = f"{page['url']}#{expert.id}"
+                if profile == "intranet":
+                    item["status_name"] = STATUS_NAMES.get(expert.status, expert.status)
+                page["experts"].append(item)
+                experts.append(item)
+            pages.append(page)
+    return experts, pages
+
+
+def _pairings(project: Project, profile: Profile, today: date, experts: dict, units: dict) -> tuple[list, list]:
+    soon_days = project.rules.term.ending_soon_days if project.rules and project.rules.term else 60
+    soon = today + timedelta(days=soon_days or 0)
+    leaders = {leader.id: leader for leader in project.leaders}
+    by_leader: dict[str, list] = defaultdict(list)
+    ending = []
+    for pairing in project.pairings:
+        expert = experts.get(pairing.expert)
+        if expert is None or not pairing.active_on(today):
+            continue
+        item = visible(pairing, profile)
+        item["expert_name"] = expert["name"]
+        item["expert_url"] = expert["url"]
+        item["expert_employer"] = expert["employer_name"]
+        if profile == "intranet":
+            item["ending_soon"] = pairing.end is not None and pairing.end <= soon
+            if item["ending_soon"]:
+                ending.append(item)
+        by_leader[pairing.leader].append(item)
+    groups = []
+    for tier in TIERS:
+        unit_rows: dict[str, list] = defaultdict(list)
+        for leader_id, items in by_leader.items():
+            leader = leaders.get(leader_id)
+            if leader is None or leader.tier != tier:
+                continue
+            row = visible(leader, profile)
+            row["pairings"] = sorted(items, key=lambda p: (p["start"], p["id"]))
+            unit_rows[leader.unit].append(row)
+        if not unit_rows:
+            continue
+        unit_list = []
+        for unit_id in sorted(unit_rows, key=lambda u: ((units.get(u) or {}).get("name") or u, u)):
+            rows = sorted(unit_rows[unit_id], key=lambda r: (not r.get("responsible"), r["id"]))
+            unit_list.append({"id": unit_id, "name": (units.get(unit_id) or {}).get("name", unit_id), "leaders": rows})
+        groups.append({"tier": tier, "name": TIER_NAMES[tier], "units": unit_list})
+    ending.sort(key=lambda p: (p["end"], p["id"]))
+    return groups, ending
