@@ -1,24 +1,30 @@
-# Two commands for a fresh machine: `make build` and `make test`.
+# Two commands for a fresh machine: `make build` and `make test` (see README.md).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# Debian packages the build and the tests use: a browser for the search tests,
+# CJK fonts and poppler for the printed guide.
+DEBS   := chromium fonts-noto-cjk poppler-utils
 
-.PHONY: build test check schema setup clean
+.PHONY: build test check site intranet schema setup system clean
 
-build: $(STAMP)
-	$(PY) -m generator check .
+build: $(STAMP) system
+	$(PY) -m generator build .
+
+intranet: $(STAMP) system
+	$(PY) -m generator build . --profile intranet
 
 check: $(STAMP)
 	$(PY) -m generator check .
 
-test: $(STAMP)
+test: $(STAMP) system
 	$(PY) -m pytest
 
 schema: $(STAMP)
 	$(PY) -m generator schema --out generator/schemas
 
-setup: $(STAMP)
+setup: $(STAMP) system
 
 # Re-run the install only when the project's own dependency list changes.
 $(STAMP): pyproject.toml
@@ -26,6 +32,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# Install the Debian packages that are missing (root, or sudo when available).
+system:
+	@missing=""; for p in $(DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "安装系统软件包：$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; \
+	  else echo "缺少$$missing，且没有 root 权限：请让管理员安装" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 clean:
 	rm -rf $(VENV) site site-intranet build *.egg-info

@@ -1,6 +1,7 @@
 """load → validate → render → publish: the whole build, for `expert-guide build` (构建与发布)."""
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -73,10 +74,27 @@ def _mkdocs_build(root: Path, profile: str, site_dir: Path, strict: bool, result
     plugin.config.project_dir = str(root)
     plugin.config.strict = strict
     plugin.preloaded = result
+    warnings = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(warnings)
     try:
         build(config)
     except (Abort, MkDocsException) as exc:
-        raise BuildError(f"网站生成失败：{exc}") from exc
+        detail = "".join(f"\n  {message}" for message in warnings.messages)
+        raise BuildError(f"网站生成失败：{exc}{detail}") from exc
+    finally:
+        logger.removeHandler(warnings)
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings, so a failed build says why."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -85,7 +85,7 @@ def nav(view: SiteView) -> list[dict[str, Any]]:
     """The navigation: content sections only; expert pages are reached through the directory."""
     items: list[dict[str, Any]] = [
         {"首页": "index.md"},
-        {"政策文件": ["policies/index.md", *[f"policies/{p['id']}.md" for p in view.policies]]},
+        {"政策文件": [{"文件目录": "policies/index.md"}, *[f"policies/{p['id']}.md" for p in view.policies]]},
         {"联系对象": "categories.md"},
         {"服务事项": "services.md"},
         {"服务机构": "institutions.md"},

@@ -140,7 +140,10 @@
     }
 
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
-    input.addEventListener("focus", function () { load(); });
+    input.addEventListener("focus", function () {
+      if (toggle && !toggle.checked) toggle.checked = true;  // opens Material's result panel
+      load();
+    });
     if (toggle) {
       toggle.addEventListener("change", function () { if (toggle.checked) setTimeout(function () { input.focus(); }, 50); });
     }
@@ -204,8 +207,14 @@
       var params = new URLSearchParams(window.location.search);
       ["q", "cat", "emp", "reg", "fld"].forEach(function (k) { if (params.get(k)) form.elements[k].value = params.get(k); });
 
+      var last = null;
       function apply() {
         var f = form.elements;
+        // `change` follows `input` when the field loses focus, e.g. on the click on a result:
+        // re-rendering then would detach the very link being clicked.
+        var key = [f.q.value, f.cat.value, f.emp.value, f.reg.value, f.fld.value].join("\u0000");
+        if (key === last) return;
+        last = key;
         var list = f.q.value ? searchExperts(data, f.q.value) : data.experts.slice();
         current = list.filter(function (e) {
           return (!f.cat.value || e.catIds.indexOf(Number(f.cat.value)) >= 0) &&
