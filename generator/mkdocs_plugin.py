@@ -65,6 +65,12 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
             self.pages[page.src_uri] = page
         return files
 
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        # A policy's `status` (现行有效/已废止) is ours; Material would read it as its page-status icon.
+        if page.file.src_uri.startswith("policies/"):
+            page.meta.pop("status", None)
+        return markdown
+
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         src = page.file.src_uri
         base = "../" * page.url.count("/")
