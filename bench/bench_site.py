@@ -5,7 +5,8 @@
 Reports build seconds, peak memory, output bytes, and what a browser fetches before the first
 search result (the home page, its CSS and JS, and the search data), raw and gzip-compressed.
 The baseline is the same 5,000 experts as one Markdown page each with Material's search plugin
-(not listed in the navigation, which would make it quadratic).
+(not listed in the navigation, which would make it quadratic). The PDF is left out (--no-pdf):
+bench_pdf.py measures it.
 """
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ def main(sizes: list[int]) -> None:
         project = HERE / "out" / f"site-{n}"
         generate(n, project)
         seconds, mb = timed([py, "-m", "generator", "build", str(project), "--out", str(project / "site"), "-q",
-                             "--today", "2026-11-22"], ROOT)
+                             "--today", "2026-11-22", "--no-pdf"], ROOT)
         raw, packed = first_search_payload(project / "site", ["directory/experts.json", "search/pages.json"])
         rows.append({"build": "expert-guide", "experts": n, "seconds": round(seconds, 1), "peak_mb": round(mb),
                      "output_mb": round(size(project / "site") / 1e6, 1), "search_kb": round(raw / 1e3),

@@ -32,7 +32,7 @@ class BuildResult:
 
 
 def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | str | None = None, strict: bool = False,
-               today: date | None = None, progress: Progress | None = None) -> BuildResult:
+               today: date | None = None, progress: Progress | None = None, pdf: bool = True) -> BuildResult:
     """Check, then build the site into a fresh folder beside ``out`` and swap it into place."""
     root = Path(root).resolve()
     out = Path(out).resolve() if out else root / DEFAULT_OUT[profile]
@@ -48,7 +48,7 @@ def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | s
     try:
         if progress:
             progress(f"生成网站（{'公开版' if profile == 'public' else '内网版'}）")
-        _mkdocs_build(root, profile, staging, strict, result)
+        _mkdocs_build(root, profile, staging, strict, result, pdf, progress)
         if progress:
             progress(f"发布到 {out}")
         _swap(staging, out)
@@ -58,7 +58,8 @@ def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | s
     return BuildResult(result, out)
 
 
-def _mkdocs_build(root: Path, profile: str, site_dir: Path, strict: bool, result: CheckResult) -> None:
+def _mkdocs_build(root: Path, profile: str, site_dir: Path, strict: bool, result: CheckResult, pdf: bool,
+                  progress: Progress | None) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -73,7 +74,9 @@ def _mkdocs_build(root: Path, profile: str, site_dir: Path, strict: bool, result
     plugin.config.profile = profile
     plugin.config.project_dir = str(root)
     plugin.config.strict = strict
+    plugin.config.pdf = pdf
     plugin.preloaded = result
+    plugin.progress = progress
     warnings = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(warnings)
@@ -95,6 +98,24 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+def build_pdf(root: Path | str = ".", *, profile: str = "public", out: Path | str | None = None, strict: bool = False,
+              today: date | None = None, progress: Progress | None = None):
+    """Check, then typeset only the guide (default: guide.pdf, or guide-intranet.pdf)."""
+    from .render.pdf import PdfError, write_pdf
+    from .render.view import build_view
+
+    root = Path(root).resolve()
+    today = today or reference_day()
+    result = check(root, today=today, progress=progress)
+    if not result.ok(strict=strict):
+        raise BuildError("数据校验未通过，未生成 PDF", result)
+    target = Path(out).resolve() if out else root / ("guide.pdf" if profile == "public" else "guide-intranet.pdf")
+    try:
+        return write_pdf(build_view(result.project, profile, today, result.diagnostics), root, target, progress)
+    except PdfError as exc:
+        raise BuildError(str(exc), result) from exc
 
 
 def _swap(staging: Path, out: Path) -> None:

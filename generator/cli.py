@@ -44,6 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="警告也视为失败")
     p.add_argument("--today", type=_day, help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+    p.add_argument("--no-pdf", action="store_true", help="不生成 PDF 版指南（只生成网站）")
+
+    p = sub.add_parser("pdf", help="校验后只生成《专家服务指南》PDF")
+    p.add_argument("dir", nargs="?", default=".", help="项目目录（默认当前目录）")
+    p.add_argument("--profile", choices=("public", "intranet"), default="public", help="public（公开版）或 intranet（内网版）")
+    p.add_argument("-o", "--output", help="输出文件（默认 guide.pdf，内网版 guide-intranet.pdf）")
+    p.add_argument("--strict", action="store_true", help="警告也视为失败")
+    p.add_argument("--today", type=_day, help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
+    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
 
     p = sub.add_parser("schema", help="为每个数据文件生成 JSON Schema（供编辑器自动补全与检查）")
     p.add_argument("--out", default="generator/schemas", help="输出目录（默认 generator/schemas）")
@@ -58,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_schema(args)
     if args.command == "build":
         return _cmd_build(args)
+    if args.command == "pdf":
+        return _cmd_pdf(args)
     return EXIT_USAGE  # pragma: no cover
 
 
@@ -86,7 +97,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         result = build_site(root, profile=args.profile, out=args.out, strict=args.strict, today=args.today,
-                            progress=_progress(args.quiet))
+                            progress=_progress(args.quiet), pdf=not args.no_pdf)
     except BuildError as exc:
         if exc.result is not None:
             sys.stdout.write(FORMATTERS["text"](exc.result.diagnostics))
@@ -95,6 +106,25 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if result.check.diagnostics:
         sys.stdout.write(FORMATTERS["text"](result.check.diagnostics))
     print(f"已生成：{result.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_pdf(args: argparse.Namespace) -> int:
+    from .build import BuildError, build_pdf
+
+    root = Path(args.dir)
+    if not root.is_dir():
+        print(f"expert-guide: 用法错误：项目目录“{args.dir}”不存在", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = build_pdf(root, profile=args.profile, out=args.output, strict=args.strict, today=args.today,
+                           progress=_progress(args.quiet))
+    except BuildError as exc:
+        if exc.result is not None and exc.result.diagnostics:
+            sys.stdout.write(FORMATTERS["text"](exc.result.diagnostics))
+        print(f"expert-guide: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"已生成：{result.path}（{result.pages} 页）", file=sys.stderr)
     return EXIT_OK
 
 

@@ -16,6 +16,7 @@ from .check import CheckResult, check
 from .clock import reference_day
 from .diagnostics import format_text
 from .render.pages import GeneratedPage, environment, generated_pages, nav, placeholder_markdown, safe_title
+from .render.pdf import PdfError, write_pdf
 from .render.search_index import dumps, experts_index, page_sections
 from .render.view import PROFILES, SiteView, build_view
 
@@ -26,12 +27,14 @@ class ExpertGuideConfig(Config):
     profile = c.Choice(PROFILES, default="public")
     project_dir = c.Optional(c.Type(str))  # default: the folder of mkdocs.yml
     strict = c.Type(bool, default=False)  # warnings abort too
+    pdf = c.Type(bool, default=True)  # typeset 《专家服务指南》 into downloads/guide.pdf
 
 
 class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
     """Validates data/ before MkDocs reads a page, then adds the pages rendered from it."""
 
     preloaded: CheckResult | None = None  # set by `expert-guide build`, which has checked already
+    progress = None  # set by `expert-guide build` to show long steps
 
     def on_config(self, config: Any) -> Any:
         root = Path(self.config.project_dir or Path(config.config_file_path).parent)
@@ -75,7 +78,8 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
         src = page.file.src_uri
         base = "../" * page.url.count("/")
         generated = self.pages.get(src)
-        context = {"view": self.view, "site": self.view.site, "base": base, "page_url": page.url}
+        context = {"view": self.view, "site": self.view.site, "base": base, "page_url": page.url,
+                   "pdf": self.config.pdf}
         if generated is not None:
             html = self.env.get_template(generated.template).render(**context, **generated.context)
         elif src.startswith("policies/"):
@@ -99,6 +103,11 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
         stale = site_dir / "search" / "search_index.json"
         if stale.exists():
             stale.unlink()
+        if self.config.pdf:
+            try:
+                write_pdf(self.view, self.root, site_dir / "downloads" / "guide.pdf", progress=self.progress or log.info)
+            except PdfError as exc:
+                raise PluginError(str(exc)) from exc
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(os.fspath(self.root / "data"))

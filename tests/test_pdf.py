@@ -1,0 +1,173 @@
+"""The printed guide, read back from the real PDF with poppler and pypdf."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, ROOT, TODAY
+from pypdf import PdfReader
+
+from generator import check
+from generator.build import BuildError, build_pdf
+from generator.render import pdf as pdf_module
+
+pytestmark = pytest.mark.slow
+CHAPTERS = ["致专家的信", "制度简介", "联系和服务对象", "联系方式", "服务事项", "服务机构名录", "意见反馈与办理时限", "政策文件",
+            "附件一　领导联系专家名单", "附件二　各级领导联系专家情况登记表"]
+EPOCH = "1795305600"  # 2026-11-22
+
+
+def _build(root: Path, out: Path, profile: str = "public") -> Path:
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        return build_pdf(root, profile=profile, out=out, today=TODAY).path
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    args = ["pdftotext", "-layout"] + (["-f", str(first), "-l", str(last)] if first else []) + [str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return check(ROOT, today=TODAY).project
+
+
+@pytest.fixture(scope="module")
+def public_pdf(tmp_path_factory):
+    return _build(ROOT, tmp_path_factory.mktemp("pdf") / "guide.pdf")
+
+
+@pytest.fixture(scope="module")
+def intranet_pdf(tmp_path_factory):
+    return _build(ROOT, tmp_path_factory.mktemp("pdf-i") / "guide.pdf", "intranet")
+
+
+def test_every_chapter_institution_phone_and_rare_name_are_in_the_text(public_pdf, sample):
+    body = text(public_pdf)
+    for title in CHAPTERS:
+        assert _squash(title) in _squash(body), title
+    institution = sample.institutions[0]
+    assert institution.phone in body and institution.name in body
+    rare = [e.name for e in sample.experts if e.publishable and re.search("[堃喆珺赟镕]", e.name)]
+    assert rare and any(name in body for name in rare)
+    assert "周镕基" in body
+
+
+def _squash(value: str) -> str:
+    return re.sub(r"\s+", "", value)
+
+
+def test_toc_page_numbers_are_the_pages_where_chapters_start(public_pdf):
+    pages = [text(public_pdf, i + 1, i + 1) for i in range(len(PdfReader(public_pdf).pages))]
+    toc = pages[1]
+    for title in CHAPTERS:
+        match = re.search(r"\s*".join(map(re.escape, _squash(title))) + r"\s*\.+\s*(\d+)", toc)
+        assert match, (title, toc)
+        number = int(match.group(1))
+        # The chapter starts on the first page whose heading (after the running header) is its title.
+        start = next(page for page in pages[2:] if _squash(title) in [_squash(line) for line in page.splitlines()[:6]])
+        footer = [line for line in start.splitlines() if line.strip()][-1]
+        assert re.fullmatch(rf"\s*—\s*{number}\s*—\s*", footer), (title, number, footer)
+
+
+def test_fonts_are_embedded_subsets_of_noto_cjk(public_pdf):
+    out = subprocess.run(["pdffonts", str(public_pdf)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, *_rest = row.split()
+        assert re.match(r"[A-Z]{6}\+Noto-(Serif|Sans)-CJK-SC", name), row
+        assert re.search(r"\byes\s+yes\s+yes\b", row), row  # embedded, subset, unicode map
+
+
+def test_metadata_bookmarks_and_no_attachments(public_pdf):
+    reader = PdfReader(public_pdf)
+    meta = reader.metadata
+    assert meta.title == "专家服务指南" and meta.author == "重庆市人事局" and "专家服务指南" in meta.subject
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles == CHAPTERS
+    assert reader.attachments == {}
+    assert b"/EmbeddedFile" not in public_pdf.read_bytes()
+
+
+def test_public_pdf_has_no_expert_contact_and_intranet_has_leader_phones(public_pdf, intranet_pdf, sample):
+    public = text(public_pdf)
+    digits = re.sub(r"\D", "", public)
+    for e in sample.experts:
+        values = [e.id_number] + ([e.contact.phone, e.contact.mobile, e.contact.email, e.contact.address]
+                                  if e.contact else [])
+        for value in filter(None, values):
+            assert value not in public
+            number = re.sub(r"\D", "", value)
+            if len(number) >= 8:
+                assert number not in digits
+        if not e.publishable:
+            assert e.name not in public
+    leader_phone = next(x.contact.phone for x in sample.leaders if x.contact and x.contact.phone)
+    assert leader_phone not in public and leader_phone in text(intranet_pdf)
+
+
+def test_same_commit_same_bytes(public_pdf, tmp_path):
+    again = _build(ROOT, tmp_path / "again.pdf")
+    assert again.read_bytes() == public_pdf.read_bytes()
+
+
+def test_looks_right_as_png(public_pdf, tmp_path):
+    subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "3", str(public_pdf), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert len(pages) == 3 and all(p.stat().st_size > 1000 for p in pages)
+
+
+@pytest.fixture
+def minimal(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    return root
+
+
+def test_rare_characters_render_and_unknown_glyphs_fail(minimal, tmp_path):
+    path = minimal / "data" / "experts.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 张院士", "name: 李堃喆珺赟镕"), encoding="utf-8")
+    assert "李堃喆珺赟镕" in text(_build(minimal, tmp_path / "ok.pdf"))
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 刘院士", "name: 刘\U00013000"), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"字符“\U00013000”（U\+13000）在 Noto Serif CJK SC、Noto Sans CJK SC 中没有字形"):
+        _build(minimal, tmp_path / "bad.pdf")
+    assert not (tmp_path / "bad.pdf").exists()
+
+
+def test_missing_cjk_font_is_a_clear_error(minimal, tmp_path, monkeypatch):
+    monkeypatch.setitem(pdf_module.FONTS, "serif", "No Such Font SC")
+    with pytest.raises(BuildError, match="未找到中文字体：No Such Font SC。请安装 Debian 软件包 fonts-noto-cjk"):
+        _build(minimal, tmp_path / "x.pdf")
+
+
+@pytest.mark.parametrize("reference", ["file:///etc/passwd", "http://169.254.169.254/latest/meta-data/",
+                                       "../../../../etc/hostname"])
+def test_strict_fetcher_refuses_anything_outside_theme_and_content(minimal, tmp_path, reference):
+    policy = minimal / "content" / "policies" / "cq-2002-110.md"
+    policy.write_text(policy.read_text(encoding="utf-8") + f"\n![图]({reference})\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="不允许读取的资源") as info:
+        _build(minimal, tmp_path / "x.pdf")
+    assert reference.lstrip("./").split("/")[-1] in str(info.value)
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_pdf_command(minimal, tmp_path):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    out = tmp_path / "g.pdf"
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "generator", "pdf", str(minimal), "-o", str(out)],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "已生成" in result.stderr and out.is_file()
