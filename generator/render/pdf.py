@@ -27,7 +27,7 @@ PRINT_DIR = THEME_DIR / "print"
 FONTS = {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"}
 FORM_COLUMNS = ("序号", "专家姓名", "性别", "出生年月", "工作单位", "职务/职称", "专业领域", "专家类别", "联系领导及职务",
                 "联系起止日期", "备注")
-ROWS_PER_TABLE = 40  # small tables lay out far faster than one table of thousands of rows
+ROWS_PER_TABLE = 25  # leaders per table: a unit with thousands of pairings still makes small tables
 
 
 class PdfError(Exception):
@@ -54,18 +54,22 @@ def guide_html(view: SiteView, root: Path) -> str:
 
 
 def appendix_tables(view: SiteView) -> list[dict]:
-    """The 名单 as small numbered tables per unit: tier → unit → tables of at most ROWS_PER_TABLE rows."""
+    """The 名单 as small tables per unit: tier → unit → tables of at most ROWS_PER_TABLE leaders.
+
+    One row per leader with that leader's experts and terms line by line: a third of the rows
+    of one row per pairing, which is what WeasyPrint's layout time follows.
+    """
     groups = []
     for group in view.pairing_groups:
         units = []
         for unit in group["units"]:
             rows = []
             for leader in unit["leaders"]:
-                phone = (leader.get("contact") or {}).get("phone") or "—"
-                for p in leader["pairings"]:
-                    rows.append({"n": len(rows) + 1, "leader": leader["name"], "post": leader["post"],
-                                 "expert": p["expert_name"], "employer": p["expert_employer"],
-                                 "term": f"{p['start'].isoformat()} 至 {p['end'].isoformat()}", "phone": phone})
+                rows.append({"n": len(rows) + 1, "leader": leader["name"], "post": leader["post"],
+                             "phone": (leader.get("contact") or {}).get("phone") or "—",
+                             "pairings": [{"expert": p["expert_name"], "employer": p["expert_employer"],
+                                           "term": f"{p['start'].isoformat()} 至 {p['end'].isoformat()}"}
+                                          for p in leader["pairings"]]})
             tables = [rows[i:i + ROWS_PER_TABLE] for i in range(0, len(rows), ROWS_PER_TABLE)]
             units.append({"name": unit["name"], "tables": tables})
         groups.append({"name": group["name"], "units": units})

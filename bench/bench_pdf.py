@@ -1,0 +1,96 @@
+"""Benchmark the printed guide, side by side in one run, each step in its own process.
+
+    python bench/bench_pdf.py [PAIRINGS]       (default 5000)
+
+1. the sample guide (time, pages, peak memory);
+2. a 名单 appendix of PAIRINGS pairings as the guide typesets it (one row per leader, small tables per unit);
+3. the same rows as one plain HTML table, with the same stylesheet and fonts: the baseline.
+Target: (2) in at most half the time of (3), peak memory ≤ 1 GB.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+STEP = r"""
+import json, resource, sys, time
+from datetime import date
+from html import escape
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from generator import check
+from generator.render.pdf import PRINT_DIR, appendix_tables, write_pdf, StrictFetcher, THEME_DIR
+from generator.render.view import build_view
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+mode, project, limit = sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+today = date(2026, 11, 22)
+view = build_view(check(project, today=today).project, "public", today)
+t = time.perf_counter()
+if mode == "guide":
+    result = write_pdf(view, project, Path(sys.argv[5]))
+    pages = result.pages
+else:
+    leaders = [r for g in appendix_tables(view) for u in g["units"] for table in u["tables"] for r in table]
+    rows = [{"leader": r["leader"], "post": r["post"], **p} for r in leaders for p in r["pairings"]][:limit]
+    head = "<tr><th class=n>序号</th><th>联系领导</th><th>职务</th><th>联系专家</th><th>工作单位</th><th class=term>联系期限</th></tr>"
+    line = lambda n, r: (f"<tr><td class=n>{n}</td><td>{escape(r['leader'])}</td><td>{escape(r['post'])}</td>"
+                         f"<td>{escape(r['expert'])}</td><td>{escape(r['employer'])}</td><td class=term>{r['term']}</td></tr>")
+    if mode == "single":
+        body = "<table class='grid pairings'><thead>" + head + "</thead><tbody>" + "".join(line(i + 1, r) for i, r in enumerate(rows)) + "</tbody></table>"
+    else:  # exactly the guide's template for the appendix, fed the same rows
+        from itertools import groupby
+        from generator.render.pdf import environment, ROWS_PER_TABLE
+        grouped = [{"n": n + 1, "leader": k[0], "post": k[1], "phone": "", "pairings": list(g)}
+                   for n, (k, g) in enumerate(groupby(rows, key=lambda r: (r["leader"], r["post"])))]
+        env = environment()
+        env.loader.searchpath.append(str(PRINT_DIR))
+        source = env.loader.get_source(env, "guide.html")[0]
+        part = source[source.index("{% for chunk in unit.tables %}"):source.index("{% endfor %}\n  {% endfor %}\n  {% endfor %}")] + "{% endfor %}"
+        tables = [grouped[i:i + ROWS_PER_TABLE] for i in range(0, len(grouped), ROWS_PER_TABLE)]
+        body = env.from_string(part).render(unit={"tables": tables}, view=view)
+    html = ("<html lang=zh-CN><head><link rel=stylesheet href=guide.css></head><body><section class=chapter>"
+            "<h1>附件一　领导联系专家名单</h1>" + body + "</section></body></html>")
+    doc = HTML(string=html, base_url=(PRINT_DIR / "guide.html").as_uri(),
+               url_fetcher=StrictFetcher([THEME_DIR]).make()).render(font_config=FontConfiguration())
+    doc.write_pdf()
+    pages = len(doc.pages)
+    mode = f"{mode} ({len(rows)} rows)"
+print(json.dumps({"step": mode, "seconds": round(time.perf_counter() - t, 1), "pages": pages,
+                  "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}, ensure_ascii=False))
+"""
+
+
+def step(*args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", STEP, str(ROOT), *args], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode:
+        raise SystemExit(out.stderr[-3000:])
+    row = json.loads(out.stdout.strip().splitlines()[-1])
+    print(json.dumps(row, ensure_ascii=False), flush=True)
+    return row
+
+
+def main(pairings: int) -> None:
+    sys.path.insert(0, str(HERE))
+    from synth import generate
+
+    synth = HERE / "out" / "pdf-synth"
+    generate(max(4 * pairings, 1000), synth)
+    rows = [step("guide", str(ROOT), "0", str(HERE / "out" / "sample-guide.pdf")),
+            step("chunked", str(synth), str(pairings)),
+            step("single", str(synth), str(pairings))]
+    chunked, single = rows[1], rows[2]
+    print("\n| step | seconds | pages | peak MB |\n|---|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['step']} | {r['seconds']} | {r['pages']} | {r['peak_mb']} |")
+    print(f"\nappendix / single table: {chunked['seconds'] / single['seconds']:.2f} of the time")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
