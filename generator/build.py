@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .audit import audit, forbidden_values
 from .check import CheckResult, check
 from .clock import reference_day
 from .load.project import Progress
@@ -41,6 +42,8 @@ def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | s
     if not result.ok(strict=strict):
         raise BuildError("数据校验未通过，未生成任何输出", result)
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     umask = os.umask(0)
     os.umask(umask)
@@ -49,6 +52,12 @@ def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | s
         if progress:
             progress(f"生成网站（{'公开版' if profile == 'public' else '内网版'}）")
         _mkdocs_build(root, profile, staging, strict, result, pdf, progress)
+        if progress:
+            progress("审计输出：检查每个文件中是否有不应公开的信息")
+        hits = audit(staging, forbidden_values(result.project, profile, today))
+        if hits:
+            raise BuildError("输出中发现不应公开的信息，未发布：\n  " + "\n  ".join(h.text() for h in hits[:50])
+                             + (f"\n  ……共 {len(hits)} 处" if len(hits) > 50 else ""), result)
         if progress:
             progress(f"发布到 {out}")
         _swap(staging, out)

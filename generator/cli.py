@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_day, help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
 
+    p = sub.add_parser("audit", help="审计已生成的网站：任何不应公开的值出现在任何文件中都报告")
+    p.add_argument("site", help="网站目录（如 site/）")
+    p.add_argument("--data", default=".", help="项目目录（默认当前目录）")
+    p.add_argument("--profile", choices=("public", "intranet"), default="public", help="按哪个版本的公开范围审计")
+    p.add_argument("--today", type=_day, help="按此日期判断在联系（默认今天，或 SOURCE_DATE_EPOCH）")
+
     p = sub.add_parser("schema", help="为每个数据文件生成 JSON Schema（供编辑器自动补全与检查）")
     p.add_argument("--out", default="generator/schemas", help="输出目录（默认 generator/schemas）")
     return parser
@@ -69,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_build(args)
     if args.command == "pdf":
         return _cmd_pdf(args)
+    if args.command == "audit":
+        return _cmd_audit(args)
     return EXIT_USAGE  # pragma: no cover
 
 
@@ -126,6 +134,29 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     print(f"已生成：{result.path}（{result.pages} 页）", file=sys.stderr)
     return EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import audit, forbidden_values
+    from .clock import reference_day
+
+    site, root = Path(args.site), Path(args.data)
+    for folder, what in ((site, "网站目录"), (root, "项目目录")):
+        if not folder.is_dir():
+            print(f"expert-guide: 用法错误：{what}“{folder}”不存在", file=sys.stderr)
+            return EXIT_USAGE
+    result = run_check(root, today=args.today, progress=None)
+    if result.errors:
+        sys.stdout.write(FORMATTERS["text"](result.diagnostics))
+        print("expert-guide: 数据校验未通过，无法确定哪些值不应公开", file=sys.stderr)
+        return EXIT_ERRORS
+    forbidden = forbidden_values(result.project, args.profile, args.today or reference_day())
+    hits = audit(site, forbidden)
+    for hit in hits:
+        print(hit.text())
+    verdict = f"审计未通过：{len(hits)} 处泄露" if hits else "审计通过：0 处泄露"
+    print(f"{verdict}（核查 {len(forbidden)} 个不应公开的值）。")
+    return EXIT_ERRORS if hits else EXIT_OK
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:

@@ -1,0 +1,112 @@
+"""The leak audit: a planted leak in every channel is caught; a leaking renderer cannot publish."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, TODAY
+
+from generator import check
+from generator.audit import audit, forbidden_values
+from generator.build import BuildError, build_site
+
+pytestmark = pytest.mark.slow
+
+MOBILE = "013912345678"  # e1's contact.mobile (internal)
+ID_NUMBER = "010101195001010011"  # e1's id_number (secret)
+EMAIL = "zhang@example.com"  # e1's contact.email (internal)
+HIDDEN = "周医生"  # e4 is confidential
+
+
+def _escape(text: str) -> str:
+    return "".join(f"\\u{ord(c):04x}" for c in text)
+
+
+def _pdf(path: Path, body: str = "", author: str = "") -> None:
+    from weasyprint import HTML
+
+    HTML(string=f"<html><head><meta name=author content='{author}'><title>t</title></head>"
+                f"<body><p>{body}</p></body></html>").write_pdf(path)
+
+
+PLANTS = {
+    "HTML 正文": lambda s: (s / "leak.html").write_text(f"<p>联系电话：0139-1234-5678</p>", encoding="utf-8"),
+    "HTML 属性": lambda s: (s / "leak.html").write_text(f'<a title="{EMAIL}">x</a>', encoding="utf-8"),
+    "HTML 实体": lambda s: (s / "leak.html").write_text("<p>" + "".join(f"&#{ord(c)};" for c in HIDDEN) + "</p>",
+                                                      encoding="utf-8"),
+    "HTML 注释": lambda s: (s / "leak.html").write_text(f"<!-- {ID_NUMBER} -->", encoding="utf-8"),
+    "JSON 转义": lambda s: (s / "leak.json").write_text(json.dumps({"n": HIDDEN}), encoding="utf-8"),
+    "sitemap": lambda s: (s / "sitemap.xml.gz").write_bytes(gzip.compress(
+        f"<urlset><url><loc>https://x/%E5%91%A8%E5%8C%BB%E7%94%9F/</loc></url></urlset>".encode(), mtime=0)),
+    "JS": lambda s: (s / "assets" / "leak.js").write_text(f'var a = "{_escape(HIDDEN)}";', encoding="utf-8"),
+    "source map": lambda s: (s / "assets" / "leak.js.map").write_text(json.dumps({"sources": [MOBILE]}), encoding="utf-8"),
+    "隐藏文件": lambda s: (s / ".env").write_text(f"ID={ID_NUMBER}\n", encoding="utf-8"),
+    "PDF 正文": lambda s: _pdf(s / "downloads" / "guide.pdf", body=f"手机 139 1234 5678 {HIDDEN}"),
+    "PDF 元数据": lambda s: _pdf(s / "downloads" / "guide.pdf", author=HIDDEN),
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("audit") / "project"
+    shutil.copytree(MINIMAL, root)
+    site = build_site(root, out=root / "site", today=TODAY).out
+    return root, site
+
+
+@pytest.fixture(scope="module")
+def forbidden(built):
+    return forbidden_values(check(built[0], today=TODAY).project, "public", TODAY)
+
+
+def test_clean_build_passes_and_knows_what_to_look_for(built, forbidden):
+    values = {f.value for f in forbidden}
+    assert {MOBILE, ID_NUMBER, EMAIL, HIDDEN} <= values
+    assert "测试大学" not in values  # a hidden expert's employer is public unit data
+    assert audit(built[1], forbidden) == []
+
+
+@pytest.mark.parametrize("channel", PLANTS)
+def test_self_test_a_planted_leak_in_every_channel_is_caught(built, forbidden, tmp_path, channel):
+    site = tmp_path / "site"
+    shutil.copytree(built[1], site)
+    PLANTS[channel](site)
+    hits = audit(site, forbidden)
+    assert hits, f"leak through {channel} was not caught"
+    assert all(h.forbidden.value in {MOBILE, ID_NUMBER, EMAIL, HIDDEN} for h in hits)
+    assert MOBILE not in hits[0].text() and ID_NUMBER not in hits[0].text()  # the report does not leak again
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_leaking_renderer_cannot_publish(built, tmp_path, monkeypatch):
+    root = built[0]
+    out = tmp_path / "published"
+    build_site(root, out=out, today=TODAY, pdf=False)
+    before = _tree(out)
+    import generator.render.view as view
+
+    monkeypatch.setattr(view, "shows_expert", lambda expert, profile: True)  # a renderer bug
+    with pytest.raises(BuildError, match="输出中发现不应公开的信息，未发布") as info:
+        build_site(root, out=out, today=TODAY, pdf=False)
+    assert "周*生" in str(info.value) and HIDDEN not in str(info.value)
+    assert _tree(out) == before
+    assert not list(tmp_path.glob(".published.new-*"))
+
+
+def test_audit_command(built):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    ok = subprocess.run([sys.executable, "-m", "generator", "audit", str(built[1]), "--data", str(built[0]),
+                         "--today", "2026-11-22"], capture_output=True, text=True, cwd=ROOT)
+    assert ok.returncode == 0 and ok.stdout.startswith("审计通过：0 处泄露"), ok.stdout + ok.stderr
