@@ -1,0 +1,115 @@
+"""Property: random datasets with a unique canary in every non-public field leak none of them.
+
+200 datasets go through the public projection and every renderer (site pages, search data,
+print HTML); 3 of them through the full build (site, search index, sitemap, PDF).
+"""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, TODAY
+
+from generator import check
+from generator.build import build_site
+from generator.render.pages import environment, generated_pages
+from generator.render.pdf import guide_html
+from generator.render.search_index import experts_index, page_sections
+from generator.render.view import build_view
+
+DATASETS = 200
+FULL_BUILDS = 3
+
+
+def _dataset(rng: random.Random, root: Path) -> set[str]:
+    """Rewrite experts, leaders and pairings with canaries; returns the canaries that must not appear."""
+    canaries: set[str] = set()
+
+    def canary(kind: str = "text") -> str:
+        token = f"{rng.randrange(10**9, 10**10)}"
+        value = {"text": f"金丝雀{token}", "phone": f"023-9{token[:7]}", "mobile": f"17{token}",
+                 "email": f"c{token}@canary.example.com", "id": f"99{token}{token[:6]}"}[kind]
+        canaries.add(value)
+        return value
+
+    experts, pairings = [], []
+    for i in range(rng.randint(2, 9)):
+        status = rng.choice(["active", "active", "active", "transferred", "exited"])
+        confidential = rng.random() < 0.3
+        consent = rng.random() < 0.7
+        public = status == "active" and not confidential and consent
+        name = f"专家{i}号" if public else canary()
+        field = rng.choice(["材料科学", "临床医学"]) if public else canary()
+        extra = f"  status_date: 2026-01-0{rng.randint(1, 9)}\n" if status != "active" else ""
+        extra += f"  exit_reason: {canary()}\n" if status == "exited" else ""
+        experts.append(
+            f"- id: x{i}\n  name: {name}\n  gender: 男\n  birth: 1960-0{rng.randint(1, 9)}\n  employer: uni\n"
+            f"  system: 教育\n  region: 东区\n  title_rank: 正高级\n  degree: 博士\n  field: {field}\n"
+            f"  categories: [academician]\n  status: {status}\n{extra}  confidential: {str(confidential).lower()}\n"
+            f"  public_consent: {str(consent).lower()}\n"
+            f"  contact: {{phone: {canary('phone')}, mobile: {canary('mobile')}, email: {canary('email')}, "
+            f"address: {canary()}}}\n  id_number: {canary('id')}\n  notes: {canary()}\n")
+        if status == "active" and len(pairings) < 3:  # the bureau leader contacts at most three
+            pairings.append(f"- id: q{i}\n  leader: l-bureau\n  expert: x{i}\n  start: 2025-07-01\n  end: 2027-06-30\n"
+                            f"  consent: {{leader: 2025-06-01, expert: 2025-06-02}}\n  end_reason: {canary()}\n")
+    (root / "data" / "experts.yaml").write_text("".join(experts), encoding="utf-8")
+    (root / "data" / "pairings.yaml").write_text("".join(pairings) or "[]\n", encoding="utf-8")
+    leaders = (root / "data" / "leaders.yaml").read_text(encoding="utf-8")
+    leaders = leaders.replace("contact: {phone: 023-11111111}", f"contact: {{phone: {canary('phone')}, email: {canary('email')}}}")
+    (root / "data" / "leaders.yaml").write_text(leaders, encoding="utf-8")
+    return canaries
+
+
+def _render_everything(project) -> str:
+    view = build_view(project, "public", TODAY)
+    env = environment()
+    parts = []
+    for page in generated_pages(view):
+        html = env.get_template(page.template).render(view=view, site=view.site, base="", page_url="", pdf=True,
+                                                      **page.context)
+        parts.append(html)
+        parts.append(json.dumps(page_sections(page.src_uri, page.title, html), ensure_ascii=False))
+    parts.append(env.get_template("home.html").render(view=view, site=view.site, base="", page_url="", pdf=True))
+    parts.append(json.dumps(experts_index(view), ensure_ascii=False))
+    parts.append(guide_html(view, project.root))
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    return root
+
+
+def test_canaries_never_reach_public_renderers(workspace):
+    rng = random.Random(20021108)
+    checked = 0
+    for _ in range(DATASETS):
+        canaries = _dataset(rng, workspace)
+        result = check(workspace, today=TODAY)
+        assert not result.errors, [d.text() for d in result.errors]
+        output = _render_everything(result.project)
+        leaked = sorted(c for c in canaries if c in output)
+        assert leaked == [], leaked
+        checked += 1
+    assert checked == DATASETS
+
+
+@pytest.mark.slow
+def test_canaries_never_reach_a_full_public_build(workspace, tmp_path):
+    from generator.audit import channels
+
+    rng = random.Random(4)
+    for n in range(FULL_BUILDS):
+        canaries = _dataset(rng, workspace)
+        site = build_site(workspace, out=tmp_path / f"site{n}", today=TODAY).out
+        assert (site / "downloads" / "guide.pdf").is_file() and (site / "sitemap.xml.gz").is_file()
+        for path in site.rglob("*"):
+            if path.is_file():
+                for channel, text in channels(path):
+                    leaked = sorted(c for c in canaries if c in text)
+                    assert leaked == [], (path, channel, leaked)

@@ -1,0 +1,81 @@
+"""Every hostile case of the publication issue: a located Chinese error, or literal text — never a traceback."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+E = "data/experts.yaml"
+I = "data/institutions.yaml"
+LOCATED = re.compile(r"^data/[\w/.-]+:\d+:\d+: error E\d{3} ")
+
+# (case, file, old, new, expectation): expectation is an error code, or ("literal", field, value)
+CASES = [
+    ("unquoted 012345", E, "  field: 化学\n", "  field: 012345\n", ("literal", "e2", "field", "012345")),
+    ("unquoted 013912345678", E, "  field: 化学\n", "  field: 013912345678\n", ("literal", "e2", "field", "013912345678")),
+    ("unquoted +8613912345678", E, "  field: 化学\n", "  field: +8613912345678\n", ("literal", "e2", "field", "+8613912345678")),
+    ("unquoted 12:30", E, "  field: 化学\n", "  field: 12:30\n", ("literal", "e2", "field", "12:30")),
+    ("unquoted NO", E, "  field: 化学\n", "  field: NO\n", ("literal", "e2", "field", "NO")),
+    ("unquoted 0x1F", E, "  field: 化学\n", "  field: 0x1F\n", ("literal", "e2", "field", "0x1F")),
+    ("confidential empty", E, "  confidential: true\n", "  confidential:\n", "E104"),
+    ("confidential \"false\"", E, "  confidential: true\n", '  confidential: "false"\n', "E104"),
+    ("confidential 0", E, "  confidential: true\n", "  confidential: 0\n", "E104"),
+    ("confidential yes", E, "  confidential: true\n", "  confidential: yes\n", "E104"),
+    ("confidental: true", E, "  confidential: true\n", "  confidental: true\n", "E101"),
+    ("key given twice", E, "  field: 化学\n", "  field: 化学\n  field: 物理\n", "E012"),
+    ("merge key", E, "  field: 化学\n", "  <<: {field: 化学}\n", "E011"),
+    ("python tag", E, "  field: 化学\n", "  field: !!python/object/apply:os.system [id]\n", "E008"),
+    ("2024-02-30", E, "  status: active\n  confidential: false\n  public_consent: true\n- id: e3",
+     "  status: active\n  reviewed: 2024-02-30\n  confidential: false\n  public_consent: true\n- id: e3", "E105"),
+    ("name: 张三 #1", E, "  name: 吴工\n", "  name: 张三 #1\n", "E108"),
+    ("markdown link", E, "  name: 吴工\n", "  name: '[x](javascript:alert(1))'\n", ("literal", "e5", "name", "[x](javascript:alert(1))")),
+    ("attribute list", E, "  name: 吴工\n", "  name: '张三 {: onmouseover=alert(1) }'\n", ("literal", "e5", "name", "张三 {: onmouseover=alert(1) }")),
+    ("img onerror", E, "  name: 吴工\n", "  name: '<img src=x onerror=alert(1)><!-- x -->'\n",
+     ("literal", "e5", "name", "<img src=x onerror=alert(1)><!-- x -->")),
+    ("table pipe", E, "  name: 吴工\n", "  name: 甲 | 乙\n", ("literal", "e5", "name", "甲 | 乙")),
+    ("url file://", I, "  hours: 工作日 9:00—17:00\n", "  hours: 工作日 9:00—17:00\n  website: file:///etc/passwd\n", "E107"),
+    ("url ../..", I, "  hours: 工作日 9:00—17:00\n", "  hours: 工作日 9:00—17:00\n  website: ../../etc/passwd\n", "E107"),
+    ("url metadata host", I, "  hours: 工作日 9:00—17:00\n", "  hours: 工作日 9:00—17:00\n  website: http://169.254.169.254/\n", "E107"),
+    ("url javascript:", I, "  hours: 工作日 9:00—17:00\n", "  hours: 工作日 9:00—17:00\n  website: 'javascript:alert(1)'\n", "E107"),
+    ("right-to-left override", E, "  name: 吴工\n", "  name: 吴\u202e工\n", "E109"),
+    ("zero-width space", E, "  name: 吴工\n", "  name: 吴\u200b工\n", "E109"),
+    ("latin-1 bytes", I, None, "- id: c\n  name: caf\xe9\n".encode("latin-1"), "E002"),
+    ("NUL byte", I, None, b"- id: c\x00\n", "E001"),
+    ("tab indentation", E, "  field: 化学\n", "\tfield: 化学\n", "E003"),
+    ("empty file", I, None, "", "E004"),
+    ("unknown id", "data/pairings.yaml", "  expert: e5\n", "  expert: e55\n", "E202"),
+    ("5,000-deep list", E, "  field: 化学\n", "  field: " + "[" * 5000 + "]" * 5000 + "\n", "E009"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_hostile_case(project, case):
+    _name, rel, old, new, expectation = case
+    if old is None:
+        project.write(rel, new)
+    else:
+        project.replace(rel, old, new)
+    result = project.check()
+    lines = [d.text() for d in result.diagnostics]
+    if isinstance(expectation, str):
+        hits = [line for line in lines if f" error {expectation} " in line]
+        assert hits and LOCATED.match(hits[0]), lines
+    else:
+        _kind, ident, field, value = expectation
+        assert not result.errors, lines
+        assert getattr(result.project.get("experts", ident), field) == value
+
+
+def test_duplicate_ids_across_two_files(project):
+    project.write("data/experts/extra.yaml", project.read(E).split("- id: e2")[0])
+    assert any(" error E201 " in line for line in project.lines())
+
+
+def test_alias_bomb_is_rejected_at_its_first_anchor(project):
+    # Nine levels of four aliases each would expand to 4⁹ ≈ 262,000 nodes. The reader stops at the
+    # first anchor, before any alias is resolved, so the cost does not depend on the bomb's depth.
+    bomb = "- id: x\n  name: &a [lol]\n" + "".join(
+        f"  f{i}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
+    project.write(I, bomb)
+    lines = project.lines()
+    assert lines[0].startswith("data/institutions.yaml:2:9: error E007 不允许使用锚点（&a）")
