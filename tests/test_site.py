@@ -138,7 +138,8 @@ GENERATED = ["index.html", "policies/index.html", "policies/cq-2002-110/index.ht
 
 @pytest.mark.parametrize("page", GENERATED)
 def test_golden_pages(public_site, page, update_golden):
-    golden = GOLDEN / (page.replace("/index.html", "").replace("/", "__") + ".html")
+    name = page.removesuffix("index.html").strip("/").replace("/", "__") or "home"
+    golden = GOLDEN / f"{name}.html"
     actual = article(public_site / page)
     if update_golden or not golden.exists() and os.environ.get("CI") != "true":
         golden.parent.mkdir(parents=True, exist_ok=True)
