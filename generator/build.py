@@ -42,8 +42,9 @@ def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | s
     if not result.ok(strict=strict):
         raise BuildError("数据校验未通过，未生成任何输出", result)
     out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed
-        shutil.rmtree(stale, ignore_errors=True)
+    _recover(out)
+    for stale in [*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")]:
+        shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     umask = os.umask(0)
     os.umask(umask)
@@ -127,8 +128,33 @@ def build_pdf(root: Path | str = ".", *, profile: str = "public", out: Path | st
         raise BuildError(str(exc), result) from exc
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _recover(out: Path) -> None:
+    """Undo a swap that was cut between its two renames (only possible without renameat2)."""
+    if not out.exists():
+        for old in sorted(out.parent.glob(f".{out.name}.old-*")):
+            old.rename(out)
+            return
+
+
 def _swap(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` with renames only, so a reader never sees half a site."""
+    """Replace ``out`` by ``staging`` so that a reader, or a kill, never finds half a site or none."""
+    if out.exists() and _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+        return
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}")

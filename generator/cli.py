@@ -19,6 +19,10 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class _UsageError(Exception):
+    pass
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -26,33 +30,33 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"“{text}”不是 年-月-日 格式的日期") from None
 
 
+def _project_options(p: argparse.ArgumentParser, *, profile: bool = True) -> None:
+    """The options every command that reads a project shares."""
+    p.add_argument("dir", nargs="?", default=".", help="项目目录（默认当前目录）")
+    if profile:
+        p.add_argument("--profile", choices=("public", "intranet"), default="public",
+                       help="public（公开版）或 intranet（内网版）")
+    p.add_argument("--strict", action="store_true", help="警告也视为失败")
+    p.add_argument("--today", type=_day, help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
+    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="expert-guide", description="专家联系服务制度：校验数据，生成网站与《专家服务指南》。")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="命令")
 
     p = sub.add_parser("check", help="校验 data/ 与 content/，按文件和行号报告问题，不写任何输出")
-    p.add_argument("dir", nargs="?", default=".", help="项目目录（默认当前目录）")
+    _project_options(p, profile=False)
     p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="输出格式：text、json 或 github")
-    p.add_argument("--strict", action="store_true", help="警告也视为失败")
-    p.add_argument("--today", type=_day, help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
-    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
 
-    p = sub.add_parser("build", help="校验后生成网站（公开版或内网版），原子地替换输出目录")
-    p.add_argument("dir", nargs="?", default=".", help="项目目录（默认当前目录）")
-    p.add_argument("--profile", choices=("public", "intranet"), default="public", help="public（公开版）或 intranet（内网版）")
+    p = sub.add_parser("build", help="校验后生成网站与 PDF（公开版或内网版），审计后原子地替换输出目录")
+    _project_options(p)
     p.add_argument("--out", help="输出目录（默认 public 为 site/，intranet 为 site-intranet/）")
-    p.add_argument("--strict", action="store_true", help="警告也视为失败")
-    p.add_argument("--today", type=_day, help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
-    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF 版指南（只生成网站）")
 
     p = sub.add_parser("pdf", help="校验后只生成《专家服务指南》PDF")
-    p.add_argument("dir", nargs="?", default=".", help="项目目录（默认当前目录）")
-    p.add_argument("--profile", choices=("public", "intranet"), default="public", help="public（公开版）或 intranet（内网版）")
+    _project_options(p)
     p.add_argument("-o", "--output", help="输出文件（默认 guide.pdf，内网版 guide-intranet.pdf）")
-    p.add_argument("--strict", action="store_true", help="警告也视为失败")
-    p.add_argument("--today", type=_day, help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
-    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
 
     p = sub.add_parser("audit", help="审计已生成的网站：任何不应公开的值出现在任何文件中都报告")
     p.add_argument("site", help="网站目录（如 site/）")
@@ -67,17 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "check":
-        return _cmd_check(args)
-    if args.command == "schema":
-        return _cmd_schema(args)
-    if args.command == "build":
-        return _cmd_build(args)
-    if args.command == "pdf":
-        return _cmd_pdf(args)
-    if args.command == "audit":
-        return _cmd_audit(args)
-    return EXIT_USAGE  # pragma: no cover
+    command = {"check": _cmd_check, "build": _cmd_build, "pdf": _cmd_pdf, "audit": _cmd_audit,
+               "schema": _cmd_schema}[args.command]
+    try:
+        return command(args)
+    except _UsageError as exc:
+        print(f"expert-guide: 用法错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _folder(path: str, what: str = "项目目录") -> Path:
+    folder = Path(path)
+    if not folder.is_dir():
+        raise _UsageError(f"{what}“{path}”不存在")
+    return folder
 
 
 def _progress(quiet: bool):
@@ -87,30 +94,29 @@ def _progress(quiet: bool):
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    root = Path(args.dir)
-    if not root.is_dir():
-        print(f"expert-guide: 用法错误：项目目录“{args.dir}”不存在", file=sys.stderr)
-        return EXIT_USAGE
+    root = _folder(args.dir)
     result = run_check(root, today=args.today, progress=_progress(args.quiet or args.format != "text"))
     sys.stdout.write(FORMATTERS[args.format](result.diagnostics))
     return EXIT_OK if result.ok(strict=args.strict) else EXIT_ERRORS
 
 
+def _failed(exc, suffix: str = "") -> int:
+    """A stopped build: its diagnostics on stdout, the reason on stderr, exit 1."""
+    if exc.result is not None and exc.result.diagnostics:
+        sys.stdout.write(FORMATTERS["text"](exc.result.diagnostics))
+    print(f"expert-guide: {exc}{suffix}", file=sys.stderr)
+    return EXIT_ERRORS
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildError, build_site
 
-    root = Path(args.dir)
-    if not root.is_dir():
-        print(f"expert-guide: 用法错误：项目目录“{args.dir}”不存在", file=sys.stderr)
-        return EXIT_USAGE
+    root = _folder(args.dir)
     try:
         result = build_site(root, profile=args.profile, out=args.out, strict=args.strict, today=args.today,
                             progress=_progress(args.quiet), pdf=not args.no_pdf)
     except BuildError as exc:
-        if exc.result is not None:
-            sys.stdout.write(FORMATTERS["text"](exc.result.diagnostics))
-        print(f"expert-guide: {exc}；已发布的内容保持不变。", file=sys.stderr)
-        return EXIT_ERRORS
+        return _failed(exc, "；已发布的内容保持不变。")
     if result.check.diagnostics:
         sys.stdout.write(FORMATTERS["text"](result.check.diagnostics))
     print(f"已生成：{result.out}", file=sys.stderr)
@@ -120,18 +126,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_pdf(args: argparse.Namespace) -> int:
     from .build import BuildError, build_pdf
 
-    root = Path(args.dir)
-    if not root.is_dir():
-        print(f"expert-guide: 用法错误：项目目录“{args.dir}”不存在", file=sys.stderr)
-        return EXIT_USAGE
+    root = _folder(args.dir)
     try:
         result = build_pdf(root, profile=args.profile, out=args.output, strict=args.strict, today=args.today,
                            progress=_progress(args.quiet))
     except BuildError as exc:
-        if exc.result is not None and exc.result.diagnostics:
-            sys.stdout.write(FORMATTERS["text"](exc.result.diagnostics))
-        print(f"expert-guide: {exc}", file=sys.stderr)
-        return EXIT_ERRORS
+        return _failed(exc)
     print(f"已生成：{result.path}（{result.pages} 页）", file=sys.stderr)
     return EXIT_OK
 
@@ -140,11 +140,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from .audit import audit, forbidden_values
     from .clock import reference_day
 
-    site, root = Path(args.site), Path(args.data)
-    for folder, what in ((site, "网站目录"), (root, "项目目录")):
-        if not folder.is_dir():
-            print(f"expert-guide: 用法错误：{what}“{folder}”不存在", file=sys.stderr)
-            return EXIT_USAGE
+    site, root = _folder(args.site, "网站目录"), _folder(args.data)
     result = run_check(root, today=args.today, progress=None)
     if result.errors:
         sys.stdout.write(FORMATTERS["text"](result.diagnostics))

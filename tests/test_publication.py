@@ -40,21 +40,47 @@ def project(tmp_path):
     return root
 
 
-def test_killed_build_leaves_published_site_unchanged(project, tmp_path):
+def _wait_for(condition, proc: subprocess.Popen, limit: float = 120.0) -> bool:
+    """Poll until ``condition()`` holds or the build ends; True when it held while the build ran."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.poll() is None:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+KILL_POINTS = {
+    "staging folder created": lambda staging: staging() is not None,
+    "pages written": lambda staging: staging() is not None and (staging() / "index.html").exists(),
+    "PDF written": lambda staging: staging() is not None and (staging() / "downloads" / "guide.pdf").exists(),
+}
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_killed_build_leaves_published_site_unchanged(project, tmp_path, point):
     out = tmp_path / "site"
     rc, err = finish(_build(project, out))
     assert rc == 0, err
     before = tree(out)
     experts = project / "data" / "experts.yaml"
     experts.write_text(experts.read_text(encoding="utf-8").replace("name: 吴工", "name: 吴工程师"), encoding="utf-8")
-    for delay in (0.5, 1.5, 3.0):  # early (checking), middle (MkDocs), late (PDF, audit)
-        proc = _build(project, out)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        finish(proc, 60)
-        assert tree(out) == before, f"published tree changed after a kill at {delay}s"
+
+    def staging():
+        return next(iter(tmp_path.glob(".site.new-*")), None)
+
+    proc = _build(project, out)
+    reached = _wait_for(lambda: KILL_POINTS[point](staging), proc)
+    proc.send_signal(signal.SIGKILL)
+    rc, _err = finish(proc, 60)
+    if point != "PDF written":  # the last point may race with the swap; the first two never do
+        assert reached and rc == -signal.SIGKILL
+    if rc == -signal.SIGKILL:
+        assert tree(out) == before, f"published tree changed after a kill at '{point}'"
+    else:  # finished before the kill: all new, never a mix
+        assert "吴工程师" in (out / "experts" / "uni" / "index.html").read_text(encoding="utf-8")
     assert finish(_build(project, out))[0] == 0
-    assert tree(out) != before and "吴工程师" in (out / "experts" / "uni" / "index.html").read_text(encoding="utf-8")
+    assert "吴工程师" in (out / "experts" / "uni" / "index.html").read_text(encoding="utf-8")
     assert not list(tmp_path.glob(".site.new-*")), "stale staging folders are cleaned by the next build"
 
 
@@ -89,3 +115,18 @@ def test_same_commit_same_bytes_in_different_places(tmp_path):
         trees.append(tree(out))
     assert trees[0] == trees[1]
     assert "downloads/guide.pdf" in trees[0] and "sitemap.xml.gz" in trees[0]
+
+
+def test_swap_is_one_step_and_recovers_a_cut_fallback(tmp_path):
+    from generator.build import _exchange, _recover, _swap
+
+    out, staging = tmp_path / "site", tmp_path / ".site.new-1"
+    out.mkdir(), staging.mkdir()
+    (out / "v").write_text("old"), (staging / "v").write_text("new")
+    assert _exchange(staging, out)  # Debian's glibc has renameat2
+    assert (out / "v").read_text() == "new" and (staging / "v").read_text() == "old"
+    _swap(staging, out)
+    assert (out / "v").read_text() == "old" and not staging.exists()
+    out.rename(tmp_path / ".site.old-999")  # a fallback swap killed between its two renames
+    _recover(out)
+    assert (out / "v").read_text() == "old"
