@@ -149,7 +149,13 @@ def _pairing_public(project: Project, pairing: Any) -> bool:
 # ---- reading every channel ----
 
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
-_NUMBER = re.compile(r"\+?\d[\d\s\-–—().+/]*\d")
+_NOT_IN_NUMBER = re.compile(r"[^0-9 \t\-–—().+/]+")  # what ends a number written with separators
+_SEPARATOR = re.compile(r"[ \t\-–—().+/]")
+
+
+def digit_runs(text: str) -> str:
+    """Each number of ``text`` as bare digits, one per line: 139 1234-5678 → 13912345678."""
+    return _SEPARATOR.sub("", _NOT_IN_NUMBER.sub("\n", text))
 
 
 def _unescape_js(text: str) -> str:
@@ -159,10 +165,20 @@ def _unescape_js(text: str) -> str:
 
 
 def text_variants(text: str) -> list[str]:
-    """The text as written and as a browser or a JSON reader would decode it."""
-    variants = [text, html.unescape(text), _unescape_js(text), unquote(text)]
-    variants.append(html.unescape(_unescape_js(unquote(text))))
-    return variants
+    """The text as written, as a browser shows it, and fully decoded (percent, JS/JSON, HTML escapes).
+
+    The fully decoded text comes last; each decoding runs only when its escapes occur.
+    """
+    variants = [text]
+    if "&" in text:
+        variants.append(html.unescape(text))
+    decoded = unquote(text) if "%" in text else text
+    if "\\" in decoded:
+        decoded = _unescape_js(decoded)
+    if "&" in decoded:
+        decoded = html.unescape(decoded)
+    variants.append(decoded)
+    return list(dict.fromkeys(variants))
 
 
 def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
@@ -185,13 +201,13 @@ def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
         yield "PDF XMP", root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
     for name, contents in reader.attachments.items():
         yield "PDF 附件", name + "\n" + "\n".join(c.decode("utf-8", "replace") for c in contents)
-    for page in reader.pages:  # link targets and annotations
+    for number, page in enumerate(reader.pages, 1):  # link targets and annotations
         for annot in page.get("/Annots") or []:
-            yield "PDF 注释", str(annot.get_object())
+            yield f"PDF 第 {number} 页注释", str(annot.get_object())
     raw = path.read_bytes()
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+    for number, stream in enumerate(re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S), 1):
         try:
-            yield "PDF 数据流", zlib.decompress(stream).decode("latin-1")
+            yield f"PDF 数据流 {number}", zlib.decompress(stream).decode("latin-1")
         except zlib.error:
             continue
 
@@ -242,14 +258,16 @@ def audit(site: Path, forbidden: Iterable[Forbidden]) -> list[Hit]:
     for path in sorted(p for p in site.rglob("*") if p.is_file() and not p.is_symlink()):
         rel = path.relative_to(site).as_posix()
         found: set[str] = set()
+        last: dict[str, str] = {}  # per channel, its most decoded text (variants come in that order)
         for channel, text in channels(path):
+            last[channel] = text
             for _end, f in values.iter(text):
                 if f.value not in found:
                     found.add(f.value)
                     hits.append(Hit(rel, channel, f))
-            if digits is not None:
-                numbers = "\n".join(re.sub(r"\D", "", m) for m in _NUMBER.findall(text))
-                for _end, f in digits.iter(numbers):
+        if digits is not None:
+            for channel, text in last.items():
+                for _end, f in digits.iter(digit_runs(text)):
                     if f.value not in found:
                         found.add(f.value)
                         hits.append(Hit(rel, f"{channel}（按数字）", f))

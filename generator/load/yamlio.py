@@ -282,7 +282,7 @@ class _Builder:
         return event.value
 
     def flags(self, event: Any) -> int:
-        if not isinstance(event, _E.ScalarEvent):
+        if type(event) is not _E.ScalarEvent:
             return 0
         style = event.style
         end = event.end_mark
@@ -299,22 +299,30 @@ class _Builder:
         result.col = start.start_mark.column + 1
         pos = array("Q")
         result.pos = pos
-        offset = self.offset
+        append = pos.append
+        offset = self.offset + 1
         get = self.parser.get_event
+        scalar, end_event = _E.ScalarEvent, _E.MappingEndEvent
+        child = depth + 1
+        plain_child = child <= MAX_DEPTH
         while True:
             event = get()
-            if isinstance(event, _E.MappingEndEvent):
+            kind = type(event)
+            if kind is end_event:
                 return result
-            if not isinstance(event, _E.ScalarEvent):
-                self._check_node_event(event, depth + 1)
-                self.fail(event.start_mark, "E010", "键必须是简单的文字，不能是列表或映射")
-            self._check_node_event(event, depth + 1)
+            if kind is not scalar or event.anchor is not None or event.tag is not None or not plain_child:
+                self._check_node_event(event, child)
+                if kind is not scalar:
+                    self.fail(event.start_mark, "E010", "键必须是简单的文字，不能是列表或映射")
             key = event.value
             kmark = event.start_mark
             if not event.style and key == "<<":
                 self.fail(kmark, "E011", "不允许使用合并键（<<）", hint="请把要合并的字段逐一写出")
             vevent = get()
-            value = self.node(vevent, depth + 1)
+            if type(vevent) is scalar and vevent.anchor is None and vevent.tag is None and plain_child:
+                value = vevent.value if (vevent.style or vevent.value) else None  # the common case, inline
+            else:
+                value = self.node(vevent, child)
             if key in result:  # reported, first one kept, reading goes on to find more
                 first = result.key_location(key).line
                 self.diags.error(self.loc(kmark), "E012", f"键“{key}”重复出现（第一次在第 {first} 行）",
@@ -322,8 +330,8 @@ class _Builder:
                 continue
             vmark = vevent.start_mark
             result[key] = value
-            pos.append(pack(kmark.line + 1 + offset, kmark.column + 1))
-            pos.append(pack(vmark.line + 1 + offset, vmark.column + 1, self.flags(vevent)))
+            append(((kmark.line + offset) << 23) | (min(kmark.column + 1, 0xFFFFF) << 3))
+            append(((vmark.line + offset) << 23) | (min(vmark.column + 1, 0xFFFFF) << 3) | self.flags(vevent))
 
     def sequence(self, start: Any, depth: int) -> YList:
         result = YList()
