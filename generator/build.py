@@ -52,7 +52,7 @@ def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | s
     try:
         if progress:
             progress(f"生成网站（{'公开版' if profile == 'public' else '内网版'}）")
-        _mkdocs_build(root, profile, staging, strict, result, pdf, progress)
+        _mkdocs_build(root, profile, staging, strict, result, pdf, progress, today)
         if progress:
             progress("审计输出：检查每个文件中是否有不应公开的信息")
         hits = audit(staging, forbidden_values(result.project, profile, today))
@@ -69,7 +69,7 @@ def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | s
 
 
 def _mkdocs_build(root: Path, profile: str, site_dir: Path, strict: bool, result: CheckResult, pdf: bool,
-                  progress: Progress | None) -> None:
+                  progress: Progress | None, today: date) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -86,6 +86,7 @@ def _mkdocs_build(root: Path, profile: str, site_dir: Path, strict: bool, result
     plugin.config.strict = strict
     plugin.config.pdf = pdf
     plugin.preloaded = result
+    plugin.today = today
     plugin.progress = progress
     warnings = _Collect()
     logger = logging.getLogger("mkdocs")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .audit import audit, forbidden_values
 from .check import CheckResult, check
 from .clock import reference_day
 from .diagnostics import format_text
@@ -33,20 +35,24 @@ class ExpertGuideConfig(Config):
 class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
     """Validates data/ before MkDocs reads a page, then adds the pages rendered from it."""
 
-    preloaded: CheckResult | None = None  # set by `expert-guide build`, which has checked already
-    progress = None  # set by `expert-guide build` to show long steps
+    # Set by `expert-guide build`, which has checked already, audits itself and publishes atomically.
+    preloaded: CheckResult | None = None
+    today: date | None = None
+    progress = None
 
     def on_config(self, config: Any) -> Any:
         root = Path(self.config.project_dir or Path(config.config_file_path).parent)
         self.root = root
-        self.today = reference_day()
-        result = self.preloaded or check(root, today=self.today)
+        self.managed = self.preloaded is not None
+        self.day = self.today or reference_day()
+        result = self.preloaded or check(root, today=self.day)
         self.preloaded = None  # `serve` re-checks on every rebuild
+        self.project = result.project
         if not result.ok(strict=self.config.strict):
             raise PluginError("数据校验未通过，未生成任何页面：\n" + format_text(result.diagnostics))
         for diagnostic in result.diagnostics:
             log.info(diagnostic.text())
-        self.view: SiteView = build_view(result.project, self.config.profile, self.today, result.diagnostics)
+        self.view: SiteView = build_view(result.project, self.config.profile, self.day, result.diagnostics)
         site = self.view.site
         config.site_name = safe_title(site.get("title") or "专家服务指南")
         config.site_description = safe_title(f"{site.get('org', '')}{site.get('title', '')}")
@@ -108,6 +114,11 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
                 write_pdf(self.view, self.root, site_dir / "downloads" / "guide.pdf", progress=self.progress or log.info)
             except PdfError as exc:
                 raise PluginError(str(exc)) from exc
+        if not self.managed:  # plain `mkdocs build`: MkDocs has written in place, so at least fail loudly
+            hits = audit(site_dir, forbidden_values(self.project, self.config.profile, self.day))
+            if hits:
+                raise PluginError(f"{site_dir} 中发现不应公开的信息（请勿发布；发布请用 expert-guide build）：\n  "
+                                  + "\n  ".join(h.text() for h in hits[:50]))
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(os.fspath(self.root / "data"))

@@ -64,3 +64,19 @@ def test_serve_watches_data_and_theme(tmp_path):
     server = plugin.on_serve(Server(), config=None, builder=None)
     assert str(tmp_path / "data") in server.watched
     assert any(p.endswith("theme") for p in server.watched)
+
+
+def test_build_uses_the_given_day_for_the_pages_too(tmp_path):
+    """`--today` decides what is active and ending soon on the pages as well as in the check."""
+    from datetime import date
+
+    from conftest import MINIMAL
+
+    from generator.build import build_site
+
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    out = build_site(root, profile="intranet", out=tmp_path / "site", today=date(2027, 6, 1), pdf=False).out
+    pairings = (out / "pairings" / "index.html").read_text(encoding="utf-8")
+    assert pairings.count("即将期满") == 5  # every minimal pairing ends 2027-06-30, within 60 days
+    assert "即将期满的联系（5）" in (out / "report" / "index.html").read_text(encoding="utf-8")
