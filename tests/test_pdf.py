@@ -43,13 +43,22 @@ def sample():
     return check(ROOT, today=TODAY).project
 
 
+@pytest.fixture(scope="module", params=["one document", "parallel parts"])
+def mode(request):
+    """Every PDF test runs on both paths: the whole guide at once, and the 名单 typeset in parts."""
+    old = pdf_module.PARALLEL_MIN
+    pdf_module.PARALLEL_MIN = 10**9 if request.param == "one document" else 1
+    yield request.param
+    pdf_module.PARALLEL_MIN = old
+
+
 @pytest.fixture(scope="module")
-def public_pdf(tmp_path_factory):
+def public_pdf(tmp_path_factory, mode):
     return _build(ROOT, tmp_path_factory.mktemp("pdf") / "guide.pdf")
 
 
 @pytest.fixture(scope="module")
-def intranet_pdf(tmp_path_factory):
+def intranet_pdf(tmp_path_factory, mode):
     return _build(ROOT, tmp_path_factory.mktemp("pdf-i") / "guide.pdf", "intranet")
 
 
@@ -122,6 +131,20 @@ def test_public_pdf_has_no_expert_contact_and_intranet_has_leader_phones(public_
 def test_same_commit_same_bytes(public_pdf, tmp_path):
     again = _build(ROOT, tmp_path / "again.pdf")
     assert again.read_bytes() == public_pdf.read_bytes()
+
+
+def test_parts_are_laid_over_the_right_pages(public_pdf, sample, mode):
+    """The 名单 reads in order, under its own running header, with the outer page numbers."""
+    pages = [text(public_pdf, i + 1, i + 1) for i in range(len(PdfReader(public_pdf).pages))]
+    pairing_pages = [p for p in pages if "附件一" in p.splitlines()[0] if p.strip()]
+    assert pairing_pages
+    numbers = [int(n) for p in pairing_pages for n in re.findall(r"^\s*(\d+)\s+\S+\s+\S+\s+\S+（", p, re.M)]
+    assert numbers and numbers[0] == 1
+    leaders = {x.name for x in sample.leaders}
+    listed = {name for p in pairing_pages for name in leaders if name in p}
+    assert listed, "leaders appear in the 名单"
+    for page in pairing_pages:
+        assert re.search(r"—\s*\d+\s*—", page.strip().splitlines()[-1])
 
 
 def test_looks_right_as_png(public_pdf, tmp_path):

@@ -28,6 +28,8 @@ FONTS = {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"}
 FORM_COLUMNS = ("序号", "专家姓名", "性别", "出生年月", "工作单位", "职务/职称", "专业领域", "专家类别", "联系领导及职务",
                 "联系起止日期", "备注")
 ROWS_PER_TABLE = 25  # leaders per table: a unit with thousands of pairings still makes small tables
+PARALLEL_MIN = 600  # pairings: below this one document is faster than starting worker processes
+MM = 72 / 25.4
 
 
 class PdfError(Exception):
@@ -41,16 +43,66 @@ class PdfResult:
     bytes: int
 
 
-def guide_html(view: SiteView, root: Path) -> str:
-    """The print document as HTML: chapters in the order the notice lists them."""
+def _print_env():
     env = environment()
     env.loader.searchpath.append(str(PRINT_DIR))  # type: ignore[union-attr]
+    return env
+
+
+def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None) -> str:
+    """The print document as HTML: chapters in the order the notice lists them.
+
+    With ``placeholder_pages`` the 名单 is left as that many pages for parts typeset apart.
+    """
+    env = _print_env()
     letter = _markdown_file(root / "content" / "_print" / "letter.md")
     intro = _markdown_file(root / "content" / "index.md", drop_title=True)
     policies = [{**p, "html": markdown.markdown(p["body"], extensions=["attr_list"])} for p in view.policies]
     return env.get_template("guide.html").render(
         view=view, site=view.site, letter=letter, intro=intro, policies=policies, appendix=appendix_tables(view),
-        form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view), cn_date=cn_date)
+        form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view), cn_date=cn_date,
+        **({"placeholder_pages": placeholder_pages} if placeholder_pages else {}))
+
+
+def split_appendix(appendix: list[dict], parts: int) -> list[list[dict]]:
+    """Cut the 名单 between its small tables into ``parts`` runs of about equal numbers of pairings.
+
+    A tier continued in the next part keeps its heading only where it starts; a unit continued
+    there is headed “（续）”.
+    """
+    tables = [(group["name"], unit["name"], table) for group in appendix for unit in group["units"]
+              for table in unit["tables"]]
+    weights = [sum(len(row["pairings"]) for row in table) for _tier, _unit, table in tables]
+    total, done = sum(weights), 0
+    out: list[list[dict]] = [[]]
+    seen_tiers: set[str] = set()
+    seen_units: set[tuple[str, str]] = set()
+    for (tier, unit, table), weight in zip(tables, weights):
+        if out[-1] and len(out) < parts and done >= total * len(out) / parts:
+            out.append([])
+        part = out[-1]
+        if not part or part[-1]["tier"] != tier:
+            part.append({"tier": tier, "name": "" if tier in seen_tiers else tier, "units": []})
+            seen_tiers.add(tier)
+        units = part[-1]["units"]
+        if not units or units[-1]["key"] != (tier, unit):
+            units.append({"key": (tier, unit), "name": unit if (tier, unit) not in seen_units else f"{unit}（续）",
+                          "tables": []})
+            seen_units.add((tier, unit))
+        units[-1]["tables"].append(table)
+        done += weight
+    return [part for part in out if part]
+
+
+def _typeset_part(args: tuple) -> tuple[bytes, int]:
+    """Worker: one part of the 名单 as its own PDF (pages without header or number)."""
+    html, base_url, allowed = args
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = StrictFetcher([Path(p) for p in allowed])
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher.make()).render(font_config=FontConfiguration())
+    return document.write_pdf(pdf_identifier=b"expert-guide-part"), len(document.pages)
 
 
 def appendix_tables(view: SiteView) -> list[dict]:
@@ -184,34 +236,31 @@ class StrictFetcher:
 
 def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str], None] | None = None) -> PdfResult:
     """Typeset the guide for ``view`` and put it at ``target`` (atomically)."""
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import FatalURLFetchingError
-
     say = progress or (lambda message: None)
     say("排版《专家服务指南》：准备 HTML")
     html = guide_html(view, root)
     fonts = require_fonts()
-    problems = missing_glyphs(html, fonts)
+    problems = missing_glyphs(html, fonts)  # the full document: every character of every part
     if problems:
         raise PdfError("以下字符无法显示，PDF 未生成：\n  " + "\n  ".join(problems))
-    fetcher = StrictFetcher([THEME_DIR, root / "content"])
+    allowed = [THEME_DIR, root / "content"]
+    base_url = (PRINT_DIR / "guide.html").as_uri()
+    appendix = appendix_tables(view)
+    pairings = sum(len(row["pairings"]) for g in appendix for u in g["units"] for t in u["tables"] for row in t)
+    workers = min(os.cpu_count() or 1, 4)
     logger = logging.getLogger("weasyprint")
     level = logger.level
     logger.setLevel(logging.ERROR)  # WeasyPrint warns about CSS it ignores; failures are raised below
     try:
-        say("排版《专家服务指南》：版面计算（页数多时需要几十秒）")
-        document = HTML(string=html, base_url=(PRINT_DIR / "guide.html").as_uri(), url_fetcher=fetcher.make()) \
-            .render(font_config=FontConfiguration())
-        say(f"排版《专家服务指南》：写出 {len(document.pages)} 页")
-        data = document.write_pdf(pdf_identifier=b"expert-guide", uncompressed_pdf=False)
-    except FatalURLFetchingError:
-        raise PdfError("模板或文稿引用了不允许读取的资源（只允许 theme/ 与 content/ 下的文件）："
-                       + "、".join(fetcher.refused)) from None
+        if pairings >= PARALLEL_MIN and workers > 1:
+            say(f"排版《专家服务指南》：名单 {pairings} 对联系分 {workers} 个进程并行排版")
+            data, pages = _typeset_in_parts(view, root, appendix, workers, base_url, allowed)
+        else:
+            say("排版《专家服务指南》：版面计算（页数多时需要几十秒）")
+            data, pages = _typeset(html, base_url, allowed)
+        say(f"排版《专家服务指南》：已写出 {pages} 页")
     finally:
         logger.setLevel(level)
-    if fetcher.refused:
-        raise PdfError("模板或文稿引用了不允许读取的资源：" + "、".join(fetcher.refused))
     if b"/EmbeddedFile" in data:
         raise PdfError("PDF 中出现了附件（/EmbeddedFile），已拒绝写出")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -220,4 +269,104 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
         handle.write(data)
     os.chmod(tmp, 0o644)
     os.replace(tmp, target)
-    return PdfResult(target, len(document.pages), len(data))
+    return PdfResult(target, pages, len(data))
+
+
+def _typeset(html: str, base_url: str, allowed: list[Path]) -> tuple[bytes, int]:
+    """One document, laid out and written by WeasyPrint; only allowed files may be read."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = StrictFetcher(allowed)
+    try:
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher.make()) \
+            .render(font_config=FontConfiguration())
+        data = document.write_pdf(pdf_identifier=b"expert-guide", uncompressed_pdf=False)
+    except FatalURLFetchingError:
+        raise PdfError("模板或文稿引用了不允许读取的资源（只允许 theme/ 与 content/ 下的文件）："
+                       + "、".join(fetcher.refused)) from None
+    if fetcher.refused:
+        raise PdfError("模板或文稿引用了不允许读取的资源：" + "、".join(fetcher.refused))
+    return data, len(document.pages)
+
+
+def _typeset_in_parts(view: SiteView, root: Path, appendix: list[dict], workers: int, base_url: str,
+                      allowed: list[Path]) -> tuple[bytes, int]:
+    """The 名单 in parts on every core, then the guide with placeholder pages, the parts laid over them.
+
+    Parts are typeset as right-hand pages; on a left-hand page they move 2 mm to the outer side, so
+    the inner margin stays 28 mm. Page breaks inside a part do not depend on its page numbers, so the
+    parts need not wait for each other.
+    """
+    import io
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from pypdf import PdfReader, PdfWriter
+
+    env = _print_env()
+    template = env.get_template("part.html")
+    parts = split_appendix(appendix, workers)
+    jobs = [(template.render(appendix=part, view=view, first=i == 0), base_url, [str(p) for p in allowed])
+            for i, part in enumerate(parts)]
+    with ProcessPoolExecutor(max_workers=len(jobs), mp_context=get_context("fork")) as pool:
+        typeset = list(pool.map(_typeset_part, jobs))
+    count = sum(pages for _data, pages in typeset)
+    data, total = _typeset(guide_html(view, root, placeholder_pages=count), base_url, allowed)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    start = _placeholder_start(writer)
+    index = start
+    for part_data, _pages in typeset:
+        for page in PdfReader(io.BytesIO(part_data)).pages:
+            shift = 0 if index % 2 == 0 else -2 * MM  # even index = odd page number = right-hand page
+            _lay_over(writer, writer.pages[index], page, shift, f"/EGPart{index}")
+            index += 1
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), total
+
+
+def _lay_over(writer, target, page, shift: float, name: str) -> None:
+    """Draw ``page`` on ``target`` as a form XObject: its compressed content is reused, never parsed."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, StreamObject
+
+    contents = page["/Contents"].get_object()
+    if isinstance(contents, ArrayObject):  # WeasyPrint writes one stream per page; anything else is merged slowly
+        from pypdf import Transformation
+
+        target.merge_transformed_page(page, Transformation().translate(shift, 0))
+        return
+    form = StreamObject()
+    form._data = contents._data
+    if "/Filter" in contents:
+        form[NameObject("/Filter")] = contents["/Filter"]
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(page.mediabox)
+    form[NameObject("/Resources")] = page["/Resources"]
+    form_ref = writer._add_object(form.clone(writer))
+    resources = target["/Resources"].get_object()
+    xobjects = resources.get("/XObject")
+    if xobjects is None:
+        xobjects = DictionaryObject()
+        resources[NameObject("/XObject")] = xobjects
+    xobjects.get_object()[NameObject(name)] = form_ref
+    # WeasyPrint's content begins with a y-flip it never restores: wrap it in q … Q before drawing.
+    def stream(operators: str):
+        obj = DecodedStreamObject()
+        obj.set_data(operators.encode())
+        return writer._add_object(obj)
+
+    existing = target["/Contents"]
+    streams = list(existing.get_object()) if isinstance(existing.get_object(), ArrayObject) else [existing]
+    target[NameObject("/Contents")] = ArrayObject(
+        [stream("q"), *streams, stream(f"Q q 1 0 0 1 {shift:.4f} 0 cm {name} Do Q")])
+
+
+def _placeholder_start(writer) -> int:
+    """The index of the page the 名单's heading is on (its bookmark says so)."""
+    for item in writer.outline:
+        if not isinstance(item, list) and item.title.replace("　", "").startswith("附件一"):
+            return writer.get_destination_page_number(item)
+    raise PdfError("找不到附件一的位置，无法合并名单")
