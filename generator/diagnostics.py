@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal
 
 Severity = Literal["error", "warning"]
@@ -139,4 +139,4 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
 
 FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
 
-__all__ = ["Location", "Diagnostic", "Diagnostics", "Severity", "FORMATTERS", "summary_line", "asdict"]
+__all__ = ["Location", "Diagnostic", "Diagnostics", "Severity", "FORMATTERS", "summary_line"]

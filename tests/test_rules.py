@@ -13,6 +13,12 @@ def pairing(ident, leader, expert, start="2025-07-01", end="2027-06-30", extra="
             f"  consent: {{leader: 2025-06-01, expert: 2025-06-02}}\n{extra}")
 
 
+def academician(ident, name):
+    return (f"- id: {ident}\n  name: {name}\n  gender: 男\n  birth: 1950-01\n  employer: uni\n  system: 教育\n"
+            f"  region: 东区\n  title_rank: 正高级\n  degree: 博士\n  field: 物理\n  categories: [academician]\n"
+            f"  status: active\n  confidential: false\n  public_consent: true\n")
+
+
 def codes(lines, code):
     return [line for line in lines if f" {code} " in line]
 
@@ -23,9 +29,7 @@ def test_every_rule_passes_on_the_minimal_project(project):
 
 def test_r201_over_max_is_an_error_at_the_excess_pairing(project):
     for i in (6, 7):
-        project.append(E, f"- id: e{i}\n  name: 院士{i}\n  gender: 男\n  birth: 1950-01\n  employer: uni\n  system: 教育\n"
-                          f"  region: 东区\n  title_rank: 正高级\n  degree: 博士\n  field: 物理\n  categories: [academician]\n"
-                          f"  status: active\n  confidential: false\n  public_consent: true\n")
+        project.append(E, academician(f"e{i}", f"院士{i}"))
         project.append(P, pairing(f"p{i}", "l-bureau", f"e{i}"))
     assert codes(project.lines(), "R201") == [
         "data/pairings.yaml:38:11: error R201 王局长联系专家 4 名，超过局领导上限 3 名（依据：渝人发[2002]110号 第三条）"
@@ -143,9 +147,7 @@ def test_r207_transferred_expert_keeps_no_pairing_with_old_system(project):
 
 
 def test_r208_key_expert_without_leader(project):
-    project.append(E, "- id: e6\n  name: 孙院士\n  gender: 男\n  birth: 1950-01\n  employer: uni\n  system: 教育\n"
-                      "  region: 东区\n  title_rank: 正高级\n  degree: 博士\n  field: 物理\n  categories: [academician]\n"
-                      "  status: active\n  confidential: false\n  public_consent: true\n")
+    project.append(E, academician("e6", "孙院士"))
     assert codes(project.lines(), "R208") == [
         "data/experts.yaml:72:3: warning R208 重点联系专家孙院士（两院院士）没有在联系的领导（依据：渝人发[2002]110号 第二条）"
         "。提示：在 data/pairings.yaml 中为其确定联系领导"]

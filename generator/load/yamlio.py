@@ -78,13 +78,6 @@ class YMap(dict):
     def value_position(self, key: str) -> int:
         return self.pos[2 * self._index(key) + 1]
 
-    def value_location(self, key: str) -> Location:
-        line, col, _f = unpack(self.value_position(key))
-        return Location(self.path, line, col)
-
-    def flags(self, key: str) -> int:
-        return self.value_position(key) & 7
-
     @property
     def location(self) -> Location:
         return Location(self.path, self.line, self.col)
@@ -94,13 +87,6 @@ class YList(list):
     """A sequence that remembers where it and each item were written."""
 
     __slots__ = ("path", "line", "col", "pos")
-
-    def item_location(self, index: int) -> Location:
-        line, col, _f = unpack(self.pos[index])
-        return Location(self.path, line, col)
-
-    def flags(self, index: int) -> int:
-        return self.pos[index] & 7
 
     @property
     def location(self) -> Location:

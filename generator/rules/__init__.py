@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from datetime import date
 
 from ..diagnostics import Diagnostics
-from .base import RuleContext
+from .base import Rule, RuleContext
 from .r201_leader_load import LeaderLoad
 from .r202_tier_eligibility import TierEligibility
 from .r203_contact_target import ContactTarget
@@ -20,7 +20,7 @@ from .r209_responsible_leader import ResponsibleLeader
 if TYPE_CHECKING:
     from ..project import Project
 
-RULES = (LeaderLoad(), TierEligibility(), ContactTarget(), Consent(), Term(), Renewal(), Exit(), Coverage(),
+RULES: tuple[Rule, ...] = (LeaderLoad(), TierEligibility(), ContactTarget(), Consent(), Term(), Renewal(), Exit(), Coverage(),
          ResponsibleLeader())
 
 
