@@ -68,25 +68,15 @@ class Diagnostics:
     def warning(self, location: Location, code: str, message: str, *, basis: str = "", hint: str = "") -> None:
         self.items.append(Diagnostic(location, "warning", code, message, basis, hint))
 
-    def add(self, diagnostic: Diagnostic) -> None:
-        self.items.append(diagnostic)
-
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.items.extend(diagnostics)
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.items)
 
-    def __len__(self) -> int:
-        return len(self.items)
-
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity == "warning"]
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(self.items, key=Diagnostic.sort_key)

@@ -65,7 +65,7 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
     def on_files(self, files: Files, config: Any) -> Files:
         if files.get_file_from_path("index.md") is None:  # a project without its own home page text
             home = GeneratedPage("index.md", self.view.site.get("title") or "首页", "")
-            files.append(File.generated(config, "index.md", content=placeholder_markdown(home).replace("正文由数据生成。", "")))
+            files.append(File.generated(config, "index.md", content=placeholder_markdown(home, body="")))
         for page in generated_pages(self.view):
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:

@@ -1,6 +1,7 @@
 """Read data/*.yaml and content/policies/*.md into models (读取项目数据)."""
 from __future__ import annotations
 
+from array import array
 from pathlib import Path
 from typing import Any, Callable
 
@@ -152,8 +153,6 @@ def _load_rules(root: Path, site: Site | None, diags: Diagnostics, checker: Shap
 
 
 def _replace_sections(base: YMap, override: YMap) -> YMap:
-    from array import array
-
     merged = YMap()
     merged.path, merged.line, merged.col = override.path, override.line, override.col
     merged.pos = array("Q")

@@ -73,12 +73,12 @@ def generated_pages(view: SiteView) -> list[GeneratedPage]:
     return pages
 
 
-def placeholder_markdown(page: GeneratedPage) -> str:
-    """The stand-in source MkDocs reads; its rendered body is replaced by the template's output."""
+def placeholder_markdown(page: GeneratedPage, body: str = "正文由数据生成。") -> str:
+    """The stand-in source MkDocs reads; its rendered body is replaced by (or followed by) template output."""
     meta = {"title": safe_title(page.title)}
     if not page.in_search:
         meta["search"] = {"exclude": True}
-    return "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()) + "\n---\n\n正文由数据生成。\n"
+    return "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()) + f"\n---\n\n{body}\n"
 
 
 def nav(view: SiteView) -> list[dict[str, Any]]:

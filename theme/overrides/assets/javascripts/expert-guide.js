@@ -100,17 +100,7 @@
       var experts = searchExperts(data, query);
       var pages = searchPages(data, query);
       meta.textContent = "找到 " + experts.length + " 位专家、" + pages.length + " 处政策与服务内容";
-      experts.slice(0, 20).forEach(function (e) {
-        var li = el("li", "md-search-result__item eg-hit eg-hit--expert");
-        var a = el("a", "md-search-result__link");
-        a.href = e.url;
-        var art = el("article", "md-search-result__article md-typeset");
-        art.appendChild(el("h2", null, e.name));
-        art.appendChild(el("p", null, expertLine(e)));
-        a.appendChild(art);
-        li.appendChild(a);
-        list.appendChild(li);
-      });
+      experts.slice(0, 20).forEach(function (e) { list.appendChild(hit("expert", e.url, e.name, expertLine(e))); });
       if (experts.length > 20) {
         var more = el("li", "md-search-result__item eg-hit eg-hit--more");
         var link = el("a", "md-search-result__link", "在专家名录中查看全部 " + experts.length + " 位专家");
@@ -118,17 +108,19 @@
         more.appendChild(link);
         list.appendChild(more);
       }
-      pages.slice(0, 20).forEach(function (p) {
-        var li = el("li", "md-search-result__item eg-hit eg-hit--page");
-        var a = el("a", "md-search-result__link");
-        a.href = p.url;
-        var art = el("article", "md-search-result__article md-typeset");
-        art.appendChild(el("h2", null, p.title));
-        art.appendChild(el("p", null, snippet(p.text, query)));
-        a.appendChild(art);
-        li.appendChild(a);
-        list.appendChild(li);
-      });
+      pages.slice(0, 20).forEach(function (p) { list.appendChild(hit("page", p.url, p.title, snippet(p.text, query))); });
+    }
+
+    function hit(kind, href, title, text) {
+      var li = el("li", "md-search-result__item eg-hit eg-hit--" + kind);
+      var a = el("a", "md-search-result__link");
+      a.href = href;
+      var art = el("article", "md-search-result__article md-typeset");
+      art.appendChild(el("h2", null, title));
+      art.appendChild(el("p", null, text));
+      a.appendChild(art);
+      li.appendChild(a);
+      return li;
     }
 
     function run() {
