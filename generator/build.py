@@ -1,10 +1,9 @@
 """load → validate → render → publish: the whole build, for `expert-guide build` (构建与发布)."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,13 +12,13 @@ from .audit import audit, forbidden_values
 from .check import CheckResult, check
 from .clock import reference_day
 from .load.project import Progress
+from .publish import DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, Publication, PublishError, guard_file, guard_folder
 
 REPO_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
-DEFAULT_OUT = {"public": "site", "intranet": "site-intranet"}
 
 
 class BuildError(Exception):
-    """The build stopped; the published folder is as it was."""
+    """The build stopped; the published output is as it was."""
 
     def __init__(self, message: str, result: CheckResult | None = None) -> None:
         super().__init__(message)
@@ -34,41 +33,24 @@ class BuildResult:
 
 def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | str | None = None, strict: bool = False,
                today: date | None = None, progress: Progress | None = None, pdf: bool = True) -> BuildResult:
-    """Check, then build the site into a fresh folder beside ``out`` and swap it into place."""
+    """Check, then build the site; the MkDocs plugin stages, audits and publishes it (generator.publish)."""
     root = Path(root).resolve()
-    out = Path(out).resolve() if out else root / DEFAULT_OUT[profile]
+    out = Path(os.path.abspath(out)).resolve() if out else root / DEFAULT_SITE[profile]
+    try:
+        guard_folder(root, out, profile)  # the plugin guards again under the lock; this fails fast
+    except PublishError as exc:
+        raise BuildError(str(exc)) from None
     today = today or reference_day()
     result = check(root, today=today, progress=progress)
     if not result.ok(strict=strict):
         raise BuildError("数据校验未通过，未生成任何输出", result)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _recover(out)
-    for stale in [*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")]:
-        shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a web server must be able to read it
-    try:
-        if progress:
-            progress(f"生成网站（{'公开版' if profile == 'public' else '内网版'}）")
-        _mkdocs_build(root, profile, staging, strict, result, pdf, progress, today)
-        if progress:
-            progress("审计输出：检查每个文件中是否有不应公开的信息")
-        hits = audit(staging, forbidden_values(result.project, profile, today))
-        if hits:
-            raise BuildError("输出中发现不应公开的信息，未发布：\n  " + "\n  ".join(h.text() for h in hits[:50])
-                             + (f"\n  ……共 {len(hits)} 处" if len(hits) > 50 else ""), result)
-        if progress:
-            progress(f"发布到 {out}")
-        _swap(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    if progress:
+        progress(f"生成网站（{PROFILE_NAMES[profile]}）")
+    _mkdocs_build(root, profile, out, strict, result, pdf, progress, today)
     return BuildResult(result, out)
 
 
-def _mkdocs_build(root: Path, profile: str, site_dir: Path, strict: bool, result: CheckResult, pdf: bool,
+def _mkdocs_build(root: Path, profile: str, out: Path, strict: bool, result: CheckResult, pdf: bool,
                   progress: Progress | None, today: date) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -76,7 +58,7 @@ def _mkdocs_build(root: Path, profile: str, site_dir: Path, strict: bool, result
 
     own = root / "mkdocs.yml"
     config_file = own if own.is_file() else REPO_CONFIG
-    overrides = {"site_dir": str(site_dir)}
+    overrides = {"site_dir": str(out)}
     if config_file is REPO_CONFIG and root != REPO_CONFIG.parent:
         overrides["docs_dir"] = str(root / "content")
     config = load_config(config_file=str(config_file), **overrides)
@@ -94,10 +76,13 @@ def _mkdocs_build(root: Path, profile: str, site_dir: Path, strict: bool, result
     try:
         build(config)
     except (Abort, MkDocsException) as exc:
+        if plugin.failure:
+            raise BuildError(plugin.failure, result) from None
         detail = "".join(f"\n  {message}" for message in warnings.messages)
-        raise BuildError(f"网站生成失败：{exc}{detail}") from exc
+        raise BuildError(f"网站生成失败：{exc}{detail}", result) from exc
     finally:
         logger.removeHandler(warnings)
+        plugin._close_publication()  # also after Ctrl-C, which MkDocs does not report to plugins
 
 
 class _Collect(logging.Handler):
@@ -113,53 +98,28 @@ class _Collect(logging.Handler):
 
 def build_pdf(root: Path | str = ".", *, profile: str = "public", out: Path | str | None = None, strict: bool = False,
               today: date | None = None, progress: Progress | None = None):
-    """Check, then typeset only the guide (default: guide.pdf, or guide-intranet.pdf)."""
+    """Check, then typeset only the guide (default: guide.pdf, or guide-intranet.pdf), audited like the site."""
     from .render.pdf import PdfError, write_pdf
     from .render.view import build_view
 
     root = Path(root).resolve()
+    target = Path(os.path.abspath(out)).resolve() if out else root / DEFAULT_PDF[profile]
+    try:
+        guard_file(root, target, profile)
+    except PublishError as exc:
+        raise BuildError(str(exc)) from None
     today = today or reference_day()
     result = check(root, today=today, progress=progress)
     if not result.ok(strict=strict):
         raise BuildError("数据校验未通过，未生成 PDF", result)
-    target = Path(out).resolve() if out else root / ("guide.pdf" if profile == "public" else "guide-intranet.pdf")
+    forbidden = forbidden_values(result.project, profile, today)
     try:
-        return write_pdf(build_view(result.project, profile, today, result.diagnostics), root, target, progress)
-    except PdfError as exc:
+        with Publication(root, target, profile, single_file=True, progress=progress) as publication:
+            written = write_pdf(build_view(result.project, profile, today, result.diagnostics), root,
+                                publication.staged_output, progress)
+            if progress:
+                progress("审计 PDF：检查其中是否有不应公开的信息")
+            publication.commit(lambda staged: audit(staged, forbidden))
+    except (PdfError, PublishError) as exc:
         raise BuildError(str(exc), result) from exc
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def _recover(out: Path) -> None:
-    """Undo a swap that was cut between its two renames (only possible without renameat2)."""
-    if not out.exists():
-        for old in sorted(out.parent.glob(f".{out.name}.old-*")):
-            old.rename(out)
-            return
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` so that a reader, or a kill, never finds half a site or none."""
-    if out.exists() and _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
-        return
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(old)
-    staging.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return dataclasses.replace(written, path=target)

@@ -7,9 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from .check import check as run_check
+from .clock import ClockError, parse_day
 from .diagnostics import FORMATTERS
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,9 +26,9 @@ class _UsageError(Exception):
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}”不是 年-月-日 格式的日期") from None
+        return parse_day(text)
+    except ClockError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _project_options(p: argparse.ArgumentParser, *, profile: bool = True) -> None:
@@ -70,14 +71,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    command = {"check": _cmd_check, "build": _cmd_build, "pdf": _cmd_pdf, "audit": _cmd_audit,
-               "schema": _cmd_schema}[args.command]
+    _safe_streams()
     try:
+        args = build_parser().parse_args(argv)
+        command = {"check": _cmd_check, "build": _cmd_build, "pdf": _cmd_pdf, "audit": _cmd_audit,
+                   "schema": _cmd_schema}[args.command]
         return command(args)
-    except _UsageError as exc:
+    except (_UsageError, ClockError) as exc:
         print(f"expert-guide: 用法错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("expert-guide: 已中断（Ctrl-C）；已发布的内容保持不变。", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        from .publish import describe
+
+        print(f"expert-guide: 无法完成：{describe(exc)}；已发布的内容保持不变。", file=sys.stderr)
+        return EXIT_ERRORS
+
+
+def _safe_streams() -> None:
+    """Whatever the locale, printing a Chinese message or an odd file name never raises."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):  # pragma: no cover - replaced streams
+            pass
 
 
 def _folder(path: str, what: str = "项目目录") -> Path:

@@ -113,8 +113,9 @@ def _gh_escape(value: str, *, prop: bool = False) -> str:
 
 def format_github(diagnostics: Iterable[Diagnostic]) -> str:
     """GitHub Actions workflow commands, one annotation per diagnostic."""
+    items = list(diagnostics)  # read twice: the annotations, then the summary
     out = []
-    for d in diagnostics:
+    for d in items:
         loc = d.location
         props = [f"file={_gh_escape(loc.path, prop=True)}"]
         if loc.line:
@@ -123,7 +124,7 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
         basis = f"（依据：{d.basis}）" if d.basis else ""
         hint = f"。提示：{d.hint}" if d.hint else ""
         out.append(f"::{d.severity} {','.join(props)}::{_gh_escape(d.code + ' ' + d.message + basis + hint)}")
-    out.append(summary_line(diagnostics))
+    out.append(summary_line(items))
     return "\n".join(out) + "\n"
 
 

@@ -31,12 +31,14 @@ class Spec:
     item: "Spec | None" = None  # for lists
     model: Any = None  # for objects
     doc: str = ""
+    bounds: tuple[int, int] = (0, 1000)  # for integers: the smallest and largest value accepted
 
 
 def f(kind: Kind, label: str, vis: Visibility, *, required: bool = False, choices: tuple[str, ...] = (),
-      ref: str = "", item: Spec | None = None, model: Any = None, doc: str = "") -> Any:
+      ref: str = "", item: Spec | None = None, model: Any = None, doc: str = "",
+      bounds: tuple[int, int] = (0, 1000)) -> Any:
     """Declare a model field; lists default to an empty tuple, others to None."""
-    spec = Spec(kind, label, vis, required, choices, ref, item, model, doc)
+    spec = Spec(kind, label, vis, required, choices, ref, item, model, doc, bounds)
     default: Any = () if kind == "list" else None
     return dataclasses.field(default=default, metadata={"spec": spec})
 

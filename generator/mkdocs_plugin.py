@@ -15,14 +15,26 @@ from mkdocs.structure.files import File, Files
 
 from .audit import audit, forbidden_values
 from .check import CheckResult, check
-from .clock import reference_day
+from .clock import ClockError, reference_day
 from .diagnostics import format_text
+from .publish import DEFAULT_SITE, Publication, PublishError, describe
 from .render.pages import GeneratedPage, environment, generated_pages, nav, placeholder_markdown, safe_title
 from .render.pdf import PdfError, write_pdf
 from .render.search_index import dumps, experts_index, page_sections
 from .render.view import PROFILES, SiteView, build_view
 
 log = logging.getLogger("mkdocs.plugins.expert_guide")
+
+
+class _Count(logging.Handler):
+    """Counts MkDocs' warnings, which abort a strict build only after the last plugin event."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 class ExpertGuideConfig(Config):
@@ -33,23 +45,31 @@ class ExpertGuideConfig(Config):
 
 
 class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
-    """Validates data/ before MkDocs reads a page, then adds the pages rendered from it."""
+    """Validates data/ before MkDocs reads a page, adds the pages rendered from it, and publishes.
 
-    # Set by `expert-guide build`, which has checked already, audits itself and publishes atomically.
+    Whatever door MkDocs was opened by (`expert-guide build`, `mkdocs build`, `mkdocs serve`), the
+    output goes through generator.publish: guarded, staged, audited, then swapped into place.
+    """
+
+    # Set by `expert-guide build`, which has checked already.
     preloaded: CheckResult | None = None
     today: date | None = None
     progress = None
+    failure: str | None = None  # why the build stopped, in Chinese, for `expert-guide build`
+    publication: Publication | None = None
 
     def on_config(self, config: Any) -> Any:
-        root = Path(self.config.project_dir or Path(config.config_file_path).parent)
+        root = Path(self.config.project_dir or Path(config.config_file_path).parent).resolve()
         self.root = root
-        self.managed = self.preloaded is not None
-        self.day = self.today or reference_day()
-        result = self.preloaded or check(root, today=self.day)
+        try:
+            self.day = self.today or reference_day()
+            result = self.preloaded or check(root, today=self.day)
+        except ClockError as exc:
+            self._stop(str(exc))
         self.preloaded = None  # `serve` re-checks on every rebuild
         self.project = result.project
         if not result.ok(strict=self.config.strict):
-            raise PluginError("数据校验未通过，未生成任何页面：\n" + format_text(result.diagnostics))
+            self._stop("数据校验未通过，未生成任何页面：\n" + format_text(result.diagnostics))
         for diagnostic in result.diagnostics:
             log.info(diagnostic.text())
         self.view: SiteView = build_view(result.project, self.config.profile, self.day, result.diagnostics)
@@ -60,7 +80,39 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
         self.env = environment()
         self.pages: dict[str, GeneratedPage] = {}
         self.sections: list[dict[str, str]] = []
+        self._open_publication(config)
         return config
+
+    def _stop(self, message: str) -> None:
+        self.failure = message
+        raise PluginError(message)
+
+    def _open_publication(self, config: Any) -> None:
+        """Guard the output folder and send MkDocs to a staging folder beside it."""
+        out = Path(config.site_dir)
+        profile = self.config.profile
+        if out == self.root / DEFAULT_SITE["public"] and profile != "public":
+            out = self.root / DEFAULT_SITE[profile]  # the profile chooses the default folder in every door
+        publication = Publication(self.root, out, profile, progress=self.progress or log.info)
+        try:
+            config.site_dir = str(publication.open())
+        except PublishError as exc:
+            self._stop(str(exc))
+        except OSError as exc:
+            self._stop(f"无法准备输出目录：{describe(exc)}")
+        self.publication = publication
+        self.warnings = _Count()
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+
+    def _close_publication(self) -> None:
+        if self.publication is not None:
+            self.publication.close()
+        logging.getLogger("mkdocs").removeHandler(getattr(self, "warnings", None) or logging.NullHandler())
+
+    def on_build_error(self, error: Exception) -> None:
+        if self.failure is None:
+            self.failure = str(error)
+        self._close_publication()
 
     def on_files(self, files: Files, config: Any) -> Files:
         if files.get_file_from_path("index.md") is None:  # a project without its own home page text
@@ -113,12 +165,20 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
             try:
                 write_pdf(self.view, self.root, site_dir / "downloads" / "guide.pdf", progress=self.progress or log.info)
             except PdfError as exc:
-                raise PluginError(str(exc)) from exc
-        if not self.managed:  # plain `mkdocs build`: MkDocs has written in place, so at least fail loudly
-            hits = audit(site_dir, forbidden_values(self.project, self.config.profile, self.day))
-            if hits:
-                raise PluginError(f"{site_dir} 中发现不应公开的信息（请勿发布；发布请用 expert-guide build）：\n  "
-                                  + "\n  ".join(h.text() for h in hits[:50]))
+                self._stop(str(exc))
+        if config.strict and self.warnings.count:  # MkDocs would abort after this event: never publish first
+            self._stop(f"MkDocs 报告了 {self.warnings.count} 个警告（strict 模式），未发布")
+        assert self.publication is not None
+        say = self.progress or log.info
+        say("审计输出：检查每个文件中是否有不应公开的信息")
+        forbidden = forbidden_values(self.project, self.config.profile, self.day)
+        try:
+            self.publication.commit(lambda staged: audit(staged, forbidden))
+        except PublishError as exc:
+            self._stop(str(exc))
+        say(f"已发布到 {self.publication.out}")
+        config.site_dir = str(self.publication.out)  # for what runs after the build (gh-deploy, serve)
+        self._close_publication()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(os.fspath(self.root / "data"))

@@ -31,7 +31,9 @@ def _scalar(spec: Spec) -> dict[str, Any]:
     if kind == "phone":  # an unquoted number is read as a number by editors, as text by us
         return {"type": ["string", "integer"], "pattern": f"^{_FORMATS['phone'][0].pattern}$"}
     if kind == "int":
-        return {"type": ["integer", "string"], "pattern": f"^{_FORMATS['int'][0].pattern}$"}
+        low, high = spec.bounds
+        return {"type": ["integer", "string"], "pattern": f"^{_FORMATS['int'][0].pattern}$", "minimum": low,
+                "maximum": high}
     if kind in ("email", "url"):
         return {"type": "string", "pattern": f"^{_FORMATS[kind][0].pattern}$"}
     # Text is read as written; an editor reading YAML 1.2 sees a digits-only value as a number.

@@ -118,7 +118,7 @@ def test_same_commit_same_bytes_in_different_places(tmp_path):
 
 
 def test_swap_is_one_step_and_recovers_a_cut_fallback(tmp_path):
-    from generator.build import _exchange, _recover, _swap
+    from generator.publish import _exchange, _recover, _swap
 
     out, staging = tmp_path / "site", tmp_path / ".site.new-1"
     out.mkdir(), staging.mkdir()

@@ -65,19 +65,6 @@ class YMap(dict):
 
     __slots__ = ("path", "line", "col", "pos")
 
-    def _index(self, key: str) -> int:
-        for index, name in enumerate(self):
-            if name == key:
-                return index
-        raise KeyError(key)
-
-    def key_location(self, key: str) -> Location:
-        line, col, _f = unpack(self.pos[2 * self._index(key)])
-        return Location(self.path, line, col)
-
-    def value_position(self, key: str) -> int:
-        return self.pos[2 * self._index(key) + 1]
-
     @property
     def location(self) -> Location:
         return Location(self.path, self.line, self.col)
@@ -226,10 +213,13 @@ class _Builder:
     def run(self) -> Any:
         get = self.parser.get_event
         get()  # StreamStart
-        event = get()
-        if isinstance(event, _E.StreamEndEvent):  # pragma: no cover - caught as empty above
-            self.fail(event.start_mark, "E004", "文件为空或只有注释")
+        document = get()
+        if isinstance(document, _E.StreamEndEvent):  # pragma: no cover - caught as empty above
+            self.fail(document.start_mark, "E004", "文件为空或只有注释")
         root = self.node(get(), 1)
+        if root is None:  # `---` alone: an empty document is never "no data"
+            self.fail(document.start_mark, "E004", "文件中的 YAML 文档是空的（只有“---”或空值）",
+                      hint="至少要写入一条数据；不需要的文件请删除")
         get()  # DocumentEnd
         event = get()
         if not isinstance(event, _E.StreamEndEvent):
@@ -276,7 +266,11 @@ class _Builder:
         if style:
             return QUOTED | folded
         rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
-        return (TRAILING_COMMENT if "#" in rest and event.value else 0) | folded
+        # Only a comment that directly follows the value can have been cut from it: in
+        # `{phone: 1, address: "3#楼"}` the text after `1` is `, address…`, not a comment.
+        after = rest.lstrip(" ")
+        cut = event.value and after.startswith("#") and len(after) < len(rest)
+        return (TRAILING_COMMENT if cut else 0) | folded
 
     def mapping(self, start: Any, depth: int) -> YMap:
         result = YMap()
@@ -291,6 +285,7 @@ class _Builder:
         scalar, end_event = _E.ScalarEvent, _E.MappingEndEvent
         child = depth + 1
         plain_child = child <= MAX_DEPTH
+        order: dict[str, int] | None = None
         while True:
             event = get()
             kind = type(event)
@@ -310,11 +305,15 @@ class _Builder:
             else:
                 value = self.node(vevent, child)
             if key in result:  # reported, first one kept, reading goes on to find more
-                first = result.key_location(key).line
+                if order is None:  # built at the first duplicate only: 100,000 repeats stay linear
+                    order = {name: i for i, name in enumerate(result)}
+                first = unpack(pos[2 * order[key]])[0]
                 self.diags.error(self.loc(kmark), "E012", f"键“{key}”重复出现（第一次在第 {first} 行）",
                                  hint="删除其中一个；YAML 只会保留最后一个，另一个会被悄悄丢掉")
                 continue
             vmark = vevent.start_mark
+            if order is not None:
+                order[key] = len(result)
             result[key] = value
             append(((kmark.line + offset) << 23) | (min(kmark.column + 1, 0xFFFFF) << 3))
             append(((vmark.line + offset) << 23) | (min(vmark.column + 1, 0xFFFFF) << 3) | self.flags(vevent))

@@ -12,7 +12,6 @@ import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -20,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 
+from ..clock import epoch_moment
 from .pages import THEME_DIR, cn_date, environment
 from .view import SiteView
 
@@ -138,9 +138,9 @@ def _markdown_file(path: Path, drop_title: bool = False) -> str:
 
 
 def _created(view: SiteView) -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = epoch_moment()
+    if moment is not None:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     published = view.site.get("published")
     return f"{published.isoformat()}T00:00:00Z" if published else "2000-01-01T00:00:00Z"
 
@@ -272,8 +272,8 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     return PdfResult(target, pages, len(data))
 
 
-def _typeset(html: str, base_url: str, allowed: list[Path]) -> tuple[bytes, int]:
-    """One document, laid out and written by WeasyPrint; only allowed files may be read."""
+def _render(html: str, base_url: str, allowed: list[Path]):
+    """Lay out one document; only allowed files may be read."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
@@ -282,13 +282,32 @@ def _typeset(html: str, base_url: str, allowed: list[Path]) -> tuple[bytes, int]
     try:
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher.make()) \
             .render(font_config=FontConfiguration())
-        data = document.write_pdf(pdf_identifier=b"expert-guide", uncompressed_pdf=False)
     except FatalURLFetchingError:
         raise PdfError("模板或文稿引用了不允许读取的资源（只允许 theme/ 与 content/ 下的文件）："
                        + "、".join(fetcher.refused)) from None
     if fetcher.refused:
         raise PdfError("模板或文稿引用了不允许读取的资源：" + "、".join(fetcher.refused))
-    return data, len(document.pages)
+    return document
+
+
+def _typeset(html: str, base_url: str, allowed: list[Path]) -> tuple[bytes, int]:
+    """One document, laid out and written by WeasyPrint."""
+    document = _render(html, base_url, allowed)
+    return document.write_pdf(pdf_identifier=b"expert-guide", uncompressed_pdf=False), len(document.pages)
+
+
+def _worker_start(parent: int) -> None:
+    """In each typesetting process: die with the parent, and leave Ctrl-C to the parent."""
+    import ctypes
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: killed with the parent
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _typeset_in_parts(view: SiteView, root: Path, appendix: list[dict], workers: int, base_url: str,
@@ -300,7 +319,6 @@ def _typeset_in_parts(view: SiteView, root: Path, appendix: list[dict], workers:
     parts need not wait for each other.
     """
     import io
-    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     from pypdf import PdfReader, PdfWriter
@@ -310,12 +328,17 @@ def _typeset_in_parts(view: SiteView, root: Path, appendix: list[dict], workers:
     parts = split_appendix(appendix, workers)
     jobs = [(template.render(appendix=part, view=view, first=i == 0), base_url, [str(p) for p in allowed])
             for i, part in enumerate(parts)]
-    with ProcessPoolExecutor(max_workers=len(jobs), mp_context=get_context("fork")) as pool:
-        typeset = list(pool.map(_typeset_part, jobs))
+    pool = get_context("fork").Pool(len(jobs), initializer=_worker_start, initargs=(os.getpid(),))
+    try:
+        typeset = pool.map(_typeset_part, jobs)
+    finally:
+        pool.terminate()  # on success, failure or Ctrl-C alike: no worker outlives the build
+        pool.join()
     count = sum(pages for _data, pages in typeset)
-    data, total = _typeset(guide_html(view, root, placeholder_pages=count), base_url, allowed)
+    document = _render(guide_html(view, root, placeholder_pages=count), base_url, allowed)
+    start = _placeholder_start(document)
+    data, total = document.write_pdf(pdf_identifier=b"expert-guide", uncompressed_pdf=False), len(document.pages)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    start = _placeholder_start(writer)
     index = start
     for part_data, _pages in typeset:
         for page in PdfReader(io.BytesIO(part_data)).pages:
@@ -364,9 +387,12 @@ def _lay_over(writer, target, page, shift: float, name: str) -> None:
         [stream("q"), *streams, stream(f"Q q 1 0 0 1 {shift:.4f} 0 cm {name} Do Q")])
 
 
-def _placeholder_start(writer) -> int:
-    """The index of the page the 名单's heading is on (its bookmark says so)."""
-    for item in writer.outline:
-        if not isinstance(item, list) and item.title.replace("　", "").startswith("附件一"):
-            return writer.get_destination_page_number(item)
+APPENDIX_ANCHOR = "appendix-pairings"  # the id of the 名单's section in guide.html
+
+
+def _placeholder_start(document) -> int:
+    """The index of the page the 名单's section starts on, found by its anchor, not by its text."""
+    for number, page in enumerate(document.pages):
+        if APPENDIX_ANCHOR in page.anchors:
+            return number
     raise PdfError("找不到附件一的位置，无法合并名单")

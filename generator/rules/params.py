@@ -13,8 +13,8 @@ SEVERITIES = ("error", "warning", "off")
 class TierLoad(Record):
     """一个层级的领导联系专家人数范围。"""
 
-    min: int = f("int", "最少人数", "public", required=True)
-    max: int = f("int", "最多人数（不写表示不限）", "public")
+    min: int = f("int", "最少人数", "public", required=True, bounds=(0, 100))
+    max: int = f("int", "最多人数（不写表示不限）", "public", bounds=(0, 100))
     at: At = dc_field(default=None, repr=False, compare=False)
 
 
@@ -61,8 +61,8 @@ class Term(Record):
 
     clause: str = f("text", "条款", "public", required=True)
     severity: str = f("enum", "严重程度", "public", choices=SEVERITIES)
-    max_years: int = f("int", "最长年限", "public", required=True)
-    ending_soon_days: int = f("int", "即将到期提醒天数", "public", required=True)
+    max_years: int = f("int", "最长年限", "public", required=True, bounds=(1, 20))
+    ending_soon_days: int = f("int", "即将到期提醒天数", "public", required=True, bounds=(0, 3650))
     at: At = dc_field(default=None, repr=False, compare=False)
 
 

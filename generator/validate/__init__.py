@@ -1,9 +1,13 @@
 """Validate stage: shape per file, then references, then the pairing rules (校验)."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
+from typing import Any
 
 from ..diagnostics import Diagnostics
+from ..fields import Record
+from ..models import COLLECTIONS
 from ..project import Project
 from ..rules import run_rules
 from .records import check_records
@@ -19,4 +23,24 @@ def validate(project: Project, today: date, diags: Diagnostics) -> None:
         d.severity == "error" and (d.location.path == "data/rules.yaml" or d.location.path.startswith("<"))
         for d in diags)
     if not rules_broken:
-        run_rules(project, today, diags)
+        run_rules(complete_part(project), today, diags)
+
+
+def complete(rec: Any) -> bool:
+    """Every required field has a value (nested records too): a record a rule can rely on."""
+    if not isinstance(rec, Record):
+        return True
+    for name, spec in rec._specs.items():
+        value = getattr(rec, name)
+        if spec.required and (value is None or value == ()):
+            return False
+        if spec.kind == "object" and value is not None and not complete(value):
+            return False
+    return True
+
+
+def complete_part(project: Project) -> Project:
+    """The project as the rules see it: records missing a required value were reported and are left out."""
+    kept = {name: tuple(r for r in getattr(project, name) if complete(r)) for name in COLLECTIONS}
+    index = {name: {k: v for k, v in ids.items() if complete(v)} for name, ids in project.index.items()}
+    return dataclasses.replace(project, index=index, **kept)

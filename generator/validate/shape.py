@@ -7,6 +7,7 @@ from array import array
 from datetime import date
 from typing import Any
 
+from ..clock import EARLIEST, LATEST, in_range, range_text
 from ..diagnostics import Diagnostics, Location
 from ..fields import At, Spec
 from ..load.yamlio import FOLDED, QUOTED, TRAILING_COMMENT, YList, YMap, has_invisible, unpack
@@ -19,6 +20,8 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
 _INT = re.compile(r"-?[0-9]{1,9}")
 _URL = re.compile(r"(https://[^\s<>\"'`]+|mailto:[^\s<>\"'`]+|tel:\+?[0-9\-]+)")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+_SUGGESTIONS = 50  # unknown keys per mapping that get a "did you mean"; the rest list the allowed fields
 
 _TYPE_NAMES = {YMap: "映射（键: 值）", YList: "列表", str: "文字", type(None): "空值"}
 
@@ -39,16 +42,22 @@ class ShapeChecker:
             self.diags.error(where, "E103", f"{what}应为“键: 值”形式的映射，这里是{_TYPE_NAMES.get(type(raw), '其他')}")
             return None
         specs: dict[str, Spec] = cls._specs
-        for key in raw:
-            if key not in specs:
-                self._unknown_key(raw, key, specs, what)
-        values: dict[str, Any] = {}
+        index_of: dict[str, int] = cls._index
         positions = array("Q", bytes(8 * len(specs)))
+        raw_pos = raw.pos
+        unknown = 0
+        for order, key in enumerate(raw):  # one pass over the mapping, however many keys it has
+            slot = index_of.get(key)
+            if slot is None:
+                self._unknown_key(raw, order, key, specs, what, suggest=unknown < _SUGGESTIONS)
+                unknown += 1
+            else:
+                positions[slot] = raw_pos[2 * order + 1]
+        values: dict[str, Any] = {}
         for index, (name, spec) in enumerate(specs.items()):
             value = None
-            if name in raw:
-                packed = raw.value_position(name)
-                positions[index] = packed
+            packed = positions[index]
+            if packed:  # present: every written value has a line ≥ 1
                 line, col, flags = unpack(packed)
                 value = self.value(spec, raw[name], Location(raw.path, line, col), flags, name)
                 if value is _REJECTED:
@@ -64,10 +73,12 @@ class ShapeChecker:
         values["at"] = At(raw.path, raw.line, raw.col, positions)
         return cls(**values)
 
-    def _unknown_key(self, raw: YMap, key: str, specs: dict[str, Spec], what: str) -> None:
-        close = difflib.get_close_matches(key, list(specs), n=1, cutoff=0.6)
+    def _unknown_key(self, raw: YMap, order: int, key: str, specs: dict[str, Spec], what: str, *,
+                     suggest: bool) -> None:
+        close = difflib.get_close_matches(key, list(specs), n=1, cutoff=0.6) if suggest else []
         hint = f"是不是“{close[0]}”？" if close else "允许的字段：" + "、".join(specs)
-        self.diags.error(raw.key_location(key), "E101", f"{what}中有未知字段“{key}”", hint=hint)
+        line, col, _flags = unpack(raw.pos[2 * order])
+        self.diags.error(Location(raw.path, line, col), "E101", f"{what}中有未知字段“{_shown(key)}”", hint=hint)
 
     def value(self, spec: Spec, raw: Any, where: Location, flags: int, name: str) -> Any:
         """Convert one value; None means absent or rejected (already reported)."""
@@ -152,6 +163,9 @@ class ShapeChecker:
             return self._date(text, where, label)
         if kind == "month":
             if _MONTH.fullmatch(text):
+                if not EARLIEST.year <= int(text[:4]) <= LATEST.year:
+                    self.diags.error(where, "E113", f"{label}“{text}”超出可用范围（{range_text()}）")
+                    return None
                 return text
             self.diags.error(where, "E105", f"{label}“{_shown(text)}”应写成 年-月，如 1968-05")
             return None
@@ -164,7 +178,13 @@ class ShapeChecker:
             return None
         pattern, example = _FORMATS[kind]
         if pattern.fullmatch(text):
-            return int(text) if kind == "int" else text
+            if kind != "int":
+                return text
+            number, (low, high) = int(text), spec.bounds
+            if low <= number <= high:
+                return number
+            self.diags.error(where, "E113", f"{label}“{text}”超出允许范围（{low}–{high}）")
+            return None
         self.diags.error(where, "E107", f"{label}“{_shown(text)}”格式不正确", hint=f"应如 {example}")
         return None
 
@@ -173,10 +193,14 @@ class ShapeChecker:
             self.diags.error(where, "E105", f"{label}“{_shown(text)}”应写成 年-月-日，如 2024-03-01")
             return None
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             self.diags.error(where, "E105", f"{label}“{text}”是不存在的日期", hint="检查月份和日子，如 2 月没有 30 日")
             return None
+        if not in_range(day):
+            self.diags.error(where, "E113", f"{label}“{text}”超出可用范围（{range_text()}）")
+            return None
+        return day
 
 
 _FORMATS = {

@@ -142,7 +142,8 @@
     list.addEventListener("click", function () { if (toggle) toggle.checked = false; });
     document.addEventListener("keydown", function (ev) {
       var typing = /input|textarea|select/i.test((ev.target && ev.target.tagName) || "");
-      if (!typing && (ev.key === "/" || ev.key === "s")) {
+      var chord = ev.ctrlKey || ev.metaKey || ev.altKey;  // Ctrl/Cmd+S saves the page, it does not search
+      if (!typing && !chord && (ev.key === "/" || ev.key === "s")) {
         ev.preventDefault();
         if (toggle) toggle.checked = true;
         input.focus();

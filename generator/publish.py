@@ -1,0 +1,303 @@
+"""Publish stage: the one guarded path from a staging folder to the published output (发布).
+
+Every door that writes a publication — `expert-guide build`, `expert-guide pdf`, plain
+`mkdocs build` and `mkdocs serve` — goes through :class:`Publication`:
+
+1. **guard**: the output may not be the project or a folder above it, may not lie inside
+   ``data/``, ``content/``, ``theme/`` or ``.git``, may not be an existing file that this tool did
+   not write, nor a non-empty folder that is not a previous publication of the same profile;
+2. **lock**: one builder per output folder's parent at a time; staging left by a builder that is gone is removed;
+3. **stage**: everything is written into a fresh folder beside the output;
+4. **audit**: the staged output is read for every value the profile must not show;
+5. **swap**: the staged output replaces the published one in one step.
+
+A failure at any step leaves the published output as it was, byte for byte.
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterable
+
+MARKER = ".expert-guide"  # in every published folder: names the tool and the profile
+PROTECTED = ("data", "content", "theme", ".git")
+DEFAULT_SITE = {"public": "site", "intranet": "site-intranet"}
+DEFAULT_PDF = {"public": "guide.pdf", "intranet": "guide-intranet.pdf"}
+PROFILE_NAMES = {"public": "公开版", "intranet": "内网版"}
+_STAGING = re.compile(r"\.(?P<name>.+)\.new-(?P<pid>\d+)-[^/]*$")
+
+
+class PublishError(Exception):
+    """The output cannot be written there; nothing was touched. The message is for the user."""
+
+
+def marker_text(profile: str) -> str:
+    return f"expert-guide publication\nprofile: {profile}\n"
+
+
+def marked_profile(folder: Path) -> str | None:
+    """The profile a previous publication in ``folder`` was built for, or None if it is not one."""
+    marker = folder / MARKER
+    try:
+        if not marker.is_file() or marker.is_symlink() or marker.stat().st_size > 200:
+            return None
+        lines = marker.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(lines) == 2 and lines[0] == "expert-guide publication" and lines[1].startswith("profile: "):
+        return lines[1][len("profile: "):]
+    return None
+
+
+def pdf_profile(path: Path) -> str | None:
+    """The profile of a guide PDF this tool wrote (its Creator is `expert-guide PROFILE`), else None."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(5) != b"%PDF-":
+                return None
+        from pypdf import PdfReader
+
+        creator = (PdfReader(str(path)).metadata or {}).get("/Creator")
+    except Exception:  # any file at all may be there: unreadable means "not ours"
+        return None
+    text = str(creator or "")
+    return text[len("expert-guide "):] if text.startswith("expert-guide ") else None
+
+
+def _shown(path: Path) -> str:
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _inside(path: Path, root: Path) -> str | None:
+    """The protected folder of ``root`` that ``path`` is in or is, if any."""
+    for name in PROTECTED:
+        if path == root / name or path.is_relative_to(root / name):
+            return name
+    return None
+
+
+def _common_guard(root: Path, out: Path, what: str) -> None:
+    if out == root or root.is_relative_to(out):
+        raise PublishError(f"{what}“{_shown(out)}”是项目目录或其上级目录：发布会覆盖项目本身，已拒绝",
+                           ) from None
+    protected = _inside(out, root)
+    if protected:
+        raise PublishError(f"{what}“{_shown(out)}”在项目的 {protected}/ 中：那里是项目的数据、文稿、模板或版本库，不能写入发布内容")
+
+
+def guard_folder(root: Path, out: Path, profile: str) -> None:
+    """Refuse an output folder that would destroy or mix anything (see the module docstring)."""
+    _common_guard(root, out, "输出目录")
+    if not (out.exists() or out.is_symlink()):
+        return
+    if not out.is_dir():
+        raise PublishError(f"输出目录“{_shown(out)}”已是一个文件，不是目录：已拒绝，以免覆盖它")
+    previous = marked_profile(out)
+    if previous is None:
+        try:
+            empty = next(out.iterdir(), None) is None
+        except OSError as exc:
+            raise PublishError(f"无法读取输出目录“{_shown(out)}”：{exc.strerror}") from None
+        if not empty:
+            raise PublishError(f"输出目录“{_shown(out)}”不是空目录，也不是本工具以前发布的目录：已拒绝，以免删除其中的文件。"
+                               "请换一个新目录，或先自行清空它")
+    elif previous != profile:
+        raise PublishError(f"输出目录“{_shown(out)}”是{PROFILE_NAMES.get(previous, previous)}的发布目录，"
+                           f"不能写入{PROFILE_NAMES.get(profile, profile)}：两个版本须发布到不同目录")
+
+
+def guard_file(root: Path, target: Path, profile: str) -> None:
+    """Refuse a PDF target that is a folder, protected, or an existing file this tool did not write."""
+    _common_guard(root, target, "输出文件")
+    if not (target.exists() or target.is_symlink()):
+        return
+    if target.is_dir():
+        raise PublishError(f"输出文件“{_shown(target)}”是一个目录：请给出文件名，如 guide.pdf")
+    previous = pdf_profile(target) if target.is_file() and not target.is_symlink() else None
+    if previous is None:
+        raise PublishError(f"输出文件“{_shown(target)}”已存在，且不是本工具生成的指南：已拒绝，以免覆盖它")
+    if previous != profile:
+        raise PublishError(f"输出文件“{_shown(target)}”是{PROFILE_NAMES.get(previous, previous)}的指南，"
+                           f"不能写入{PROFILE_NAMES.get(profile, profile)}")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale(parent: Path, name: str) -> None:
+    """Staging left by a builder that is gone (killed); a live builder's staging is never touched."""
+    for path in parent.glob(f".{glob_escape(name)}.new-*"):
+        match = _STAGING.fullmatch(path.name)
+        if match and match["name"] == name and not _alive(int(match["pid"])):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+class Publication:
+    """One guarded publication of ``out`` (a folder, or with ``single_file`` a file)."""
+
+    def __init__(self, root: Path | str, out: Path | str, profile: str, *, single_file: bool = False,
+                 progress: Callable[[str], None] | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.out = Path(os.path.abspath(out)).resolve()
+        self.profile = profile
+        self.single_file = single_file
+        self.progress = progress
+        self.staging: Path | None = None
+        self._lock_fd: int | None = None
+
+    # -- 1–3: guard, lock, stage --
+    def open(self) -> Path:
+        """Guard the output, take its lock, and return a fresh staging folder to write into."""
+        guard = guard_file if self.single_file else guard_folder
+        guard(self.root, self.out, self.profile)
+        parent = self.out.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            # The lock is the parent folder itself: nothing is left behind, and two builds that
+            # publish into the same folder (to the same output or not) take turns.
+            fd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError as exc:
+            raise PublishError(f"无法在“{_shown(parent)}”中写入：{describe(exc)}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if self.progress:
+                self.progress(f"等待另一个正在发布到 {_shown(parent)} 的构建结束")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        self._lock_fd = fd
+        try:
+            guard(self.root, self.out, self.profile)  # the other builder may have changed it meanwhile
+            _recover(self.out)
+            _remove_stale(parent, self.out.name)
+            staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-{os.getpid()}-", dir=parent))
+            umask = os.umask(0)
+            os.umask(umask)
+            staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a web server must be able to read it
+        except BaseException:
+            self.close()
+            raise
+        self.staging = staging
+        return staging
+
+    @property
+    def staged_output(self) -> Path:
+        """Where the builder writes: the staging folder itself, or the file inside it."""
+        assert self.staging is not None
+        return self.staging / self.out.name if self.single_file else self.staging
+
+    # -- 4–5: audit, swap --
+    def commit(self, audit: Callable[[Path], Iterable[object]]) -> None:
+        """Mark, audit and swap the staged output into place; raise LeakError on any finding."""
+        assert self.staging is not None
+        if not self.single_file:
+            (self.staging / MARKER).write_text(marker_text(self.profile), encoding="utf-8")
+        hits = list(audit(self.staging))
+        if hits:
+            raise LeakError(hits)
+        if self.single_file:
+            os.replace(self.staging / self.out.name, self.out)
+        else:
+            _swap(self.staging, self.out)
+
+    def close(self) -> None:
+        """Remove what is left of the staging folder and release the lock (always called)."""
+        if self.staging is not None and self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the flock
+            self._lock_fd = None
+
+    def __enter__(self) -> "Publication":
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class LeakError(PublishError):
+    """The audit found values the profile must not show; nothing was published."""
+
+    def __init__(self, hits: list) -> None:
+        shown = "\n  ".join(h.text() for h in hits[:50])  # type: ignore[attr-defined]
+        more = f"\n  ……共 {len(hits)} 处" if len(hits) > 50 else ""
+        super().__init__(f"输出中发现不应公开的信息，未发布：\n  {shown}{more}")
+        self.hits = hits
+
+
+def describe(exc: OSError) -> str:
+    """An operating-system error in Chinese, with the file it concerns."""
+    reasons = {
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EDQUOT: "超出磁盘配额",
+        errno.EROFS: "文件系统是只读的",
+        errno.EACCES: "没有权限",
+        errno.EPERM: "不允许的操作",
+        errno.ENOENT: "文件或目录不存在",
+        errno.ENOTDIR: "路径中有一段不是目录",
+        errno.EISDIR: "这是一个目录",
+        errno.ENAMETOOLONG: "文件名太长",
+        errno.ELOOP: "符号链接循环",
+        errno.EMFILE: "打开的文件太多",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    where = exc.filename
+    return f"{reason}（{_shown(Path(os.fsdecode(where)))}）" if where else reason
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _recover(out: Path) -> None:
+    """Undo a swap that was cut between its two renames (only possible without renameat2)."""
+    if not out.exists():
+        for old in sorted(out.parent.glob(f".{glob_escape(out.name)}.old-*")):
+            old.rename(out)
+            return
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging`` so that a reader, or a kill, never finds half a site or none."""
+    if out.exists() and _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+        return
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+    staging.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
