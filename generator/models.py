@@ -94,7 +94,7 @@ class Contact(Record):
     phone: str = f("phone", "办公电话", "internal")
     mobile: str = f("phone", "手机", "internal")
     email: str = f("email", "电子邮箱", "internal")
-    address: str = f("text", "通信地址", "internal")
+    address: str = f("text", "通信地址", "internal", identifies=True)
     at: At = dc_field(default=None, repr=False, compare=False)
 
 
@@ -113,7 +113,7 @@ class Leader(Record):
     """联系领导。"""
 
     id: str = f("id", "编号", "public", required=True)
-    name: str = f("text", "姓名", "public", required=True)
+    name: str = f("text", "姓名", "public", required=True, identifies=True)
     post: str = f("text", "职务", "public", required=True)
     unit: str = f("ref", "单位", "public", required=True, ref="units")
     tier: str = f("enum", "层级", "public", required=True, choices=TIERS)
@@ -127,7 +127,7 @@ class Expert(Record):
     """专家。"""
 
     id: str = f("id", "编号", "public", required=True)
-    name: str = f("text", "姓名", "public", required=True)
+    name: str = f("text", "姓名", "public", required=True, identifies=True)
     gender: str = f("enum", "性别", "public", required=True, choices=GENDERS)
     birth: str = f("month", "出生年月", "internal", required=True)
     employer: str = f("ref", "工作单位", "public", required=True, ref="units")
@@ -144,7 +144,7 @@ class Expert(Record):
     confidential: bool = f("bool", "涉密", "internal", required=True)
     public_consent: bool = f("bool", "同意公开", "internal", required=True)
     contact: Contact = f("object", "联系方式", "internal", model=Contact)
-    id_number: str = f("text", "身份证号", "secret")
+    id_number: str = f("text", "身份证号", "secret", identifies=True)
     notes: str = f("multiline", "备注", "internal")
     reviewed: date = f("date", "核对日期", "internal")
     at: At = dc_field(default=None, repr=False, compare=False)

@@ -10,6 +10,14 @@ from .rules.params import RuleSet
 
 
 @dataclass(frozen=True)
+class ContentFile:
+    """A file under content/ that is published (or printed), with how the audit reads it."""
+
+    rel: str  # relative to the project, e.g. content/downloads/表格.xlsx
+    kind: str  # text, pdf, zip, gzip or image (load/files.py ATTACHMENTS)
+
+
+@dataclass(frozen=True)
 class Project:
     """Everything ``load`` read, after shape validation; ids are unique per collection."""
 
@@ -25,6 +33,7 @@ class Project:
     services: tuple[Service, ...] = ()
     policies: tuple[PolicyDoc, ...] = ()
     unreadable: frozenset[str] = frozenset()  # collections with a file that could not be parsed
+    content_files: tuple[ContentFile, ...] = ()  # every file of content/ that will be published or printed
     index: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, collection: str, ident: str | None) -> Any:

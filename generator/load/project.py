@@ -11,6 +11,8 @@ from ..fields import At
 from ..project import Project
 from ..rules.params import RuleSet
 from ..validate.shape import ShapeChecker
+from ..paths import reserved
+from .files import present, scan_content
 from .yamlio import YList, YMap, load_yaml_file, parse_yaml, read_text
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
@@ -30,19 +32,24 @@ def collection_files(root: Path, name: str) -> list[Path]:
     """data/NAME.yaml and data/NAME/*.yaml (large lists split by unit), in a stable order."""
     files = []
     single = root / "data" / f"{name}.yaml"
-    if single.is_file():
+    if present(single):  # a folder, FIFO or outside link here is reported when it is read
         files.append(single)
     folder = root / "data" / name
-    if folder.is_dir():
-        files.extend(sorted(p for p in folder.glob("*.yaml") if p.is_file()))
+    if folder.is_dir() and not folder.is_symlink():
+        files.extend(sorted(folder.glob("*.yaml")))
+    elif folder.is_symlink():
+        files.append(folder)  # reported: a linked folder is not followed
     return files
 
 
 def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None = None) -> Project:
     """Read every data and content file; shape errors go to ``diags``, nothing is written."""
-    root = Path(root)
+    root = Path(root).resolve()
     checker = ShapeChecker(diags)
     data = root / "data"
+    if data.is_symlink():
+        diags.error(Location("data"), "E016", "data/ 是符号链接：只读取项目目录中的数据", hint="把数据目录直接放在项目中")
+        return Project(root=root, site=None, rules=None)
     if not data.is_dir():
         diags.error(Location(_rel(root, data)), "E013", "找不到数据目录 data/", hint="请在项目根目录运行，或给出项目目录")
         return Project(root=root, site=None, rules=None)
@@ -58,30 +65,31 @@ def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None
         for path in files:
             if progress:
                 progress(f"读取 {_rel(root, path)}")
-            if not _load_collection(path, _rel(root, path), model, COLLECTION_NAMES[name], records, diags, checker):
+            if not _load_collection(root, path, _rel(root, path), model, COLLECTION_NAMES[name], records, diags, checker):
                 unreadable.add(name)
         collections[name] = tuple(records)
+    content = scan_content(root, diags)
     policies = _load_policies(root, diags, checker)
     rules = _load_rules(root, site, diags, checker)
     return Project(root=root, site=site, rules=rules, policies=policies, unreadable=frozenset(unreadable),
-                   **collections)
+                   content_files=content, **collections)
 
 
 def _load_site(root: Path, diags: Diagnostics, checker: ShapeChecker) -> Site | None:
     path = root / "data" / "site.yaml"
-    if not path.is_file():
+    if not present(path):
         diags.error(Location("data/site.yaml"), "E013", "缺少数据文件 data/site.yaml（发布机关与版次）")
         return None
-    raw = load_yaml_file(path, "data/site.yaml", diags)
+    raw = load_yaml_file(path, "data/site.yaml", diags, root)
     if raw is None:
         return None
     return checker.record(Site, raw, Location("data/site.yaml", 1, 1), "site.yaml")
 
 
-def _load_collection(path: Path, rel: str, model: Any, label: str, out: list, diags: Diagnostics,
+def _load_collection(root: Path, path: Path, rel: str, model: Any, label: str, out: list, diags: Diagnostics,
                      checker: ShapeChecker) -> bool:
     """Append the file's records to ``out``; False when the file could not be read at all."""
-    text = read_text(path, rel, diags)
+    text = read_text(path, rel, diags, root)
     if text is None:
         return False
 
@@ -105,9 +113,11 @@ def _load_collection(path: Path, rel: str, model: Any, label: str, out: list, di
 def _load_policies(root: Path, diags: Diagnostics, checker: ShapeChecker) -> tuple[PolicyDoc, ...]:
     folder = root / "content" / "policies"
     docs = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() and not folder.is_symlink() else []:
         rel = _rel(root, path)
-        text = read_text(path, rel, diags)
+        if reserved(_rel(root / "content", path)):
+            continue  # policies/index.md is the generated list of policies: E019 from scan_content
+        text = read_text(path, rel, diags, root)
         if text is None:
             continue
         lines = text.split("\n")
@@ -141,8 +151,8 @@ def _load_rules(root: Path, site: Site | None, diags: Diagnostics, checker: Shap
         return None
     merged = base
     override_path = root / "data" / "rules.yaml"
-    if override_path.is_file():
-        override = load_yaml_file(override_path, "data/rules.yaml", diags)
+    if present(override_path):
+        override = load_yaml_file(override_path, "data/rules.yaml", diags, root)
         if override is None:
             return None
         if not isinstance(override, YMap):

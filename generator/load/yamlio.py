@@ -84,9 +84,23 @@ _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _BIDI_OR_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
-def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
-    """Read a file as UTF-8, reporting bytes that are not text with their place."""
-    data = path.read_bytes()
+def read_text(path: Path, rel: str, diags: Diagnostics, root: Path | None = None) -> str | None:
+    """Read a file as UTF-8, reporting bytes that are not text with their place.
+
+    With ``root``, the file is a project file and is read only if it is a regular file inside it.
+    """
+    if root is not None:
+        from .files import read_bytes
+
+        data = read_bytes(root, path, rel, diags)
+        if data is None:
+            return None
+        return decode_text(data, rel, diags)
+    return decode_text(path.read_bytes(), rel, diags)
+
+
+def decode_text(data: bytes, rel: str, diags: Diagnostics) -> str | None:
+    """Bytes as UTF-8 text (a BOM is dropped), or None after a located E001/E002."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     nul = data.find(b"\x00")
@@ -340,9 +354,9 @@ class _Builder:
             pos.append(pack(mark.line + 1 + self.offset, mark.column + 1, self.flags(event)))
 
 
-def load_yaml_file(path: Path, rel: str, diags: Diagnostics) -> Any:
+def load_yaml_file(path: Path, rel: str, diags: Diagnostics, root: Path | None = None) -> Any:
     """Read and parse one YAML file; None (with diagnostics) when it cannot be read."""
-    text = read_text(path, rel, diags)
+    text = read_text(path, rel, diags, root)
     if text is None:
         return None
     return parse_yaml(text, rel, diags)

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from ..paths import THEME_DIR
 from .view import SiteView
 
-THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme"
 TEMPLATES = THEME_DIR / "site"
 
 _TITLE_UNSAFE = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})

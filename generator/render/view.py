@@ -9,16 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..fields import Record
+from ..fields import ALLOWED, PROFILES, Profile, Record
 from ..models import SCOPE_NAMES, STATUS_NAMES, TIER_NAMES, TIERS, Expert
 from ..project import Project
 
-Profile = Literal["public", "intranet"]
-PROFILES: tuple[Profile, ...] = ("public", "intranet")
-ALLOWED: dict[str, frozenset[str]] = {"public": frozenset({"public"}), "intranet": frozenset({"public", "internal"})}
 CHUNK = 200  # experts per directory page: a page stays small however large an employer is
 
 
@@ -108,7 +105,8 @@ def _experts(project: Project, profile: Profile, units: dict, category_names: di
         employer_name = (units.get(employer) or {}).get("name", employer)
         for start in range(0, len(members), CHUNK):
             part = start // CHUNK
-            slug = employer if part == 0 else f"{employer}-{part + 1}"
+            # Part 2 of `cqu` is experts/cqu/2/: a unit id has no "/", so no unit's page can take it.
+            slug = employer if part == 0 else f"{employer}/{part + 1}"
             page = {"slug": slug, "employer": employer, "employer_name": employer_name, "part": part + 1,
                     "url": f"experts/{slug}/", "experts": []}
             for expert in members[start:start + CHUNK]:

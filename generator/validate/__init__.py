@@ -10,6 +10,7 @@ from ..fields import Record
 from ..models import COLLECTIONS
 from ..project import Project
 from ..rules import run_rules
+from .leaks import check_leaks
 from .records import check_records
 from .references import build_index, check_references
 
@@ -19,6 +20,7 @@ def validate(project: Project, today: date, diags: Diagnostics) -> None:
     build_index(project, diags)
     check_references(project, diags)
     check_records(project, diags)
+    check_leaks(project, diags)
     rules_broken = project.rules is None or any(
         d.severity == "error" and (d.location.path == "data/rules.yaml" or d.location.path.startswith("<"))
         for d in diags)

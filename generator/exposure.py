@@ -1,0 +1,251 @@
+"""What a profile must never show, and how to find it in any text (不应公开的信息).
+
+One derivation serves both the `check` rule on content/ and public fields (validate/leaks.py) and
+the audit of every output (audit.py). It is computed from the field declarations alone — every
+non-public field of every kind, every field of every hidden expert — never from the renderer's
+projection, so that a bug there cannot also blind the audit.
+
+The substring rule, decided deliberately: a forbidden value found inside a longer value that the
+profile does show (a hidden 张伟 inside the public name 张伟华) is not a leak *at that place*,
+because the text there is the other value. Anywhere else the same 张伟 is a leak. Only a value
+identical to a shown value (two experts both named 张伟, one hidden) cannot be told apart in the
+output; it is reported as a warning by `check` (E402), not silently dropped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from .fields import ALLOWED, AUDIT_FORMS, Profile, Record
+from .models import Expert
+from .project import Project
+
+MIN_LENGTH = 2  # one character (男, 是) says nothing about anybody
+MIN_DIGITS = 7  # digits-only matching for phones and ID numbers
+COLLECTIONS = ("categories", "units", "leaders", "experts", "pairings", "institutions", "services")
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    value: str
+    source: str  # where it was written and which field, e.g. data/experts.yaml:12:13 的 Expert.contact.mobile
+    identifies: bool = False  # a name, number or address of a person: content and prose never excuse it
+    covers: tuple[str, ...] = field(default=(), compare=False)  # shown values that contain it
+
+    @property
+    def digits(self) -> str:
+        return re.sub(r"\D", "", self.value)
+
+    @property
+    def numeric(self) -> bool:
+        """A number people write with separators (139 1234-5678): matched by its digits too."""
+        return len(self.digits) >= MIN_DIGITS and not re.search(r"[A-Za-z@\u3400-\u9fff]", self.value)
+
+    @property
+    def masked(self) -> str:
+        """Enough to find the value in the data, not enough to publish it again in a log."""
+        v = self.value
+        return v[0] + "*" * (len(v) - 2) + v[-1] if len(v) > 2 else v[0] + "*"
+
+
+def hidden_record(project: Project, collection: str, rec: Any, profile: Profile) -> bool:
+    """A record the profile does not show at all (fail-closed for experts and their pairings)."""
+    if profile != "public":
+        return False
+    if isinstance(rec, Expert):
+        return not rec.publishable
+    if collection == "pairings":
+        expert = project.get("experts", rec.expert)
+        return expert is None or not expert.publishable
+    return False
+
+
+def fields_of(rec: Record, prefix: str, everything: bool, allowed: frozenset[str]
+            ) -> Iterator[tuple[str, Any, Any, bool]]:
+    """(label, spec, value, shown) for every scalar value of ``rec`` and its nested records."""
+    for name, spec in rec._specs.items():
+        value = getattr(rec, name)
+        if value is None:
+            continue
+        label = f"{prefix}{name}"
+        hidden = everything or spec.vis not in allowed
+        if spec.kind == "object":
+            yield from fields_of(value, f"{label}.", hidden, allowed)
+        elif spec.kind == "list":
+            assert spec.item is not None
+            for entry in value:
+                if isinstance(entry, Record):
+                    yield from fields_of(entry, f"{label}.", hidden, allowed)
+                else:
+                    yield label, spec.item, entry, not hidden
+        else:
+            yield label, spec, value, not hidden
+
+
+def _where(rec: Record, label: str) -> str:
+    top = label.split(".", 1)[0]
+    return str(rec.where(top)) if top in rec._specs else str(rec.location)
+
+
+def shown_values(project: Project, profile: Profile, *, identifying: bool = False) -> set[str]:
+    """Every written form of every value the profile shows (only names and the like: ``identifying``)."""
+    allowed = ALLOWED[profile]
+    shown: set[str] = set()
+    for collection in COLLECTIONS:
+        for rec in getattr(project, collection):
+            if hidden_record(project, collection, rec, profile):
+                continue
+            for _label, spec, value, visible in fields_of(rec, "", False, allowed):
+                if visible and (spec.identifies or not identifying):
+                    shown.update(_forms(spec.kind, value))
+    if identifying:
+        return shown
+    if project.site is not None:
+        for _label, spec, value, visible in fields_of(project.site, "", False, allowed):
+            if visible:
+                shown.update(_forms(spec.kind, value))
+    for policy in project.policies:
+        if policy.meta is not None:
+            for _label, spec, value, _visible in fields_of(policy.meta, "", False, allowed):
+                shown.update(_forms(spec.kind, value))
+    return shown
+
+
+def _forms(kind: str, value: Any) -> tuple[str, ...]:
+    forms = AUDIT_FORMS[kind](value) if kind in AUDIT_FORMS else ()
+    return tuple(f.strip() for f in forms if isinstance(f, str))
+
+
+def forbidden_values(project: Project, profile: Profile, today: Any = None, *, prose: str = "") -> list[Forbidden]:
+    """What ``profile`` must never show: each value once, with the shown names that contain it.
+
+    ``prose`` is the fixed text of the templates and content: a descriptive value found there (an
+    exit reason that quotes the policy) cannot be told apart in the output and is not looked for.
+    A value that identifies a person is looked for wherever it is.
+    """
+    allowed = ALLOWED[profile]
+    shown = shown_values(project, profile)
+    candidates: dict[str, Forbidden] = {}
+    for collection in COLLECTIONS:
+        for rec in getattr(project, collection):
+            everything = hidden_record(project, collection, rec, profile)
+            for label, spec, value, visible in fields_of(rec, "", everything, allowed):
+                if visible:
+                    continue
+                for form in _forms(spec.kind, value):
+                    if len(form) < MIN_LENGTH or form in shown:
+                        continue
+                    known = candidates.get(form)
+                    if known is None or (spec.identifies and not known.identifies):
+                        candidates[form] = Forbidden(form, f"{_where(rec, label)} 的 {type(rec).__name__}.{label}",
+                                                     spec.identifies)
+    if prose and candidates:  # descriptive values (a reason, a date) that the project's own prose uses
+        descriptive = {v: f for v, f in candidates.items() if not f.identifies}
+        if descriptive:
+            for _end, found in _automaton(descriptive).iter(prose):
+                candidates.pop(found.value, None)
+    if candidates:
+        # Only another person's shown name can contain a hidden name harmlessly; a free text cannot.
+        covers: dict[str, set[str]] = {}
+        automaton = _automaton(candidates)
+        for value in shown_values(project, profile, identifying=True):
+            for _end, found in automaton.iter(value):
+                covers.setdefault(found.value, set()).add(value)
+        for value, containing in covers.items():
+            f = candidates[value]
+            candidates[value] = Forbidden(f.value, f.source, f.identifies, tuple(sorted(containing)))
+    return sorted(candidates.values(), key=lambda f: (f.source, f.value))
+
+
+def namesakes(project: Project, profile: Profile = "public") -> Iterator[tuple[Any, str, str]]:
+    """(expert, field, value): a hidden expert's number, email or address that a shown value repeats.
+
+    The output cannot tell the two apart. Two people with the same name are common and harmless, so
+    names are not reported here.
+    """
+    allowed = ALLOWED[profile]
+    shown = shown_values(project, profile)
+    for expert in project.experts:
+        if not hidden_record(project, "experts", expert, profile):
+            continue
+        for label, spec, value, _visible in fields_of(expert, "", True, allowed):
+            if spec.identifies and label != "name" and isinstance(value, str) and value.strip() in shown:
+                yield expert, label, value
+
+
+def _automaton(words: dict[str, Any]):
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word, payload in words.items():
+        automaton.add_word(word, payload)
+    automaton.make_automaton()
+    return automaton
+
+
+_NOT_IN_NUMBER = re.compile(r"[^0-9 \t\-–—().+/]+")  # what ends a number written with separators
+_SEPARATOR = re.compile(r"[ \t\-–—().+/]")
+
+
+def digit_runs(text: str) -> str:
+    """Each number of ``text`` as bare digits, one per line: 139 1234-5678 → 13912345678."""
+    return _SEPARATOR.sub("", _NOT_IN_NUMBER.sub("\n", text))
+
+
+@dataclass
+class Finding:
+    start: int  # in the text searched (for digits: in its digit runs)
+    end: int
+    forbidden: Forbidden
+    by_digits: bool = False
+
+
+class Matcher:
+    """Finds forbidden values in any text, all at once, honouring the substring rule."""
+
+    def __init__(self, forbidden: Iterable[Forbidden]) -> None:
+        self.forbidden = {f.value: f for f in forbidden}
+        self.values = _automaton(self.forbidden) if self.forbidden else None
+        numbers = {f.digits: f for f in self.forbidden.values() if f.numeric}
+        self.digits = _automaton(numbers) if numbers else None
+        covers = {c: c for f in self.forbidden.values() for c in f.covers}
+        self.covers = _automaton(covers) if covers else None
+        digit_covers = {d: d for f in self.forbidden.values() for c in f.covers
+                        if len(d := re.sub(r"\D", "", c)) >= MIN_DIGITS}
+        self.digit_covers = _automaton(digit_covers) if digit_covers else None
+
+    def __bool__(self) -> bool:
+        return self.values is not None
+
+    def find(self, text: str, *, digits: bool = True) -> list[Finding]:
+        """Every uncovered occurrence, in order; by digits too for numbers written with separators."""
+        out = self._find(text, self.values, self.covers, False)
+        if digits:
+            out.extend(self.find_digits(text))
+        return out
+
+    def find_digits(self, text: str) -> list[Finding]:
+        """Numbers of ``text`` whose digits are a forbidden number's (139 1234-5678 for 13912345678)."""
+        if self.digits is None:
+            return []
+        return self._find(digit_runs(text), self.digits, self.digit_covers, True)
+
+    @staticmethod
+    def _find(text: str, automaton: Any, covers: Any, by_digits: bool) -> list[Finding]:
+        if automaton is None:
+            return []
+        hits = [Finding(end - len(key) + 1, end + 1, f, by_digits)
+                for end, f in automaton.iter(text) for key in (f.digits if by_digits else f.value,)]
+        if not hits or covers is None:
+            return hits
+        # Covers are shown values, so never equal to a forbidden one: containing means longer.
+        spans = sorted((end - len(value) + 1, end + 1) for end, value in covers.iter(text))
+        kept, reach, index = [], -1, 0
+        for hit in sorted(hits, key=lambda h: h.start):
+            while index < len(spans) and spans[index][0] <= hit.start:
+                reach = max(reach, spans[index][1])
+                index += 1
+            if reach < hit.end:
+                kept.append(hit)
+        return kept

@@ -1,0 +1,229 @@
+"""Every way a reader can get text out of a file, in its real encoding and container (读取文件中的文字).
+
+Used by the leak audit on the output and by `check` on content/: HTML with entities, comments and
+split markup, JSON and JS escapes, percent-escapes, UTF-8, GB18030/GBK and UTF-16 text, gzip and zip
+containers (.docx, .xlsx …) with a bounded inflate size, PDF text, metadata, XMP, attachments and
+annotations, and the text runs and chunks of images. What cannot be read through raises Unreadable.
+"""
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import zlib
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import unquote
+
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
+MAX_INFLATE = 64 * 1024 * 1024  # bytes read out of one compressed member or file
+MAX_MEMBERS = 10_000
+MAX_NESTING = 4  # an archive in an archive in …
+
+
+class Unreadable(Exception):
+    """A file the audit cannot read through (a zip bomb, an encrypted archive): it is not published."""
+
+
+def _unescape_js(text: str) -> str:
+    def sub(m: re.Match) -> str:
+        return chr(int(m.group(1) or m.group(2), 16))
+    return _UNICODE_ESCAPE.sub(sub, _UNICODE_ESCAPE.sub(sub, text))  # twice: escaped surrogate pairs stay as pairs
+
+
+def text_variants(text: str) -> list[str]:
+    """The text as written, as a browser shows it, and fully decoded (percent, JS/JSON, HTML escapes).
+
+    The fully decoded text comes last; each decoding runs only when its escapes occur.
+    """
+    variants = [text]
+    if "&" in text:
+        variants.append(html.unescape(text))
+    decoded = unquote(text) if "%" in text else text
+    if "\\" in decoded:
+        decoded = _unescape_js(decoded)
+    if "&" in decoded:
+        decoded = html.unescape(decoded)
+    if "<" in decoded:  # markup split inside a word (<w:t>张</w:t><w:t>伟</w:t> in a .docx)
+        variants.append(decoded)
+        decoded = _TAGS.sub("", decoded)
+    variants.append(decoded)
+    return list(dict.fromkeys(variants))
+
+
+_TAGS = re.compile(r"<[^<>]{0,2000}>")
+
+
+def decodings(data: bytes) -> list[tuple[str, str]]:
+    """(encoding, text) for every encoding the bytes may have been written in.
+
+    UTF-8 (with or without BOM) is the common case and the only one tried when it decodes cleanly;
+    otherwise GB18030 (which covers GBK and GB2312) and UTF-16 in both byte orders are read too.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return [("UTF-16", data.decode("utf-16", "replace"))]
+    try:
+        text = data.decode("utf-8")
+        if "\x00" not in text:
+            return [("UTF-8", text)]
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", "replace")
+    out = [("UTF-8", text), ("GB18030", data.decode("gb18030", "replace"))]
+    if data.count(b"\x00") * 8 > len(data):  # many NULs: two-byte text
+        out += [("UTF-16LE", data.decode("utf-16-le", "replace")), ("UTF-16BE", data.decode("utf-16-be", "replace"))]
+    return out
+
+
+def _strings(data: bytes) -> str:
+    """The text runs in a binary file (`strings` for UTF-8 and UTF-16): image metadata and the like."""
+    utf8 = re.findall(rb"(?:[\x20-\x7e]|[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}){2,}",
+                      data)
+    utf16 = re.findall(rb"(?:[\x20-\x7e]\x00|[\x00-\xff][\x4e-\x9f]){2,}", data)
+    return "\n".join([b.decode("utf-8", "replace") for b in utf8] + [b.decode("utf-16-le", "replace") for b in utf16])
+
+
+def _inflate(data: bytes, what: str) -> bytes:
+    stream = zlib.decompressobj(wbits=47)  # zlib or gzip header
+    out = stream.decompress(data, MAX_INFLATE + 1)
+    if len(out) > MAX_INFLATE:
+        raise Unreadable(f"{what}解压后超过 {MAX_INFLATE // 1024 // 1024} MB")
+    return out
+
+
+def _png_text(data: bytes) -> str:
+    """The tEXt, zTXt and iTXt chunks of a PNG, compressed ones inflated."""
+    parts, at = [], 8
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at:at + 4], "big")
+        kind, body = data[at + 4:at + 8], data[at + 8:at + 8 + size]
+        if kind in (b"tEXt", b"zTXt", b"iTXt"):
+            key, _, rest = body.partition(b"\x00")
+            if kind == b"zTXt":
+                rest = _inflate(rest[1:], "PNG 文字块")
+            elif kind == b"iTXt":
+                flag, rest = rest[:1], rest[2:]
+                _lang, _, rest = rest.partition(b"\x00")
+                _tkey, _, rest = rest.partition(b"\x00")
+                if flag == b"\x01":
+                    rest = _inflate(rest, "PNG 文字块")
+            parts.append(key.decode("latin-1") + " " + rest.decode("utf-8", "replace"))
+        at += 12 + size
+    return "\n".join(parts)
+
+
+def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
+    from pypdf import PdfReader
+
+    try:
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=600)
+        if out.returncode == 0:
+            yield "PDF 正文", out.stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            raise Unreadable("PDF 已加密，无法核查其内容")
+        pages = reader.pages
+        yield "PDF 正文（pypdf）", "\n".join(page.extract_text() or "" for page in pages)
+        meta = reader.metadata or {}
+        yield "PDF 元数据", "\n".join(f"{k} {v}" for k, v in meta.items())
+        root = reader.trailer["/Root"]
+        if "/Metadata" in root:
+            yield "PDF XMP", root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+        for name, contents in reader.attachments.items():
+            yield "PDF 附件", name + "\n" + "\n".join(c.decode("utf-8", "replace") for c in contents)
+        for number, page in enumerate(pages, 1):  # link targets and annotations
+            for annot in page.get("/Annots") or []:
+                yield f"PDF 第 {number} 页注释", str(annot.get_object())
+    except Unreadable:
+        raise
+    except Exception as exc:  # a damaged PDF: what could not be read cannot be vouched for
+        raise Unreadable(f"PDF 无法读取（{type(exc).__name__}）") from None
+    raw = path.read_bytes()
+    for number, stream in enumerate(re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S), 1):
+        try:
+            yield f"PDF 数据流 {number}", _inflate(stream, "PDF 数据流").decode("latin-1")
+        except (zlib.error, Unreadable):
+            continue
+
+
+def channels(path: Path) -> Iterator[tuple[str, str]]:
+    """(channel, text) for one file: every way a reader could get text out of it."""
+    data = path.read_bytes()
+    if data.startswith(b"%PDF"):
+        yield from _pdf_channels(path)
+        return
+    yield from _byte_channels(path.name, data, 0)
+
+
+def _byte_channels(name: str, data: bytes, depth: int) -> Iterator[tuple[str, str]]:
+    """The channels of bytes named ``name``, opening gzip and zip containers (bounded)."""
+    if depth > MAX_NESTING:
+        raise Unreadable("压缩包嵌套过深")
+    if data[:2] == b"\x1f\x8b":
+        try:
+            inner = _inflate(data, "gzip 文件")
+        except zlib.error:
+            raise Unreadable("gzip 文件已损坏") from None
+        yield from ((f"gzip 内 {c}", t) for c, t in _byte_channels(name.removesuffix(".gz"), inner, depth + 1))
+        return
+    if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
+        yield from _zip_channels(data, depth)
+        return
+    if data[:4] == b"%PDF":
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(data)
+            handle.flush()
+            yield from ((f"内含 PDF {c}", t) for c, t in _pdf_channels(Path(handle.name)))
+        return
+    kind = "隐藏文件" if name.startswith(".") else (Path(name).suffix.lstrip(".") or "文件")
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        yield "PNG 文字块", _png_text(data)
+        yield "图片中的文字", _strings(data)
+        return
+    if data[:3] == b"\xff\xd8\xff" or data[:4] in (b"GIF8", b"RIFF", b"\x00\x00\x01\x00"):
+        yield "图片中的文字", _strings(data)
+        return
+    for encoding, text in decodings(data):
+        channel = kind if encoding == "UTF-8" else f"{kind}（{encoding}）"
+        for variant in text_variants(text):
+            yield channel, variant
+        if encoding == "UTF-8" and "\ufffd" in text:  # binary: its text runs too
+            yield f"{kind}中的文字", _strings(data)
+
+
+def _zip_channels(data: bytes, depth: int) -> Iterator[tuple[str, str]]:
+    import io
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise Unreadable("zip 文件已损坏") from None
+    if len(members) > MAX_MEMBERS:
+        raise Unreadable(f"zip 文件有 {len(members)} 个成员，超过上限 {MAX_MEMBERS}")
+    total = 0
+    for member in members:
+        if member.is_dir():
+            continue
+        if member.flag_bits & 1:
+            raise Unreadable(f"zip 成员“{member.filename}”已加密，无法核查其内容")
+        total += member.file_size
+        if member.file_size > MAX_INFLATE or total > MAX_INFLATE:
+            raise Unreadable(f"zip 文件解压后超过 {MAX_INFLATE // 1024 // 1024} MB")
+        try:
+            with archive.open(member) as handle:
+                inner = handle.read(MAX_INFLATE + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError, zlib.error):
+            raise Unreadable(f"zip 成员“{member.filename}”无法读取") from None
+        if len(inner) > MAX_INFLATE:
+            raise Unreadable("zip 文件解压后超过上限")
+        yield f"压缩包内 {member.filename}", member.filename
+        for channel, text in _byte_channels(member.filename, inner, depth + 1):
+            yield f"压缩包内 {member.filename} {channel}", text

@@ -1,0 +1,37 @@
+"""Where things live: the theme, and the site paths the generator owns (路径).
+
+A file in content/ may not take a path the generator writes itself: such a file would be
+silently replaced, or would replace a generated page. `check` reports it (E019).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+
+# Source paths (as if in content/) of the pages generated from data; see render/pages.py.
+GENERATED_PAGES = ("policies/index.md", "categories.md", "services.md", "institutions.md", "directory/index.md",
+                   "pairings.md", "downloads.md", "report.md")
+# Folders and files of the output that only the generator writes.
+RESERVED_FOLDERS = ("experts/", "directory/", "search/", "downloads/", "assets/")
+RESERVED_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz", "search/pages.json", "directory/experts.json",
+                  "downloads/guide.pdf")
+
+
+def site_path(src: str) -> str:
+    """The output path of a content file with MkDocs' directory URLs: a.md → a/index.html."""
+    if not src.endswith(".md"):
+        return src
+    stem = src[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+RESERVED_PAGES = frozenset(site_path(p) for p in GENERATED_PAGES)
+
+
+def reserved(src: str) -> bool:
+    """A content path whose output the generator writes itself."""
+    out = site_path(src)
+    return out in RESERVED_PAGES or out in RESERVED_FILES or out.startswith(RESERVED_FOLDERS)

@@ -1,0 +1,98 @@
+"""Personal data where the public can read it: content/ and public fields (E401, E402).
+
+content/ is published as it is, and a public field is published verbatim, so a hidden expert's
+name, or anybody's non-public phone, email, address or ID number written there would reach the
+public site. `check` reports each at its file and line, with whose value it is and why it is not
+public. The substring rule is generator.exposure's: a hidden 张伟 inside the shown name 张伟华 is
+that other name, not a leak; anywhere else it is.
+"""
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import Diagnostics, Location
+from ..extract import Unreadable, channels  # the audit's readers: the same encodings and containers
+from ..exposure import COLLECTIONS, Finding, Forbidden, Matcher, fields_of, forbidden_values, hidden_record, namesakes
+from ..fields import ALLOWED
+from ..models import Expert
+from ..project import Project
+
+_HIDDEN_WHY = "涉密、未同意公开或不在册的专家的任何信息都不公开"
+
+
+def check_leaks(project: Project, diags: Diagnostics) -> None:
+    identifying = [f for f in forbidden_values(project, "public") if f.identifies]
+    matcher = Matcher(identifying)
+    if matcher:
+        _content(project, matcher, diags)
+        _public_fields(project, matcher, diags)
+    for expert, label, _value in namesakes(project):
+        diags.warning(expert.where(label.split(".")[0]), "E402",
+                      f"不公开的专家“{expert.name}”的 {label} 与某条公开信息完全相同：发布审计无法区分二者",
+                      hint="请核对这两条数据是否正确")
+
+
+def _why(forbidden: Forbidden) -> str:
+    source = forbidden.source
+    if ".name" in source or source.endswith("Expert.id_number"):
+        return f"来自 {source}：{_HIDDEN_WHY}" if "Expert.name" in source else f"来自 {source}：身份证号不出现在任何输出中"
+    return f"来自 {source}：联系方式等非公开字段只在内网版出现"
+
+
+def _report(diags: Diagnostics, where: Location, finding: Finding, place: str) -> None:
+    f = finding.forbidden
+    diags.error(where, "E401", f"{place}中出现了不应公开的值 {f.masked}（{_why(f)}），会随公开版发布",
+                hint="删除它，或改写为不指向个人的说法（如“专家服务热线”）")
+
+
+def _content(project: Project, matcher: Matcher, diags: Diagnostics) -> None:
+    for content in project.content_files:
+        path = project.root / content.rel
+        seen: set[str] = set()
+        try:
+            for channel, text in channels(path):
+                for finding in matcher.find(text):
+                    if finding.forbidden.value in seen:
+                        continue
+                    seen.add(finding.forbidden.value)
+                    where = _locate(content.rel, text, finding) if content.kind == "text" else Location(content.rel)
+                    _report(diags, where, finding, f"{content.rel}（{channel}）" if content.kind != "text" else "文稿")
+        except Unreadable as exc:
+            diags.error(Location(content.rel), "E403", f"{exc}：无法核查其中是否有个人信息，不能发布",
+                        hint="请换成未加密、未损坏的文件")
+        except OSError as exc:
+            diags.error(Location(content.rel), "E015", f"无法读取：{exc.strerror}")
+
+
+def _locate(rel: str, text: str, finding: Finding) -> Location:
+    if finding.by_digits:
+        pattern = r"[ \t\-–—().+/]*".join(finding.forbidden.digits)
+        match = re.search(pattern, text)
+        start = match.start() if match else 0
+    else:
+        start = finding.start
+    line = text.count("\n", 0, start) + 1
+    col = start - (text.rfind("\n", 0, start) + 1) + 1
+    return Location(rel, line, col)
+
+
+def _public_fields(project: Project, matcher: Matcher, diags: Diagnostics) -> None:
+    allowed = ALLOWED["public"]
+    records = [(c, r) for c in COLLECTIONS for r in getattr(project, c)]
+    if project.site is not None:
+        records.append(("site", project.site))
+    records.extend(("policies", p.meta) for p in project.policies if p.meta is not None)
+    for collection, rec in records:
+        if hidden_record(project, collection, rec, "public"):
+            continue
+        for label, spec, value, visible in fields_of(rec, "", False, allowed):
+            if not visible or not isinstance(value, str) or spec.identifies and isinstance(rec, Expert):
+                continue
+            seen: set[str] = set()
+            for finding in matcher.find(value):
+                if finding.forbidden.value in seen:
+                    continue
+                seen.add(finding.forbidden.value)
+                top = label.split(".")[0]
+                _report(diags, rec.where(top) if top in rec._specs else rec.location, finding,
+                        f"公开字段“{label}”")
