@@ -18,7 +18,9 @@ from .check import CheckResult, check
 from .clock import ClockError, reference_day
 from .diagnostics import format_text
 from .publish import DEFAULT_SITE, Publication, PublishError, describe
-from .render.pages import GeneratedPage, environment, generated_pages, nav, placeholder_markdown, safe_title
+from .render.pages import (GeneratedPage, environment, generated_pages, meta_title, nav, placeholder_markdown,
+                           safe_title, split_front_matter)
+from .render.sanitize import clean_html
 from .render.pdf import PdfError, write_pdf
 from .render.search_index import dumps, experts_index, page_sections
 from .render.view import PROFILES, SiteView, build_view
@@ -126,11 +128,21 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
             self.pages[page.src_uri] = page
         return files
 
-    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
-        # A policy's `status` (现行有效/已废止) is ours; Material would read it as its page-status icon.
-        if page.file.src_uri.startswith("policies/"):
-            page.meta.pop("status", None)
-        return markdown
+    def on_page_read_source(self, page: Any, config: Any) -> str | None:
+        """A content page as MkDocs may see it: its body, and a front matter of our making.
+
+        MkDocs and Material print front-matter fields into <title>, the navigation and <meta>
+        without escaping, and act on some (template, hide, status). None of the user's front matter
+        reaches them: only an escaped title (the policy's validated title, the front matter's
+        title, or the first heading).
+        """
+        if page.file.src_uri in self.pages or page.file.abs_src_path is None:
+            return None
+        text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")  # check made sure it is UTF-8
+        meta, body = split_front_matter(text)
+        policy = next((p for p in self.view.policies if f"policies/{p['id']}.md" == page.file.src_uri), None)
+        title = policy["title"] if policy is not None else meta_title(meta, body) or Path(page.file.src_uri).stem
+        return placeholder_markdown(GeneratedPage(page.file.src_uri, title, ""), body=body)
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         src = page.file.src_uri
@@ -140,12 +152,14 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
                    "pdf": self.config.pdf}
         if generated is not None:
             html = self.env.get_template(generated.template).render(**context, **generated.context)
-        elif src.startswith("policies/"):
-            policy = next((p for p in self.view.policies if f"policies/{p['id']}.md" == src), None)
-            if policy is not None:
-                html = self.env.get_template("policy_meta.html").render(**context, policy=policy) + html
-        elif src == "index.md":
-            html = html + self.env.get_template("home.html").render(**context)
+        else:
+            html = clean_html(html)  # content/ is markup from people: only document markup survives
+            if src.startswith("policies/"):
+                policy = next((p for p in self.view.policies if f"policies/{p['id']}.md" == src), None)
+                if policy is not None:
+                    html = self.env.get_template("policy_meta.html").render(**context, policy=policy) + html
+            elif src == "index.md":
+                html = html + self.env.get_template("home.html").render(**context)
         if generated is None or generated.in_search:
             title = generated.title if generated else (page.title or "")
             self.sections.extend(page_sections(page.url, title, html))

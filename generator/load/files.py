@@ -16,6 +16,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostics, Location
 from ..paths import reserved
 from ..project import ContentFile
+from .yamlio import decode_text
 
 MAX_BYTES = 256 * 1024 * 1024
 
@@ -122,5 +123,9 @@ def scan_content(root: Path, diags: Diagnostics) -> tuple[ContentFile, ...]:
                 diags.error(Location(shown_name(rel)), "E019", f"“{src}”与系统生成的页面或文件重名，会被覆盖或覆盖生成的内容",
                             hint="请改用其他文件名或目录")
                 continue
+            if path.suffix.lower() == ".md":  # MkDocs reads Markdown as UTF-8: anything else is E001/E002 here
+                data = read_bytes(root, path, rel, diags)
+                if data is None or decode_text(data, rel, diags) is None:
+                    continue
             files.append(ContentFile(shown_name(rel), kind))
     return tuple(files)

@@ -6,6 +6,7 @@ through Markdown, so ``[x](javascript:…)``, ``{: onclick=…}`` or ``a | b`` s
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,31 @@ def generated_pages(view: SiteView) -> list[GeneratedPage]:
         pages.append(GeneratedPage(f"experts/{chunk['slug']}.md", title, "experts_page.html", {"chunk": chunk},
                                    in_search=False))
     return pages
+
+
+_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
+_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """(front matter, body) of a Markdown file; the front matter is "" when there is none."""
+    match = _FENCE.match(text)
+    if not match:
+        return "", text
+    return match.group(1), text[match.end():]
+
+
+def meta_title(front_matter: str, body: str) -> str | None:
+    """The title a content page gives itself: its front matter's `title`, else its first heading."""
+    if front_matter.strip():
+        from ..diagnostics import Diagnostics
+        from ..load.yamlio import YMap, parse_yaml
+
+        meta = parse_yaml(front_matter, "front matter", Diagnostics())
+        if isinstance(meta, YMap) and isinstance(meta.get("title"), str) and meta["title"].strip():
+            return meta["title"]
+    heading = _HEADING.search(body)
+    return heading.group(1) if heading else None
 
 
 def placeholder_markdown(page: GeneratedPage, body: str = "正文由数据生成。") -> str:

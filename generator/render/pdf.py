@@ -6,6 +6,7 @@ write the PDF beside its target and rename it into place.
 """
 from __future__ import annotations
 
+import html as html_lib
 import logging
 import os
 import re
@@ -20,7 +21,8 @@ from urllib.parse import unquote, urlsplit
 import markdown
 
 from ..clock import epoch_moment
-from .pages import THEME_DIR, cn_date, environment
+from .pages import THEME_DIR, cn_date, environment, split_front_matter
+from .sanitize import clean_html
 from .view import SiteView
 
 PRINT_DIR = THEME_DIR / "print"
@@ -55,9 +57,10 @@ def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None)
     With ``placeholder_pages`` the 名单 is left as that many pages for parts typeset apart.
     """
     env = _print_env()
-    letter = _markdown_file(root / "content" / "_print" / "letter.md")
-    intro = _markdown_file(root / "content" / "index.md", drop_title=True)
-    policies = [{**p, "html": markdown.markdown(p["body"], extensions=["attr_list"])} for p in view.policies]
+    policy_ids = {p["id"] for p in view.policies}
+    letter = _markdown_file(root, "content/_print/letter.md", policy_ids)
+    intro = _markdown_file(root, "content/index.md", policy_ids, drop_title=True)
+    policies = [{**p, "html": print_html(p["body"], root, "content/policies", policy_ids)} for p in view.policies]
     return env.get_template("guide.html").render(
         view=view, site=view.site, letter=letter, intro=intro, policies=policies, appendix=appendix_tables(view),
         form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view), cn_date=cn_date,
@@ -97,11 +100,7 @@ def split_appendix(appendix: list[dict], parts: int) -> list[list[dict]]:
 def _typeset_part(args: tuple) -> tuple[bytes, int]:
     """Worker: one part of the 名单 as its own PDF (pages without header or number)."""
     html, base_url, allowed = args
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    fetcher = StrictFetcher([Path(p) for p in allowed])
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher.make()).render(font_config=FontConfiguration())
+    document = _render(html, base_url, [Path(p) for p in allowed])
     return document.write_pdf(pdf_identifier=b"expert-guide-part"), len(document.pages)
 
 
@@ -128,13 +127,71 @@ def appendix_tables(view: SiteView) -> list[dict]:
     return groups
 
 
-def _markdown_file(path: Path, drop_title: bool = False) -> str:
+def _markdown_file(root: Path, rel: str, policy_ids: set[str], drop_title: bool = False) -> str:
+    path = root / rel
     if not path.is_file():
         return ""
-    text = path.read_text(encoding="utf-8")
+    text = split_front_matter(path.read_text(encoding="utf-8-sig"))[1]
     if drop_title:
         text = re.sub(r"\A#\s[^\n]*\n", "", text.lstrip())
-    return markdown.markdown(text)
+    return print_html(text, root, str(Path(rel).parent), policy_ids)
+
+
+_SRC = re.compile(r'\ssrc\s*=\s*["\']?([^"\'\s>]*)', re.I)
+
+
+def print_html(text: str, root: Path, folder: str, policy_ids: set[str]) -> str:
+    """Content Markdown as print HTML: references checked first, then sanitized, then links rewritten.
+
+    The check comes before the sanitizer, which would silently drop a `file:` image: here it stops
+    the build instead.
+    """
+    raw = markdown.markdown(text, extensions=["attr_list"])
+    for src in _SRC.findall(raw):
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", html_lib.unescape(src)):
+            raise PdfError(f"{folder} 中引用了不允许读取的资源：{html_lib.unescape(src)}（只允许 theme/ 与 content/ 下的文件）")
+    print_links(raw, root, folder, policy_ids)  # raises for a forbidden link before the sanitizer hides it
+    return print_links(clean_html(raw), root, folder, policy_ids)
+
+
+_HREF = re.compile(r'<a\b([^>]*?)\shref="([^"]*)"([^>]*)>')
+PRINT_SCHEMES = ("https:", "mailto:", "tel:")
+
+
+def print_links(html: str, root: Path, folder: str, policy_ids: set[str]) -> str:
+    """Links of content for print: a policy page becomes its chapter, another page plain text.
+
+    Anything else relative must stay inside content/; `file:` and plain `http:` links fail the
+    build, like the images (StrictFetcher), and so does any link found in the laid-out document
+    (check_links).
+    """
+    def rewrite(match: re.Match) -> str:
+        before, href, after = match.groups()
+        target = html_lib.unescape(href)
+        if target.startswith("#") or target.lower().startswith(PRINT_SCHEMES):
+            return match.group(0)
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", target):
+            raise PdfError(f"{folder} 中的链接“{target}”：印刷版只允许 https:、mailto: 和 tel: 链接")
+        path = (root / folder / unquote(target.split("#")[0])).resolve()
+        content = (root / "content").resolve()
+        if not path.is_relative_to(content):
+            raise PdfError(f"{folder} 中的链接“{target}”指向 content/ 之外")
+        rel = path.relative_to(content).as_posix()
+        if rel.startswith("policies/") and rel.endswith(".md") and rel[9:-3] in policy_ids:
+            return f'<a{before} href="#policy-{rel[9:-3]}"{after}>'
+        return f"<a{before}{after}>"  # another page of the site: kept as text in print
+
+    return _HREF.sub(rewrite, html)
+
+
+def check_links(document) -> None:
+    """Every link of the laid-out guide is internal or https:, mailto:, tel: (no file:, http:, attachment)."""
+    for number, page in enumerate(document.pages, 1):
+        for kind, target, _rect, _box in page.links:
+            if kind == "internal":
+                continue
+            if kind != "external" or not str(target).lower().startswith(PRINT_SCHEMES):
+                raise PdfError(f"第 {number} 页的链接“{target}”不允许：印刷版只允许 https:、mailto:、tel: 和指南内部的链接")
 
 
 def _created(view: SiteView) -> str:
@@ -287,6 +344,7 @@ def _render(html: str, base_url: str, allowed: list[Path]):
                        + "、".join(fetcher.refused)) from None
     if fetcher.refused:
         raise PdfError("模板或文稿引用了不允许读取的资源：" + "、".join(fetcher.refused))
+    check_links(document)
     return document
 
 
