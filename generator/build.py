@@ -61,8 +61,11 @@ def _mkdocs_build(root: Path, profile: str, out: Path, strict: bool, result: Che
     overrides = {"site_dir": str(out)}
     if config_file is REPO_CONFIG and root != REPO_CONFIG.parent:
         overrides["docs_dir"] = str(root / "content")
-    config = load_config(config_file=str(config_file), **overrides)
-    plugin = config.plugins["expert-guide"]
+    try:
+        config = load_config(config_file=str(config_file), **overrides)
+    except (Abort, MkDocsException) as exc:
+        raise BuildError(f"mkdocs.yml 有误，MkDocs 无法读取：{exc}", result) from None
+    plugin = config.plugins["expert-guide"]  # present: check_config reports E503 otherwise
     plugin.config.profile = profile
     plugin.config.project_dir = str(root)
     plugin.config.strict = strict

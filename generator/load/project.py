@@ -12,6 +12,7 @@ from ..project import Project
 from ..rules.params import RuleSet
 from ..validate.shape import ShapeChecker
 from ..paths import reserved
+from .config import check_config
 from .files import present, scan_content
 from .yamlio import YList, YMap, load_yaml_file, parse_yaml, read_text
 
@@ -68,6 +69,7 @@ def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None
             if not _load_collection(root, path, _rel(root, path), model, COLLECTION_NAMES[name], records, diags, checker):
                 unreadable.add(name)
         collections[name] = tuple(records)
+    check_config(root, diags)
     content = scan_content(root, diags)
     policies = _load_policies(root, diags, checker)
     rules = _load_rules(root, site, diags, checker)
