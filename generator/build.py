@@ -61,10 +61,15 @@ def _mkdocs_build(root: Path, profile: str, out: Path, strict: bool, result: Che
     overrides = {"site_dir": str(out)}
     if config_file is REPO_CONFIG and root != REPO_CONFIG.parent:
         overrides["docs_dir"] = str(root / "content")
+    warnings = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(warnings)
     try:
         config = load_config(config_file=str(config_file), **overrides)
     except (Abort, MkDocsException) as exc:
-        raise BuildError(f"mkdocs.yml 有误，MkDocs 无法读取：{exc}", result) from None
+        logger.removeHandler(warnings)
+        detail = "".join(f"\n  {message}" for message in warnings.messages) or f"\n  {exc}"
+        raise BuildError(f"mkdocs.yml 有误，MkDocs 无法读取：{detail}", result) from None
     plugin = config.plugins["expert-guide"]  # present: check_config reports E503 otherwise
     plugin.config.profile = profile
     plugin.config.project_dir = str(root)
@@ -73,9 +78,6 @@ def _mkdocs_build(root: Path, profile: str, out: Path, strict: bool, result: Che
     plugin.preloaded = result
     plugin.today = today
     plugin.progress = progress
-    warnings = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(warnings)
     try:
         build(config)
     except (Abort, MkDocsException) as exc:
