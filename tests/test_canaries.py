@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from generator.render.pdf import guide_html
 from generator.render.search_index import experts_index, page_sections
 from generator.render.view import build_view
 
+IDENTIFYING = re.compile(r"^(隐名|地址|023-9|17|99)\d|@canary\.example\.com$")
+
 DATASETS = 200
 FULL_BUILDS = 3
 
@@ -30,8 +33,8 @@ def _dataset(rng: random.Random, root: Path) -> set[str]:
 
     def canary(kind: str = "text") -> str:
         token = f"{rng.randrange(10**9, 10**10)}"
-        value = {"text": f"金丝雀{token}", "phone": f"023-9{token[:7]}", "mobile": f"17{token}",
-                 "email": f"c{token}@canary.example.com", "id": f"99{token}{token[:6]}"}[kind]
+        value = {"text": f"金丝雀{token}", "name": f"隐名{token}", "address": f"地址{token}", "phone": f"023-9{token[:7]}",
+                 "mobile": f"17{token}", "email": f"c{token}@canary.example.com", "id": f"99{token}{token[:6]}"}[kind]
         canaries.add(value)
         return value
 
@@ -41,7 +44,7 @@ def _dataset(rng: random.Random, root: Path) -> set[str]:
         confidential = rng.random() < 0.3
         consent = rng.random() < 0.7
         public = status == "active" and not confidential and consent
-        name = f"专家{i}号" if public else canary()
+        name = f"专家{i}号" if public else canary("name")
         field = rng.choice(["材料科学", "临床医学"]) if public else canary()
         extra = f"  status_date: 2026-01-0{rng.randint(1, 9)}\n" if status != "active" else ""
         extra += f"  exit_reason: {canary()}\n" if status == "exited" else ""
@@ -51,7 +54,7 @@ def _dataset(rng: random.Random, root: Path) -> set[str]:
             f"  categories: [academician]\n  status: {status}\n{extra}  confidential: {str(confidential).lower()}\n"
             f"  public_consent: {str(consent).lower()}\n"
             f"  contact: {{phone: {canary('phone')}, mobile: {canary('mobile')}, email: {canary('email')}, "
-            f"address: {canary()}}}\n  id_number: {canary('id')}\n  notes: {canary()}\n")
+            f"address: {canary('address')}}}\n  id_number: {canary('id')}\n  notes: {canary()}\n")
         if status == "active" and len(pairings) < 3:  # the bureau leader contacts at most three
             pairings.append(f"- id: q{i}\n  leader: l-bureau\n  expert: x{i}\n  start: 2025-07-01\n  end: 2027-06-30\n"
                             f"  consent: {{leader: 2025-06-01, expert: 2025-06-02}}\n  end_reason: {canary()}\n")
@@ -101,7 +104,7 @@ def test_canaries_never_reach_public_renderers(workspace):
 
 @pytest.mark.slow
 def test_canaries_never_reach_a_full_public_build(workspace, tmp_path):
-    from generator.audit import channels
+    from generator.extract import channels
 
     rng = random.Random(4)
     for n in range(FULL_BUILDS):
@@ -113,3 +116,62 @@ def test_canaries_never_reach_a_full_public_build(workspace, tmp_path):
                 for channel, text in channels(path):
                     leaked = sorted(c for c in canaries if c in text)
                     assert leaked == [], (path, channel, leaked)
+
+
+def _plant(rng: random.Random, root: Path, value: str) -> str:
+    """Write ``value`` into content/ in one of several formats and encodings, or quote it in a public field."""
+    import gzip
+    import io
+    import zipfile
+
+    where = rng.choice(["md", "gb18030", "utf-16", "html", "docx", "gzip", "field"])
+    content = root / "content"
+    if where == "md":
+        (content / "index.md").write_text(f"# 首页\n\n请联系 {value}。\n", encoding="utf-8")
+    elif where == "gb18030":
+        (content / "notes.txt").write_bytes(f"联系：{value}\n".encode("gb18030"))
+    elif where == "utf-16":
+        (content / "notes.txt").write_bytes(f"联系：{value}\n".encode("utf-16"))
+    elif where == "html":
+        (content / "x.html").write_text("".join(f"&#{ord(c)};" for c in value), encoding="utf-8")
+    elif where == "docx":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            half = len(value) // 2
+            archive.writestr("word/document.xml", f"<w:t>{value[:half]}</w:t><w:t>{value[half:]}</w:t>")
+        (content / "f.docx").write_bytes(buffer.getvalue())
+    elif where == "gzip":
+        (content / "n.txt.gz").write_bytes(gzip.compress(value.encode("utf-8"), mtime=0))
+    else:
+        path = root / "data" / "institutions.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("    - 受理专家服务申请\n",
+                                                                 f"    - 受理专家服务申请，联系 {value}\n", 1),
+                        encoding="utf-8")
+    return where
+
+
+def test_canaries_planted_in_content_and_public_fields_are_caught(workspace, tmp_path):
+    """A hidden name or any non-public number in content/ (any format) or a public field: E401, nothing built."""
+    rng = random.Random(110)
+    seen = set()
+    for n in range(40):
+        fresh = tmp_path / f"p{n}"
+        shutil.copytree(workspace, fresh)
+        canaries = _dataset(rng, fresh)
+        value = rng.choice(sorted(c for c in canaries if IDENTIFYING.search(c)))
+        seen.add(_plant(rng, fresh, value))
+        result = check(fresh, today=TODAY)
+        assert any(d.code == "E401" for d in result.errors), (value, [d.text() for d in result.diagnostics])
+    assert len(seen) == 7  # every format was tried
+
+
+@pytest.mark.slow
+def test_a_planted_canary_publishes_nothing(workspace, tmp_path):
+    from generator.build import BuildError
+
+    rng = random.Random(7)
+    canaries = _dataset(rng, workspace)
+    _plant(random.Random(3), workspace, sorted(c for c in canaries if c.startswith("隐名"))[0])
+    with pytest.raises(BuildError):
+        build_site(workspace, out=tmp_path / "site", today=TODAY)
+    assert not (tmp_path / "site").exists()
