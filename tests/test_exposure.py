@@ -1,0 +1,81 @@
+"""What a profile must not show is derived from the field declarations: every kind, every non-public field."""
+from __future__ import annotations
+
+import typing
+from datetime import date
+
+from conftest import MINIMAL, TODAY
+
+from generator import check
+from generator.exposure import Matcher, forbidden_values
+from generator.fields import AUDIT_FORMS, Kind, Record
+from generator.models import COLLECTIONS, Site
+from generator.render.view import build_view, visible
+
+
+def _non_public(model, prefix=""):
+    """(path, spec) of every field a public reader may not see; inside a non-public record, all of its fields."""
+    for name, spec in model._specs.items():
+        if spec.vis != "public":
+            yield prefix + name, spec
+        if spec.kind == "object":
+            yield from _non_public(spec.model, f"{prefix}{name}.")
+
+
+def _present(shown: dict, path: str) -> bool:
+    node = shown
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def test_every_kind_says_how_it_is_audited():
+    kinds = set(typing.get_args(Kind)) - {"list", "object"}
+    assert kinds == set(AUDIT_FORMS)
+
+
+def test_no_non_public_field_of_any_kind_reaches_the_public_projection():
+    project = check(MINIMAL, today=TODAY).project
+    view = build_view(project, "public", TODAY)
+    checked = set()
+    for collection, model in [*COLLECTIONS.items(), ("site", Site)]:
+        records = [project.site] if collection == "site" else getattr(project, collection)
+        for rec in records:
+            shown = visible(rec, "public")
+            for path, spec in _non_public(model):
+                checked.add((model.__name__, path, spec.kind))
+                assert not _present(shown, path), f"{model.__name__}.{path} ({spec.kind}) is in the public projection"
+    kinds = {kind for _m, _p, kind in checked}
+    assert {"date", "month", "enum", "bool", "phone", "email", "text", "multiline"} <= kinds
+    # nor any key of them in the search data or the expert rows
+    for expert in view.experts:
+        assert not {"status", "confidential", "public_consent", "birth", "contact", "id_number", "notes"} & set(expert)
+
+
+def test_dates_and_months_are_looked_for_in_every_written_form(tmp_path):
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(MINIMAL, root)
+    project = check(root, today=TODAY).project
+    values = {f.value for f in forbidden_values(project, "public")}
+    hidden = next(e for e in project.experts if not e.publishable)
+    year, month = hidden.birth.split("-")
+    assert {hidden.birth, f"{year}年{int(month)}月"} <= values  # the internal birth month of a hidden expert
+    consent = project.pairings[0].consent.leader
+    assert isinstance(consent, date) and f"{consent.year}年{consent.month}月{consent.day}日" in values
+
+
+def test_a_hidden_name_inside_a_shown_name_is_that_name_elsewhere_a_leak():
+    from generator.exposure import Forbidden
+
+    matcher = Matcher([Forbidden("张伟", "x", True, covers=("张伟华",))])
+    assert matcher.find("专家张伟华教授") == []
+    assert [f.forbidden.value for f in matcher.find("张伟华与张伟")] == ["张伟"]
+    assert [f.forbidden.value for f in matcher.find("联系张伟")] == ["张伟"]
+
+
+def test_records_are_records():
+    assert all(issubclass(m, Record) for m in COLLECTIONS.values())
