@@ -30,8 +30,10 @@ def source_epoch() -> int | None:
     text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 12:
+    if not text.isdigit():
         raise ClockError(f"环境变量 SOURCE_DATE_EPOCH=“{text[:20]}”不是秒数（应为非负整数，如 1795305600）")
+    if len(text) > 12:
+        raise ClockError(f"环境变量 SOURCE_DATE_EPOCH={text[:20]}… 超出可用范围（{range_text()}）")
     seconds = int(text)
     moment = datetime(1970, 1, 1, tzinfo=timezone.utc).timestamp() + seconds
     latest = datetime(LATEST.year, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp()

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 
@@ -69,3 +71,33 @@ def test_directory_without_data(tmp_path):
     result = run("check", str(tmp_path))
     assert result.returncode == 1
     assert "E013 找不到数据目录 data/" in result.stdout
+
+
+# (case, environment, arguments, exit code, words on stderr or stdout): never a traceback
+ODD_RUNS = [
+    ("--today 9999-12-31", {}, ["check", "{root}", "--today", "9999-12-31"], 2, "超出可用范围"),
+    ("--today 0001-01-01", {}, ["check", "{root}", "--today", "0001-01-01"], 2, "超出可用范围"),
+    ("SOURCE_DATE_EPOCH huge", {"SOURCE_DATE_EPOCH": "99999999999999"}, ["check", "{root}"], 2, "超出可用范围"),
+    ("SOURCE_DATE_EPOCH past 2100", {"SOURCE_DATE_EPOCH": "4200000000"}, ["check", "{root}"], 2, "超出可用范围"),
+    ("SOURCE_DATE_EPOCH not a number", {"SOURCE_DATE_EPOCH": "yesterday"}, ["check", "{root}"], 2, "不是秒数"),
+    ("C locale", {"LC_ALL": "C", "LANG": "C"}, ["check", "{root}", "--today", "2026-11-22"], 0, "检查通过"),
+    ("latin-1 terminal", {"PYTHONIOENCODING": "latin-1"}, ["check", "{root}", "--today", "2026-11-22"], 0, "\\u68c0"),
+    ("no such project", {}, ["check", "{root}/nowhere"], 2, "不存在"),
+]
+
+
+@pytest.mark.parametrize("case", ODD_RUNS, ids=[c[0] for c in ODD_RUNS])
+def test_odd_runs_never_show_a_traceback(project, case):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    _name, env, argv, code, words = case
+    env = {**{k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}, "PYTHONPATH": str(ROOT), **env}
+    result = subprocess.run([sys.executable, "-m", "generator", *[a.format(root=project.root) for a in argv]],
+                            capture_output=True, env=env, timeout=120)
+    out = (result.stdout + result.stderr).decode("utf-8", "replace")
+    assert result.returncode == code, out
+    assert words in out and "Traceback" not in out, out
