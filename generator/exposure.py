@@ -13,6 +13,7 @@ output; it is reported as a warning by `check` (E402), not silently dropped.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
@@ -21,6 +22,9 @@ from .fields import ALLOWED, AUDIT_FORMS, Profile, Record
 from .models import Expert
 from .project import Project
 
+HIDDEN_REASON = "涉密、未同意公开或不在册的专家的任何信息都不公开"
+SECRET_REASON = "这一字段（如身份证号）不出现在任何输出中"
+INTERNAL_REASON = "联系方式等非公开字段只在内网版出现"
 MIN_LENGTH = 2  # one character (男, 是) says nothing about anybody
 MIN_DIGITS = 7  # digits-only matching for phones and ID numbers
 COLLECTIONS = ("categories", "units", "leaders", "experts", "pairings", "institutions", "services")
@@ -32,6 +36,7 @@ class Forbidden:
     source: str  # where it was written and which field, e.g. data/experts.yaml:12:13 的 Expert.contact.mobile
     identifies: bool = False  # a name, number or address of a person: content and prose never excuse it
     covers: tuple[str, ...] = field(default=(), compare=False)  # shown values that contain it
+    reason: str = ""  # why it is not shown, in Chinese
 
     @property
     def digits(self) -> str:
@@ -138,8 +143,10 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
                         continue
                     known = candidates.get(form)
                     if known is None or (spec.identifies and not known.identifies):
+                        reason = (HIDDEN_REASON if everything else
+                                  SECRET_REASON if spec.vis == "secret" else INTERNAL_REASON)
                         candidates[form] = Forbidden(form, f"{_where(rec, label)} 的 {type(rec).__name__}.{label}",
-                                                     spec.identifies)
+                                                     spec.identifies, reason=reason)
     if prose and candidates:  # descriptive values (a reason, a date) that the project's own prose uses
         descriptive = {v: f for v, f in candidates.items() if not f.identifies}
         if descriptive:
@@ -154,7 +161,7 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
                 covers.setdefault(found.value, set()).add(value)
         for value, containing in covers.items():
             f = candidates[value]
-            candidates[value] = Forbidden(f.value, f.source, f.identifies, tuple(sorted(containing)))
+            candidates[value] = dataclasses.replace(f, covers=tuple(sorted(containing)))
     return sorted(candidates.values(), key=lambda f: (f.source, f.value))
 
 

@@ -34,14 +34,14 @@ def _pdf(path: Path, body: str = "", author: str = "") -> None:
 
 
 PLANTS = {
-    "HTML 正文": lambda s: (s / "leak.html").write_text(f"<p>联系电话：0139-1234-5678</p>", encoding="utf-8"),
+    "HTML 正文": lambda s: (s / "leak.html").write_text("<p>联系电话：0139-1234-5678</p>", encoding="utf-8"),
     "HTML 属性": lambda s: (s / "leak.html").write_text(f'<a title="{EMAIL}">x</a>', encoding="utf-8"),
     "HTML 实体": lambda s: (s / "leak.html").write_text("<p>" + "".join(f"&#{ord(c)};" for c in HIDDEN) + "</p>",
                                                       encoding="utf-8"),
     "HTML 注释": lambda s: (s / "leak.html").write_text(f"<!-- {ID_NUMBER} -->", encoding="utf-8"),
     "JSON 转义": lambda s: (s / "leak.json").write_text(json.dumps({"n": HIDDEN}), encoding="utf-8"),
     "sitemap": lambda s: (s / "sitemap.xml.gz").write_bytes(gzip.compress(
-        f"<urlset><url><loc>https://x/%E5%91%A8%E5%8C%BB%E7%94%9F/</loc></url></urlset>".encode(), mtime=0)),
+        "<urlset><url><loc>https://x/%E5%91%A8%E5%8C%BB%E7%94%9F/</loc></url></urlset>".encode(), mtime=0)),
     "JS": lambda s: (s / "assets" / "leak.js").write_text(f'var a = "{_escape(HIDDEN)}";', encoding="utf-8"),
     "source map": lambda s: (s / "assets" / "leak.js.map").write_text(json.dumps({"sources": [MOBILE]}), encoding="utf-8"),
     "隐藏文件": lambda s: (s / ".env").write_text(f"ID={ID_NUMBER}\n", encoding="utf-8"),

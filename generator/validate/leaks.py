@@ -12,13 +12,10 @@ import re
 
 from ..diagnostics import Diagnostics, Location
 from ..extract import Unreadable, channels  # the audit's readers: the same encodings and containers
-from ..exposure import COLLECTIONS, Finding, Forbidden, Matcher, fields_of, forbidden_values, hidden_record, namesakes
+from ..exposure import COLLECTIONS, Finding, Matcher, fields_of, forbidden_values, hidden_record, namesakes
 from ..fields import ALLOWED
 from ..models import Expert
 from ..project import Project
-
-_HIDDEN_WHY = "涉密、未同意公开或不在册的专家的任何信息都不公开"
-
 
 def check_leaks(project: Project, diags: Diagnostics) -> None:
     identifying = [f for f in forbidden_values(project, "public") if f.identifies]
@@ -32,16 +29,9 @@ def check_leaks(project: Project, diags: Diagnostics) -> None:
                       hint="请核对这两条数据是否正确")
 
 
-def _why(forbidden: Forbidden) -> str:
-    source = forbidden.source
-    if ".name" in source or source.endswith("Expert.id_number"):
-        return f"来自 {source}：{_HIDDEN_WHY}" if "Expert.name" in source else f"来自 {source}：身份证号不出现在任何输出中"
-    return f"来自 {source}：联系方式等非公开字段只在内网版出现"
-
-
 def _report(diags: Diagnostics, where: Location, finding: Finding, place: str) -> None:
     f = finding.forbidden
-    diags.error(where, "E401", f"{place}中出现了不应公开的值 {f.masked}（{_why(f)}），会随公开版发布",
+    diags.error(where, "E401", f"{place}中出现了不应公开的值 {f.masked}（来自 {f.source}：{f.reason}），会随公开版发布",
                 hint="删除它，或改写为不指向个人的说法（如“专家服务热线”）")
 
 
