@@ -9,12 +9,14 @@ The substring rule, decided deliberately: a forbidden value found inside a longe
 profile does show (a hidden 张伟 inside the public name 张伟华) is not a leak *at that place*,
 because the text there is the other value. Anywhere else the same 张伟 is a leak. Only a value
 identical to a shown value (two experts both named 张伟, one hidden) cannot be told apart in the
-output; it is reported as a warning by `check` (E402), not silently dropped.
+output: the name of another person the profile shows. Every other identical value (a hidden
+mobile repeated as an institution's phone) is still looked for, and `check` reports it (E401).
 """
 from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
@@ -37,6 +39,7 @@ class Forbidden:
     identifies: bool = False  # a name, number or address of a person: content and prose never excuse it
     covers: tuple[str, ...] = field(default=(), compare=False)  # shown values that contain it
     reason: str = ""  # why it is not shown, in Chinese
+    long: bool = False  # a descriptive text long enough to tell a story (a note, an exit reason)
 
     @property
     def digits(self) -> str:
@@ -122,15 +125,31 @@ def _forms(kind: str, value: Any) -> tuple[str, ...]:
     return tuple(f.strip() for f in forms if isinstance(f, str))
 
 
-def forbidden_values(project: Project, profile: Profile, today: Any = None, *, prose: str = "") -> list[Forbidden]:
-    """What ``profile`` must never show: each value once, with the shown names that contain it.
+def person_names(project: Project, profile: Profile) -> set[str]:
+    """The names of the people the profile shows (experts and leaders), folded."""
+    names = set()
+    for collection in ("experts", "leaders"):
+        for rec in getattr(project, collection):
+            if not hidden_record(project, collection, rec, profile) and isinstance(rec.name, str):
+                names.add(fold(rec.name.strip()))
+    return names
 
-    ``prose`` is the fixed text of the templates and content: a descriptive value found there (an
-    exit reason that quotes the policy) cannot be told apart in the output and is not looked for.
-    A value that identifies a person is looked for wherever it is.
+
+def forbidden_values(project: Project, profile: Profile, today: Any = None, *, prose: str = "") -> list[Forbidden]:
+    """What ``profile`` must never show: each value once (folded), with the shown names that contain it.
+
+    - A value identical to a shown value is not looked for only when it cannot identify anybody
+      (材料科学, 正高级) or when it is the name of another person the profile shows (a namesake).
+      A hidden name or number repeated in a public field, a policy's issuer or a service's materials
+      is looked for like any other.
+    - ``prose`` is the fixed text of the templates and content: a short descriptive value found there
+      (a date, a two-word reason) cannot be told apart in the output and is not looked for. A value
+      that identifies a person, or a descriptive text of LONG_TEXT characters or more (a note, an exit
+      reason), is looked for wherever it is.
     """
     allowed = ALLOWED[profile]
-    shown = shown_values(project, profile)
+    shown = {fold(v) for v in shown_values(project, profile)}
+    names = person_names(project, profile)
     candidates: dict[str, Forbidden] = {}
     for collection in COLLECTIONS:
         for rec in getattr(project, collection):
@@ -139,24 +158,29 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
                 if visible:
                     continue
                 for form in _forms(spec.kind, value):
-                    if len(form) < MIN_LENGTH or form in shown:
+                    form = fold(form)
+                    if len(form) < MIN_LENGTH or form in names or (form in shown and not spec.identifies):
                         continue
                     known = candidates.get(form)
                     if known is None or (spec.identifies and not known.identifies):
                         reason = (HIDDEN_REASON if everything else
                                   SECRET_REASON if spec.vis == "secret" else INTERNAL_REASON)
                         candidates[form] = Forbidden(form, f"{_where(rec, label)} 的 {type(rec).__name__}.{label}",
-                                                     spec.identifies, reason=reason)
-    if prose and candidates:  # descriptive values (a reason, a date) that the project's own prose uses
-        descriptive = {v: f for v, f in candidates.items() if not f.identifies}
-        if descriptive:
-            for _end, found in _automaton(descriptive).iter(prose):
+                                                     spec.identifies, reason=reason,
+                                                     long=spec.kind in ("text", "multiline") and len(form) >= LONG_TEXT)
+    if prose and candidates:  # short descriptive values (a reason, a date) that the project's own prose uses
+        excusable = {v: f for v, f in candidates.items() if not f.identifies and not f.long}
+        if excusable:
+            for _end, found in _automaton(excusable).iter(fold(prose)):
                 candidates.pop(found.value, None)
     if candidates:
-        # Only another person's shown name can contain a hidden name harmlessly; a free text cannot.
+        # Only another person's shown name can contain a hidden name harmlessly, and only a name
+        # that looks like one: 张伟华 covers 张伟, “白雅琴（代董振邦13805215799）” covers nothing.
         covers: dict[str, set[str]] = {}
         automaton = _automaton(candidates)
-        for value in shown_values(project, profile, identifying=True):
+        for value in names:
+            if not _NAME.fullmatch(value):
+                continue
             for _end, found in automaton.iter(value):
                 covers.setdefault(found.value, set()).add(value)
         for value, containing in covers.items():
@@ -165,20 +189,19 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
     return sorted(candidates.values(), key=lambda f: (f.source, f.value))
 
 
-def namesakes(project: Project, profile: Profile = "public") -> Iterator[tuple[Any, str, str]]:
-    """(expert, field, value): a hidden expert's number, email or address that a shown value repeats.
+_NAME = re.compile(r"[^\W\d_][^\W\d_·・]{0,7}(·[^\W\d_]{1,8}){0,2}")  # letters only, as a person's name is
+LONG_TEXT = 8
 
-    The output cannot tell the two apart. Two people with the same name are common and harmless, so
-    names are not reported here.
-    """
-    allowed = ALLOWED[profile]
-    shown = shown_values(project, profile)
-    for expert in project.experts:
-        if not hidden_record(project, "experts", expert, profile):
-            continue
-        for label, spec, value, _visible in fields_of(expert, "", True, allowed):
-            if spec.identifies and label != "name" and isinstance(value, str) and value.strip() in shown:
-                yield expert, label, value
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
+
+
+def fold(text: str) -> str:
+    """Text as a reader sees it: compatibility forms unified (NFKC: full-width and bold digits, Kangxi
+    radicals, compatibility ideographs), invisible characters dropped, case folded. Line breaks stay."""
+    if text.isascii():
+        return text.lower()
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
 def _automaton(words: dict[str, Any]):
@@ -191,8 +214,11 @@ def _automaton(words: dict[str, Any]):
     return automaton
 
 
-_NOT_IN_NUMBER = re.compile(r"[^0-9 \t\-–—().+/]+")  # what ends a number written with separators
-_SEPARATOR = re.compile(r"[ \t\-–—().+/]")
+# What may stand between the digits of one number (after fold: full-width forms are ASCII, NBSP and
+# U+3000 are spaces); anything else — a letter, a comma, a line break — ends it. Commas end numbers
+# because JSON arrays of small numbers would otherwise run together into long ones.
+_NOT_IN_NUMBER = re.compile(r"[^0-9 \t\-–—‐‑‒―().+/_、·・.\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_SEPARATOR = re.compile(r"[ \t\-–—‐‑‒―().+/_、·・.\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 
 
 def digit_runs(text: str) -> str:
@@ -212,11 +238,11 @@ class Matcher:
     """Finds forbidden values in any text, all at once, honouring the substring rule."""
 
     def __init__(self, forbidden: Iterable[Forbidden]) -> None:
-        self.forbidden = {f.value: f for f in forbidden}
+        self.forbidden = {fold(f.value): f for f in forbidden}
         self.values = _automaton(self.forbidden) if self.forbidden else None
         numbers = {f.digits: f for f in self.forbidden.values() if f.numeric}
         self.digits = _automaton(numbers) if numbers else None
-        covers = {c: c for f in self.forbidden.values() for c in f.covers}
+        covers = {fold(c): fold(c) for f in self.forbidden.values() for c in f.covers}
         self.covers = _automaton(covers) if covers else None
         digit_covers = {d: d for f in self.forbidden.values() for c in f.covers
                         if len(d := re.sub(r"\D", "", c)) >= MIN_DIGITS}
@@ -226,7 +252,8 @@ class Matcher:
         return self.values is not None
 
     def find(self, text: str, *, digits: bool = True) -> list[Finding]:
-        """Every uncovered occurrence, in order; by digits too for numbers written with separators."""
+        """Every uncovered occurrence in ``fold(text)``; by digits too for numbers written with separators."""
+        text = fold(text)
         out = self._find(text, self.values, self.covers, False)
         if digits:
             out.extend(self.find_digits(text))
@@ -236,14 +263,14 @@ class Matcher:
         """Numbers of ``text`` whose digits are a forbidden number's (139 1234-5678 for 13912345678)."""
         if self.digits is None:
             return []
-        return self._find(digit_runs(text), self.digits, self.digit_covers, True)
+        return self._find(digit_runs(fold(text)), self.digits, self.digit_covers, True)
 
     @staticmethod
     def _find(text: str, automaton: Any, covers: Any, by_digits: bool) -> list[Finding]:
         if automaton is None:
             return []
         hits = [Finding(end - len(key) + 1, end + 1, f, by_digits)
-                for end, f in automaton.iter(text) for key in (f.digits if by_digits else f.value,)]
+                for end, f in automaton.iter(text) for key in (f.digits if by_digits else fold(f.value),)]
         if not hits or covers is None:
             return hits
         # Covers are shown values, so never equal to a forbidden one: containing means longer.

@@ -1,17 +1,27 @@
-"""mkdocs.yml is input too: checked before MkDocs loads it (网站配置检查).
+"""mkdocs.yml is input too: checked against an allow-list before MkDocs loads it (网站配置检查).
 
-MkDocs reads mkdocs.yml with PyYAML's full loader, which runs any `!!python/…` tag it finds. Here
-the file is only composed into nodes (nothing is constructed, nothing runs) and checked: the tags
-the project needs pass (`!ENV`, `!relative`, and the heading-slug functions named in SLUGIFY); any
-other tag, a `hooks:` entry (Python files MkDocs would run), content or templates outside the
-project, or a configuration without the expert-guide plugin is a located error. `expert-guide`
-checks it before MkDocs sees it; plain `mkdocs build` loads it itself, so run `expert-guide check`
-(or the pre-commit hook) on files you did not write.
+MkDocs reads mkdocs.yml with PyYAML's full loader, which runs any `!!python/…` tag, follows
+`INHERIT:` to other files, runs `hooks:`, imports any Markdown extension or theme folder named, and
+prints fields such as `copyright` into every page unescaped. So the file is only composed into
+nodes here (nothing is constructed, nothing runs) and checked against what this project needs:
+
+- only the keys in KEYS, each with a value of the kind it expects; `INHERIT`, `hooks`, `copyright`
+  with markup, scripts from other sites and any other key are located errors (E501–E505);
+- tags only where MkDocs needs them: `!ENV` on `site_dir` and the plugin's `profile`, and the
+  heading-slug functions named in SLUGIFY;
+- `docs_dir` is `content`, `theme.custom_dir` is `theme/overrides`;
+- Markdown extensions from MARKDOWN_EXTENSIONS only (pymdownx.snippets would include any file);
+- plugins: `search` and `expert-guide` (last, with `profile` as its only option), so nothing writes
+  into the site after it has been audited.
+
+`expert-guide` checks it before MkDocs sees it; plain `mkdocs build` loads it itself, so run
+`expert-guide check` (or the pre-commit hook) on a project you did not write.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -19,12 +29,15 @@ from ..diagnostics import Diagnostics, Location
 from .files import present, read_bytes
 from .yamlio import decode_text
 
-ALLOWED_TAGS = ("!ENV", "!relative")
 PYTHON_NAME = "tag:yaml.org,2002:python/name:"
-SLUGIFY = ("markdown.extensions.toc.slugify_unicode", "markdown.extensions.toc.slugify", "pymdownx.slugs.slugify")
+SLUGIFY = ("markdown.extensions.toc.slugify_unicode", "markdown.extensions.toc.slugify")
 STANDARD = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:int",
-            "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:float",
-            "tag:yaml.org,2002:timestamp")
+            "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:float")
+MARKDOWN_EXTENSIONS = ("toc", "attr_list", "md_in_html", "tables", "def_list", "footnotes", "abbr", "admonition",
+                       "sane_lists", "smarty", "pymdownx.details", "pymdownx.superfences", "pymdownx.tilde",
+                       "pymdownx.caret", "pymdownx.mark")
+PLAIN = re.compile(r"[^<>&\"'`\x00-\x1f]*")  # text Material prints without escaping
+LOCAL = re.compile(r"(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|\\)[^\s\\]+")  # a path inside the site, no scheme, no //
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -54,43 +67,21 @@ def check_config(root: Path, diags: Diagnostics) -> None:
     if not isinstance(node, yaml.MappingNode):
         diags.error(Location(rel, 1, 1), "E103", "mkdocs.yml 应为“键: 值”形式的映射")
         return
-    ok = _tags(node, rel, diags, 0)
-    top = {key.value: value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
-    if "hooks" in top:
-        diags.error(_at(rel, top["hooks"]), "E502", "mkdocs.yml 中不允许 hooks：MkDocs 会运行其中列出的 Python 文件",
-                    hint="删除 hooks；本系统需要的处理都在 expert-guide 插件中")
-    for key, expected in (("docs_dir", "content"),):
-        value = top.get(key)
-        if isinstance(value, yaml.ScalarNode) and value.tag in STANDARD and _outside(root, value.value, expected):
-            diags.error(_at(rel, value), "E504", f"mkdocs.yml 的 {key} 应为 {expected}（项目中的文稿目录）",
-                        hint="文稿放在 content/ 中；不会读取或发布项目之外的文件")
-    theme = top.get("theme")
-    if isinstance(theme, yaml.MappingNode):
-        for key, value in theme.value:
-            if key.value == "custom_dir" and isinstance(value, yaml.ScalarNode) and value.tag in STANDARD \
-                    and not (root / value.value).resolve().is_relative_to(root):
-                diags.error(_at(rel, value), "E504", "mkdocs.yml 的 theme.custom_dir 指向项目之外")
-    if ok and not _has_plugin(top.get("plugins")):
-        where = _at(rel, top["plugins"]) if "plugins" in top else Location(rel, 1, 1)
-        diags.error(where, "E503", "mkdocs.yml 中没有启用 expert-guide 插件：网站将没有任何数据页面，也不会做发布前的校验和审计",
-                    hint="在 plugins: 下加入“- expert-guide”（参见本系统自带的 mkdocs.yml）")
+    _tags(node, rel, diags, 0)
+    _Checker(root, rel, diags).mapping(node)
 
 
 def _at(rel: str, node: Any) -> Location:
     return Location(rel, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _outside(root: Path, value: str, expected: str) -> bool:
-    return (root / value).resolve() != (root / expected).resolve()
-
-
 def _tags(node: Any, rel: str, diags: Diagnostics, depth: int) -> bool:
     """Every tag in the tree is one the project needs; False after reporting one that is not."""
     ok = True
     tag = node.tag
-    if tag not in STANDARD and tag not in ALLOWED_TAGS and tag not in (PYTHON_NAME + name for name in SLUGIFY):
-        diags.error(_at(rel, node), "E501", f"mkdocs.yml 中不允许标签“{tag}”：MkDocs 会执行它",
-                    hint=f"只允许 !ENV、!relative 和 !!python/name:{SLUGIFY[0]}")
+    if tag not in STANDARD and tag != "!ENV" and tag not in (PYTHON_NAME + name for name in SLUGIFY):
+        diags.error(_at(rel, node), "E501", f"mkdocs.yml 中不允许标签“{tag}”：MkDocs 会执行或展开它",
+                    hint=f"只允许 site_dir 和插件 profile 上的 !ENV，以及 !!python/name:{SLUGIFY[0]}")
         ok = False
     if depth > 50:
         diags.error(_at(rel, node), "E009", "mkdocs.yml 嵌套层级过深")
@@ -105,13 +96,155 @@ def _tags(node: Any, rel: str, diags: Diagnostics, depth: int) -> bool:
     return ok
 
 
-def _has_plugin(plugins: Any) -> bool:
-    if isinstance(plugins, yaml.SequenceNode):
-        for item in plugins.value:
-            if isinstance(item, yaml.ScalarNode) and item.value == "expert-guide":
-                return True
-            if isinstance(item, yaml.MappingNode) and any(k.value == "expert-guide" for k, _v in item.value):
-                return True
-    if isinstance(plugins, yaml.MappingNode):
-        return any(k.value == "expert-guide" for k, _v in plugins.value)
-    return False
+def _scalar(node: Any) -> str | None:
+    """The text of an untagged scalar (an !ENV value is not a literal and is refused where a literal is needed)."""
+    if isinstance(node, yaml.ScalarNode) and node.tag in STANDARD:
+        return node.value
+    return None
+
+
+class _Checker:
+    """Walks mkdocs.yml against KEYS; every departure is one located error."""
+
+    def __init__(self, root: Path, rel: str, diags: Diagnostics) -> None:
+        self.root, self.rel, self.diags = root, rel, diags
+
+    def error(self, node: Any, code: str, message: str, hint: str = "") -> None:
+        self.diags.error(_at(self.rel, node), code, message, hint=hint)
+
+    def mapping(self, node: Any) -> None:
+        keys = {}
+        for key, value in node.value:
+            name = _scalar(key)
+            keys[name] = value
+            rule = KEYS.get(name or "")
+            if name == "hooks":
+                self.error(key, "E502", "mkdocs.yml 中不允许 hooks：MkDocs 会运行其中列出的 Python 文件",
+                           hint="删除 hooks；本系统需要的处理都在 expert-guide 插件中")
+            elif name == "INHERIT":
+                self.error(key, "E505", "mkdocs.yml 中不允许 INHERIT：被继承的文件不经检查就会被 MkDocs 读取",
+                           hint="把需要的设置直接写在 mkdocs.yml 中")
+            elif rule is None:
+                self.error(key, "E505", f"mkdocs.yml 中不允许设置“{name}”", hint="允许的设置：" + "、".join(KEYS))
+            else:
+                rule(self, value)
+        if "plugins" not in keys:
+            self.error(node, "E503", "mkdocs.yml 中没有启用 expert-guide 插件：网站将没有任何数据页面，也不会做发布前的校验和审计",
+                       hint="在 plugins: 下加入“- search”和“- expert-guide”（参见本系统自带的 mkdocs.yml）")
+
+    # -- the rules of the keys --
+    def text(self, node: Any) -> None:
+        value = _scalar(node)
+        if value is None or not PLAIN.fullmatch(value):
+            self.error(node, "E505", "这一设置只能是不含 < > & 引号的文字：Material 会把它原样写进每个页面")
+
+    def flag(self, node: Any) -> None:
+        if _scalar(node) not in ("true", "false"):
+            self.error(node, "E505", "这一设置只能是 true 或 false")
+
+    def env_or_text(self, node: Any) -> None:
+        if node.tag == "!ENV":
+            return
+        self.text(node)
+
+    def https(self, node: Any) -> None:
+        value = _scalar(node)
+        if value is None or not re.fullmatch(r"https://[A-Za-z0-9.\-]+(:\d+)?(/[A-Za-z0-9._~/\-]*)?", value):
+            self.error(node, "E505", "site_url 只能是 https:// 开头的网址（不含引号、尖括号）")
+
+    def docs_dir(self, node: Any) -> None:
+        if _scalar(node) != "content":
+            self.error(node, "E504", "mkdocs.yml 的 docs_dir 只能是 content（项目中的文稿目录）",
+                       hint="文稿放在 content/ 中；不会读取或发布项目之外的文件")
+
+    def theme(self, node: Any) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, "E505", "theme 应为映射")
+            return
+        for key, value in node.value:
+            name = _scalar(key)
+            if name == "name":
+                if _scalar(value) != "material":
+                    self.error(value, "E505", "theme.name 只能是 material")
+            elif name == "custom_dir":
+                if _scalar(value) != "theme/overrides":
+                    self.error(value, "E504", "theme.custom_dir 只能是 theme/overrides：模板目录中的文件会被当作代码执行",
+                               hint="不能指向 content/、data/ 或项目之外")
+            elif name in ("language", "font"):
+                self.text(value) if name == "language" else None
+            elif name in ("features", "palette", "icon", "favicon", "logo"):
+                self.plain_tree(value)
+            else:
+                self.error(key, "E505", f"theme 中不允许设置“{name}”")
+
+    def plain_tree(self, node: Any) -> None:
+        """Nested settings whose leaves are plain text (palette colours, feature names)."""
+        if isinstance(node, yaml.MappingNode):
+            for _key, value in node.value:
+                self.plain_tree(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                self.plain_tree(item)
+        else:
+            self.text(node)
+
+    def local_files(self, node: Any) -> None:
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for item in items:
+            value = _scalar(item)
+            if value is None or not LOCAL.fullmatch(value):
+                self.error(item, "E505", "只能引用站点中的文件（如 assets/stylesheets/x.css），不能引用其他网站的脚本或样式")
+
+    def extensions(self, node: Any) -> None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, "E505", "markdown_extensions 应为列表")
+            return
+        for item in node.value:
+            name = _scalar(item) if isinstance(item, yaml.ScalarNode) else \
+                _scalar(item.value[0][0]) if isinstance(item, yaml.MappingNode) and item.value else None
+            if name not in MARKDOWN_EXTENSIONS:
+                self.error(item, "E505", f"不允许的 Markdown 扩展“{name}”",
+                           hint="允许：" + "、".join(MARKDOWN_EXTENSIONS))
+
+    def plugins(self, node: Any) -> None:
+        names = []
+        items = node.value if isinstance(node, yaml.SequenceNode) else []
+        for item in items:
+            if isinstance(item, yaml.MappingNode) and len(item.value) == 1:
+                key, options = item.value[0]
+                name = _scalar(key)
+                if name == "expert-guide" and isinstance(options, yaml.MappingNode):
+                    for option, _value in options.value:
+                        if _scalar(option) != "profile":
+                            self.error(option, "E505", f"expert-guide 插件只接受 profile 选项，不接受“{_scalar(option)}”")
+                elif options.tag != "tag:yaml.org,2002:null" or name != "search":
+                    self.error(item, "E505", f"插件“{name}”不能带选项")
+            else:
+                name = _scalar(item)
+            if name not in ("search", "expert-guide"):
+                self.error(item, "E505", f"不允许的插件“{name}”：发布的每个文件都须经过 expert-guide 的审计")
+            names.append(name)
+        if "expert-guide" not in names:
+            self.error(node, "E503", "mkdocs.yml 中没有启用 expert-guide 插件：网站将没有任何数据页面，也不会做发布前的校验和审计",
+                       hint="在 plugins: 下加入“- expert-guide”（参见本系统自带的 mkdocs.yml）")
+        elif names[-1] != "expert-guide":
+            self.error(node, "E505", "expert-guide 必须是最后一个插件：排在它后面的插件会在审计之后写入网站")
+
+    def doc_patterns(self, node: Any) -> None:
+        value = _scalar(node)
+        if value is None or any(line.strip().startswith("!") for line in value.splitlines()):
+            self.error(node, "E505", "不能用“!”重新纳入被排除的文件（如以“.”开头的文件），它们不经检查")
+
+    def anything_plain(self, node: Any) -> None:
+        self.plain_tree(node)
+
+
+KEYS: dict[str, Callable[[_Checker, Any], None]] = {
+    "site_name": _Checker.text, "site_description": _Checker.text, "site_author": _Checker.text,
+    "copyright": _Checker.text, "site_url": _Checker.https, "docs_dir": _Checker.docs_dir,
+    "site_dir": _Checker.env_or_text, "use_directory_urls": _Checker.flag, "strict": _Checker.flag,
+    "theme": _Checker.theme, "extra": _Checker.anything_plain, "extra_css": _Checker.local_files,
+    "extra_javascript": _Checker.local_files, "markdown_extensions": _Checker.extensions,
+    "plugins": _Checker.plugins, "exclude_docs": _Checker.doc_patterns, "not_in_nav": _Checker.doc_patterns,
+    "validation": _Checker.anything_plain, "nav": _Checker.anything_plain,
+}

@@ -1,4 +1,4 @@
-"""Personal data where the public can read it: content/ and public fields (E401, E402).
+"""Personal data where the public can read it: content/ and public fields (E401).
 
 content/ is published as it is, and a public field is published verbatim, so a hidden expert's
 name, or anybody's non-public phone, email, address or ID number written there would reach the
@@ -12,21 +12,16 @@ import re
 
 from ..diagnostics import Diagnostics, Location
 from ..extract import Unreadable, channels  # the audit's readers: the same encodings and containers
-from ..exposure import COLLECTIONS, Finding, Matcher, fields_of, forbidden_values, hidden_record, namesakes
+from ..exposure import COLLECTIONS, Finding, Matcher, fields_of, fold, forbidden_values, hidden_record
 from ..fields import ALLOWED
-from ..models import Expert
 from ..project import Project
 
 def check_leaks(project: Project, diags: Diagnostics) -> None:
-    identifying = [f for f in forbidden_values(project, "public") if f.identifies]
-    matcher = Matcher(identifying)
+    looked_for = [f for f in forbidden_values(project, "public") if f.identifies or f.long]
+    matcher = Matcher(looked_for)
     if matcher:
         _content(project, matcher, diags)
         _public_fields(project, matcher, diags)
-    for expert, label, _value in namesakes(project):
-        diags.warning(expert.where(label.split(".")[0]), "E402",
-                      f"不公开的专家“{expert.name}”的 {label} 与某条公开信息完全相同：发布审计无法区分二者",
-                      hint="请核对这两条数据是否正确")
 
 
 def _report(diags: Diagnostics, where: Location, finding: Finding, place: str) -> None:
@@ -39,6 +34,9 @@ def _content(project: Project, matcher: Matcher, diags: Diagnostics) -> None:
     for content in project.content_files:
         path = project.root / content.rel
         seen: set[str] = set()
+        for finding in matcher.find(content.rel):  # a name is published too (URL, listing, deploy log)
+            seen.add(finding.forbidden.value)
+            _report(diags, Location(content.rel), finding, "文件名")
         try:
             for channel, text in channels(path):
                 for finding in matcher.find(text):
@@ -55,8 +53,9 @@ def _content(project: Project, matcher: Matcher, diags: Diagnostics) -> None:
 
 
 def _locate(rel: str, text: str, finding: Finding) -> Location:
+    text = fold(text)  # the finding's offsets are in the folded text, which keeps every line break
     if finding.by_digits:
-        pattern = r"[ \t\-–—().+/]*".join(finding.forbidden.digits)
+        pattern = r"\D{0,3}".join(finding.forbidden.digits)
         match = re.search(pattern, text)
         start = match.start() if match else 0
     else:
@@ -76,7 +75,7 @@ def _public_fields(project: Project, matcher: Matcher, diags: Diagnostics) -> No
         if hidden_record(project, collection, rec, "public"):
             continue
         for label, spec, value, visible in fields_of(rec, "", False, allowed):
-            if not visible or not isinstance(value, str) or spec.identifies and isinstance(rec, Expert):
+            if not visible or not isinstance(value, str):
                 continue
             seen: set[str] = set()
             for finding in matcher.find(value):
