@@ -84,30 +84,47 @@ def _strings(data: bytes) -> str:
     return "\n".join([b.decode("utf-8", "replace") for b in utf8] + [b.decode("utf-16-le", "replace") for b in utf16])
 
 
-def _inflate(data: bytes, what: str) -> bytes:
-    stream = zlib.decompressobj(wbits=47)  # zlib or gzip header
-    out = stream.decompress(data, MAX_INFLATE + 1)
-    if len(out) > MAX_INFLATE:
-        raise Unreadable(f"{what}解压后超过 {MAX_INFLATE // 1024 // 1024} MB")
-    return out
+def _inflate(data: bytes, what: str, budget: list[int] | None = None) -> bytes:
+    """zlib or gzip data inflated, every gzip member of it; at most MAX_INFLATE bytes in all.
+
+    ``budget`` (one number in a list) is shared by the calls for one file, so that many small
+    bombs in one file are bounded together.
+    """
+    budget = budget if budget is not None else [MAX_INFLATE]
+    parts = []
+    rest = data
+    try:
+        while rest:
+            stream = zlib.decompressobj(wbits=47)  # zlib or gzip header
+            out = stream.decompress(rest, budget[0] + 1)
+            budget[0] -= len(out)
+            if budget[0] < 0 or stream.unconsumed_tail:
+                raise Unreadable(f"{what}解压后超过 {MAX_INFLATE // 1024 // 1024} MB")
+            parts.append(out)
+            rest = stream.unused_data if stream.eof and rest[:2] == b"\x1f\x8b" else b""
+            if rest and rest[:2] != b"\x1f\x8b":
+                rest = b""  # trailing bytes after the last gzip member
+    except zlib.error:
+        raise Unreadable(f"{what}已损坏，无法解压") from None
+    return b"".join(parts)
 
 
 def _png_text(data: bytes) -> str:
-    """The tEXt, zTXt and iTXt chunks of a PNG, compressed ones inflated."""
-    parts, at = [], 8
+    """The tEXt, zTXt and iTXt chunks of a PNG, compressed ones inflated (within one budget)."""
+    parts, at, budget = [], 8, [MAX_INFLATE]
     while at + 8 <= len(data):
         size = int.from_bytes(data[at:at + 4], "big")
         kind, body = data[at + 4:at + 8], data[at + 8:at + 8 + size]
         if kind in (b"tEXt", b"zTXt", b"iTXt"):
             key, _, rest = body.partition(b"\x00")
             if kind == b"zTXt":
-                rest = _inflate(rest[1:], "PNG 文字块")
+                rest = _inflate(rest[1:], "PNG 文字块", budget)
             elif kind == b"iTXt":
                 flag, rest = rest[:1], rest[2:]
                 _lang, _, rest = rest.partition(b"\x00")
                 _tkey, _, rest = rest.partition(b"\x00")
                 if flag == b"\x01":
-                    rest = _inflate(rest, "PNG 文字块")
+                    rest = _inflate(rest, "PNG 文字块", budget)
             parts.append(key.decode("latin-1") + " " + rest.decode("utf-8", "replace"))
         at += 12 + size
     return "\n".join(parts)
@@ -117,11 +134,14 @@ def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
     from pypdf import PdfReader
 
     try:
-        out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=600)
-        if out.returncode == 0:
-            yield "PDF 正文", out.stdout.decode("utf-8", "replace")
-    except (OSError, subprocess.SubprocessError):
-        pass
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        raise Unreadable("PDF 的文字在 5 分钟内读不完") from None
+    except OSError:
+        raise Unreadable("缺少 pdftotext（Debian 软件包 poppler-utils），无法核查 PDF") from None
+    if out.returncode != 0:
+        raise Unreadable("PDF 无法读取（pdftotext 报错）")
+    yield "PDF 正文", out.stdout.decode("utf-8", "replace")
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
@@ -133,6 +153,7 @@ def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
         root = reader.trailer["/Root"]
         if "/Metadata" in root:
             yield "PDF XMP", root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+        yield "PDF 书签", "\n".join(_outline_titles(reader.outline))
         for name, contents in reader.attachments.items():
             yield "PDF 附件", name + "\n" + "\n".join(c.decode("utf-8", "replace") for c in contents)
         for number, page in enumerate(pages, 1):  # link targets and annotations
@@ -143,17 +164,30 @@ def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
     except Exception as exc:  # a damaged PDF: what could not be read cannot be vouched for
         raise Unreadable(f"PDF 无法读取（{type(exc).__name__}）") from None
     raw = path.read_bytes()
+    budget = [MAX_INFLATE]
     for number, stream in enumerate(re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S), 1):
         try:
-            yield f"PDF 数据流 {number}", _inflate(stream, "PDF 数据流").decode("latin-1")
-        except (zlib.error, Unreadable):
-            continue
+            inner = _inflate(stream, "PDF 数据流", budget)
+        except Unreadable:
+            if budget[0] < 0:
+                raise
+            continue  # not deflated (an image): nothing to read as text
+        yield f"PDF 数据流 {number}", inner.decode("latin-1")
+        yield f"PDF 数据流 {number}（UTF-16）", inner.decode("utf-16-be", "replace")
+
+
+def _outline_titles(items) -> Iterator[str]:
+    for item in items:
+        if isinstance(item, list):
+            yield from _outline_titles(item)
+        else:
+            yield str(getattr(item, "title", ""))
 
 
 def channels(path: Path) -> Iterator[tuple[str, str]]:
     """(channel, text) for one file: every way a reader could get text out of it."""
     data = path.read_bytes()
-    if data.startswith(b"%PDF"):
+    if b"%PDF-" in data[:1024]:  # readers accept a PDF with junk before its header
         yield from _pdf_channels(path)
         return
     yield from _byte_channels(path.name, data, 0)
@@ -170,10 +204,12 @@ def _byte_channels(name: str, data: bytes, depth: int) -> Iterator[tuple[str, st
             raise Unreadable("gzip 文件已损坏") from None
         yield from ((f"gzip 内 {c}", t) for c, t in _byte_channels(name.removesuffix(".gz"), inner, depth + 1))
         return
-    if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06") or _is_zip(data):
         yield from _zip_channels(data, depth)
         return
-    if data[:4] == b"%PDF":
+    if data[:4] in (b"\xd0\xcf\x11\xe0",):  # OLE: legacy Office, or an encrypted .xlsx/.docx
+        raise Unreadable("这是旧版 Office 或已加密的文件，无法核查其内容")
+    if b"%PDF-" in data[:1024]:
         import tempfile
 
         with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
@@ -197,6 +233,20 @@ def _byte_channels(name: str, data: bytes, depth: int) -> Iterator[tuple[str, st
             yield f"{kind}中的文字", _strings(data)
 
 
+def _is_zip(data: bytes) -> bool:
+    """A zip archive wherever it starts (unzip accepts junk before it): its end record is there."""
+    import io
+    import zipfile
+
+    return b"PK\x05\x06" in data[-66000:] and zipfile.is_zipfile(io.BytesIO(data))
+
+
+# What may be inside a zip: the attachment types, and the parts of Office and OpenDocument files.
+ZIP_MEMBERS = (".md", ".txt", ".csv", ".css", ".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".zip", ".gz",
+               ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".xml", ".rels", ".vml", ".emf", ".wmf", ".rdf")
+ZIP_NAMES = ("mimetype", "manifest.xml")
+
+
 def _zip_channels(data: bytes, depth: int) -> Iterator[tuple[str, str]]:
     import io
     import zipfile
@@ -214,6 +264,9 @@ def _zip_channels(data: bytes, depth: int) -> Iterator[tuple[str, str]]:
             continue
         if member.flag_bits & 1:
             raise Unreadable(f"zip 成员“{member.filename}”已加密，无法核查其内容")
+        base = member.filename.rsplit("/", 1)[-1]
+        if not base.lower().endswith(ZIP_MEMBERS) and base not in ZIP_NAMES:
+            raise Unreadable(f"压缩包中的“{member.filename}”不是可以核查的文件类型（如宏、嵌入对象、其他压缩格式）")
         total += member.file_size
         if member.file_size > MAX_INFLATE or total > MAX_INFLATE:
             raise Unreadable(f"zip 文件解压后超过 {MAX_INFLATE // 1024 // 1024} MB")

@@ -91,7 +91,7 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
 
     def _open_publication(self, config: Any) -> None:
         """Guard the output folder and send MkDocs to a staging folder beside it."""
-        out = Path(config.site_dir)
+        out = Path(os.path.abspath(config.site_dir)).resolve()
         profile = self.config.profile
         if out == self.root / DEFAULT_SITE["public"] and profile != "public":
             out = self.root / DEFAULT_SITE[profile]  # the profile chooses the default folder in every door

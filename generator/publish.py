@@ -90,9 +90,24 @@ def _common_guard(root: Path, out: Path, what: str) -> None:
         raise PublishError(f"{what}“{_shown(out)}”在项目的 {protected}/ 中：那里是项目的数据、文稿、模板或版本库，不能写入发布内容")
 
 
+def _nested(out: Path, what: str) -> None:
+    """A publication inside another one (or holding one) would be published with it: refuse."""
+    for folder in out.parents:
+        if marked_profile(folder) is not None:
+            raise PublishError(f"{what}“{_shown(out)}”在已发布的目录“{_shown(folder)}”之中：会随那个版本一起发布，已拒绝")
+    if out.is_dir() and not out.is_symlink():
+        try:
+            inner = next((p.parent for p in out.rglob(MARKER) if p.parent != out), None)
+        except OSError:
+            inner = None
+        if inner is not None:
+            raise PublishError(f"输出目录“{_shown(out)}”中含有另一个发布目录“{_shown(inner)}”，已拒绝")
+
+
 def guard_folder(root: Path, out: Path, profile: str) -> None:
     """Refuse an output folder that would destroy or mix anything (see the module docstring)."""
     _common_guard(root, out, "输出目录")
+    _nested(out, "输出目录")
     if not (out.exists() or out.is_symlink()):
         return
     if not out.is_dir():
@@ -114,6 +129,7 @@ def guard_folder(root: Path, out: Path, profile: str) -> None:
 def guard_file(root: Path, target: Path, profile: str) -> None:
     """Refuse a PDF target that is a folder, protected, or an existing file this tool did not write."""
     _common_guard(root, target, "输出文件")
+    _nested(target, "输出文件")
     if not (target.exists() or target.is_symlink()):
         return
     if target.is_dir():
@@ -138,15 +154,20 @@ def _alive(pid: int) -> bool:
     return True
 
 
+STAGING_MARKER = ".expert-guide-staging"  # in every staging folder from its creation: only those are removed
+
+
+def _ours(folder: Path, marker: str) -> bool:
+    return folder.is_dir() and not folder.is_symlink() and (folder / marker).is_file()
+
+
 def _remove_stale(parent: Path, name: str) -> None:
-    """Staging left by a builder that is gone (killed); a live builder's staging is never touched."""
+    """Staging left by a builder that is gone (killed); a live builder's staging, or a folder that
+    merely looks like one, is never touched."""
     for path in parent.glob(f".{glob_escape(name)}.new-*"):
         match = _STAGING.fullmatch(path.name)
-        if match and match["name"] == name and not _alive(int(match["pid"])):
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+        if match and match["name"] == name and not _alive(int(match["pid"])) and _ours(path, STAGING_MARKER):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def glob_escape(text: str) -> str:
@@ -194,6 +215,7 @@ class Publication:
             umask = os.umask(0)
             os.umask(umask)
             staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a web server must be able to read it
+            (staging / STAGING_MARKER).write_text(f"{os.getpid()}\n", encoding="utf-8")
         except BaseException:
             self.close()
             raise
@@ -215,6 +237,7 @@ class Publication:
         hits = list(audit(self.staging))
         if hits:
             raise LeakError(hits)
+        (self.staging / STAGING_MARKER).unlink()
         if self.single_file:
             os.replace(self.staging / self.out.name, self.out)
         else:
@@ -285,8 +308,9 @@ def _recover(out: Path) -> None:
     """Undo a swap that was cut between its two renames (only possible without renameat2)."""
     if not out.exists():
         for old in sorted(out.parent.glob(f".{glob_escape(out.name)}.old-*")):
-            old.rename(out)
-            return
+            if _ours(old, MARKER):  # a previous publication of ours, not a folder that looks like one
+                old.rename(out)
+                return
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -296,7 +320,8 @@ def _swap(staging: Path, out: Path) -> None:
         return
     old = None
     if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent))
+        old.rmdir()
         out.rename(old)
     staging.rename(out)
     if old is not None:

@@ -118,7 +118,7 @@ def test_same_commit_same_bytes_in_different_places(tmp_path):
 
 
 def test_swap_is_one_step_and_recovers_a_cut_fallback(tmp_path):
-    from generator.publish import _exchange, _recover, _swap
+    from generator.publish import MARKER, _exchange, _recover, _swap, marker_text
 
     out, staging = tmp_path / "site", tmp_path / ".site.new-1"
     out.mkdir(), staging.mkdir()
@@ -127,6 +127,7 @@ def test_swap_is_one_step_and_recovers_a_cut_fallback(tmp_path):
     assert (out / "v").read_text() == "new" and (staging / "v").read_text() == "old"
     _swap(staging, out)
     assert (out / "v").read_text() == "old" and not staging.exists()
+    (out / MARKER).write_text(marker_text("public"), encoding="utf-8")  # only a publication of ours is recovered
     out.rename(tmp_path / ".site.old-999")  # a fallback swap killed between its two renames
     _recover(out)
     assert (out / "v").read_text() == "old"

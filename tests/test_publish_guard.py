@@ -259,3 +259,21 @@ def test_injected_os_errors(project, tmp_path, monkeypatch, capsys, error):
     err = capsys.readouterr().err
     assert ("磁盘空间不足" if error == "ENOSPC" else "只读") in err and "已发布的内容保持不变" in err
     assert tree(out) == before and not list(tmp_path.glob(".site.new-*"))
+
+
+@pytest.mark.slow
+def test_no_publication_inside_another_and_look_alike_folders_are_kept(project):
+    assert run("build", ".", "--no-pdf", "-q", cwd=project).returncode == 0
+    before = tree(project.parent)
+    for argv in (["build", ".", "--profile", "intranet", "--out", "site/internal", "--no-pdf"],
+                 ["pdf", ".", "--profile", "intranet", "-o", "site/downloads/internal.pdf"],
+                 ["build", ".", "--out", str(project.parent), "--no-pdf"]):
+        result = run(*argv, cwd=project)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert tree(project.parent) == before
+    for name in (".site.old-mybackup", ".site.new-999999-notes"):  # a user's folders that look like ours
+        (project / name).mkdir()
+        (project / name / "重要.txt").write_text("保留", encoding="utf-8")
+    assert run("build", ".", "--no-pdf", "-q", cwd=project).returncode == 0
+    for name in (".site.old-mybackup", ".site.new-999999-notes"):
+        assert (project / name / "重要.txt").read_text(encoding="utf-8") == "保留"

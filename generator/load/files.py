@@ -22,7 +22,7 @@ MAX_BYTES = 256 * 1024 * 1024
 
 # The attachment types content/ may hold, and how the audit reads each (audit.channels).
 ATTACHMENTS = {
-    ".md": "text", ".txt": "text", ".csv": "text", ".html": "text", ".htm": "text", ".css": "text",
+    ".md": "text", ".txt": "text", ".csv": "text", ".css": "text",
     ".pdf": "pdf",
     ".docx": "zip", ".xlsx": "zip", ".pptx": "zip", ".odt": "zip", ".ods": "zip", ".odp": "zip", ".zip": "zip",
     ".gz": "gzip",
@@ -123,7 +123,7 @@ def scan_content(root: Path, diags: Diagnostics) -> tuple[ContentFile, ...]:
                 diags.error(Location(shown_name(rel)), "E019", f"“{src}”与系统生成的页面或文件重名，会被覆盖或覆盖生成的内容",
                             hint="请改用其他文件名或目录")
                 continue
-            if path.suffix.lower() == ".md":  # MkDocs reads Markdown as UTF-8: anything else is E001/E002 here
+            if kind == "text":  # only an encoding read for certain: UTF-8 (MkDocs reads Markdown so too)
                 data = read_bytes(root, path, rel, diags)
                 if data is None or decode_text(data, rel, diags) is None:
                     continue

@@ -101,6 +101,10 @@ def read_text(path: Path, rel: str, diags: Diagnostics, root: Path | None = None
 
 def decode_text(data: bytes, rel: str, diags: Diagnostics) -> str | None:
     """Bytes as UTF-8 text (a BOM is dropped), or None after a located E001/E002."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        diags.error(Location(rel, 1, 1), "E002", "文件是 UTF-16 编码，只接受 UTF-8",
+                    hint="请用编辑器以 UTF-8 编码重新保存")
+        return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     nul = data.find(b"\x00")

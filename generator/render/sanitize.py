@@ -29,7 +29,7 @@ SCHEMES = {"https", "http", "mailto", "tel"}
 
 
 def _local_images(tag: str, attribute: str, value: str) -> str | None:
-    if tag == "img" and attribute == "src" and ":" in value.split("/", 1)[0]:
+    if tag == "img" and attribute == "src" and (":" in value.split("/", 1)[0] or value.lstrip().startswith(("//", "\\"))):
         return None  # an image from another site would tell it who reads the guide
     return value
 
