@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -15,9 +16,16 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors exit 2, in Chinese
+        for english, chinese in _ARGPARSE:
+            message = message.replace(english, chinese)
         self.print_usage(sys.stderr)
         print(f"{self.prog}: 用法错误：{message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+_ARGPARSE = (("the following arguments are required", "缺少参数"), ("unrecognized arguments", "无法识别的参数"),
+             ("invalid choice", "不是可选的值"), ("choose from", "可选"), ("expected one argument", "需要一个值"),
+             ("argument ", "参数 "), ("ambiguous option", "选项不明确"), ("could match", "可能是"))
 
 
 class _UsageError(Exception):
@@ -29,6 +37,16 @@ def _day(text: str) -> date:
         return parse_day(text)
     except ClockError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _path(text: str) -> str:
+    """An output path as the shell would have meant it: ~ expanded; empty or unexpanded $VAR refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("输出路径不能为空")
+    text = os.path.expanduser(text)
+    if "$" in text:
+        raise argparse.ArgumentTypeError(f"输出路径“{text}”中有未展开的变量（$…）")
+    return text
 
 
 def _project_options(p: argparse.ArgumentParser, *, profile: bool = True) -> None:
@@ -52,12 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="校验后生成网站与 PDF（公开版或内网版），审计后原子地替换输出目录")
     _project_options(p)
-    p.add_argument("--out", help="输出目录（默认 public 为 site/，intranet 为 site-intranet/）")
+    p.add_argument("--out", type=_path, help="输出目录（默认 public 为 site/，intranet 为 site-intranet/）")
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF 版指南（只生成网站）")
 
     p = sub.add_parser("pdf", help="校验后只生成《专家服务指南》PDF")
     _project_options(p)
-    p.add_argument("-o", "--output", help="输出文件（默认 guide.pdf，内网版 guide-intranet.pdf）")
+    p.add_argument("-o", "--output", type=_path, help="输出文件（默认 guide.pdf，内网版 guide-intranet.pdf）")
 
     p = sub.add_parser("audit", help="审计已生成的网站：任何不应公开的值出现在任何文件中都报告")
     p.add_argument("site", help="网站目录（如 site/）")

@@ -92,8 +92,17 @@ def fields_of(rec: Record, prefix: str, everything: bool, allowed: frozenset[str
 
 
 def _where(rec: Record, label: str) -> str:
-    top = label.split(".", 1)[0]
-    return str(rec.where(top)) if top in rec._specs else str(rec.location)
+    """The location of a (nested) field's value: contact.mobile points at the mobile, not the contact."""
+    *parents, last = label.split(".")
+    for name in parents:
+        inner = getattr(rec, name, None)
+        if not isinstance(inner, Record):
+            break
+        rec = inner
+    else:
+        if last in rec._specs:
+            return str(rec.where(last))
+    return str(rec.location)
 
 
 def shown_values(project: Project, profile: Profile, *, identifying: bool = False) -> set[str]:

@@ -33,10 +33,10 @@ class _Count(logging.Handler):
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.count = 0
+        self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        self.messages.append(record.getMessage())
 
 
 class ExpertGuideConfig(Config):
@@ -180,8 +180,10 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
                 write_pdf(self.view, self.root, site_dir / "downloads" / "guide.pdf", progress=self.progress or log.info)
             except PdfError as exc:
                 self._stop(str(exc))
-        if config.strict and self.warnings.count:  # MkDocs would abort after this event: never publish first
-            self._stop(f"MkDocs 报告了 {self.warnings.count} 个警告（strict 模式），未发布")
+        if config.strict and self.warnings.messages:  # MkDocs would abort after this event: never publish first
+            shown = "".join(f"\n  {m}" for m in self.warnings.messages[:20])
+            self._stop(f"MkDocs 报告了 {len(self.warnings.messages)} 个警告（strict 模式），未发布：{shown}"
+                       "\n（不在导航中的页面：请放到 content/policies/ 中，或从 content/ 移除）")
         assert self.publication is not None
         say = self.progress or log.info
         say("审计输出：检查每个文件中是否有不应公开的信息")

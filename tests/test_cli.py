@@ -58,7 +58,7 @@ def test_usage_errors_exit_2_without_traceback(tmp_path):
 
 
 def test_hostile_files_never_show_a_traceback(project):
-    project.write("data/experts.yaml", b"\xff\xfe\x00garbage")
+    project.write("data/experts.yaml", b"- id: x\x00garbage")
     project.write("data/units.yaml", "- [a, b]\n- 3\n- {id: {x: 1}}\n")
     project.write("data/site.yaml", "- 1\n")
     result = run("check", str(project.root))

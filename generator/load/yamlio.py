@@ -80,6 +80,7 @@ class YList(list):
         return Location(self.path, self.line, self.col)
 
 
+_SPACES_HASH = re.compile(r" +#")
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _BIDI_OR_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
@@ -283,11 +284,13 @@ class _Builder:
         folded = FOLDED if style not in ("|", ">") and end.line != event.start_mark.line else 0
         if style:
             return QUOTED | folded
-        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
         # Only a comment that directly follows the value can have been cut from it: in
-        # `{phone: 1, address: "3#楼"}` the text after `1` is `, address…`, not a comment.
-        after = rest.lstrip(" ")
-        cut = event.value and after.startswith("#") and len(after) < len(rest)
+        # `{phone: 1, address: "3#楼"}` the text after `1` is `, address…`, not a comment. Looked at
+        # in place (no slice of the rest of the line), so a long flow line stays linear.
+        cut = False
+        if event.value and end.line < len(self.lines):
+            found = _SPACES_HASH.match(self.lines[end.line], end.column)
+            cut = found is not None
         return (TRAILING_COMMENT if cut else 0) | folded
 
     def mapping(self, start: Any, depth: int) -> YMap:

@@ -151,7 +151,21 @@ def print_html(text: str, root: Path, folder: str, policy_ids: set[str]) -> str:
         if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", html_lib.unescape(src)):
             raise PdfError(f"{folder} 中引用了不允许读取的资源：{html_lib.unescape(src)}（只允许 theme/ 与 content/ 下的文件）")
     print_links(raw, root, folder, policy_ids)  # raises for a forbidden link before the sanitizer hides it
-    return print_links(clean_html(raw), root, folder, policy_ids)
+    return _local_sources(print_links(clean_html(raw), root, folder, policy_ids), root, folder)
+
+
+def _local_sources(html: str, root: Path, folder: str) -> str:
+    """Relative images are the content file's neighbours, not the print template's: made absolute."""
+    content = (root / "content").resolve()
+
+    def absolute(match: re.Match) -> str:
+        src = html_lib.unescape(match.group(2))
+        path = (root / folder / unquote(src)).resolve()
+        if not path.is_relative_to(content):
+            raise PdfError(f"{folder} 中引用了不允许读取的资源：{src}（在 content/ 之外）")
+        return f'{match.group(1)}"{html_lib.escape(path.as_uri())}"'
+
+    return re.sub(r'(<img\b[^>]*?\ssrc=)"([^":]*)"', absolute, html)
 
 
 _HREF = re.compile(r'<a\b([^>]*?)\shref="([^"]*)"([^>]*)>')
