@@ -225,6 +225,11 @@ def _byte_channels(name: str, data: bytes, depth: int) -> Iterator[tuple[str, st
     if data[:3] == b"\xff\xd8\xff" or data[:4] in (b"GIF8", b"RIFF", b"\x00\x00\x01\x00"):
         yield "图片中的文字", _strings(data)
         return
+    if depth and name.lower().endswith(_TEXT_MEMBERS):
+        try:  # inside an archive as in content/: text is UTF-8, or it cannot be read for certain
+            data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        except UnicodeDecodeError:
+            raise Unreadable(f"压缩包中的“{name}”不是 UTF-8 文字，无法确定其编码") from None
     for encoding, text in decodings(data):
         channel = kind if encoding == "UTF-8" else f"{kind}（{encoding}）"
         for variant in text_variants(text):
@@ -245,6 +250,7 @@ def _is_zip(data: bytes) -> bool:
 ZIP_MEMBERS = (".md", ".txt", ".csv", ".css", ".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".zip", ".gz",
                ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".xml", ".rels", ".vml", ".emf", ".wmf", ".rdf")
 ZIP_NAMES = ("mimetype", "manifest.xml")
+_TEXT_MEMBERS = (".md", ".txt", ".csv", ".css", ".xml", ".rels", ".vml", ".rdf")
 
 
 def _zip_channels(data: bytes, depth: int) -> Iterator[tuple[str, str]]:

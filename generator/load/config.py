@@ -214,9 +214,11 @@ class _Checker:
                 key, options = item.value[0]
                 name = _scalar(key)
                 if name == "expert-guide" and isinstance(options, yaml.MappingNode):
-                    for option, _value in options.value:
+                    for option, value in options.value:
                         if _scalar(option) != "profile":
                             self.error(option, "E505", f"expert-guide 插件只接受 profile 选项，不接受“{_scalar(option)}”")
+                        elif value.tag != "!ENV" and _scalar(value) not in ("public", "intranet"):
+                            self.error(value, "E505", "profile 只能是 public 或 intranet")
                 elif options.tag != "tag:yaml.org,2002:null" or name != "search":
                     self.error(item, "E505", f"插件“{name}”不能带选项")
             else:

@@ -8,7 +8,9 @@ that other name, not a leak; anywhere else it is.
 """
 from __future__ import annotations
 
+import html
 import re
+from urllib.parse import unquote
 
 from ..diagnostics import Diagnostics, Location
 from ..extract import Unreadable, channels  # the audit's readers: the same encodings and containers
@@ -78,7 +80,9 @@ def _public_fields(project: Project, matcher: Matcher, diags: Diagnostics) -> No
             if not visible or not isinstance(value, str):
                 continue
             seen: set[str] = set()
-            for finding in matcher.find(value):
+            # as a browser shows it too: %E8%91%A3 in a URL, &#33891; in a text
+            for finding in [f for v in dict.fromkeys((value, unquote(value), html.unescape(value)))
+                            for f in matcher.find(v)]:
                 if finding.forbidden.value in seen:
                     continue
                 seen.add(finding.forbidden.value)
