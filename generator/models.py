@@ -94,7 +94,7 @@ class Contact(Record):
     phone: str = f("phone", "办公电话", "internal")
     mobile: str = f("phone", "手机", "internal")
     email: str = f("email", "电子邮箱", "internal")
-    address: str = f("text", "通信地址", "internal", identifies=True)
+    address: str = f("text", "通信地址", "internal")
     at: At = dc_field(default=None, repr=False, compare=False)
 
 
