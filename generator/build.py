@@ -85,6 +85,10 @@ def _mkdocs_build(root: Path, profile: str, out: Path, strict: bool, result: Che
             raise BuildError(plugin.failure, result) from None
         detail = "".join(f"\n  {message}" for message in warnings.messages)
         raise BuildError(f"网站生成失败：{exc}{detail}", result) from exc
+    except (KeyboardInterrupt, OSError):
+        raise
+    except Exception as exc:  # a Markdown extension or theme failing on its options: one Chinese line
+        raise BuildError(f"网站生成失败（{type(exc).__name__}：{exc}）；请检查 mkdocs.yml 中扩展的设置", result) from None
     finally:
         logger.removeHandler(warnings)
         plugin._close_publication()  # also after Ctrl-C, which MkDocs does not report to plugins

@@ -201,16 +201,35 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
 _NAME = re.compile(r"[^\W\d_][^\W\d_·・]{0,7}(·[^\W\d_]{1,8}){0,2}")  # letters only, as a person's name is
 LONG_TEXT = 8
 
+# Unicode's Default_Ignorable_Code_Point set (drawn as nothing), and the interlinear annotation marks.
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-                        "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
+                        "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U0001bca0-\U0001bca3"
+                        "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_OTHER_DIGITS = re.compile(r"[^\x00-\x7f]")
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
+
+
+def _digit(match: re.Match) -> str:
+    char = match.group()
+    return str(unicodedata.decimal(char)) if char.isdecimal() else char
 
 
 def fold(text: str) -> str:
     """Text as a reader sees it: compatibility forms unified (NFKC: full-width and bold digits, Kangxi
-    radicals, compatibility ideographs), invisible characters dropped, case folded. Line breaks stay."""
+    radicals, compatibility ideographs), invisible characters dropped, case folded, every decimal digit
+    and 〇一二…九 written as 0–9. Line breaks stay."""
     if text.isascii():
         return text.lower()
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold().translate(_CHINESE_DIGITS)
+    return _OTHER_DIGITS.sub(_digit, text) if not text.isascii() and any(c.isdecimal() and not c.isascii()
+                                                                          for c in text) else text
+
+
+def joined(text: str) -> str:
+    """Folded text with the spaces and line breaks between two CJK characters removed: 董　振　邦, or a
+    name wrapped across two lines of Markdown, read as 董振邦. For `check` on what people wrote."""
+    return _CJK_GAP.sub("", fold(text))
 
 
 def _automaton(words: dict[str, Any]):
@@ -223,11 +242,11 @@ def _automaton(words: dict[str, Any]):
     return automaton
 
 
-# What may stand between the digits of one number (after fold: full-width forms are ASCII, NBSP and
-# U+3000 are spaces); anything else — a letter, a comma, a line break — ends it. Commas end numbers
-# because JSON arrays of small numbers would otherwise run together into long ones.
-_NOT_IN_NUMBER = re.compile(r"[^0-9 \t\-–—‐‑‒―().+/_、·・.\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_SEPARATOR = re.compile(r"[ \t\-–—‐‑‒―().+/_、·・.\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+# What ends a number: a letter (any script, after fold), a line break, and the characters that
+# delimit values in JSON, HTML and CSV (so that neighbouring small numbers never run together).
+# Anything else between digits — spaces of any width, - . / ( ) _ 、 ~ : * × — is a separator.
+_NOT_IN_NUMBER = re.compile(r"[^\W\d_]+|[\n\r,;\"'\[\]{}<>=|]+")
+_SEPARATOR = re.compile(r"[^0-9\n]")
 
 
 def digit_runs(text: str) -> str:

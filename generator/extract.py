@@ -41,6 +41,7 @@ def text_variants(text: str) -> list[str]:
         variants.append(html.unescape(text))
     decoded = unquote(text) if "%" in text else text
     if "\\" in decoded:
+        variants.append(_CSS_ESCAPE.sub(lambda m: _char(int(m.group(1), 16)), decoded))  # CSS: \8463 is 董
         decoded = _unescape_js(decoded)
     if "&" in decoded:
         decoded = html.unescape(decoded)
@@ -49,6 +50,13 @@ def text_variants(text: str) -> list[str]:
         decoded = _TAGS.sub("", decoded)
     variants.append(decoded)
     return list(dict.fromkeys(variants))
+
+
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
+
+
+def _char(code: int) -> str:
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
 
 
 _TAGS = re.compile(r"<[^<>]{0,2000}>")
@@ -154,6 +162,9 @@ def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
         if "/Metadata" in root:
             yield "PDF XMP", root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
         yield "PDF 书签", "\n".join(_outline_titles(reader.outline))
+        fields = reader.get_fields() or {}
+        yield "PDF 表单", "\n".join(f"{name} {field.get(key)}" for name, field in fields.items()
+                                    for key in ("/V", "/DV", "/Opt", "/TU") if field.get(key) is not None)
         for name, contents in reader.attachments.items():
             yield "PDF 附件", name + "\n" + "\n".join(c.decode("utf-8", "replace") for c in contents)
         for number, page in enumerate(pages, 1):  # link targets and annotations

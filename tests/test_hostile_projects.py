@@ -123,6 +123,16 @@ CASES = [
      ("E401", "content/index.md", 1)),
     ("Kangxi radical in a name", lambda r: (replace(r, E, f"  name: {HIDDEN}\n", "  name: 高医生\n"),
                                             write(r, "content/index.md", "联系\u2FBC医生")), ("E401", "content/index.md", 1)),
+    ("name spaced with U+3000", lambda r: write(r, "content/index.md", "周　医　生"), ("E401", "content/index.md", 1)),
+    ("name wrapped across lines", lambda r: write(r, "content/index.md", "# 首页\n\n联系周医\n生。\n"),
+     ("E401", "content/index.md", 3)),
+    ("musical-symbol invisibles in a name", lambda r: write(r, "content/index.md", "周\U0001D173医\uFFF9生"),
+     ("E401", "content/index.md", 1)),
+    ("mobile in Chinese numerals", lambda r: write(r, "content/index.md", "〇一三九一二三四五六七八"),
+     ("E401", "content/index.md", 1)),
+    ("mobile with ~ : * separators", lambda r: write(r, "content/index.md", "0139~1234:56*78"), ("E401", "content/index.md", 1)),
+    ("CSS escapes", lambda r: write(r, "content/x.css", '.n::after{content:"\\5468\\533B\\751F"}'),
+     ("E401", "content/x.css", 1)),
     ("email in capitals", lambda r: write(r, "content/index.md", "ZHANG@EXAMPLE.COM"), ("E401", "content/index.md", 1)),
     ("GB18030 text file (cannot be read for certain)", lambda r: write(r, "content/notes.txt", f"专家{HIDDEN}\n".encode("gb18030")),
      ("E002", "content/notes.txt", 1)),
@@ -221,6 +231,18 @@ CASES = [
      ("E505", "mkdocs.yml", None)),
     ("plugin profile not a profile", lambda r: write(r, "mkdocs.yml", _config(r).replace(
         "      profile: !ENV [EXPERT_GUIDE_PROFILE, public]", "      profile: everyone")), ("E505", "mkdocs.yml", None)),
+    ("font name with markup", lambda r: write(r, "mkdocs.yml", _config(r).replace(
+        "  font: false", "  font: {text: \"R'</style><script>alert(1)</script>\"}")), ("E505", "mkdocs.yml", None)),
+    ("script from content/", lambda r: write(r, "mkdocs.yml", _config(r).replace(
+        "  - assets/javascripts/expert-guide.js", "  - notes.txt")), ("E505", "mkdocs.yml", None)),
+    ("javascript: homepage in extra", lambda r: write(r, "mkdocs.yml", _config(r).replace(
+        "  generator: false", "  generator: false\n  homepage: javascript:alert(1)")), ("E505", "mkdocs.yml", None)),
+    ("favicon from another site", lambda r: write(r, "mkdocs.yml", _config(r).replace(
+        "  language: zh", "  language: zh\n  favicon: https://tracker.example/p.ico")), ("E505", "mkdocs.yml", None)),
+    ("mkdocs.yml nested 100,000 deep", lambda r: write(r, "mkdocs.yml", _config(r) + "x: " + "[" * 100_000 + "]" * 100_000 + "\n"),
+     ("E009", "mkdocs.yml", None)),
+    ("mkdocs.yml alias bomb", lambda r: write(r, "mkdocs.yml", _config(r).replace("  generator: false", "  generator: false")
+                                              + "y: &a [x, x]\nz: [*a, *a]\n"), ("E007", "mkdocs.yml", None)),
     ("mkdocs.yml hooks", lambda r: write(r, "mkdocs.yml", _config(r) + "hooks:\n  - evil.py\n"), ("E502", "mkdocs.yml", None)),
     ("mkdocs.yml without the plugin", lambda r: write(r, "mkdocs.yml", _config(r).replace("  - expert-guide:", "  - unrelated:")),
      ("E503", "mkdocs.yml", None)),
@@ -265,7 +287,7 @@ def test_the_table_covers_every_class():
     codes = {c[2][0] for c in CASES if c[2] != CLEAN}
     assert {"E002", "E004", "E015", "E016", "E017", "E018", "E019", "E101", "E113", "E401", "E403", "E501", "E502",
             "E503", "E504", "E505"} <= codes
-    assert len(CASES) >= 60
+    assert len(CASES) >= 80
 
 
 @pytest.mark.slow

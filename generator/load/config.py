@@ -54,6 +54,8 @@ def check_config(root: Path, diags: Diagnostics) -> None:
     text = decode_text(data, rel, diags) if data is not None else None
     if text is None:
         return
+    if not _shallow(text, rel, diags):
+        return
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -69,6 +71,35 @@ def check_config(root: Path, diags: Diagnostics) -> None:
         return
     _tags(node, rel, diags, 0)
     _Checker(root, rel, diags).mapping(node)
+
+
+def _shallow(text: str, rel: str, diags: Diagnostics) -> bool:
+    """Read the events first: no anchor or alias (a few lines can expand to billions of nodes), and no
+    nesting deeper than MAX_DEPTH (which would crash the C composer) — before any tree is built."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                diags.error(Location(rel, event.start_mark.line + 1, event.start_mark.column + 1), "E007",
+                            "mkdocs.yml 中不允许使用锚点或别名（&a、*a）")
+                return False
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    diags.error(Location(rel, event.start_mark.line + 1, event.start_mark.column + 1), "E009",
+                                f"mkdocs.yml 嵌套层级过深（超过 {MAX_DEPTH} 层）")
+                    return False
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        diags.error(Location(rel, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0), "E005",
+                    f"mkdocs.yml 语法错误：{exc.problem}")
+        return False
+    return True
+
+
+MAX_DEPTH = 24
 
 
 def _at(rel: str, node: Any) -> Location:
@@ -170,9 +201,14 @@ class _Checker:
                 if _scalar(value) != "theme/overrides":
                     self.error(value, "E504", "theme.custom_dir 只能是 theme/overrides：模板目录中的文件会被当作代码执行",
                                hint="不能指向 content/、data/ 或项目之外")
-            elif name in ("language", "font"):
-                self.text(value) if name == "language" else None
-            elif name in ("features", "palette", "icon", "favicon", "logo"):
+            elif name == "language":
+                self.text(value)
+            elif name == "font":
+                if _scalar(value) != "false":
+                    self.error(value, "E505", "theme.font 只能是 false：网页不从外部取字体，字体名也会原样写进页面")
+            elif name in ("favicon", "logo"):
+                self.asset(value)
+            elif name in ("features", "palette", "icon"):
                 self.plain_tree(value)
             else:
                 self.error(key, "E505", f"theme 中不允许设置“{name}”")
@@ -188,12 +224,30 @@ class _Checker:
         else:
             self.text(node)
 
+    def asset(self, item: Any) -> None:
+        """A file of the theme's own (theme/overrides/assets/…): never content/, never another site."""
+        value = _scalar(item)
+        path = (self.root / "theme" / "overrides" / value).resolve() if value and LOCAL.fullmatch(value) else None
+        if path is None or not value.startswith("assets/") or \
+                not path.is_relative_to((self.root / "theme" / "overrides" / "assets").resolve()):
+            self.error(item, "E505", "只能引用 theme/overrides/assets/ 中的文件（如 assets/stylesheets/x.css），"
+                                     "不能引用 content/ 中的文件或其他网站的脚本、样式、图片")
+
     def local_files(self, node: Any) -> None:
-        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        for item in items:
-            value = _scalar(item)
-            if value is None or not LOCAL.fullmatch(value):
-                self.error(item, "E505", "只能引用站点中的文件（如 assets/stylesheets/x.css），不能引用其他网站的脚本或样式")
+        for item in node.value if isinstance(node, yaml.SequenceNode) else [node]:
+            self.asset(item)
+
+    def extra(self, node: Any) -> None:
+        """Material reads extra: for links, analytics and social icons: only `generator: false` is needed."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, "E505", "extra 应为映射")
+            return
+        for key, value in node.value:
+            if _scalar(key) != "generator":
+                self.error(key, "E505", f"extra 中不允许设置“{_scalar(key)}”（链接、统计代码、社交图标会写进每个页面）",
+                           hint="只允许 generator: false")
+            else:
+                self.flag(value)
 
     def extensions(self, node: Any) -> None:
         if not isinstance(node, yaml.SequenceNode):
@@ -245,7 +299,7 @@ KEYS: dict[str, Callable[[_Checker, Any], None]] = {
     "site_name": _Checker.text, "site_description": _Checker.text, "site_author": _Checker.text,
     "copyright": _Checker.text, "site_url": _Checker.https, "docs_dir": _Checker.docs_dir,
     "site_dir": _Checker.env_or_text, "use_directory_urls": _Checker.flag, "strict": _Checker.flag,
-    "theme": _Checker.theme, "extra": _Checker.anything_plain, "extra_css": _Checker.local_files,
+    "theme": _Checker.theme, "extra": _Checker.extra, "extra_css": _Checker.local_files,
     "extra_javascript": _Checker.local_files, "markdown_extensions": _Checker.extensions,
     "plugins": _Checker.plugins, "exclude_docs": _Checker.doc_patterns, "not_in_nav": _Checker.doc_patterns,
     "validation": _Checker.anything_plain, "nav": _Checker.anything_plain,

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from ..diagnostics import Diagnostics, Location
 from ..extract import Unreadable, channels  # the audit's readers: the same encodings and containers
-from ..exposure import COLLECTIONS, Finding, Matcher, fields_of, fold, forbidden_values, hidden_record
+from ..exposure import COLLECTIONS, Finding, Matcher, fields_of, fold, forbidden_values, hidden_record, joined
 from ..fields import ALLOWED
 from ..project import Project
 
@@ -41,7 +41,7 @@ def _content(project: Project, matcher: Matcher, diags: Diagnostics) -> None:
             _report(diags, Location(content.rel), finding, "文件名")
         try:
             for channel, text in channels(path):
-                for finding in matcher.find(text):
+                for finding in [f for variant in (text, joined(text)) for f in matcher.find(variant)]:
                     if finding.forbidden.value in seen:
                         continue
                     seen.add(finding.forbidden.value)
@@ -60,8 +60,9 @@ def _locate(rel: str, text: str, finding: Finding) -> Location:
         pattern = r"\D{0,3}".join(finding.forbidden.digits)
         match = re.search(pattern, text)
         start = match.start() if match else 0
-    else:
-        start = finding.start
+    else:  # found in the text or in its joined form: the first place its characters stand, spaces allowed
+        match = re.search(r"\s*".join(map(re.escape, fold(finding.forbidden.value))), text)
+        start = match.start() if match else 0
     line = text.count("\n", 0, start) + 1
     col = start - (text.rfind("\n", 0, start) + 1) + 1
     return Location(rel, line, col)
@@ -82,7 +83,7 @@ def _public_fields(project: Project, matcher: Matcher, diags: Diagnostics) -> No
             seen: set[str] = set()
             # as a browser shows it too: %E8%91%A3 in a URL, &#33891; in a text
             for finding in [f for v in dict.fromkeys((value, unquote(value), html.unescape(value)))
-                            for f in matcher.find(v)]:
+                            for variant in (v, joined(v)) for f in matcher.find(variant)]:
                 if finding.forbidden.value in seen:
                     continue
                 seen.add(finding.forbidden.value)
