@@ -61,7 +61,9 @@ def _mkdocs_build(root: Path, profile: str, out: Path, strict: bool, result: Che
     overrides = {"site_dir": str(out)}
     if config_file is REPO_CONFIG and root != REPO_CONFIG.parent:
         overrides["docs_dir"] = str(root / "content")
-    warnings = _Collect()
+    from .mkdocs_plugin import CollectWarnings
+
+    warnings = CollectWarnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(warnings)
     try:
@@ -92,17 +94,6 @@ def _mkdocs_build(root: Path, profile: str, out: Path, strict: bool, result: Che
     finally:
         logger.removeHandler(warnings)
         plugin._close_publication()  # also after Ctrl-C, which MkDocs does not report to plugins
-
-
-class _Collect(logging.Handler):
-    """Keeps MkDocs' warnings, so a failed build says why."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 def build_pdf(root: Path | str = ".", *, profile: str = "public", out: Path | str | None = None, strict: bool = False,

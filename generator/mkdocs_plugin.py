@@ -28,8 +28,8 @@ from .render.view import PROFILES, SiteView, build_view
 log = logging.getLogger("mkdocs.plugins.expert_guide")
 
 
-class _Count(logging.Handler):
-    """Counts MkDocs' warnings, which abort a strict build only after the last plugin event."""
+class CollectWarnings(logging.Handler):
+    """Keeps MkDocs' warnings: a strict build aborts only after the last plugin event, and a failed build says why."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -103,7 +103,7 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
         except OSError as exc:
             self._stop(f"无法准备输出目录：{describe(exc)}")
         self.publication = publication
-        self.warnings = _Count()
+        self.warnings = CollectWarnings()
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
     def _close_publication(self) -> None:
