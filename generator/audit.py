@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import exposure
-from .exposure import Forbidden, Matcher
+from .exposure import Forbidden, Matcher, fold
 from .extract import Unreadable, channels
 from .fields import Profile
 from .paths import THEME_DIR
@@ -70,16 +70,16 @@ def audit(site: Path, forbidden: Iterable[Forbidden]) -> list[Hit]:
         last: dict[str, str] = {}  # per channel, its most decoded text (variants come in that order)
         try:
             for channel, text in channels(path):
-                last[channel] = text
-                for finding in matcher.find(text, digits=False):
+                folded = last[channel] = fold(text)  # folded once, searched for values now, digits below
+                for finding in matcher.search(folded, digits=False):
                     if finding.forbidden.value not in found:
                         found.add(finding.forbidden.value)
                         hits.append(Hit(rel, channel, finding.forbidden))
         except Unreadable as exc:
             hits.append(Hit(rel, UNREADABLE, Forbidden("—", f"{exc}：无法核查其中是否有个人信息，不能发布")))
             continue
-        for channel, text in last.items():
-            for finding in matcher.find_digits(text):
+        for channel, folded in last.items():
+            for finding in matcher.search(folded, values=False):
                 if finding.forbidden.value not in found:
                     found.add(finding.forbidden.value)
                     hits.append(Hit(rel, f"{channel}（按数字）", finding.forbidden))

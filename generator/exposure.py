@@ -105,8 +105,8 @@ def _where(rec: Record, label: str) -> str:
     return str(rec.location)
 
 
-def shown_values(project: Project, profile: Profile, *, identifying: bool = False) -> set[str]:
-    """Every written form of every value the profile shows (only names and the like: ``identifying``)."""
+def shown_values(project: Project, profile: Profile) -> set[str]:
+    """Every written form of every value the profile shows."""
     allowed = ALLOWED[profile]
     shown: set[str] = set()
     for collection in COLLECTIONS:
@@ -114,10 +114,8 @@ def shown_values(project: Project, profile: Profile, *, identifying: bool = Fals
             if hidden_record(project, collection, rec, profile):
                 continue
             for _label, spec, value, visible in fields_of(rec, "", False, allowed):
-                if visible and (spec.identifies or not identifying):
+                if visible:
                     shown.update(_forms(spec.kind, value))
-    if identifying:
-        return shown
     if project.site is not None:
         for _label, spec, value, visible in fields_of(project.site, "", False, allowed):
             if visible:
@@ -226,10 +224,10 @@ def fold(text: str) -> str:
                                                                           for c in text) else text
 
 
-def joined(text: str) -> str:
+def joined(folded: str) -> str:
     """Folded text with the spaces and line breaks between two CJK characters removed: 董　振　邦, or a
     name wrapped across two lines of Markdown, read as 董振邦. For `check` on what people wrote."""
-    return _CJK_GAP.sub("", fold(text))
+    return _CJK_GAP.sub("", folded)
 
 
 def _automaton(words: dict[str, Any]):
@@ -266,13 +264,14 @@ class Matcher:
     """Finds forbidden values in any text, all at once, honouring the substring rule."""
 
     def __init__(self, forbidden: Iterable[Forbidden]) -> None:
-        self.forbidden = {fold(f.value): f for f in forbidden}
+        # payloads carry their own key, so a hit's length is known without folding the value again
+        self.forbidden = {key: (key, f) for f in forbidden for key in (fold(f.value),)}
         self.values = _automaton(self.forbidden) if self.forbidden else None
-        numbers = {f.digits: f for f in self.forbidden.values() if f.numeric}
+        numbers = {f.digits: (f.digits, f) for _key, f in self.forbidden.values() if f.numeric}
         self.digits = _automaton(numbers) if numbers else None
-        covers = {fold(c): fold(c) for f in self.forbidden.values() for c in f.covers}
+        covers = {c: c for _key, f in self.forbidden.values() for c in map(fold, f.covers)}
         self.covers = _automaton(covers) if covers else None
-        digit_covers = {d: d for f in self.forbidden.values() for c in f.covers
+        digit_covers = {d: d for _key, f in self.forbidden.values() for c in f.covers
                         if len(d := re.sub(r"\D", "", c)) >= MIN_DIGITS}
         self.digit_covers = _automaton(digit_covers) if digit_covers else None
 
@@ -281,24 +280,20 @@ class Matcher:
 
     def find(self, text: str, *, digits: bool = True) -> list[Finding]:
         """Every uncovered occurrence in ``fold(text)``; by digits too for numbers written with separators."""
-        text = fold(text)
-        out = self._find(text, self.values, self.covers, False)
-        if digits:
-            out.extend(self.find_digits(text))
-        return out
+        return self.search(fold(text), digits=digits)
 
-    def find_digits(self, text: str) -> list[Finding]:
-        """Numbers of ``text`` whose digits are a forbidden number's (139 1234-5678 for 13912345678)."""
-        if self.digits is None:
-            return []
-        return self._find(digit_runs(fold(text)), self.digits, self.digit_covers, True)
+    def search(self, folded: str, *, digits: bool = True, values: bool = True) -> list[Finding]:
+        """As ``find``, in text that is already folded (fold it once, search it as often as needed)."""
+        out = self._find(folded, self.values, self.covers, False) if values else []
+        if digits and self.digits is not None:
+            out.extend(self._find(digit_runs(folded), self.digits, self.digit_covers, True))
+        return out
 
     @staticmethod
     def _find(text: str, automaton: Any, covers: Any, by_digits: bool) -> list[Finding]:
         if automaton is None:
             return []
-        hits = [Finding(end - len(key) + 1, end + 1, f, by_digits)
-                for end, f in automaton.iter(text) for key in (f.digits if by_digits else fold(f.value),)]
+        hits = [Finding(end - len(key) + 1, end + 1, f, by_digits) for end, (key, f) in automaton.iter(text)]
         if not hits or covers is None:
             return hits
         # Covers are shown values, so never equal to a forbidden one: containing means longer.

@@ -41,7 +41,8 @@ def _content(project: Project, matcher: Matcher, diags: Diagnostics) -> None:
             _report(diags, Location(content.rel), finding, "文件名")
         try:
             for channel, text in channels(path):
-                for finding in [f for variant in (text, joined(text)) for f in matcher.find(variant)]:
+                folded = fold(text)
+                for finding in [f for variant in (folded, joined(folded)) for f in matcher.search(variant)]:
                     if finding.forbidden.value in seen:
                         continue
                     seen.add(finding.forbidden.value)
@@ -83,7 +84,8 @@ def _public_fields(project: Project, matcher: Matcher, diags: Diagnostics) -> No
             seen: set[str] = set()
             # as a browser shows it too: %E8%91%A3 in a URL, &#33891; in a text
             for finding in [f for v in dict.fromkeys((value, unquote(value), html.unescape(value)))
-                            for variant in (v, joined(v)) for f in matcher.find(variant)]:
+                            for folded in (fold(v),) for variant in (folded, joined(folded))
+                            for f in matcher.search(variant)]:
                 if finding.forbidden.value in seen:
                     continue
                 seen.add(finding.forbidden.value)
