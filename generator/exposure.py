@@ -204,13 +204,12 @@ _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180
                         "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U0001bca0-\U0001bca3"
                         "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
 _CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_OTHER_DIGITS = re.compile(r"[^\x00-\x7f]")
+_OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # a decimal digit of any other script (٣, ३, 𝟑 after NFKC is 3)
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
 
 
 def _digit(match: re.Match) -> str:
-    char = match.group()
-    return str(unicodedata.decimal(char)) if char.isdecimal() else char
+    return str(unicodedata.decimal(match.group()))
 
 
 def fold(text: str) -> str:
@@ -220,8 +219,7 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold().translate(_CHINESE_DIGITS)
-    return _OTHER_DIGITS.sub(_digit, text) if not text.isascii() and any(c.isdecimal() and not c.isascii()
-                                                                          for c in text) else text
+    return _OTHER_DIGITS.sub(_digit, text)
 
 
 def joined(folded: str) -> str:
