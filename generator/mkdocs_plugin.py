@@ -17,6 +17,7 @@ from .audit import audit, forbidden_values
 from .check import CheckResult, check
 from .clock import ClockError, reference_day
 from .diagnostics import format_text
+from .paths import PROJECT_OVERRIDES, THEME_DIR
 from .publish import DEFAULT_SITE, Publication, PublishError, describe
 from .render.pages import (GeneratedPage, environment, generated_pages, meta_title, nav, placeholder_markdown,
                            safe_title, split_front_matter)
@@ -79,6 +80,7 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
         config.site_name = safe_title(site.get("title") or "专家服务指南")
         config.site_description = safe_title(f"{site.get('org', '')}{site.get('title', '')}")
         config.nav = nav(self.view)
+        _layer_theme(config, root)
         self.env = environment()
         self.pages: dict[str, GeneratedPage] = {}
         self.sections: list[dict[str, str]] = []
@@ -198,5 +200,20 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(os.fspath(self.root / "data"))
-        server.watch(os.fspath(Path(__file__).resolve().parent.parent / "theme"))
+        if (self.root / "theme").is_dir():
+            server.watch(os.fspath(self.root / "theme"))
         return server
+
+
+def _layer_theme(config: Any, root: Path) -> None:
+    """Template search order: the project's theme/overrides, then the built-in theme, then Material."""
+    dirs = config.theme.dirs
+    own = root / PROJECT_OVERRIDES
+    builtin = os.fspath(THEME_DIR / "overrides")
+    if builtin in dirs:
+        return
+    first = 1 if config.theme.custom_dir else 0
+    if not config.theme.custom_dir and own.is_dir():
+        dirs.insert(0, os.fspath(own))
+        first = 1
+    dirs.insert(first, builtin)

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+# The built-in theme ships inside the package: Material overrides, the data pages' templates, the print templates.
+THEME_DIR = Path(__file__).resolve().parent / "theme"
+# A project may override any file of THEME_DIR/overrides by the same path under its own theme/overrides/.
+PROJECT_OVERRIDES = "theme/overrides"
 
 # Source paths (as if in content/) of the pages generated from data; see render/pages.py.
 GENERATED_PAGES = ("policies/index.md", "categories.md", "services.md", "institutions.md", "directory/index.md",

@@ -54,6 +54,7 @@ def test_serve_watches_data_and_theme(tmp_path):
 
     plugin = ExpertGuidePlugin()
     plugin.root = tmp_path
+    (tmp_path / "theme" / "overrides").mkdir(parents=True)
 
     class Server:
         watched: list[str] = []

@@ -26,6 +26,7 @@ from typing import Any, Callable
 import yaml
 
 from ..diagnostics import Diagnostics, Location
+from ..paths import THEME_DIR
 from .files import present, read_bytes
 from .yamlio import decode_text
 
@@ -225,11 +226,14 @@ class _Checker:
             self.text(node)
 
     def asset(self, item: Any) -> None:
-        """A file of the theme's own (theme/overrides/assets/…): never content/, never another site."""
+        """A file of the theme's own (theme/overrides/assets/…, or the built-in theme's): never content/, never another site."""
         value = _scalar(item)
-        path = (self.root / "theme" / "overrides" / value).resolve() if value and LOCAL.fullmatch(value) else None
-        if path is None or not value.startswith("assets/") or \
-                not path.is_relative_to((self.root / "theme" / "overrides" / "assets").resolve()):
+        inside = False
+        if value and LOCAL.fullmatch(value) and value.startswith("assets/"):
+            for base in (self.root / "theme" / "overrides", THEME_DIR / "overrides"):
+                path = (base / value).resolve()
+                inside = inside or path.is_relative_to((base / "assets").resolve())
+        if not inside:
             self.error(item, "E505", "只能引用 theme/overrides/assets/ 中的文件（如 assets/stylesheets/x.css），"
                                      "不能引用 content/ 中的文件或其他网站的脚本、样式、图片")
 
