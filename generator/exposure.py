@@ -20,7 +20,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-from .fields import ALLOWED, AUDIT_FORMS, Profile, Record
+from .fields import ALLOWED, Profile, Record
+from .kinds import AUDIT_FORMS
 from .models import Expert
 from .project import Project
 

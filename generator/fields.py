@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .diagnostics import Location
-from .load.yamlio import unpack
+from .positions import unpack
 
 Visibility = Literal["public", "internal", "secret"]
 Kind = Literal["text", "multiline", "id", "ref", "date", "month", "bool", "enum",
@@ -17,28 +17,6 @@ Profile = Literal["public", "intranet"]
 # Who may see what: a profile shows the fields whose visibility it allows (an allow-list).
 PROFILES: tuple[Profile, ...] = ("public", "intranet")
 ALLOWED: dict[str, frozenset[str]] = {"public": frozenset({"public"}), "intranet": frozenset({"public", "internal"})}
-
-
-def _date_forms(day: Any) -> tuple[str, ...]:
-    return (day.isoformat(), f"{day.year}年{day.month}月{day.day}日", f"{day.year}.{day.month:02d}.{day.day:02d}",
-            f"{day.year}/{day.month}/{day.day}")
-
-
-def _month_forms(month: str) -> tuple[str, ...]:
-    year, number = month[:4], int(month[5:])
-    return (month, f"{year}年{number}月", f"{year}.{number:02d}")
-
-
-# How a value of each kind can appear in an output, for the leak audit: every written form.
-# Enums and booleans have none: a value from a short fixed list (男, 正高级, true) says nothing about
-# anybody; what a flag decides (whether an expert is shown) is audited through the expert's other
-# fields, and tests/test_exposure.py proves no non-public field of any kind reaches a public page.
-# Ids and references are record keys, not personal data.
-AUDIT_FORMS: dict[str, Any] = {
-    "text": lambda v: (v,), "multiline": lambda v: (v,), "phone": lambda v: (v,), "email": lambda v: (v,),
-    "url": lambda v: (v,), "date": _date_forms, "month": _month_forms,
-    "enum": lambda v: (), "bool": lambda v: (), "int": lambda v: (), "id": lambda v: (), "ref": lambda v: (),
-}
 
 
 @dataclass(frozen=True, slots=True)

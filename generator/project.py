@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from .models import Category, Expert, Institution, Leader, Pairing, PolicyDoc, Service, Site, Unit
-from .rules.params import RuleSet
+from .ruleset import RuleSet
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Project:
     policies: tuple[PolicyDoc, ...] = ()
     unreadable: frozenset[str] = frozenset()  # collections with a file that could not be parsed
     content_files: tuple[ContentFile, ...] = ()  # every file of content/ that will be published or printed
-    index: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
+    index: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)  # filled by load
 
     def get(self, collection: str, ident: str | None) -> Any:
         """The record of ``collection`` with id ``ident``, or None."""

@@ -7,37 +7,10 @@ from typing import Any
 
 from .fields import Spec
 from .models import COLLECTIONS, Policy, Site
-from .rules.params import RuleSet
-from .validate.shape import _FORMATS, _ID, _MONTH
+from .ruleset import RuleSet
+from .kinds import schema_fragment
 
 _VIS = {"public": "公开", "internal": "仅内网", "secret": "保密，不出现在任何输出中"}
-
-
-def _scalar(spec: Spec) -> dict[str, Any]:
-    kind = spec.kind
-    if kind == "bool":
-        return {"type": "boolean"}
-    if kind == "enum":
-        return {"enum": list(spec.choices)}
-    if kind == "date":
-        return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
-    if kind == "month":
-        return {"type": "string", "pattern": f"^{_MONTH.pattern}$"}
-    if kind in ("id", "ref"):
-        out: dict[str, Any] = {"type": "string", "pattern": f"^{_ID.pattern}$"}
-        if kind == "ref":
-            out["description"] = f"{spec.ref} 中的编号"
-        return out
-    if kind == "phone":  # an unquoted number is read as a number by editors, as text by us
-        return {"type": ["string", "integer"], "pattern": f"^{_FORMATS['phone'][0].pattern}$"}
-    if kind == "int":
-        low, high = spec.bounds
-        return {"type": ["integer", "string"], "pattern": f"^{_FORMATS['int'][0].pattern}$", "minimum": low,
-                "maximum": high}
-    if kind in ("email", "url"):
-        return {"type": "string", "pattern": f"^{_FORMATS[kind][0].pattern}$"}
-    # Text is read as written; an editor reading YAML 1.2 sees a digits-only value as a number.
-    return {"type": ["string", "number"], "minLength": 1}
 
 
 def _spec(spec: Spec) -> dict[str, Any]:
@@ -47,7 +20,7 @@ def _spec(spec: Spec) -> dict[str, Any]:
         assert spec.item is not None
         out = {"type": "array", "items": _spec(spec.item)}
     else:
-        out = _scalar(spec)
+        out = schema_fragment(spec)
     described = f"{spec.label}（{_VIS[spec.vis]}）"
     out["description"] = f"{described}；{out['description']}" if "description" in out else described
     return out

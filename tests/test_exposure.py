@@ -8,7 +8,8 @@ from conftest import MINIMAL, TODAY
 
 from generator import check
 from generator.exposure import Matcher, forbidden_values
-from generator.fields import AUDIT_FORMS, Kind, Record
+from generator.fields import Kind, Record
+from generator.kinds import AUDIT_FORMS
 from generator.models import COLLECTIONS, Site
 from generator.render.view import build_view, visible
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from generator.diagnostics import Diagnostics
 from generator.load.yamlio import parse_yaml
 from generator.models import Institution
-from generator.validate.shape import ShapeChecker
+from generator.load.shape import ShapeChecker
 
 HEAD = "id: x\nname: "
 TAIL = "\nfunctions: [受理]\naddress: 某路 1 号\nphone: 023-12345678\n"

@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from generator.cli import build_parser
-from generator.rules import RULES
+from generator.validate.rules import RULES
 from generator.schema import render_schema, schemas
 
 SCHEMA_DIR = ROOT / "generator" / "schemas"

@@ -9,11 +9,12 @@ from ..diagnostics import Diagnostics, Location
 from ..models import COLLECTION_NAMES, COLLECTIONS, Policy, PolicyDoc, Site
 from ..fields import At
 from ..project import Project
-from ..rules.params import RuleSet
-from ..validate.shape import ShapeChecker
+from ..ruleset import RuleSet
+from .shape import ShapeChecker
 from ..paths import reserved
 from .config import check_config
 from .files import present, scan_content
+from .index import build_index
 from .yamlio import YList, YMap, load_yaml_file, parse_yaml, read_text
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
@@ -73,8 +74,9 @@ def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None
     content = scan_content(root, diags)
     policies = _load_policies(root, diags, checker)
     rules = _load_rules(root, site, diags, checker)
+    index = build_index({**collections, "policies": policies}, diags)
     return Project(root=root, site=site, rules=rules, policies=policies, unreadable=frozenset(unreadable),
-                   content_files=content, **collections)
+                   content_files=content, index=index, **collections)
 
 
 def _load_site(root: Path, diags: Diagnostics, checker: ShapeChecker) -> Site | None:
@@ -144,7 +146,17 @@ def _load_policies(root: Path, diags: Diagnostics, checker: ShapeChecker) -> tup
 
 
 def _load_rules(root: Path, site: Site | None, diags: Diagnostics, checker: ShapeChecker) -> RuleSet | None:
-    """The profile named in site.yaml, with the sections written in data/rules.yaml replacing its own."""
+    """The profile named in site.yaml, with data/rules.yaml's sections replacing its own; None on any error.
+
+    The rules run only on parameters that are themselves valid: an error in the profile or in
+    data/rules.yaml is reported and leaves the project without a rule set.
+    """
+    before = len(diags.errors)
+    rules = _merged_rules(root, site, diags, checker)
+    return rules if len(diags.errors) == before else None
+
+
+def _merged_rules(root: Path, site: Site | None, diags: Diagnostics, checker: ShapeChecker) -> RuleSet | None:
     if site is None or site.rules_profile is None:
         return None
     profile_path = PROFILES_DIR / f"{site.rules_profile}.yaml"

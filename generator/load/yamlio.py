@@ -18,6 +18,7 @@ from typing import Any, Callable
 import yaml
 
 from ..diagnostics import Diagnostics, Location
+from ..positions import FOLDED, QUOTED, TRAILING_COMMENT, pack, unpack
 
 try:  # the C parser is 4–6× faster; the pure-Python one is a fallback only
     from yaml.cyaml import CParser as _Parser
@@ -34,20 +35,6 @@ except ImportError:  # pragma: no cover - exercised only without libyaml
 
 
 MAX_DEPTH = 24
-
-# Flags kept per value position.
-QUOTED = 1  # written in quotes or as a block scalar: never a boolean
-TRAILING_COMMENT = 2  # a plain scalar followed by " #…" on the same line
-FOLDED = 4  # a plain or quoted scalar written across lines: YAML folds each break into a space
-
-
-def pack(line: int, col: int, flags: int = 0) -> int:
-    """One position in one machine word: 20k experts keep 8 bytes per value, not a tuple."""
-    return (line << 23) | (min(col, 0xFFFFF) << 3) | flags
-
-
-def unpack(packed: int) -> tuple[int, int, int]:
-    return packed >> 23, (packed >> 3) & 0xFFFFF, packed & 7
 
 _E = yaml.events
 

@@ -9,22 +9,18 @@ from ..diagnostics import Diagnostics
 from ..fields import Record
 from ..models import COLLECTIONS
 from ..project import Project
-from ..rules import run_rules
+from .rules import run_rules
 from .leaks import check_leaks
 from .records import check_records
-from .references import build_index, check_references
+from .references import check_references
 
 
 def validate(project: Project, today: date, diags: Diagnostics) -> None:
     """Tier 1 across files, then tier 2; rules run only on rule parameters that are themselves valid."""
-    build_index(project, diags)
-    check_references(project, diags)
+    rules_valid = check_references(project, diags)  # False without a rule set (load reported why)
     check_records(project, diags)
     check_leaks(project, diags)
-    rules_broken = project.rules is None or any(
-        d.severity == "error" and (d.location.path == "data/rules.yaml" or d.location.path.startswith("<"))
-        for d in diags)
-    if not rules_broken:
+    if rules_valid:  # the rules run only on parameters that are themselves valid
         run_rules(complete_part(project), today, diags)
 
 

@@ -12,33 +12,18 @@ from ..project import Project
 _NAMES = {**COLLECTION_NAMES, "policies": "政策文件"}
 
 
-def build_index(project: Project, diags: Diagnostics) -> None:
-    """Fill ``project.index``; a second record with the same id is an error (first one kept)."""
-    for collection in (*COLLECTION_NAMES, "policies"):
-        seen: dict[str, Any] = {}
-        for rec in getattr(project, collection):
-            ident = rec.id
-            if ident is None:
-                continue
-            first = seen.get(ident)
-            if first is not None:
-                diags.error(rec.where("id"), "E201",
-                            f"{_NAMES[collection]}编号“{ident}”重复（首次出现在 {first.where('id')}）",
-                            hint="每个编号只能用一次；拆分到多个文件时也不能重复")
-                continue
-            seen[ident] = rec
-        project.index[collection] = seen
-
-
-def check_references(project: Project, diags: Diagnostics) -> None:
-    """Every reference names an existing id, written exactly as that id."""
+def check_references(project: Project, diags: Diagnostics) -> bool:
+    """Every reference names an existing id, written exactly as that id; False when the rule set's do not."""
     lookups = {name: _Lookup(project, name) for name in project.index}
     records: list[Iterable[Any]] = [getattr(project, c) for c in (*COLLECTION_NAMES, "policies")]
-    if project.rules is not None:
-        records.append([project.rules])
     for group in records:
         for rec in group:
             _walk(rec, lookups, diags)
+    if project.rules is None:
+        return False
+    before = len(diags.errors)
+    _walk(project.rules, lookups, diags)
+    return len(diags.errors) == before
 
 
 def _walk(rec: Record, lookups: dict[str, "_Lookup"], diags: Diagnostics) -> None:

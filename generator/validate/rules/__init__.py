@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from datetime import date
 
-from ..diagnostics import Diagnostics
+from ...diagnostics import Diagnostics
 from .base import Rule, RuleContext
 from .r201_leader_load import LeaderLoad
 from .r202_tier_eligibility import TierEligibility
@@ -18,7 +18,7 @@ from .r208_coverage import Coverage
 from .r209_responsible_leader import ResponsibleLeader
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ...project import Project
 
 RULES: tuple[Rule, ...] = (LeaderLoad(), TierEligibility(), ContactTarget(), Consent(), Term(), Renewal(), Exit(), Coverage(),
          ResponsibleLeader())

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterator, Protocol
 
-from ..diagnostics import Diagnostic, Location, Severity
-from ..models import Category, Expert, Leader, Pairing, Unit
-from .params import RuleSet
+from ...diagnostics import Diagnostic, Location, Severity
+from ...models import Category, Expert, Leader, Pairing, Unit
+from ...ruleset import RuleSet
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ...project import Project
 
 
 class Rule(Protocol):

@@ -5,8 +5,8 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterator
 
-from ..diagnostics import Diagnostic
-from ..models import Pairing
+from ...diagnostics import Diagnostic
+from ...models import Pairing
 from .base import RuleContext
 
 

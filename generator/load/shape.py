@@ -10,15 +10,10 @@ from typing import Any
 from ..clock import EARLIEST, LATEST, in_range, range_text
 from ..diagnostics import Diagnostics, Location
 from ..fields import At, Spec
-from ..load.yamlio import FOLDED, QUOTED, TRAILING_COMMENT, YList, YMap, has_invisible, unpack
+from ..kinds import DATE, FORMATS, ID, MONTH
+from ..positions import FOLDED, QUOTED, TRAILING_COMMENT, unpack
+from .yamlio import YList, YMap, has_invisible
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-_PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{1,22}[0-9](转[0-9]{1,6})?")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
-_INT = re.compile(r"-?[0-9]{1,9}")
-_URL = re.compile(r"(https://[^\s<>\"'`]+|mailto:[^\s<>\"'`]+|tel:\+?[0-9\-]+)")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 _SUGGESTIONS = 50  # unknown keys per mapping that get a "did you mean"; the rest list the allowed fields
@@ -154,7 +149,7 @@ class ShapeChecker:
         if kind == "ref":  # resolved, and explained when misspelt, by the reference check
             return text
         if kind == "id":
-            if not _ID.fullmatch(text):
+            if not ID.fullmatch(text):
                 self.diags.error(where, "E107", f"{label}“{_shown(text)}”不是有效的编号",
                                  hint="编号只能用小写字母、数字、“-”和“_”，如 e0001")
                 return None
@@ -162,7 +157,7 @@ class ShapeChecker:
         if kind == "date":
             return self._date(text, where, label)
         if kind == "month":
-            if _MONTH.fullmatch(text):
+            if MONTH.fullmatch(text):
                 if not EARLIEST.year <= int(text[:4]) <= LATEST.year:
                     self.diags.error(where, "E113", f"{label}“{text}”超出可用范围（{range_text()}）")
                     return None
@@ -176,7 +171,7 @@ class ShapeChecker:
             hint = f"是不是“{close[0]}”？" if close else ""
             self.diags.error(where, "E106", f"{label}“{_shown(text)}”不是允许的取值（{'、'.join(spec.choices)}）", hint=hint)
             return None
-        pattern, example = _FORMATS[kind]
+        pattern, example = FORMATS[kind]
         if pattern.fullmatch(text):
             if kind != "int":
                 return text
@@ -189,7 +184,7 @@ class ShapeChecker:
         return None
 
     def _date(self, text: str, where: Location, label: str) -> date | None:
-        if not _DATE.fullmatch(text):
+        if not DATE.fullmatch(text):
             self.diags.error(where, "E105", f"{label}“{_shown(text)}”应写成 年-月-日，如 2024-03-01")
             return None
         try:
@@ -203,12 +198,6 @@ class ShapeChecker:
         return day
 
 
-_FORMATS = {
-    "phone": (_PHONE, "023-69077236、13912345678 或 +86 139 1234 5678"),
-    "email": (_EMAIL, "expert@example.gov.cn"),
-    "url": (_URL, "https://… 、mailto:… 或 tel:…（只允许这三种）"),
-    "int": (_INT, "整数，如 3"),
-}
 
 
 class _Rejected:

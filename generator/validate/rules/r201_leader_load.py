@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..diagnostics import Diagnostic
-from ..models import TIER_NAMES
+from ...diagnostics import Diagnostic
+from ...models import TIER_NAMES
 from .base import RuleContext
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from ..diagnostics import Diagnostic
-from ..models import Leader
+from ...diagnostics import Diagnostic
+from ...models import Leader
 from .base import RuleContext
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..diagnostics import Diagnostic
+from ...diagnostics import Diagnostic
 from .base import RuleContext, expert_label
 
 

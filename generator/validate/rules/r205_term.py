@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Iterator
 
-from ..diagnostics import Diagnostic
+from ...diagnostics import Diagnostic
 from .base import RuleContext
 
 

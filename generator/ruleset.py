@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import field as dc_field
 
-from ..fields import At, Record, f, item, record
-from ..models import DEGREES, TITLE_RANKS
+from .fields import At, Record, f, item, record
+from .models import DEGREES, TITLE_RANKS
 
 SEVERITIES = ("error", "warning", "off")
 

@@ -1,0 +1,74 @@
+"""Field kinds: how each kind of value is written, and how it can reappear in an output (字段类型).
+
+One place per kind: load/shape.py checks values against these patterns, schema.py puts the same
+patterns in the JSON Schema, and the leak audit looks for every written form (AUDIT_FORMS).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{1,22}[0-9](转[0-9]{1,6})?")
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
+INT = re.compile(r"-?[0-9]{1,9}")
+URL = re.compile(r"(https://[^\s<>\"'`]+|mailto:[^\s<>\"'`]+|tel:\+?[0-9\-]+)")
+# The written form of the kinds checked by one pattern, with an example for the message.
+FORMATS = {
+    "phone": (PHONE, "023-69077236、13912345678 或 +86 139 1234 5678"),
+    "email": (EMAIL, "expert@example.gov.cn"),
+    "url": (URL, "https://… 、mailto:… 或 tel:…（只允许这三种）"),
+    "int": (INT, "整数，如 3"),
+}
+
+
+def schema_fragment(spec: Any) -> dict[str, Any]:
+    """The JSON Schema of one scalar field, with the same patterns as load/shape.py."""
+    kind = spec.kind
+    if kind == "bool":
+        return {"type": "boolean"}
+    if kind == "enum":
+        return {"enum": list(spec.choices)}
+    if kind == "date":
+        return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+    if kind == "month":
+        return {"type": "string", "pattern": f"^{MONTH.pattern}$"}
+    if kind in ("id", "ref"):
+        out: dict[str, Any] = {"type": "string", "pattern": f"^{ID.pattern}$"}
+        if kind == "ref":
+            out["description"] = f"{spec.ref} 中的编号"
+        return out
+    if kind == "phone":  # an unquoted number is read as a number by editors, as text by us
+        return {"type": ["string", "integer"], "pattern": f"^{FORMATS['phone'][0].pattern}$"}
+    if kind == "int":
+        low, high = spec.bounds
+        return {"type": ["integer", "string"], "pattern": f"^{FORMATS['int'][0].pattern}$", "minimum": low,
+                "maximum": high}
+    if kind in ("email", "url"):
+        return {"type": "string", "pattern": f"^{FORMATS[kind][0].pattern}$"}
+    # Text is read as written; an editor reading YAML 1.2 sees a digits-only value as a number.
+    return {"type": ["string", "number"], "minLength": 1}
+
+
+def _date_forms(day: Any) -> tuple[str, ...]:
+    return (day.isoformat(), f"{day.year}年{day.month}月{day.day}日", f"{day.year}.{day.month:02d}.{day.day:02d}",
+            f"{day.year}/{day.month}/{day.day}")
+
+
+def _month_forms(month: str) -> tuple[str, ...]:
+    year, number = month[:4], int(month[5:])
+    return (month, f"{year}年{number}月", f"{year}.{number:02d}")
+
+
+# How a value of each kind can appear in an output, for the leak audit: every written form.
+# Enums and booleans have none: a value from a short fixed list (男, 正高级, true) says nothing about
+# anybody; what a flag decides (whether an expert is shown) is audited through the expert's other
+# fields, and tests/test_exposure.py proves no non-public field of any kind reaches a public page.
+# Ids and references are record keys, not personal data.
+AUDIT_FORMS: dict[str, Any] = {
+    "text": lambda v: (v,), "multiline": lambda v: (v,), "phone": lambda v: (v,), "email": lambda v: (v,),
+    "url": lambda v: (v,), "date": _date_forms, "month": _month_forms,
+    "enum": lambda v: (), "bool": lambda v: (), "int": lambda v: (), "id": lambda v: (), "ref": lambda v: (),
+}
