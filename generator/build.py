@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,9 +12,12 @@ from .audit import audit, forbidden_values
 from .check import CheckResult, check
 from .clock import reference_day
 from .load.project import Progress
+from .engine import EngineError, run_engine
+from .render.pdf import PdfError, write_pdf
+from .render.tree import build_tree, write_tree
+from .render.view import build_view
 from .publish import DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, Publication, PublishError, guard_file, guard_folder
 
-REPO_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 
 
 class BuildError(Exception):
@@ -31,77 +34,83 @@ class BuildResult:
     out: Path
 
 
-def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | str | None = None, strict: bool = False,
-               today: date | None = None, progress: Progress | None = None, pdf: bool = True) -> BuildResult:
-    """Check, then build the site; the MkDocs plugin stages, audits and publishes it (generator.publish)."""
+def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | str | None = None, strict: bool | None = None,
+               today: date | None = None, progress: Progress | None = None, pdf: bool = True,
+               engine: str = "mkdocs") -> BuildResult:
+    """load → validate → render (docs tree, PDF) → the engine builds it into staging → audit → publish.
+
+    ``strict`` (default: mkdocs.yml's ``strict``) also stops on warnings: of the check, of broken
+    links in content/, and of the engine.
+    """
     root = Path(root).resolve()
     out = Path(os.path.abspath(out)).resolve() if out else root / DEFAULT_SITE[profile]
     try:
-        guard_folder(root, out, profile)  # the plugin guards again under the lock; this fails fast
+        guard_folder(root, out, profile)  # guarded again under the lock; this fails fast
     except PublishError as exc:
         raise BuildError(str(exc)) from None
     today = today or reference_day()
     result = check(root, today=today, progress=progress)
-    if not result.ok(strict=strict):
+    if not result.ok(strict=bool(strict)):
         raise BuildError("数据校验未通过，未生成任何输出", result)
-    if progress:
-        progress(f"生成网站（{PROFILE_NAMES[profile]}）")
-    _mkdocs_build(root, profile, out, strict, result, pdf, progress, today)
+    strict = bool(result.project.settings.get("strict", True)) if strict is None else strict
+    say = progress or (lambda message: None)
+    say(f"生成网站（{PROFILE_NAMES[profile]}，{engine}）")
+    view = build_view(result.project, profile, today, result.diagnostics)  # type: ignore[arg-type]
+    tree = build_tree(result.project, view, pdf=pdf)
+    forbidden = forbidden_values(result.project, profile, today)
+    try:
+        with Publication(root, out, profile, progress=progress) as publication, \
+                tempfile.TemporaryDirectory(prefix="expert-guide-tree-") as work:
+            folder = Path(work)
+            problems = tree.problems + write_tree(tree, root, folder)
+            if pdf:
+                write_pdf(view, root, folder / "docs" / "downloads" / "guide.pdf", progress=progress)
+            problems += run_engine(engine, folder, publication.staged_output)
+            stale = publication.staged_output / "search" / "search_index.json"  # the engine's index: ours is used
+            if stale.exists():
+                stale.unlink()
+            if strict and problems:
+                shown = "".join(f"\n  {m}" for m in problems[:20])
+                raise BuildError(f"生成时有 {len(problems)} 个警告（strict 模式），未发布：{shown}"
+                                 "\n（不在导航中的页面：请放到 content/policies/ 中，或从 content/ 移除）", result)
+            say("审计输出：检查每个文件中是否有不应公开的信息")
+            publication.commit(lambda staged: audit(staged, forbidden))
+    except (PdfError, PublishError, EngineError) as exc:
+        raise BuildError(str(exc), result) from None
+    say(f"已发布到 {out}")
     return BuildResult(result, out)
 
 
-def _mkdocs_build(root: Path, profile: str, out: Path, strict: bool, result: CheckResult, pdf: bool,
-                  progress: Progress | None, today: date) -> None:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, MkDocsException
-
-    own = root / "mkdocs.yml"
-    config_file = own if own.is_file() else REPO_CONFIG
-    overrides = {"site_dir": str(out)}
-    if config_file is REPO_CONFIG and root != REPO_CONFIG.parent:
-        overrides["docs_dir"] = str(root / "content")
-    from .mkdocs_plugin import CollectWarnings
-
-    warnings = CollectWarnings()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(warnings)
+def write_docs_tree(root: Path | str = ".", *, profile: str = "public", out: Path | str, today: date | None = None,
+                    progress: Progress | None = None, pdf: bool = True) -> BuildResult:
+    """The docs tree alone (mkdocs.yml, docs/, overrides/), guarded and audited like a site."""
+    root = Path(root).resolve()
+    target = Path(os.path.abspath(out)).resolve()
     try:
-        config = load_config(config_file=str(config_file), **overrides)
-    except (Abort, MkDocsException) as exc:
-        logger.removeHandler(warnings)
-        detail = "".join(f"\n  {message}" for message in warnings.messages) or f"\n  {exc}"
-        raise BuildError(f"mkdocs.yml 有误，MkDocs 无法读取：{detail}", result) from None
-    plugin = config.plugins["expert-guide"]  # present: check_config reports E503 otherwise
-    plugin.config.profile = profile
-    plugin.config.project_dir = str(root)
-    plugin.config.strict = strict
-    plugin.config.pdf = pdf
-    plugin.preloaded = result
-    plugin.today = today
-    plugin.progress = progress
+        guard_folder(root, target, profile)
+    except PublishError as exc:
+        raise BuildError(str(exc)) from None
+    today = today or reference_day()
+    result = check(root, today=today, progress=progress)
+    if not result.ok():
+        raise BuildError("数据校验未通过，未生成任何输出", result)
+    view = build_view(result.project, profile, today, result.diagnostics)  # type: ignore[arg-type]
+    tree = build_tree(result.project, view, pdf=pdf)
+    forbidden = forbidden_values(result.project, profile, today)
     try:
-        build(config)
-    except (Abort, MkDocsException) as exc:
-        if plugin.failure:
-            raise BuildError(plugin.failure, result) from None
-        detail = "".join(f"\n  {message}" for message in warnings.messages)
-        raise BuildError(f"网站生成失败：{exc}{detail}", result) from exc
-    except (KeyboardInterrupt, OSError):
-        raise
-    except Exception as exc:  # a Markdown extension or theme failing on its options: one Chinese line
-        raise BuildError(f"网站生成失败（{type(exc).__name__}：{exc}）；请检查 mkdocs.yml 中扩展的设置", result) from None
-    finally:
-        logger.removeHandler(warnings)
-        plugin._close_publication()  # also after Ctrl-C, which MkDocs does not report to plugins
+        with Publication(root, target, profile, progress=progress) as publication:
+            write_tree(tree, root, publication.staged_output)
+            if pdf:
+                write_pdf(view, root, publication.staged_output / "docs" / "downloads" / "guide.pdf", progress=progress)
+            publication.commit(lambda staged: audit(staged, forbidden))
+    except (PdfError, PublishError) as exc:
+        raise BuildError(str(exc), result) from None
+    return BuildResult(result, target)
 
 
 def build_pdf(root: Path | str = ".", *, profile: str = "public", out: Path | str | None = None, strict: bool = False,
               today: date | None = None, progress: Progress | None = None):
     """Check, then typeset only the guide (default: guide.pdf, or guide-intranet.pdf), audited like the site."""
-    from .render.pdf import PdfError, write_pdf
-    from .render.view import build_view
-
     root = Path(root).resolve()
     target = Path(os.path.abspath(out)).resolve() if out else root / DEFAULT_PDF[profile]
     try:

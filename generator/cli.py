@@ -72,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     _project_options(p)
     p.add_argument("--out", type=_path, help="输出目录（默认 public 为 site/，intranet 为 site-intranet/）")
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF 版指南（只生成网站）")
+    p.add_argument("--engine", choices=("mkdocs", "properdocs"), default="mkdocs",
+                   help="构建引擎：mkdocs（默认）或 properdocs（MkDocs 的维护分支），结果相同")
+
+    p = sub.add_parser("tree", help="校验后只写出文档树（mkdocs.yml、docs/、overrides/），供任何兼容 MkDocs 的工具构建")
+    _project_options(p)
+    p.add_argument("-o", "--out", type=_path, required=True, help="输出目录")
+    p.add_argument("--no-pdf", action="store_true", help="文档树中不含 PDF 版指南")
 
     p = sub.add_parser("pdf", help="校验后只生成《专家服务指南》PDF")
     _project_options(p)
@@ -92,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     _safe_streams()
     try:
         args = build_parser().parse_args(argv)
-        command = {"check": _cmd_check, "build": _cmd_build, "pdf": _cmd_pdf, "audit": _cmd_audit,
+        command = {"check": _cmd_check, "build": _cmd_build, "tree": _cmd_tree, "pdf": _cmd_pdf, "audit": _cmd_audit,
                    "schema": _cmd_schema}[args.command]
         return command(args)
     except (_UsageError, ClockError) as exc:
@@ -150,13 +157,26 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     root = _folder(args.dir)
     try:
-        result = build_site(root, profile=args.profile, out=args.out, strict=args.strict, today=args.today,
-                            progress=_progress(args.quiet), pdf=not args.no_pdf)
+        result = build_site(root, profile=args.profile, out=args.out, strict=args.strict or None, today=args.today,
+                            progress=_progress(args.quiet), pdf=not args.no_pdf, engine=args.engine)
     except BuildError as exc:
         return _failed(exc, "；已发布的内容保持不变。")
     if result.check.diagnostics:
         sys.stdout.write(FORMATTERS["text"](result.check.diagnostics))
     print(f"已生成：{result.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_tree(args: argparse.Namespace) -> int:
+    from .build import BuildError, write_docs_tree
+
+    root = _folder(args.dir)
+    try:
+        result = write_docs_tree(root, profile=args.profile, out=args.out, today=args.today,
+                                 progress=_progress(args.quiet), pdf=not args.no_pdf)
+    except BuildError as exc:
+        return _failed(exc)
+    print(f"已写出文档树：{result.out}（用 mkdocs build -f {result.out}/mkdocs.yml 等构建）", file=sys.stderr)
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pathspec
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -19,11 +20,8 @@ from .clock import ClockError, reference_day
 from .diagnostics import format_text
 from .paths import PROJECT_OVERRIDES, THEME_DIR
 from .publish import DEFAULT_SITE, Publication, PublishError, describe
-from .render.pages import (GeneratedPage, environment, generated_pages, meta_title, nav, placeholder_markdown,
-                           safe_title, split_front_matter)
-from .render.sanitize import clean_html
 from .render.pdf import PdfError, write_pdf
-from .render.search_index import dumps, experts_index, page_sections
+from .render.tree import build_tree
 from .render.view import PROFILES, SiteView, build_view
 
 log = logging.getLogger("mkdocs.plugins.expert_guide")
@@ -76,14 +74,15 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
         for diagnostic in result.diagnostics:
             log.info(diagnostic.text())
         self.view: SiteView = build_view(result.project, self.config.profile, self.day, result.diagnostics)
-        site = self.view.site
-        config.site_name = safe_title(site.get("title") or "专家服务指南")
-        config.site_description = safe_title(f"{site.get('org', '')}{site.get('title', '')}")
-        config.nav = nav(self.view)
+        self.tree = build_tree(result.project, self.view, pdf=self.config.pdf)
+        for problem in self.tree.problems:
+            log.warning(problem)
+        engine = self.tree.config  # the same settings the engine door writes into its mkdocs.yml
+        config.site_name, config.site_description, config.nav = engine["site_name"], engine["site_description"], engine["nav"]
+        config.markdown_extensions = ["toc", "attr_list"]
+        config.mdx_configs = {"toc": dict(engine["markdown_extensions"][0]["toc"])}
+        config.not_in_nav = pathspec.GitIgnoreSpec.from_lines(engine["not_in_nav"].splitlines())
         _layer_theme(config, root)
-        self.env = environment()
-        self.pages: dict[str, GeneratedPage] = {}
-        self.sections: list[dict[str, str]] = []
         self._open_publication(config)
         return config
 
@@ -119,61 +118,21 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
         self._close_publication()
 
     def on_files(self, files: Files, config: Any) -> Files:
-        if files.get_file_from_path("index.md") is None:  # a project without its own home page text
-            home = GeneratedPage("index.md", self.view.site.get("title") or "首页", "")
-            files.append(File.generated(config, "index.md", content=placeholder_markdown(home, body="")))
-        for page in generated_pages(self.view):
-            existing = files.get_file_from_path(page.src_uri)
-            if existing is not None:
-                files.remove(existing)
-            files.append(File.generated(config, page.src_uri, content=placeholder_markdown(page)))
-            self.pages[page.src_uri] = page
+        """content/ as MkDocs found it is replaced by the docs tree: finished pages, data files, attachments."""
+        docs = os.path.abspath(config.docs_dir)
+        for file in list(files):
+            if file.src_dir is not None and os.path.abspath(file.src_dir) == docs:
+                files.remove(file)
+        for src, text in self.tree.pages.items():
+            files.append(File.generated(config, src, content=text))
+        for src, data in self.tree.files.items():
+            files.append(File.generated(config, src, content=data))
+        for src, path in self.tree.copies.items():
+            files.append(File.generated(config, src, abs_src_path=os.fspath(path)))
         return files
-
-    def on_page_read_source(self, page: Any, config: Any) -> str | None:
-        """A content page as MkDocs may see it: its body, and a front matter of our making.
-
-        MkDocs and Material print front-matter fields into <title>, the navigation and <meta>
-        without escaping, and act on some (template, hide, status). None of the user's front matter
-        reaches them: only an escaped title (the policy's validated title, the front matter's
-        title, or the first heading).
-        """
-        if page.file.src_uri in self.pages or page.file.abs_src_path is None:
-            return None
-        text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")  # check made sure it is UTF-8
-        meta, body = split_front_matter(text)
-        policy = next((p for p in self.view.policies if f"policies/{p['id']}.md" == page.file.src_uri), None)
-        title = policy["title"] if policy is not None else meta_title(meta, body) or Path(page.file.src_uri).stem
-        return placeholder_markdown(GeneratedPage(page.file.src_uri, title, ""), body=body)
-
-    def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
-        src = page.file.src_uri
-        base = "../" * page.url.count("/")
-        generated = self.pages.get(src)
-        context = {"view": self.view, "site": self.view.site, "base": base, "page_url": page.url,
-                   "pdf": self.config.pdf}
-        if generated is not None:
-            html = self.env.get_template(generated.template).render(**context, **generated.context)
-        else:
-            html = clean_html(html)  # content/ is markup from people: only document markup survives
-            if src.startswith("policies/"):
-                policy = next((p for p in self.view.policies if f"policies/{p['id']}.md" == src), None)
-                if policy is not None:
-                    html = self.env.get_template("policy_meta.html").render(**context, policy=policy) + html
-            elif src == "index.md":
-                html = html + self.env.get_template("home.html").render(**context)
-        if generated is None or generated.in_search:
-            title = generated.title if generated else (page.title or "")
-            self.sections.extend(page_sections(page.url, title, html))
-        return html
 
     def on_post_build(self, config: Any) -> None:
         site_dir = Path(config.site_dir)
-        (site_dir / "directory").mkdir(parents=True, exist_ok=True)
-        (site_dir / "directory" / "experts.json").write_text(dumps(experts_index(self.view)), encoding="utf-8")
-        (site_dir / "search").mkdir(parents=True, exist_ok=True)
-        (site_dir / "search" / "pages.json").write_text(dumps(self.sections), encoding="utf-8")
-        # Material's index is not used (see search_index.py); leave nothing stale behind.
         stale = site_dir / "search" / "search_index.json"
         if stale.exists():
             stale.unlink()

@@ -34,6 +34,7 @@ class Project:
     policies: tuple[PolicyDoc, ...] = ()
     unreadable: frozenset[str] = frozenset()  # collections with a file that could not be parsed
     content_files: tuple[ContentFile, ...] = ()  # every file of content/ that will be published or printed
+    settings: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # mkdocs.yml, accepted
     index: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)  # filled by load
 
     def get(self, collection: str, ident: str | None) -> Any:

@@ -242,7 +242,7 @@ def test_injected_os_errors(project, tmp_path, monkeypatch, capsys, error):
     import errno
 
     from generator import cli
-    from generator.render import search_index
+    from generator.render import tree as docs_tree
 
     out = tmp_path / "site"
     assert cli.main(["build", str(project), "--out", str(out), "--no-pdf", "-q"]) == 0
@@ -252,8 +252,7 @@ def test_injected_os_errors(project, tmp_path, monkeypatch, capsys, error):
         code = getattr(errno, error)
         raise OSError(code, os.strerror(code), str(out / "search" / "pages.json"))
 
-    monkeypatch.setattr(search_index, "dumps", fail)
-    monkeypatch.setattr("generator.mkdocs_plugin.dumps", fail)
+    monkeypatch.setattr(docs_tree, "_write", fail)
     capsys.readouterr()
     assert cli.main(["build", str(project), "--out", str(out), "--no-pdf", "-q"]) == 1
     err = capsys.readouterr().err

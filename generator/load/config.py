@@ -46,6 +46,36 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
+DEFAULT_CONFIG = THEME_DIR / "mkdocs.yml"  # the settings of a project without its own mkdocs.yml
+
+
+class _SettingsLoader(_Loader):  # type: ignore[misc,valid-type]
+    """Reads a mkdocs.yml that check_config accepted: !ENV is resolved, a slugify name stays its name."""
+
+
+def _env(loader: Any, node: Any) -> Any:
+    import os
+
+    items = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
+    for name in items[:-1] if len(items) > 1 else items:
+        if isinstance(name, str) and name in os.environ:
+            return os.environ[name]
+    return items[-1] if len(items) > 1 else None
+
+
+_SettingsLoader.add_constructor("!ENV", _env)
+_SettingsLoader.add_multi_constructor(PYTHON_NAME, lambda loader, suffix, node: suffix)
+
+
+def read_settings(root: Path) -> dict[str, Any]:
+    """The settings of the project's mkdocs.yml (or the built-in one) as plain values; call after check_config."""
+    path = root / "mkdocs.yml"
+    text = path.read_text(encoding="utf-8-sig") if present(path) and path.is_file() else \
+        DEFAULT_CONFIG.read_text(encoding="utf-8")
+    settings = yaml.load(text, Loader=_SettingsLoader)
+    return settings if isinstance(settings, dict) else {}
+
+
 def check_config(root: Path, diags: Diagnostics) -> None:
     path = root / "mkdocs.yml"
     if not present(path):

@@ -12,7 +12,7 @@ from ..project import Project
 from ..ruleset import RuleSet
 from .shape import ShapeChecker
 from ..paths import reserved
-from .config import check_config
+from .config import check_config, read_settings
 from .files import present, scan_content
 from .index import build_index
 from .yamlio import YList, YMap, load_yaml_file, parse_yaml, read_text
@@ -70,13 +70,16 @@ def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None
             if not _load_collection(root, path, _rel(root, path), model, COLLECTION_NAMES[name], records, diags, checker):
                 unreadable.add(name)
         collections[name] = tuple(records)
+    before = len(diags.errors)
     check_config(root, diags)
+    settings = read_settings(root) if len(diags.errors) == before else {}
     content = scan_content(root, diags)
     policies = _load_policies(root, diags, checker)
     rules = _load_rules(root, site, diags, checker)
     index = build_index({**collections, "policies": policies}, diags)
     return Project(root=root, site=site, rules=rules, policies=policies, unreadable=frozenset(unreadable),
-                   content_files=content, index=index, **collections)
+                   content_files=content, index=index, settings=settings,
+                   **collections)
 
 
 def _load_site(root: Path, diags: Diagnostics, checker: ShapeChecker) -> Site | None:

@@ -1,0 +1,79 @@
+"""The engines that turn a docs tree into HTML: MkDocs and its maintained fork ProperDocs (构建引擎).
+
+Both are called as libraries on the folder render/tree.py wrote (`mkdocs.yml`, `docs/`,
+`overrides/`), with no plugin of ours; their warnings are collected, not printed.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ENGINES = ("mkdocs", "properdocs")
+
+
+class EngineError(Exception):
+    """The engine could not build the tree; the message is in Chinese and names the cause."""
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _run_apart(engine: str, folder: Path, site_dir: Path) -> list[str]:
+    """ProperDocs in its own process: it redirects every `mkdocs.*` import (Material's plugins) to itself,
+    which cannot happen in a process that has imported MkDocs already."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
+    try:
+        done = subprocess.run([sys.executable, "-m", engine, "build", "-f", os.fspath(folder / "mkdocs.yml"),
+                               "-d", os.fspath(site_dir)], capture_output=True, text=True, env=env, timeout=3600)
+    except subprocess.TimeoutExpired:
+        raise EngineError(f"{engine} 运行超过 1 小时，已停止") from None
+    lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+    if done.returncode != 0:
+        raise EngineError(f"{engine} 未能生成网站：" + "".join(f"\n  {line}" for line in lines[-20:]))
+    return [line.split("-", 1)[1].strip() if "-" in line else line
+            for line in lines if line.startswith("WARNING")]
+
+
+def available(engine: str) -> bool:
+    return importlib.util.find_spec(engine) is not None
+
+
+def run_engine(engine: str, folder: Path, site_dir: Path) -> list[str]:
+    """Build ``folder``/mkdocs.yml into ``site_dir``; returns the engine's warnings."""
+    if engine not in ENGINES:
+        raise EngineError(f"未知的构建引擎“{engine}”：只能是 {' 或 '.join(ENGINES)}")
+    if not available(engine):
+        raise EngineError(f"没有安装构建引擎 {engine}：请运行 make setup，或 pip install {engine}")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice about MkDocs 2.0 is for authors, not staff
+    if engine != "mkdocs":
+        return _run_apart(engine, folder, site_dir)
+    config_module = importlib.import_module(f"{engine}.config")
+    build_module = importlib.import_module(f"{engine}.commands.build")
+    exceptions = importlib.import_module(f"{engine}.exceptions")
+    collect = _Collect()
+    logger = logging.getLogger(engine)
+    logger.addHandler(collect)
+    try:
+        config = config_module.load_config(config_file=os.fspath(folder / "mkdocs.yml"), site_dir=os.fspath(site_dir))
+        build_module.build(config)
+    except (exceptions.Abort, exceptions.ConfigurationError, exceptions.PluginError, exceptions.BuildError) as exc:
+        detail = "".join(f"\n  {m}" for m in collect.messages)
+        raise EngineError(f"{engine} 未能生成网站：{exc}{detail}") from None
+    except (KeyboardInterrupt, OSError):
+        raise
+    except Exception as exc:  # a Markdown extension or the theme failing: one Chinese line, no traceback
+        raise EngineError(f"{engine} 未能生成网站（{type(exc).__name__}：{exc}）") from None
+    finally:
+        logger.removeHandler(collect)
+    return collect.messages
