@@ -43,7 +43,7 @@ LOCAL = re.compile(r"(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|\\)[^\s\\]+")  # a path insid
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 
 def check_config(root: Path, diags: Diagnostics) -> None:
