@@ -12,7 +12,7 @@ import re
 import subprocess
 import zlib
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from urllib.parse import unquote
 
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
@@ -156,9 +156,9 @@ def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
             raise Unreadable("PDF 已加密，无法核查其内容")
         pages = reader.pages
         yield "PDF 正文（pypdf）", "\n".join(page.extract_text() or "" for page in pages)
-        meta = reader.metadata or {}
+        meta: dict[Any, Any] = reader.metadata or {}
         yield "PDF 元数据", "\n".join(f"{k} {v}" for k, v in meta.items())
-        root = reader.trailer["/Root"]
+        root: Any = reader.trailer["/Root"]  # the catalog dictionary, read by key as the file has it
         if "/Metadata" in root:
             yield "PDF XMP", root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
         yield "PDF 书签", "\n".join(_outline_titles(reader.outline))

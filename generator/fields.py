@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 from array import array
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
 
 from .diagnostics import Location
 from .positions import unpack
@@ -46,6 +46,10 @@ def f(kind: Kind, label: str, vis: Visibility, *, required: bool = False, choice
     """Declare a model field; lists default to an empty tuple, others to None.
 
     Phones and emails always identify a person; ``identifies`` marks other such fields.
+
+    A field specifier of ``record`` (PEP 681). Calls pass no ``default=``, so type checkers see
+    every field as a required ``__init__`` parameter: the loader passes every field (None or
+    ``()`` when absent), so the runtime defaults are never relied on.
     """
     identifies = identifies or kind in ("phone", "email")
     spec = Spec(kind, label, vis, required, choices, ref, item, model, doc, bounds, identifies)
@@ -65,16 +69,16 @@ class At:
     path: str
     line: int
     col: int
-    fields: array  # one packed position per spec field, 0 when absent
+    fields: array[int] | None  # one packed position per spec field, 0 when absent; None: no field positions
 
 
 class Record:
     """Mixin for the frozen data models: field specs and located lookups."""
 
     __slots__ = ()
-    _specs: dict[str, Spec]
-    _index: dict[str, int]
-    at: At
+    _specs: ClassVar[dict[str, Spec]]  # set by @record, per model
+    _index: ClassVar[dict[str, int]]
+    at: At  # each model's last field, required and keyword-only: the loader always passes it
 
     @property
     def location(self) -> Location:
@@ -95,9 +99,17 @@ def specs_of(cls: type) -> dict[str, Spec]:
     return {fl.name: fl.metadata["spec"] for fl in dataclasses.fields(cls) if "spec" in fl.metadata}
 
 
-def record(cls: type) -> type:
-    """Class decorator: a frozen, slotted dataclass with its spec table attached."""
-    cls = dataclass(frozen=True, slots=True)(cls)
-    cls._specs = specs_of(cls)
-    cls._index = {name: i for i, name in enumerate(cls._specs)}
-    return cls
+_R = TypeVar("_R", bound=Record)
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, f))
+def record(cls: type[_R]) -> type[_R]:
+    """Class decorator: a frozen, slotted dataclass with its spec table attached.
+
+    ``dataclass_transform`` tells type checkers what the decorator makes (it adds nothing at run time).
+    """
+    made = dataclass(frozen=True, slots=True)(cls)
+    specs = specs_of(made)
+    made._specs = specs
+    made._index = {name: i for i, name in enumerate(specs)}
+    return made

@@ -31,7 +31,7 @@ class Hotline(Record):
 
     label: str = f("text", "热线名称", "public", required=True)
     phone: str = f("phone", "电话", "public", required=True)
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -48,7 +48,7 @@ class Site(Record):
                                       item=item("object", "热线", model=Hotline))
     email: str = f("email", "电子信箱", "public", required=True)
     address: str = f("text", "地址", "public", required=True)
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -57,7 +57,7 @@ class Basis(Record):
 
     policy: str = f("ref", "政策文件", "public", required=True, ref="policies")
     clause: str = f("text", "条款", "public", required=True)
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -72,7 +72,7 @@ class Category(Record):
     former_names: tuple[str, ...] = f("list", "曾用名", "public", item=item("text", "曾用名"))
     valid_from: date = f("date", "起始日期", "public")
     valid_to: date = f("date", "终止日期", "public")
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -84,7 +84,7 @@ class Unit(Record):
     kind: str = f("enum", "类型", "public", required=True, choices=UNIT_KINDS)
     system: str = f("text", "系统", "public")
     region: str = f("text", "地区", "public")
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -95,7 +95,7 @@ class Contact(Record):
     mobile: str = f("phone", "手机", "internal")
     email: str = f("email", "电子邮箱", "internal")
     address: str = f("text", "通信地址", "internal")
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -105,7 +105,7 @@ class LeaderContact(Record):
     phone: str = f("phone", "办公电话", "internal")
     mobile: str = f("phone", "手机", "internal")
     email: str = f("email", "电子邮箱", "internal")
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -119,7 +119,7 @@ class Leader(Record):
     tier: str = f("enum", "层级", "public", required=True, choices=TIERS)
     responsible: bool = f("bool", "责任领导", "public")
     contact: LeaderContact = f("object", "联系方式", "internal", model=LeaderContact)
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -147,7 +147,7 @@ class Expert(Record):
     id_number: str = f("text", "身份证号", "secret", identifies=True)
     notes: str = f("multiline", "备注", "internal")
     reviewed: date = f("date", "核对日期", "internal")
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
     @property
     def publishable(self) -> bool:
@@ -161,7 +161,7 @@ class Consent(Record):
 
     leader: date = f("date", "领导同意日期", "internal")
     expert: date = f("date", "专家同意日期", "internal")
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -177,7 +177,7 @@ class Pairing(Record):
     renews: str = f("ref", "续联的联系", "internal", ref="pairings")
     ended: date = f("date", "提前结束日期", "internal")
     end_reason: str = f("multiline", "结束原因", "internal")
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
     def active_on(self, day: date) -> bool:
         """In force on ``day``: started, not ended early, not past its term."""
@@ -200,7 +200,7 @@ class Institution(Record):
     email: str = f("email", "电子邮箱", "public")
     hours: str = f("text", "办公时间", "public")
     website: str = f("url", "网址", "public")
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -217,7 +217,7 @@ class Service(Record):
     time_limit: str = f("text", "办理时限", "public", required=True)
     fee: str = f("text", "收费", "public", required=True)
     basis: Basis = f("object", "依据", "public", model=Basis)
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -229,7 +229,7 @@ class Policy(Record):
     issuer: str = f("text", "发文机关", "public", required=True)
     date: date = f("date", "日期", "public", required=True)
     status: str = f("enum", "状态", "public", required=True, choices=POLICY_STATUSES)
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -239,7 +239,7 @@ class PolicyDoc(Record):
     id: str = f("id", "编号", "public", required=True)
     meta: Policy = f("object", "元数据", "public", required=True, model=Policy)
     body: str = f("multiline", "正文", "public", required=True)
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 # The collections of a project, with their files and models.

@@ -22,7 +22,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 MARKER = ".expert-guide"  # in every published folder: names the tool and the profile
 PROTECTED = ("data", "content", "theme", ".git")
@@ -34,6 +34,12 @@ _STAGING = re.compile(r"\.(?P<name>.+)\.new-(?P<pid>\d+)-[^/]*$")
 
 class PublishError(Exception):
     """The output cannot be written there; nothing was touched. The message is for the user."""
+
+
+class Finding(Protocol):
+    """What the audit reports for one value found in the output (audit.Hit)."""
+
+    def text(self) -> str: ...
 
 
 def marker_text(profile: str) -> str:
@@ -62,7 +68,8 @@ def pdf_profile(path: Path) -> str | None:
                 return None
         from pypdf import PdfReader
 
-        creator = (PdfReader(str(path)).metadata or {}).get("/Creator")
+        metadata = PdfReader(str(path)).metadata
+        creator = metadata.get("/Creator") if metadata is not None else None
     except Exception:  # any file at all may be there: unreadable means "not ours"
         return None
     text = str(creator or "")
@@ -229,7 +236,7 @@ class Publication:
         return self.staging / self.out.name if self.single_file else self.staging
 
     # -- 4–5: audit, swap --
-    def commit(self, audit: Callable[[Path], Iterable[object]]) -> None:
+    def commit(self, audit: Callable[[Path], Iterable[Finding]]) -> None:
         """Mark, audit and swap the staged output into place; raise LeakError on any finding."""
         assert self.staging is not None
         if not self.single_file:
@@ -263,8 +270,8 @@ class Publication:
 class LeakError(PublishError):
     """The audit found values the profile must not show; nothing was published."""
 
-    def __init__(self, hits: list) -> None:
-        shown = "\n  ".join(h.text() for h in hits[:50])  # type: ignore[attr-defined]
+    def __init__(self, hits: list[Finding]) -> None:
+        shown = "\n  ".join(h.text() for h in hits[:50])
         more = f"\n  ……共 {len(hits)} 处" if len(hits) > 50 else ""
         super().__init__(f"输出中发现不应公开的信息，未发布：\n  {shown}{more}")
         self.hits = hits

@@ -15,7 +15,7 @@ class TierLoad(Record):
 
     min: int = f("int", "最少人数", "public", required=True, bounds=(0, 100))
     max: int = f("int", "最多人数（不写表示不限）", "public", bounds=(0, 100))
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -26,7 +26,7 @@ class LeaderLoad(Record):
     bureau: TierLoad = f("object", "局领导", "public", required=True, model=TierLoad)
     department: TierLoad = f("object", "部门领导", "public", required=True, model=TierLoad)
     district: TierLoad = f("object", "区县领导", "public", required=True, model=TierLoad)
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -43,7 +43,7 @@ class TierEligibility(Record):
                                               item=item("enum", "职称级别", choices=TITLE_RANKS))
     district_degrees: tuple[str, ...] = f("list", "区县可联系的学位", "public",
                                           item=item("enum", "学位", choices=DEGREES))
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -52,7 +52,7 @@ class Simple(Record):
 
     clause: str = f("text", "条款", "public", required=True)
     severity: str = f("enum", "严重程度", "public", choices=SEVERITIES)
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -63,7 +63,7 @@ class Term(Record):
     severity: str = f("enum", "严重程度", "public", choices=SEVERITIES)
     max_years: int = f("int", "最长年限", "public", required=True, bounds=(1, 20))
     ending_soon_days: int = f("int", "即将到期提醒天数", "public", required=True, bounds=(0, 3650))
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
 @record
@@ -81,4 +81,4 @@ class RuleSet(Record):
     exit: Simple = f("object", "R207 调动与退出", "public", required=True, model=Simple)
     coverage: Simple = f("object", "R208 重点专家全覆盖", "public", required=True, model=Simple)
     responsible: Simple = f("object", "R209 责任领导", "public", required=True, model=Simple)
-    at: At = dc_field(default=None, repr=False, compare=False)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)

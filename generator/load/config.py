@@ -43,7 +43,7 @@ LOCAL = re.compile(r"(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|\\)[^\s\\]+")  # a path insid
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 
 DEFAULT_CONFIG = THEME_DIR / "mkdocs.yml"  # the settings of a project without its own mkdocs.yml

@@ -51,6 +51,10 @@ class YMap(dict):
     """
 
     __slots__ = ("path", "line", "col", "pos")
+    path: str
+    line: int
+    col: int
+    pos: array[int]
 
     @property
     def location(self) -> Location:
@@ -61,6 +65,10 @@ class YList(list):
     """A sequence that remembers where it and each item were written."""
 
     __slots__ = ("path", "line", "col", "pos")
+    path: str
+    line: int
+    col: int
+    pos: array[int]
 
     @property
     def location(self) -> Location:

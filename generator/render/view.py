@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Sequence, overload
 
 from ..diagnostics import Diagnostic
 from ..fields import ALLOWED, PROFILES, Profile, Record
@@ -19,6 +19,10 @@ from ..project import Project
 CHUNK = 200  # experts per directory page: a page stays small however large an employer is
 
 
+@overload
+def visible(rec: Record, profile: Profile) -> dict[str, Any]: ...
+@overload
+def visible(rec: Record | None, profile: Profile) -> dict[str, Any] | None: ...
 def visible(rec: Record | None, profile: Profile) -> dict[str, Any] | None:
     """A plain dict of the fields ``profile`` may see; nested records are projected too."""
     if rec is None:
@@ -64,7 +68,7 @@ class SiteView:
         return self.profile == "intranet"
 
 
-def build_view(project: Project, profile: Profile, today: date, diagnostics: list[Diagnostic] = ()) -> SiteView:
+def build_view(project: Project, profile: Profile, today: date, diagnostics: Sequence[Diagnostic] = ()) -> SiteView:
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}")
     site = visible(project.site, profile) or {}

@@ -39,6 +39,6 @@ def complete(rec: Any) -> bool:
 
 def complete_part(project: Project) -> Project:
     """The project as the rules see it: records missing a required value were reported and are left out."""
-    kept = {name: tuple(r for r in getattr(project, name) if complete(r)) for name in COLLECTIONS}
+    kept: dict[str, Any] = {name: tuple(r for r in getattr(project, name) if complete(r)) for name in COLLECTIONS}
     index = {name: {k: v for k, v in ids.items() if complete(v)} for name, ids in project.index.items()}
     return dataclasses.replace(project, index=index, **kept)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterator, Protocol
+from typing import Any, Iterator, Literal, Protocol
 
 from ...diagnostics import Diagnostic, Location, Severity
 from ...models import Category, Expert, Leader, Pairing, Unit
@@ -71,7 +71,7 @@ class RuleContext:
     def params(self, rule: Any) -> Any:
         return getattr(self.rules, rule.SECTION)
 
-    def severity(self, rule: Any, default: Severity = "error") -> str:
+    def severity(self, rule: Any, default: Severity = "error") -> Severity | Literal["off"]:
         return getattr(self.params(rule), "severity", None) or default
 
     def basis(self, rule: Any) -> str:
@@ -80,9 +80,11 @@ class RuleContext:
         number = doc.meta.doc_number if doc is not None else self.rules.policy
         return f"{number} {self.params(rule).clause}"
 
-    def finding(self, rule: Any, where: Location, message: str, *, severity: str | None = None,
+    def finding(self, rule: Any, where: Location, message: str, *, severity: Severity | None = None,
                 hint: str = "") -> Diagnostic:
-        return Diagnostic(where, severity or self.severity(rule), rule.CODE, message, self.basis(rule), hint)
+        level = severity or self.severity(rule)
+        assert level != "off", f"{rule.CODE} is off: run_rules does not run it"
+        return Diagnostic(where, level, rule.CODE, message, self.basis(rule), hint)
 
 
 def leader_label(leader: Leader | None, ident: str) -> str:
