@@ -11,6 +11,7 @@ from pathlib import Path
 from .audit import audit, forbidden_values
 from .check import CheckResult, check
 from .clock import reference_day
+from .fields import Profile
 from .load.project import Progress
 from .engine import EngineError, run_engine
 from .render.pdf import PdfError, write_pdf
@@ -34,7 +35,7 @@ class BuildResult:
     out: Path
 
 
-def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | str | None = None, strict: bool | None = None,
+def build_site(root: Path | str = ".", *, profile: Profile = "public", out: Path | str | None = None, strict: bool | None = None,
                today: date | None = None, progress: Progress | None = None, pdf: bool = True,
                engine: str = "mkdocs") -> BuildResult:
     """load → validate → render (docs tree, PDF) → the engine builds it into staging → audit → publish.
@@ -55,7 +56,7 @@ def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | s
     strict = bool(result.project.settings.get("strict", True)) if strict is None else strict
     say = progress or (lambda message: None)
     say(f"生成网站（{PROFILE_NAMES[profile]}，{engine}）")
-    view = build_view(result.project, profile, today, result.diagnostics)  # type: ignore[arg-type]
+    view = build_view(result.project, profile, today, result.diagnostics)
     tree = build_tree(result.project, view, pdf=pdf)
     forbidden = forbidden_values(result.project, profile, today)
     try:
@@ -81,7 +82,7 @@ def build_site(root: Path | str = ".", *, profile: str = "public", out: Path | s
     return BuildResult(result, out)
 
 
-def write_docs_tree(root: Path | str = ".", *, profile: str = "public", out: Path | str, today: date | None = None,
+def write_docs_tree(root: Path | str = ".", *, profile: Profile = "public", out: Path | str, today: date | None = None,
                     progress: Progress | None = None, pdf: bool = True) -> BuildResult:
     """The docs tree alone (mkdocs.yml, docs/, overrides/), guarded and audited like a site."""
     root = Path(root).resolve()
@@ -94,7 +95,7 @@ def write_docs_tree(root: Path | str = ".", *, profile: str = "public", out: Pat
     result = check(root, today=today, progress=progress)
     if not result.ok():
         raise BuildError("数据校验未通过，未生成任何输出", result)
-    view = build_view(result.project, profile, today, result.diagnostics)  # type: ignore[arg-type]
+    view = build_view(result.project, profile, today, result.diagnostics)
     tree = build_tree(result.project, view, pdf=pdf)
     forbidden = forbidden_values(result.project, profile, today)
     try:
@@ -108,7 +109,7 @@ def write_docs_tree(root: Path | str = ".", *, profile: str = "public", out: Pat
     return BuildResult(result, target)
 
 
-def build_pdf(root: Path | str = ".", *, profile: str = "public", out: Path | str | None = None, strict: bool = False,
+def build_pdf(root: Path | str = ".", *, profile: Profile = "public", out: Path | str | None = None, strict: bool = False,
               today: date | None = None, progress: Progress | None = None):
     """Check, then typeset only the guide (default: guide.pdf, or guide-intranet.pdf), audited like the site."""
     root = Path(root).resolve()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import NoReturn
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors exit 2, in Chinese
+    def error(self, message: str) -> NoReturn:  # usage errors exit 2, in Chinese
         for english, chinese in _ARGPARSE:
             message = message.replace(english, chinese)
         self.print_usage(sys.stderr)

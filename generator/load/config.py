@@ -49,7 +49,7 @@ except ImportError:  # pragma: no cover
 DEFAULT_CONFIG = THEME_DIR / "mkdocs.yml"  # the settings of a project without its own mkdocs.yml
 
 
-class _SettingsLoader(_Loader):  # type: ignore[misc,valid-type]
+class _SettingsLoader(_Loader):
     """Reads a mkdocs.yml that check_config accepted: !ENV is resolved, a slugify name stays its name."""
 
 

@@ -98,14 +98,6 @@ def meta_title(front_matter: str, body: str) -> str | None:
     return heading.group(1) if heading else None
 
 
-def placeholder_markdown(page: GeneratedPage, body: str = "正文由数据生成。") -> str:
-    """The stand-in source MkDocs reads; its rendered body is replaced by (or followed by) template output."""
-    meta = {"title": safe_title(page.title)}
-    if not page.in_search:
-        meta["search"] = {"exclude": True}
-    return "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()) + f"\n---\n\n{body}\n"
-
-
 def nav(view: SiteView) -> list[dict[str, Any]]:
     """The navigation: content sections only; expert pages are reached through the directory."""
     items: list[dict[str, Any]] = [
