@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # CJK fonts and poppler for the printed guide.
 DEBS   := chromium fonts-noto-cjk poppler-utils
 
-.PHONY: build test check site intranet schema setup system clean
+.PHONY: build test check site intranet schema docs setup system clean
 
 build: $(STAMP) system
 	$(PY) -m generator build .
@@ -23,6 +23,10 @@ test: $(STAMP) system
 
 schema: $(STAMP)
 	$(PY) -m generator schema --out generator/schemas
+
+# README.md's tables of codes, rules and commands, rewritten from the code (generator/docs.py).
+docs: $(STAMP)
+	$(PY) -m generator.docs README.md
 
 setup: $(STAMP) system
 

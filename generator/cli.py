@@ -52,12 +52,12 @@ def _path(text: str) -> str:
 
 def _project_options(p: argparse.ArgumentParser, *, profile: bool = True) -> None:
     """The options every command that reads a project shares."""
-    p.add_argument("dir", nargs="?", default=".", help="项目目录（默认当前目录）")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
     if profile:
         p.add_argument("--profile", choices=("public", "intranet"), default="public",
-                       help="public（公开版）或 intranet（内网版）")
+                       help="public（公开版，默认）或 intranet（内网版）")
     p.add_argument("--strict", action="store_true", help="警告也视为失败")
-    p.add_argument("--today", type=_day, help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
+    p.add_argument("--today", type=_day, metavar="年-月-日", help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
 
 
@@ -67,11 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="校验 data/ 与 content/，按文件和行号报告问题，不写任何输出")
     _project_options(p, profile=False)
-    p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="输出格式：text、json 或 github")
+    p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="输出格式：text（默认）、json 或 github")
 
     p = sub.add_parser("build", help="校验后生成网站与 PDF（公开版或内网版），审计后原子地替换输出目录")
     _project_options(p)
-    p.add_argument("--out", type=_path, help="输出目录（默认 public 为 site/，intranet 为 site-intranet/）")
+    p.add_argument("--out", type=_path, metavar="DIR", help="输出目录（默认 public 为 site/，intranet 为 site-intranet/）")
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF 版指南（只生成网站）")
     p.add_argument("--engine", choices=("mkdocs", "properdocs"), default="mkdocs",
                    help="构建引擎：mkdocs（默认）或 properdocs（MkDocs 的维护分支），结果相同")
@@ -83,16 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("pdf", help="校验后只生成《专家服务指南》PDF")
     _project_options(p)
-    p.add_argument("-o", "--output", type=_path, help="输出文件（默认 guide.pdf，内网版 guide-intranet.pdf）")
+    p.add_argument("-o", "--output", type=_path, metavar="FILE", help="输出文件（默认 guide.pdf，内网版 guide-intranet.pdf）")
 
     p = sub.add_parser("audit", help="审计已生成的网站：任何不应公开的值出现在任何文件中都报告")
-    p.add_argument("site", help="网站目录（如 site/）")
-    p.add_argument("--data", default=".", help="项目目录（默认当前目录）")
-    p.add_argument("--profile", choices=("public", "intranet"), default="public", help="按哪个版本的公开范围审计")
-    p.add_argument("--today", type=_day, help="按此日期判断在联系（默认今天，或 SOURCE_DATE_EPOCH）")
+    p.add_argument("site", metavar="SITE_DIR", help="网站目录（如 site/）")
+    p.add_argument("--data", default=".", metavar="DIR", help="项目目录（默认当前目录）")
+    p.add_argument("--profile", choices=("public", "intranet"), default="public", help="按哪个版本的公开范围审计（默认 public）")
+    p.add_argument("--today", type=_day, metavar="年-月-日", help="按此日期判断在联系（默认今天，或 SOURCE_DATE_EPOCH）")
 
     p = sub.add_parser("schema", help="为每个数据文件生成 JSON Schema（供编辑器自动补全与检查）")
-    p.add_argument("--out", default="generator/schemas", help="输出目录（默认 generator/schemas）")
+    p.add_argument("--out", default="generator/schemas", metavar="DIR", help="输出目录（默认 generator/schemas）")
     return parser
 
 

@@ -1,12 +1,19 @@
-"""Rule parameters (data/rules.yaml over the chosen profile): each rule's section (规则参数)."""
+"""Rule parameters (data/rules.yaml over the chosen profile): each rule's section (规则参数).
+
+The profile also holds the policy's numbers that no rule checks but the site and the guide print
+(the feedback deadlines); templates read every such number from here, never from a literal.
+"""
 from __future__ import annotations
 
 from dataclasses import field as dc_field
+from typing import Final
 
+from .codes import rule_label
 from .fields import At, Record, f, item, record
 from .models import DEGREES, TITLE_RANKS
 
 SEVERITIES = ("error", "warning", "off")
+DEFAULT_SEVERITY: Final = "error"  # of a rule whose section does not say
 
 
 @record
@@ -20,7 +27,7 @@ class TierLoad(Record):
 
 @record
 class LeaderLoad(Record):
-    """R201 领导联系人数。"""
+    """各层级领导联系专家的人数范围。"""
 
     clause: str = f("text", "条款", "public", required=True)
     bureau: TierLoad = f("object", "局领导", "public", required=True, model=TierLoad)
@@ -31,7 +38,7 @@ class LeaderLoad(Record):
 
 @record
 class TierEligibility(Record):
-    """R202 各层级领导可联系的专家。"""
+    """各层级领导可联系的专家。"""
 
     clause: str = f("text", "条款", "public", required=True)
     severity: str = f("enum", "严重程度", "public", choices=SEVERITIES)
@@ -57,7 +64,7 @@ class Simple(Record):
 
 @record
 class Term(Record):
-    """R205 联系期限。"""
+    """联系期限与期满提醒。"""
 
     clause: str = f("text", "条款", "public", required=True)
     severity: str = f("enum", "严重程度", "public", choices=SEVERITIES)
@@ -67,18 +74,30 @@ class Term(Record):
 
 
 @record
+class Feedback(Record):
+    """专家反映问题的办理时限（不是校验规则：网站与指南按此印出）。"""
+
+    clause: str = f("text", "条款", "public", required=True)
+    personal_days: int = f("int", "个人困难：反馈处理情况的工作日数", "public", required=True, bounds=(1, 365))
+    suggestion_months: int = f("int", "工作上或其他方面的意见建议：送达处理情况的月数", "public", required=True,
+                               bounds=(1, 24))
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
+
+
+@record
 class RuleSet(Record):
     """规则配置：所选配置的默认值，data/rules.yaml 中写出的节整体替换同名节。"""
 
     policy: str = f("ref", "默认依据的政策文件", "public", required=True, ref="policies")
-    leader_load: LeaderLoad = f("object", "R201 领导联系人数", "public", required=True, model=LeaderLoad)
-    tier_eligibility: TierEligibility = f("object", "R202 层级对象", "public", required=True,
+    leader_load: LeaderLoad = f("object", rule_label("R201"), "public", required=True, model=LeaderLoad)
+    tier_eligibility: TierEligibility = f("object", rule_label("R202"), "public", required=True,
                                           model=TierEligibility)
-    contact_target: Simple = f("object", "R203 联系对象", "public", required=True, model=Simple)
-    consent: Simple = f("object", "R204 双方同意", "public", required=True, model=Simple)
-    term: Term = f("object", "R205 联系期限", "public", required=True, model=Term)
-    renewal: Simple = f("object", "R206 续联与重叠", "public", required=True, model=Simple)
-    exit: Simple = f("object", "R207 调动与退出", "public", required=True, model=Simple)
-    coverage: Simple = f("object", "R208 重点专家全覆盖", "public", required=True, model=Simple)
-    responsible: Simple = f("object", "R209 责任领导", "public", required=True, model=Simple)
+    contact_target: Simple = f("object", rule_label("R203"), "public", required=True, model=Simple)
+    consent: Simple = f("object", rule_label("R204"), "public", required=True, model=Simple)
+    term: Term = f("object", rule_label("R205"), "public", required=True, model=Term)
+    renewal: Simple = f("object", rule_label("R206"), "public", required=True, model=Simple)
+    exit: Simple = f("object", rule_label("R207"), "public", required=True, model=Simple)
+    coverage: Simple = f("object", rule_label("R208"), "public", required=True, model=Simple)
+    responsible: Simple = f("object", rule_label("R209"), "public", required=True, model=Simple)
+    feedback: Feedback = f("object", "意见反馈办理时限", "public", model=Feedback)
     at: At = dc_field(kw_only=True, repr=False, compare=False)

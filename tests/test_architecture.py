@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 # Layer of each module (dotted name inside `generator`, by prefix); a module may import its own
 # layer and the layers below it, never above.
 LAYERS = [
-    ("core", ("diagnostics", "positions", "kinds", "fields", "models", "ruleset", "project", "clock", "paths",
+    ("core", ("diagnostics", "codes", "positions", "kinds", "fields", "models", "ruleset", "project", "clock", "paths",
               "exposure", "extract")),
     ("load", ("load",)),
     ("validate", ("validate",)),

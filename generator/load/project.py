@@ -179,6 +179,12 @@ def _merged_rules(root: Path, site: Site | None, diags: Diagnostics, checker: Sh
     return checker.record(RuleSet, merged, merged.location, "规则配置")
 
 
+def load_profile(name: str, diags: Diagnostics) -> RuleSet | None:
+    """A built-in rule profile by itself, without any project's data/rules.yaml (README's rule table)."""
+    raw = load_yaml_file(PROFILES_DIR / f"{name}.yaml", f"<规则配置 {name}>", diags)
+    return ShapeChecker(diags).record(RuleSet, raw, raw.location, "规则配置") if isinstance(raw, YMap) else None
+
+
 def _replace_sections(base: YMap, override: YMap) -> YMap:
     merged = YMap()
     merged.path, merged.line, merged.col = override.path, override.line, override.col
@@ -192,4 +198,4 @@ def _replace_sections(base: YMap, override: YMap) -> YMap:
     return merged
 
 
-__all__ = ["load_project", "collection_files", "COLLECTION_NAMES"]
+__all__ = ["load_project", "load_profile", "collection_files", "COLLECTION_NAMES"]

@@ -15,6 +15,7 @@ from ..diagnostics import Diagnostic
 from ..fields import ALLOWED, PROFILES, Profile, Record
 from ..models import SCOPE_NAMES, STATUS_NAMES, TIER_NAMES, TIERS, Expert
 from ..project import Project
+from ..ruleset import RuleSet
 
 CHUNK = 200  # experts per directory page: a page stays small however large an employer is
 
@@ -60,6 +61,7 @@ class SiteView:
     expert_pages: list[dict[str, Any]]
     pairing_groups: list[dict[str, Any]]
     stats: dict[str, int]
+    numbers: dict[str, Any] = field(default_factory=dict)  # the policy's numbers: see policy_numbers()
     report: list[dict[str, Any]] = field(default_factory=list)
     ending_soon: list[dict[str, Any]] = field(default_factory=list)
 
@@ -94,7 +96,22 @@ def build_view(project: Project, profile: Profile, today: date, diagnostics: Seq
     }
     report = [d.as_dict() for d in diagnostics] if profile == "intranet" else []
     return SiteView(profile, today, site, policies, categories, units, institutions, services, experts, pages, groups,
-                    stats, report, ending if profile == "intranet" else [])
+                    stats, policy_numbers(project.rules), report, ending if profile == "intranet" else [])
+
+
+def policy_numbers(rules: RuleSet | None) -> dict[str, Any]:
+    """The numbers of the policy that templates print, from the rule set (the profile, data/rules.yaml over it).
+
+    A template never writes them itself (tests/test_policy_numbers.py greps the theme for such literals);
+    a number the profile does not give is None, and the template leaves its sentence out.
+    """
+    term = rules.term if rules is not None else None
+    feedback = rules.feedback if rules is not None else None
+    return {
+        "term_years": term.max_years if term is not None else None,
+        "feedback": None if feedback is None else {"personal_days": feedback.personal_days,
+                                                   "suggestion_months": feedback.suggestion_months},
+    }
 
 
 def _experts(project: Project, profile: Profile, units: dict, category_names: dict) -> tuple[list, list]:

@@ -10,15 +10,14 @@ from typing import Any, Iterator, Literal, Protocol
 
 from ...diagnostics import Diagnostic, Location, Severity
 from ...models import Category, Expert, Leader, Pairing, Unit
-from ...ruleset import RuleSet
+from ...ruleset import DEFAULT_SEVERITY, RuleSet
 
 if TYPE_CHECKING:
     from ...project import Project
 
 
 class Rule(Protocol):
-    CODE: str
-    TITLE: str
+    CODE: str  # its title and severities are in generator/codes.py
     SECTION: str  # the key of its parameters in rules.yaml
 
     def check(self, ctx: "RuleContext") -> Iterator[Diagnostic]: ...
@@ -71,7 +70,7 @@ class RuleContext:
     def params(self, rule: Any) -> Any:
         return getattr(self.rules, rule.SECTION)
 
-    def severity(self, rule: Any, default: Severity = "error") -> Severity | Literal["off"]:
+    def severity(self, rule: Any, default: Severity = DEFAULT_SEVERITY) -> Severity | Literal["off"]:
         return getattr(self.params(rule), "severity", None) or default
 
     def basis(self, rule: Any) -> str:

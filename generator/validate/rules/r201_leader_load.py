@@ -10,7 +10,6 @@ from .base import RuleContext
 
 class LeaderLoad:
     CODE = "R201"
-    TITLE = "领导联系专家人数"
     SECTION = "leader_load"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:

@@ -9,7 +9,6 @@ from .base import RuleContext, expert_label, leader_label
 
 class TierEligibility:
     CODE = "R202"
-    TITLE = "各层级领导的联系对象"
     SECTION = "tier_eligibility"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:

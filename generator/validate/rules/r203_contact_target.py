@@ -9,7 +9,6 @@ from .base import RuleContext, expert_label
 
 class ContactTarget:
     CODE = "R203"
-    TITLE = "被联系专家属于联系对象"
     SECTION = "contact_target"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:

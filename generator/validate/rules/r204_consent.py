@@ -9,7 +9,6 @@ from .base import RuleContext
 
 class Consent:
     CODE = "R204"
-    TITLE = "联系须经领导和专家双方同意"
     SECTION = "consent"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:

@@ -17,7 +17,6 @@ def add_years(day: date, years: int) -> date:
 
 class Term:
     CODE = "R205"
-    TITLE = "对口联系期限"
     SECTION = "term"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:

@@ -16,7 +16,6 @@ def _until(pairing: Pairing) -> date:
 
 class Renewal:
     CODE = "R206"
-    TITLE = "续联与重叠"
     SECTION = "renewal"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:

@@ -9,7 +9,6 @@ from .base import RuleContext, leader_label
 
 class Exit:
     CODE = "R207"
-    TITLE = "专家调动与退出"
     SECTION = "exit"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:

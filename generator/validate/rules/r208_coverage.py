@@ -9,7 +9,6 @@ from .base import RuleContext
 
 class Coverage:
     CODE = "R208"
-    TITLE = "重点联系专家全覆盖"
     SECTION = "coverage"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:

@@ -11,7 +11,6 @@ from .base import RuleContext
 
 class ResponsibleLeader:
     CODE = "R209"
-    TITLE = "每单位一名责任领导"
     SECTION = "responsible"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:

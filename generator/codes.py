@@ -1,0 +1,124 @@
+"""Every diagnostic code, once: its severity, its stage and what it means (诊断代码表).
+
+Call sites still write the code as a literal (``diags.error(loc, "E013", …)``, a rule's ``CODE``);
+tests/test_codes.py reads every literal in generator/ and fails when one is missing here, one here is
+never issued, or one is issued with a severity or from a stage this table does not list.
+README.md's tables of codes are generated from this table (``make docs``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .diagnostics import Severity
+
+Stage = Literal["load", "validate", "rules"]
+
+# The stage is the package that issues the code: generator/load/, generator/validate/, generator/rules/.
+STAGE_NAMES: dict[str, str] = {"load": "读取", "validate": "校验", "rules": "联系规则"}
+SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "警告"}
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    severities: tuple[Severity, ...]  # every severity it may be issued with
+    stages: tuple[Stage, ...]
+    title: str  # what it means, in Chinese
+    detail: str = ""  # rules: what the rule requires
+
+    @property
+    def severity_name(self) -> str:
+        return "或".join(SEVERITY_NAMES[s] for s in self.severities)
+
+    @property
+    def stage_name(self) -> str:
+        return "、".join(STAGE_NAMES[s] for s in self.stages)
+
+
+_E: tuple[Severity, ...] = ("error",)
+_W: tuple[Severity, ...] = ("warning",)
+_EW: tuple[Severity, ...] = ("error", "warning")  # rules: the profile chooses, or the finding fixes it
+_L: tuple[Stage, ...] = ("load",)
+_V: tuple[Stage, ...] = ("validate",)
+_LV: tuple[Stage, ...] = ("load", "validate")
+_R: tuple[Stage, ...] = ("rules",)
+
+_TABLE: tuple[Code, ...] = (
+    Code("E001", _E, _L, "文件中有 NUL 空字节"),
+    Code("E002", _E, _L, "文件不是有效的 UTF-8"),
+    Code("E003", _E, _L, "缩进中有制表符"),
+    Code("E004", _E, _L, "文件为空或只有注释"),
+    Code("E005", _E, _L, "YAML 语法错误"),
+    Code("E006", _E, _L, "一个文件中有多个 YAML 文档"),
+    Code("E007", _E, _L, "使用了锚点或别名（`&a`、`*a`）"),
+    Code("E008", _E, _L, "使用了标签（如 `!!python/object`）"),
+    Code("E009", _E, _L, "嵌套层级过深"),
+    Code("E010", _E, _L, "键不是简单文字"),
+    Code("E011", _E, _L, "使用了合并键 `<<`"),
+    Code("E012", _E, _L, "键重复"),
+    Code("E013", _E, _L, "缺少数据目录或数据文件"),
+    Code("E014", _E, _L, "政策文件缺少前置元数据"),
+    Code("E015", _E, _LV, "不是普通文件：目录、管道（FIFO）、设备，或无法读取"),
+    Code("E016", _E, _L, "符号链接指向项目之外，或是目录的符号链接（不跟随、不读取）"),
+    Code("E017", _E, _L, "文件名不是有效的 UTF-8"),
+    Code("E018", _E, _L, "`content/` 中不允许的文件类型（允许的类型见“不泄露、不丢失”）"),
+    Code("E019", _E, _L, "`content/` 中的文件与系统生成的页面或文件重名（如 `policies/index.md`、`experts/…`）"),
+    Code("E020", _E, _L, "文件过大（超过 256 MB）"),
+    Code("E101", _E, _L, "未知字段（拼错的字段名，如 `confidental`）"),
+    Code("E102", _E, _L, "缺少必填字段或值为空"),
+    Code("E103", _E, _L, "类型不对（应为文字、列表或映射）"),
+    Code("E104", _E, _L, "布尔值不是不加引号的 `true`/`false`"),
+    Code("E105", _E, _L, "日期格式不对或日期不存在（如 `2024-02-30`）"),
+    Code("E106", _E, _L, "不是允许的取值"),
+    Code("E107", _E, _L, "格式不正确（编号、电话、邮箱、网址、整数）"),
+    Code("E108", _E, _L, "值后的 ` #…` 会被当作注释丢掉"),
+    Code("E109", _E, _L, "含有从右到左覆盖、零宽字符等不可见字符"),
+    Code("E110", _E, _L, "含有换行或控制字符"),
+    Code("E111", _E, _L, "值跨了多行，换行会被悄悄变成空格"),
+    Code("E112", _E, _L, "引号内的值首尾有空白"),
+    Code("E113", _E, _L, "超出允许范围（日期在 1900–2100 年之间；人数、年限、天数有上下限）"),
+    Code("E201", _E, _L, "编号重复（包括分散在多个文件中）"),
+    Code("E202", _E, _V, "引用的编号不存在"),
+    Code("E203", _E, _V, "引用写法不规范（应写编号本身）"),
+    Code("E301", _E, _V, "调动或退出的专家缺少状态日期"),
+    Code("E302", _E, _V, "退出的专家缺少退出原因"),
+    Code("E303", _E, _V, "日期先后矛盾（结束早于开始等）"),
+    Code("E304", _W, _V, "已结束的联系缺少结束原因"),
+    Code("E401", _E, _V, "不公开的专家的姓名、任何人的非公开电话、邮箱、身份证号，或 8 个字以上的非公开说明"
+                         "（备注、地址、退出原因等），出现在 `content/` 的文件、文件名或公开字段中"),
+    Code("E403", _E, _V, "`content/` 中的文件已加密、损坏或解压后过大，无法核查"),
+    Code("E501", _E, _L, "`mkdocs.yml` 中有不允许的标签（只允许 `!ENV`、`!relative` 和标题锚点的 slugify 函数）"),
+    Code("E502", _E, _L, "`mkdocs.yml` 中有 `hooks`（MkDocs 会运行其中的 Python 文件）"),
+    Code("E503", _E, _L, "`mkdocs.yml` 没有启用 `expert-guide` 插件"),
+    Code("E504", _E, _L, "`mkdocs.yml` 的 `docs_dir` 不是 `content`，或 `theme.custom_dir` 不是 `theme/overrides`"),
+    Code("E505", _E, _L, "`mkdocs.yml` 中有不允许的设置：`INHERIT`、未列出的键、含标记的文字、外站脚本、"
+                         "不在允许列表中的 Markdown 扩展或插件、`expert-guide` 不是最后一个插件、用“!”重新纳入被排除的文件"),
+    Code("R201", _EW, _R, "领导联系专家人数",
+         "每位领导在联系的专家数在其层级的范围内；超过上限为错误，少于下限为警告"),
+    Code("R202", _EW, _R, "各层级领导的联系对象",
+         "局领导只联系指定类别的专家；部门领导只联系本系统专家；区县领导只联系本地区、属于联系对象类别"
+         "或职称、学位符合要求的专家"),
+    Code("R203", _EW, _R, "被联系专家属于联系对象", "每位被联系的专家至少属于一个有效的联系对象类别"),
+    Code("R204", _EW, _R, "联系须经领导和专家双方同意", "双方同意日期都已登记，且不晚于开始日期"),
+    Code("R205", _EW, _R, "对口联系期限", "期限不超过规定年限；期满仍在联系为错误；将在规定天数内期满为警告"),
+    Code("R206", _EW, _R, "续联与重叠", "续联注明所续联系、不早于其期满开始；同一对领导与专家的联系不重叠"),
+    Code("R207", _EW, _R, "专家调动与退出", "已退出专家没有在联系记录；调动后不再与原地区、原系统领导联系"),
+    Code("R208", _EW, _R, "重点联系专家全覆盖", "每位重点联系范围的在册专家都有在联系的领导"),
+    Code("R209", _EW, _R, "每单位一名责任领导", "有联系领导的单位有且只有一名责任领导"),
+)
+
+CODES: dict[str, Code] = {c.code: c for c in _TABLE}
+
+
+def describe(code: str) -> Code:
+    """The entry of ``code``; KeyError for a code that is not in the table."""
+    return CODES[code]
+
+
+def rule_label(code: str) -> str:
+    """A rule's code and title, as rule parameters are labelled: "R205 对口联系期限"."""
+    return f"{code} {CODES[code].title}"
+
+
+__all__ = ["CODES", "Code", "STAGE_NAMES", "SEVERITY_NAMES", "describe", "rule_label"]
