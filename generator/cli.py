@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="expert-guide", description="专家联系服务制度：校验数据，生成网站与《专家服务指南》。")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="命令")
 
+    p = sub.add_parser("new", help="新建项目：写出所选规则配置的示例数据（data/、content/），可直接 build")
+    p.add_argument("dir", metavar="DIR", help="新项目的目录（须不存在或为空）")
+    p.add_argument("--profile", choices=("chongqing-2002", "beijing-2014"), default="chongqing-2002",
+                   help="规则配置：chongqing-2002（渝人发[2002]110号，默认）或 beijing-2014（京组发〔2014〕4号）")
+
     p = sub.add_parser("check", help="校验 data/ 与 content/，按文件和行号报告问题，不写任何输出")
     _project_options(p, profile=False)
     p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="输出格式：text（默认）、json 或 github")
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     _safe_streams()
     try:
         args = build_parser().parse_args(argv)
-        command = {"check": _cmd_check, "build": _cmd_build, "tree": _cmd_tree, "pdf": _cmd_pdf, "audit": _cmd_audit,
+        command = {"check": _cmd_check, "new": _cmd_new, "build": _cmd_build, "tree": _cmd_tree, "pdf": _cmd_pdf, "audit": _cmd_audit,
                    "schema": _cmd_schema}[args.command]
         return command(args)
     except (_UsageError, ClockError) as exc:
@@ -165,6 +170,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if result.check.diagnostics:
         sys.stdout.write(FORMATTERS["text"](result.check.diagnostics))
     print(f"已生成：{result.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from .new import NewProjectError, new_project
+
+    try:
+        target = new_project(_path(args.dir), args.profile)
+    except NewProjectError as exc:
+        print(f"expert-guide: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"已新建项目：{target}（规则配置 {args.profile}）。下一步：expert-guide check {target}，"
+          f"然后 expert-guide build {target}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -173,8 +173,11 @@ def _remove_stale(parent: Path, name: str) -> None:
     merely looks like one, is never touched."""
     for path in parent.glob(f".{glob_escape(name)}.new-*"):
         match = _STAGING.fullmatch(path.name)
-        if match and match["name"] == name and not _alive(int(match["pid"])) and _ours(path, STAGING_MARKER):
-            shutil.rmtree(path, ignore_errors=True)
+        if match and match["name"] == name and not _alive(int(match["pid"])):
+            if _ours(path, STAGING_MARKER):
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+                path.rmdir()  # killed between creating the folder and marking it: empty, nothing to keep
 
 
 def glob_escape(text: str) -> str:

@@ -30,6 +30,7 @@ class LeaderLoad(Record):
     """各层级领导联系专家的人数范围。"""
 
     clause: str = f("text", "条款", "public", required=True)
+    severity: str = f("enum", "严重程度（off：不检查；其余由每条结论自定）", "public", choices=SEVERITIES)
     bureau: TierLoad = f("object", "局领导", "public", required=True, model=TierLoad)
     department: TierLoad = f("object", "部门领导", "public", required=True, model=TierLoad)
     district: TierLoad = f("object", "区县领导", "public", required=True, model=TierLoad)

@@ -11,7 +11,7 @@ from generator import check
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-MINIMAL = HERE / "fixtures" / "minimal"
+MINIMAL = ROOT / "generator" / "samples" / "chongqing-2002"  # the sample `expert-guide new` writes
 TODAY = date(2026, 11, 22)
 
 
