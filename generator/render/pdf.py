@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 import markdown
@@ -47,7 +47,7 @@ class PdfResult:
 
 def _print_env():
     env = environment()
-    env.loader.searchpath.append(str(PRINT_DIR))  # type: ignore[union-attr]
+    env.loader.searchpath.append(str(PRINT_DIR))
     return env
 
 
@@ -114,7 +114,7 @@ def appendix_tables(view: SiteView) -> list[dict]:
     for group in view.pairing_groups:
         units = []
         for unit in group["units"]:
-            rows = []
+            rows: list[dict[str, Any]] = []
             for leader in unit["leaders"]:
                 rows.append({"n": len(rows) + 1, "leader": leader["name"], "post": leader["post"],
                              "phone": (leader.get("contact") or {}).get("phone") or "—",
