@@ -15,8 +15,9 @@ from .fields import Profile
 from .load.project import Progress
 from .engine import EngineError, run_engine
 from .render.pdf import PdfError, write_pdf
-from .render.tree import build_tree, write_tree
-from .render.view import build_view
+from .exposure import Forbidden
+from .render.tree import DocsTree, build_tree, write_tree
+from .render.view import SiteView, build_view
 from .publish import DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, Publication, PublishError, guard_file, guard_folder
 
 
@@ -35,6 +36,39 @@ class BuildResult:
     out: Path
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    out: Path
+    result: CheckResult
+    view: SiteView
+    tree: DocsTree
+    forbidden: list[Forbidden]
+
+
+def _prepare(root: Path, out: Path, profile: Profile, today: date | None, progress: Progress | None, *,
+             strict: bool, pdf: bool) -> _Prepared:
+    """Guard the output (again under the lock later: this fails fast), check, and render the docs tree."""
+    try:
+        guard_folder(root, out, profile)
+    except PublishError as exc:
+        raise BuildError(str(exc)) from None
+    today = today or reference_day()
+    result = check(root, today=today, progress=progress)
+    if not result.ok(strict=strict):
+        raise BuildError("数据校验未通过，未生成任何输出", result)
+    view = build_view(result.project, profile, today, result.diagnostics)
+    return _Prepared(out, result, view, build_tree(result.project, view, pdf=pdf),
+                     forbidden_values(result.project, profile, today))
+
+
+def _lay_out(prepared: _Prepared, root: Path, folder: Path, pdf: bool, progress: Progress | None) -> list[str]:
+    """The docs tree and, when asked, the printed guide in ``folder``; returns the warnings found on the way."""
+    problems = prepared.tree.problems + write_tree(prepared.tree, root, folder)
+    if pdf:
+        write_pdf(prepared.view, root, folder / "docs" / "downloads" / "guide.pdf", progress=progress)
+    return problems
+
+
 def build_site(root: Path | str = ".", *, profile: Profile = "public", out: Path | str | None = None, strict: bool | None = None,
                today: date | None = None, progress: Progress | None = None, pdf: bool = True,
                engine: str = "mkdocs") -> BuildResult:
@@ -44,29 +78,17 @@ def build_site(root: Path | str = ".", *, profile: Profile = "public", out: Path
     links in content/, and of the engine.
     """
     root = Path(root).resolve()
-    out = Path(os.path.abspath(out)).resolve() if out else root / DEFAULT_SITE[profile]
-    try:
-        guard_folder(root, out, profile)  # guarded again under the lock; this fails fast
-    except PublishError as exc:
-        raise BuildError(str(exc)) from None
-    today = today or reference_day()
-    result = check(root, today=today, progress=progress)
-    if not result.ok(strict=bool(strict)):
-        raise BuildError("数据校验未通过，未生成任何输出", result)
+    target = Path(os.path.abspath(out)).resolve() if out else root / DEFAULT_SITE[profile]
+    prepared = _prepare(root, target, profile, today, progress, strict=bool(strict), pdf=pdf)
+    result = prepared.result
     strict = bool(result.project.settings.get("strict", True)) if strict is None else strict
     say = progress or (lambda message: None)
     say(f"生成网站（{PROFILE_NAMES[profile]}，{engine}）")
-    view = build_view(result.project, profile, today, result.diagnostics)
-    tree = build_tree(result.project, view, pdf=pdf)
-    forbidden = forbidden_values(result.project, profile, today)
     try:
-        with Publication(root, out, profile, progress=progress) as publication, \
+        with Publication(root, target, profile, progress=progress) as publication, \
                 tempfile.TemporaryDirectory(prefix="expert-guide-tree-") as work:
-            folder = Path(work)
-            problems = tree.problems + write_tree(tree, root, folder)
-            if pdf:
-                write_pdf(view, root, folder / "docs" / "downloads" / "guide.pdf", progress=progress)
-            problems += run_engine(engine, folder, publication.staged_output)
+            problems = _lay_out(prepared, root, Path(work), pdf, progress)
+            problems += run_engine(engine, Path(work), publication.staged_output)
             stale = publication.staged_output / "search" / "search_index.json"  # the engine's index: ours is used
             if stale.exists():
                 stale.unlink()
@@ -75,38 +97,27 @@ def build_site(root: Path | str = ".", *, profile: Profile = "public", out: Path
                 raise BuildError(f"生成时有 {len(problems)} 个警告（strict 模式），未发布：{shown}"
                                  "\n（不在导航中的页面：请放到 content/policies/ 中，或从 content/ 移除）", result)
             say("审计输出：检查每个文件中是否有不应公开的信息")
-            publication.commit(lambda staged: audit(staged, forbidden))
+            publication.commit(lambda staged: audit(staged, prepared.forbidden))
     except (PdfError, PublishError, EngineError) as exc:
         raise BuildError(str(exc), result) from None
-    say(f"已发布到 {out}")
-    return BuildResult(result, out)
+    say(f"已发布到 {target}")
+    return BuildResult(result, target)
 
 
 def write_docs_tree(root: Path | str = ".", *, profile: Profile = "public", out: Path | str, today: date | None = None,
                     progress: Progress | None = None, pdf: bool = True) -> BuildResult:
     """The docs tree alone (mkdocs.yml, docs/, overrides/), guarded and audited like a site."""
     root = Path(root).resolve()
-    target = Path(os.path.abspath(out)).resolve()
+    prepared = _prepare(root, Path(os.path.abspath(out)).resolve(), profile, today, progress, strict=False, pdf=pdf)
     try:
-        guard_folder(root, target, profile)
-    except PublishError as exc:
-        raise BuildError(str(exc)) from None
-    today = today or reference_day()
-    result = check(root, today=today, progress=progress)
-    if not result.ok():
-        raise BuildError("数据校验未通过，未生成任何输出", result)
-    view = build_view(result.project, profile, today, result.diagnostics)
-    tree = build_tree(result.project, view, pdf=pdf)
-    forbidden = forbidden_values(result.project, profile, today)
-    try:
-        with Publication(root, target, profile, progress=progress) as publication:
-            write_tree(tree, root, publication.staged_output)
-            if pdf:
-                write_pdf(view, root, publication.staged_output / "docs" / "downloads" / "guide.pdf", progress=progress)
-            publication.commit(lambda staged: audit(staged, forbidden))
+        with Publication(root, prepared.out, profile, progress=progress) as publication:
+            for problem in _lay_out(prepared, root, publication.staged_output, pdf, progress):
+                if progress:
+                    progress(f"警告：{problem}")
+            publication.commit(lambda staged: audit(staged, prepared.forbidden))
     except (PdfError, PublishError) as exc:
-        raise BuildError(str(exc), result) from None
-    return BuildResult(result, target)
+        raise BuildError(str(exc), prepared.result) from None
+    return BuildResult(prepared.result, prepared.out)
 
 
 def build_pdf(root: Path | str = ".", *, profile: Profile = "public", out: Path | str | None = None, strict: bool = False,

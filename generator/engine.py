@@ -20,7 +20,9 @@ class EngineError(Exception):
     """The engine could not build the tree; the message is in Chinese and names the cause."""
 
 
-class _Collect(logging.Handler):
+class CollectWarnings(logging.Handler):
+    """Keeps an engine's warnings: a strict build stops on them before publishing, a failed build says why."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
@@ -61,7 +63,7 @@ def run_engine(engine: str, folder: Path, site_dir: Path) -> list[str]:
     config_module = importlib.import_module(f"{engine}.config")
     build_module = importlib.import_module(f"{engine}.commands.build")
     exceptions = importlib.import_module(f"{engine}.exceptions")
-    collect = _Collect()
+    collect = CollectWarnings()
     logger = logging.getLogger(engine)
     logger.addHandler(collect)
     try:

@@ -18,6 +18,7 @@ from .audit import audit, forbidden_values
 from .check import CheckResult, check
 from .clock import ClockError, reference_day
 from .diagnostics import format_text
+from .engine import CollectWarnings
 from .paths import PROJECT_OVERRIDES, THEME_DIR
 from .publish import DEFAULT_SITE, Publication, PublishError, describe
 from .render.pdf import PdfError, write_pdf
@@ -25,17 +26,6 @@ from .render.tree import build_tree
 from .render.view import PROFILES, SiteView, build_view
 
 log = logging.getLogger("mkdocs.plugins.expert_guide")
-
-
-class CollectWarnings(logging.Handler):
-    """Keeps MkDocs' warnings: a strict build aborts only after the last plugin event, and a failed build says why."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 class ExpertGuideConfig(Config):

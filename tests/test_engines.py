@@ -94,7 +94,7 @@ def test_a_heading_written_as_markdown_renders_to_its_own_text(text):
     assert heading.group(1) == "x1"
     assert html_lib.unescape(heading.group(2)) == " ".join(text.split())
     assert f"<p>{html_lib.escape(text, quote=False)}</p>" in out.replace("&quot;", '"')
-    assert "<script" not in out and "onclick" not in out.split("<p>")[0].replace("onclick=alert(1)", "")
+    assert not re.search(r"<(script|img)\b|<[^>]*\son[a-z]+=", out), out  # text stays text: no element, no handler
 
 
 def test_raw_blocks_are_not_markdown():

@@ -19,6 +19,7 @@ nodes here (nothing is constructed, nothing runs) and checked against what this 
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -54,8 +55,6 @@ class _SettingsLoader(_Loader):
 
 
 def _env(loader: Any, node: Any) -> Any:
-    import os
-
     items = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
     for name in items[:-1] if len(items) > 1 else items:
         if isinstance(name, str) and name in os.environ:

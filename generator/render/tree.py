@@ -35,7 +35,6 @@ class DocsTree:
     copies: dict[str, Path] = field(default_factory=dict)  # docs path → attachment of content/
     config: dict[str, Any] = field(default_factory=dict)  # the engine's mkdocs.yml, without the folders
     problems: list[str] = field(default_factory=list)  # broken links and the like: MkDocs' warnings, in Chinese
-    in_search: set[str] = field(default_factory=set)
 
 
 def _front_matter(page: GeneratedPage) -> str:
