@@ -26,7 +26,8 @@ from html import escape
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from generator import check
-from generator.render.pdf import PRINT_DIR, appendix_tables, write_pdf, StrictFetcher, THEME_DIR
+from generator.paths import THEME_DIR
+from generator.render.pdf import PRINT_DIR, appendix_tables, write_pdf, StrictFetcher
 from generator.render.view import build_view
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration

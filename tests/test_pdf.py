@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from generator import check
 from generator.build import BuildError, build_pdf
-from generator.render import pdf as pdf_module
+from generator.render.pdf import fonts, parallel, write
 
 pytestmark = pytest.mark.slow
 CHAPTERS = ["致专家的信", "制度简介", "联系和服务对象", "联系方式", "服务事项", "服务机构名录", "意见反馈与办理时限", "政策文件",
@@ -46,10 +46,10 @@ def sample():
 @pytest.fixture(scope="module", params=["one document", "parallel parts"])
 def mode(request):
     """Every PDF test runs on both paths: the whole guide at once, and the 名单 typeset in parts."""
-    old = pdf_module.PARALLEL_MIN
-    pdf_module.PARALLEL_MIN = 10**9 if request.param == "one document" else 1
+    old = write.PARALLEL_MIN
+    write.PARALLEL_MIN = 10**9 if request.param == "one document" else 1
     yield request.param
-    pdf_module.PARALLEL_MIN = old
+    write.PARALLEL_MIN = old
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,7 @@ def test_rare_characters_render_and_unknown_glyphs_fail(minimal, tmp_path):
 
 
 def test_missing_cjk_font_is_a_clear_error(minimal, tmp_path, monkeypatch):
-    monkeypatch.setitem(pdf_module.FONTS, "serif", "No Such Font SC")
+    monkeypatch.setitem(fonts.FONTS, "serif", "No Such Font SC")
     with pytest.raises(BuildError, match="未找到中文字体：No Such Font SC。请安装 Debian 软件包 fonts-noto-cjk"):
         _build(minimal, tmp_path / "x.pdf")
 
@@ -184,6 +184,41 @@ def test_strict_fetcher_refuses_anything_outside_theme_and_content(minimal, tmp_
     with pytest.raises(BuildError, match="不允许读取的资源") as info:
         _build(minimal, tmp_path / "x.pdf")
     assert reference.lstrip("./").split("/")[-1] in str(info.value)
+    assert not (tmp_path / "x.pdf").exists()
+
+
+TERM = re.compile(r"\d{4}-\d{2}-\d{2}\s+至\s+\d{4}-\d{2}-\d{2}")
+needs_two_cores = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the 名单 is typeset in parts only on 2+ cores")
+
+
+@needs_two_cores
+def test_placeholder_pages_are_found_by_their_markers_not_by_an_id_content_can_repeat(minimal, tmp_path, monkeypatch):
+    """Content with the 名单's section id keeps its page; content with a marker id stops the build."""
+    monkeypatch.setattr(write, "PARALLEL_MIN", 1)
+    policy = minimal / "content" / "policies" / "cq-2002-110.md"
+    body = policy.read_text(encoding="utf-8")
+    policy.write_text(body + "\n第一条 示例。\n{: #appendix-pairings}\n", encoding="utf-8")
+    pdf = _build(minimal, tmp_path / "g.pdf")
+    pages = [text(pdf, i + 1, i + 1) for i in range(len(PdfReader(pdf).pages))]
+    assert not TERM.search(next(p for p in pages if "第一条 示例" in p))  # no 名单 drawn over the policy
+    listed = [p for p in pages if "王局长" in p or "赵区长" in p]
+    assert listed and all("附件一" in p.splitlines()[0] and TERM.search(p) for p in listed)
+    policy.write_text(body + "\n第一条 示例。\n{: #placeholder-page-1}\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"找不到附件一的 \d+ 个占位页.*placeholder-page-"):
+        _build(minimal, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def _dying_worker(job):
+    os._exit(3)
+
+
+@needs_two_cores
+def test_a_worker_that_dies_fails_the_build_instead_of_hanging(minimal, tmp_path, monkeypatch):
+    monkeypatch.setattr(write, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "typeset_part", _dying_worker)  # pickled by name: the spawned worker runs it
+    with pytest.raises(BuildError, match="名单的排版子进程意外退出（退出码 3）"):
+        _build(minimal, tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
 
 

@@ -178,16 +178,15 @@ import sys, shutil
 sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'tests')!r})
 from conftest import MINIMAL, TODAY
 from generator import check
-from generator.render import pdf
+from generator.render.pdf import parallel, write
 from generator.render.view import build_view
-pdf.PARALLEL_MIN = 0
-import weasyprint
-original = pdf._typeset_part
 def slow(args):
     import time; print("worker", flush=True); time.sleep(120)
-pdf._typeset_part = slow
-view = build_view(check(MINIMAL, today=TODAY).project, "public", TODAY)
-pdf.write_pdf(view, MINIMAL, {str(tmp_path / 'g.pdf')!r})
+if __name__ == "__main__":  # workers are spawned: each imports this file again, as __mp_main__
+    write.PARALLEL_MIN = 0
+    parallel.typeset_part = slow
+    view = build_view(check(MINIMAL, today=TODAY).project, "public", TODAY)
+    write.write_pdf(view, MINIMAL, {str(tmp_path / 'g.pdf')!r})
 """, encoding="utf-8")
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)

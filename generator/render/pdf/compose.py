@@ -1,0 +1,135 @@
+"""The guide as HTML: chapters, content Markdown for print, the 名单 in small tables (排版稿)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import cast
+
+import jinja2
+import markdown
+
+from ...clock import epoch_moment
+from ...paths import THEME_DIR
+from ..pages import cn_date, environment, split_front_matter
+from ..sanitize import clean_html
+from ..view import SiteView
+from .fetcher import local_sources, print_links, refuse_schemes
+
+PRINT_DIR = THEME_DIR / "print"
+FORM_COLUMNS = ("序号", "专家姓名", "性别", "出生年月", "工作单位", "职务/职称", "专业领域", "专家类别", "联系领导及职务",
+                "联系起止日期", "备注")
+ROWS_PER_TABLE = 25  # leaders per table: a unit with thousands of pairings still makes small tables
+
+
+def _print_env() -> jinja2.Environment:
+    env = environment()
+    cast(jinja2.FileSystemLoader, env.loader).searchpath.append(str(PRINT_DIR))
+    return env
+
+
+def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None) -> str:
+    """The print document as HTML: chapters in the order the notice lists them.
+
+    With ``placeholder_pages`` the 名单 is left as that many pages for parts typeset apart.
+    """
+    env = _print_env()
+    policy_ids = {p["id"] for p in view.policies}
+    letter = _markdown_file(root, "content/_print/letter.md", policy_ids)
+    intro = _markdown_file(root, "content/index.md", policy_ids, drop_title=True)
+    policies = [{**p, "html": print_html(p["body"], root, "content/policies", policy_ids)} for p in view.policies]
+    return env.get_template("guide.html").render(
+        view=view, site=view.site, letter=letter, intro=intro, policies=policies, appendix=appendix_tables(view),
+        form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view), cn_date=cn_date,
+        **({"placeholder_pages": placeholder_pages} if placeholder_pages else {}))
+
+
+def part_html(view: SiteView, part: list[dict], first: bool) -> str:
+    """One part of the 名单 (see split_appendix) as a document of its own, without header or page number."""
+    return _print_env().get_template("part.html").render(appendix=part, view=view, first=first)
+
+
+def appendix_tables(view: SiteView) -> list[dict]:
+    """The 名单 as small tables per unit: tier → unit → tables of at most ROWS_PER_TABLE leaders.
+
+    One row per leader with that leader's experts and terms line by line: a third of the rows
+    of one row per pairing, which is what WeasyPrint's layout time follows.
+    """
+    groups = []
+    for group in view.pairing_groups:
+        units = []
+        for unit in group["units"]:
+            rows: list[dict] = []
+            for leader in unit["leaders"]:
+                rows.append({"n": len(rows) + 1, "leader": leader["name"], "post": leader["post"],
+                             "phone": (leader.get("contact") or {}).get("phone") or "—",
+                             "pairings": [{"expert": p["expert_name"], "employer": p["expert_employer"],
+                                           "term": f"{p['start'].isoformat()} 至 {p['end'].isoformat()}"}
+                                          for p in leader["pairings"]]})
+            tables = [rows[i:i + ROWS_PER_TABLE] for i in range(0, len(rows), ROWS_PER_TABLE)]
+            units.append({"name": unit["name"], "tables": tables})
+        groups.append({"name": group["name"], "units": units})
+    return groups
+
+
+def pairing_count(appendix: list[dict]) -> int:
+    return sum(len(row["pairings"]) for g in appendix for u in g["units"] for t in u["tables"] for row in t)
+
+
+def split_appendix(appendix: list[dict], parts: int) -> list[list[dict]]:
+    """Cut the 名单 between its small tables into ``parts`` runs of about equal numbers of pairings.
+
+    A tier continued in the next part keeps its heading only where it starts; a unit continued
+    there is headed “（续）”.
+    """
+    tables = [(group["name"], unit["name"], table) for group in appendix for unit in group["units"]
+              for table in unit["tables"]]
+    weights = [sum(len(row["pairings"]) for row in table) for _tier, _unit, table in tables]
+    total, done = sum(weights), 0
+    out: list[list[dict]] = [[]]
+    seen_tiers: set[str] = set()
+    seen_units: set[tuple[str, str]] = set()
+    for (tier, unit, table), weight in zip(tables, weights):
+        if out[-1] and len(out) < parts and done >= total * len(out) / parts:
+            out.append([])
+        part = out[-1]
+        if not part or part[-1]["tier"] != tier:
+            part.append({"tier": tier, "name": "" if tier in seen_tiers else tier, "units": []})
+            seen_tiers.add(tier)
+        units = part[-1]["units"]
+        if not units or units[-1]["key"] != (tier, unit):
+            units.append({"key": (tier, unit), "name": unit if (tier, unit) not in seen_units else f"{unit}（续）",
+                          "tables": []})
+            seen_units.add((tier, unit))
+        units[-1]["tables"].append(table)
+        done += weight
+    return [part for part in out if part]
+
+
+def _markdown_file(root: Path, rel: str, policy_ids: set[str], drop_title: bool = False) -> str:
+    path = root / rel
+    if not path.is_file():
+        return ""
+    text = split_front_matter(path.read_text(encoding="utf-8-sig"))[1]
+    if drop_title:
+        text = re.sub(r"\A#\s[^\n]*\n", "", text.lstrip())
+    return print_html(text, root, str(Path(rel).parent), policy_ids)
+
+
+def print_html(text: str, root: Path, folder: str, policy_ids: set[str]) -> str:
+    """Content Markdown as print HTML: references checked first, then sanitized, then links rewritten.
+
+    The check comes before the sanitizer, which would silently drop a `file:` image: here it stops
+    the build instead.
+    """
+    raw = markdown.markdown(text, extensions=["attr_list"])
+    refuse_schemes(raw, folder)
+    print_links(raw, root, folder, policy_ids)  # raises for a forbidden link before the sanitizer hides it
+    return local_sources(print_links(clean_html(raw), root, folder, policy_ids), root, folder)
+
+
+def _created(view: SiteView) -> str:
+    moment = epoch_moment()
+    if moment is not None:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    published = view.site.get("published")
+    return f"{published.isoformat()}T00:00:00Z" if published else "2000-01-01T00:00:00Z"

@@ -1,0 +1,86 @@
+"""write_pdf: the guide checked, typeset at once or with its 名单 in parts, and put in place (写出指南)."""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ...paths import THEME_DIR
+from ..view import SiteView
+from .compose import PRINT_DIR, appendix_tables, guide_html, pairing_count, part_html, split_appendix
+from .errors import PdfError
+from .fetcher import render
+from .fonts import missing_glyphs, require_fonts
+from .overlay import lay_over_parts, placeholder_pages
+from .parallel import typeset_parts
+
+PARALLEL_MIN = 600  # pairings: below this one document is faster than starting worker processes
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    path: Path
+    pages: int
+    bytes: int
+
+
+def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str], None] | None = None) -> PdfResult:
+    """Typeset the guide for ``view`` and put it at ``target`` (atomically)."""
+    say = progress or (lambda message: None)
+    say("排版《专家服务指南》：准备 HTML")
+    html = guide_html(view, root)
+    fonts = require_fonts()
+    problems = missing_glyphs(html, fonts)  # the full document: every character of every part
+    if problems:
+        raise PdfError("以下字符无法显示，PDF 未生成：\n  " + "\n  ".join(problems))
+    allowed = [THEME_DIR, root / "content"]
+    base_url = (PRINT_DIR / "guide.html").as_uri()
+    appendix = appendix_tables(view)
+    pairings = pairing_count(appendix)
+    workers = min(os.cpu_count() or 1, 4)
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # WeasyPrint warns about CSS it ignores; failures are raised below
+    try:
+        if pairings >= PARALLEL_MIN and workers > 1:
+            say(f"排版《专家服务指南》：名单 {pairings} 对联系分 {workers} 个进程并行排版")
+            data, pages = _typeset_in_parts(view, root, appendix, workers, base_url, allowed)
+        else:
+            say("排版《专家服务指南》：版面计算（页数多时需要几十秒）")
+            data, pages = _typeset(html, base_url, allowed)
+        say(f"排版《专家服务指南》：已写出 {pages} 页")
+    finally:
+        logger.setLevel(level)
+    if b"/EmbeddedFile" in data:
+        raise PdfError("PDF 中出现了附件（/EmbeddedFile），已拒绝写出")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, target)
+    return PdfResult(target, pages, len(data))
+
+
+def _typeset(html: str, base_url: str, allowed: list[Path]) -> tuple[bytes, int]:
+    """One document, laid out and written by WeasyPrint."""
+    document = render(html, base_url, allowed)
+    return document.write_pdf(pdf_identifier=b"expert-guide", uncompressed_pdf=False), len(document.pages)
+
+
+def _typeset_in_parts(view: SiteView, root: Path, appendix: list[dict], workers: int, base_url: str,
+                      allowed: list[Path]) -> tuple[bytes, int]:
+    """The 名单 in parts on every core, then the guide with placeholder pages, the parts laid over them.
+
+    Page breaks inside a part do not depend on its page numbers, so the parts need not wait for each other.
+    """
+    parts = split_appendix(appendix, workers)
+    typeset = typeset_parts([part_html(view, part, first=i == 0) for i, part in enumerate(parts)], base_url, allowed)
+    count = sum(pages for _data, pages in typeset)
+    document = render(guide_html(view, root, placeholder_pages=count), base_url, allowed)
+    pages = placeholder_pages(document, count)
+    data = document.write_pdf(pdf_identifier=b"expert-guide", uncompressed_pdf=False)
+    return lay_over_parts(data, pages, [part for part, _pages in typeset]), len(document.pages)
