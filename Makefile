@@ -19,7 +19,7 @@ check: $(STAMP)
 	$(PY) -m generator check .
 
 test: $(STAMP) system
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --durations=15
 
 schema: $(STAMP)
 	$(PY) -m generator schema --out generator/schemas

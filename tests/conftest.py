@@ -1,6 +1,7 @@
 """Shared fixtures: a minimal valid project to copy and break, and a golden-file switch."""
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -8,11 +9,15 @@ from pathlib import Path
 import pytest
 
 from generator import check
+from generator.build import build_site
+
+from shared import once
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 MINIMAL = ROOT / "generator" / "samples" / "chongqing-2002"  # the sample `expert-guide new` writes
 TODAY = date(2026, 11, 22)
+EPOCH = "1795305600"  # 2026-11-22, for builds that must be byte-reproducible
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -65,3 +70,59 @@ def project(tmp_path: Path) -> ProjectCopy:
     root = tmp_path / "project"
     shutil.copytree(MINIMAL, root)
     return ProjectCopy(root)
+
+
+# ---- builds shared by the whole session (read-only; copy before changing) ----
+
+def _build(source: Path, profile: str, pdf: bool = True):
+    def make(folder: Path) -> None:
+        old = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+        try:
+            build_site(source, profile=profile, out=folder / "site", today=TODAY, pdf=pdf)  # type: ignore[arg-type]
+        finally:
+            if old is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = old
+    return make
+
+
+@pytest.fixture(scope="session")
+def sample_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's sample data built as the public site, PDF included."""
+    return once(tmp_path_factory, "sample-public", _build(ROOT, "public")) / "site"
+
+
+@pytest.fixture(scope="session")
+def sample_intranet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return once(tmp_path_factory, "sample-intranet", _build(ROOT, "intranet")) / "site"
+
+
+@pytest.fixture(scope="session")
+def minimal_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal project (MINIMAL) built as the public site, PDF included."""
+    return once(tmp_path_factory, "minimal-public", _build(MINIMAL, "public")) / "site"
+
+
+HOSTILE = ["[x](javascript:alert(1))", "<img src=x onerror=alert(1)><!-- x -->", "张三 {: onmouseover=alert(1) }", "甲 | 乙"]
+
+
+def _hostile(folder: Path) -> None:
+    root = folder / "project"
+    shutil.copytree(MINIMAL, root)
+    experts = (root / "data" / "experts.yaml").read_text(encoding="utf-8")
+    for old, new in zip(("张院士", "刘院士", "陈医生", "吴工"), HOSTILE):
+        experts = experts.replace(f"name: {old}", f"name: '{new}'")  # none of them contains a quote
+    experts = experts.replace("field: 材料科学", "field: '<script>alert(1)</script>'")
+    (root / "data" / "experts.yaml").write_text(experts, encoding="utf-8")
+    units = (root / "data" / "units.yaml").read_text(encoding="utf-8")
+    (root / "data" / "units.yaml").write_text(
+        units.replace("name: 测试大学", "name: '</title><script>alert(2)</script>'"), encoding="utf-8")
+    build_site(root, out=folder / "site", today=TODAY, pdf=False)
+
+
+@pytest.fixture(scope="session")
+def hostile_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal project with script, Markdown and attribute syntax in names, fields and units; no PDF."""
+    return once(tmp_path_factory, "hostile-public", _hostile) / "site"

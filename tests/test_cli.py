@@ -42,7 +42,9 @@ def test_check_errors_exit_1_in_all_formats(project):
 
 def test_warnings_pass_unless_strict(project):
     project.replace("data/leaders.yaml", "  tier: district\n  responsible: true\n", "  tier: district\n")
-    assert run("check", str(project.root), "--today", "2026-11-22").returncode == 0
+    passing = run("check", str(project.root), "--today", "2026-11-22")
+    assert passing.returncode == 0 and "warning R209" in passing.stdout and "0 个错误，1 个警告" in passing.stdout, \
+        passing.stdout
     strict = run("check", str(project.root), "--strict", "--today", "2026-11-22")
     assert strict.returncode == 1
     assert "warning R209" in strict.stdout

@@ -33,9 +33,15 @@ def project(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def mkdocs_site(project, tmp_path_factory) -> Path:
+    return build_site(project, out=tmp_path_factory.mktemp("engines") / "mkdocs", today=TODAY, pdf=False,
+                      engine="mkdocs").out
+
+
 @pytest.mark.slow
-def test_mkdocs_and_properdocs_build_the_same_site(project, tmp_path):
-    one = build_site(project, out=tmp_path / "mkdocs", today=TODAY, pdf=False, engine="mkdocs").out
+def test_mkdocs_and_properdocs_build_the_same_site(project, mkdocs_site, tmp_path):
+    one = mkdocs_site
     two = build_site(project, out=tmp_path / "properdocs", today=TODAY, pdf=False, engine="properdocs").out
     a, b = files(one), files(two)
     assert sorted(a) == sorted(b)
@@ -44,7 +50,7 @@ def test_mkdocs_and_properdocs_build_the_same_site(project, tmp_path):
 
 
 @pytest.mark.slow
-def test_the_tree_builds_with_plain_mkdocs_and_no_plugin(project, tmp_path):
+def test_the_tree_builds_with_plain_mkdocs_and_no_plugin(project, mkdocs_site, tmp_path):
     """`expert-guide tree` writes a folder that `mkdocs build` turns into the site `expert-guide build` publishes."""
     tree = write_docs_tree(project, out=tmp_path / "tree", today=TODAY, pdf=False).out
     config = (tree / "mkdocs.yml").read_text(encoding="utf-8")
@@ -53,8 +59,7 @@ def test_the_tree_builds_with_plain_mkdocs_and_no_plugin(project, tmp_path):
                            "-d", str(tmp_path / "plain")], capture_output=True, text=True,
                           env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
-    ours = build_site(project, out=tmp_path / "ours", today=TODAY, pdf=False).out
-    plain, published = files(tmp_path / "plain"), files(ours)
+    plain, published = files(tmp_path / "plain"), files(mkdocs_site)
     plain.pop("search/search_index.json")  # the engine's own index, which `build` removes
     assert sorted(plain) == sorted(published)
     assert [name for name in plain if plain[name] != published[name]] == []

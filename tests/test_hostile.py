@@ -9,7 +9,8 @@ E = "data/experts.yaml"
 I = "data/institutions.yaml"
 LOCATED = re.compile(r"^data/[\w/.-]+:\d+:\d+: error E\d{3} ")
 
-# (case, file, old, new, expectation): expectation is an error code, or ("literal", field, value)
+# (case, file, old, new, expectation): expectation is an error code, or ("literal", field, value).
+# Cases whose exact message is pinned in test_diagnostics_table.py are not repeated here.
 CASES = [
     ("unquoted 012345", E, "  field: 化学\n", "  field: 012345\n", ("literal", "e2", "field", "012345")),
     ("unquoted 013800000001", E, "  field: 化学\n", "  field: 013800000001\n", ("literal", "e2", "field", "013800000001")),
@@ -17,17 +18,8 @@ CASES = [
     ("unquoted 12:30", E, "  field: 化学\n", "  field: 12:30\n", ("literal", "e2", "field", "12:30")),
     ("unquoted NO", E, "  field: 化学\n", "  field: NO\n", ("literal", "e2", "field", "NO")),
     ("unquoted 0x1F", E, "  field: 化学\n", "  field: 0x1F\n", ("literal", "e2", "field", "0x1F")),
-    ("confidential empty", E, "  confidential: true\n", "  confidential:\n", "E104"),
-    ("confidential \"false\"", E, "  confidential: true\n", '  confidential: "false"\n', "E104"),
     ("confidential 0", E, "  confidential: true\n", "  confidential: 0\n", "E104"),
-    ("confidential yes", E, "  confidential: true\n", "  confidential: yes\n", "E104"),
     ("confidental: true", E, "  confidential: true\n", "  confidental: true\n", "E101"),
-    ("key given twice", E, "  field: 化学\n", "  field: 化学\n  field: 物理\n", "E012"),
-    ("merge key", E, "  field: 化学\n", "  <<: {field: 化学}\n", "E011"),
-    ("python tag", E, "  field: 化学\n", "  field: !!python/object/apply:os.system [id]\n", "E008"),
-    ("2024-02-30", E, "  status: active\n  confidential: false\n  public_consent: true\n- id: e3",
-     "  status: active\n  reviewed: 2024-02-30\n  confidential: false\n  public_consent: true\n- id: e3", "E105"),
-    ("name: 张三 #1", E, "  name: 吴工\n", "  name: 张三 #1\n", "E108"),
     ("markdown link", E, "  name: 吴工\n", "  name: '[x](javascript:alert(1))'\n", ("literal", "e5", "name", "[x](javascript:alert(1))")),
     ("attribute list", E, "  name: 吴工\n", "  name: '张三 {: onmouseover=alert(1) }'\n", ("literal", "e5", "name", "张三 {: onmouseover=alert(1) }")),
     ("img onerror", E, "  name: 吴工\n", "  name: '<img src=x onerror=alert(1)><!-- x -->'\n",
@@ -37,13 +29,7 @@ CASES = [
     ("url ../..", I, "  hours: 工作日 9:00—17:00\n", "  hours: 工作日 9:00—17:00\n  website: ../../etc/passwd\n", "E107"),
     ("url metadata host", I, "  hours: 工作日 9:00—17:00\n", "  hours: 工作日 9:00—17:00\n  website: http://169.254.169.254/\n", "E107"),
     ("url javascript:", I, "  hours: 工作日 9:00—17:00\n", "  hours: 工作日 9:00—17:00\n  website: 'javascript:alert(1)'\n", "E107"),
-    ("right-to-left override", E, "  name: 吴工\n", "  name: 吴\u202e工\n", "E109"),
     ("zero-width space", E, "  name: 吴工\n", "  name: 吴\u200b工\n", "E109"),
-    ("latin-1 bytes", I, None, "- id: c\n  name: caf\xe9\n".encode("latin-1"), "E002"),
-    ("NUL byte", I, None, b"- id: c\x00\n", "E001"),
-    ("tab indentation", E, "  field: 化学\n", "\tfield: 化学\n", "E003"),
-    ("empty file", I, None, "", "E004"),
-    ("unknown id", "data/pairings.yaml", "  expert: e5\n", "  expert: e55\n", "E202"),
     ("5,000-deep list", E, "  field: 化学\n", "  field: " + "[" * 5000 + "]" * 5000 + "\n", "E009"),
 ]
 

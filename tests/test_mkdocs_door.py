@@ -1,6 +1,7 @@
 """The second door: plain `mkdocs build` runs the same pipeline; validation errors stop it with located messages."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -29,12 +30,20 @@ def _copy_repo(tmp_path: Path) -> Path:
     return project
 
 
-def test_plain_mkdocs_build_runs_the_pipeline(tmp_path):
+def _files(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_plain_mkdocs_build_runs_the_pipeline(tmp_path, sample_intranet):
+    """`mkdocs build` with the plugin publishes the bytes `expert-guide build` does, PDF and audit included."""
     project = _copy_repo(tmp_path)
     result = _mkdocs(project, tmp_path / "site", "intranet")
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "site" / "report" / "index.html").is_file()
-    assert (tmp_path / "site" / "directory" / "experts.json").is_file()
+    door, ours = _files(tmp_path / "site"), _files(sample_intranet)
+    assert sorted(door) == sorted(ours)
+    assert [name for name in door if door[name] != ours[name]] == []
+    assert "report/index.html" in door and "downloads/guide.pdf" in door and ".expert-guide" in door
 
 
 def test_plain_mkdocs_build_stops_on_invalid_data(tmp_path):
@@ -52,19 +61,19 @@ def test_plain_mkdocs_build_stops_on_invalid_data(tmp_path):
 def test_serve_watches_data_and_theme(tmp_path):
     from generator.mkdocs_plugin import ExpertGuidePlugin
 
-    plugin = ExpertGuidePlugin()
-    plugin.root = tmp_path
-    (tmp_path / "theme" / "overrides").mkdir(parents=True)
-
     class Server:
-        watched: list[str] = []
+        def __init__(self) -> None:
+            self.watched: list[str] = []
 
         def watch(self, path):
             self.watched.append(path)
 
-    server = plugin.on_serve(Server(), config=None, builder=None)
-    assert str(tmp_path / "data") in server.watched
-    assert any(p.endswith("theme") for p in server.watched)
+    plugin = ExpertGuidePlugin()
+    plugin.root = tmp_path
+    assert plugin.on_serve(Server(), config=None, builder=None).watched == [str(tmp_path / "data")]
+    (tmp_path / "theme" / "overrides").mkdir(parents=True)
+    assert plugin.on_serve(Server(), config=None, builder=None).watched == [str(tmp_path / "data"),
+                                                                           str(tmp_path / "theme")]
 
 
 def test_build_uses_the_given_day_for_the_pages_too(tmp_path):

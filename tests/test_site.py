@@ -1,19 +1,19 @@
 """The built website: what each profile may show, escaping, navigation size, golden pages."""
 from __future__ import annotations
 
-import os
+import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, ROOT, TODAY
-from sitebuild import all_text, article, build
+from conftest import ROOT, TODAY
+from sitebuild import all_text, article
 
 from generator import check
 
 pytestmark = pytest.mark.slow
-GOLDEN = Path(__file__).parent / "golden" / "site"
+GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.fixture(scope="module")
@@ -22,13 +22,13 @@ def sample():
 
 
 @pytest.fixture(scope="module")
-def public_site(tmp_path_factory):
-    return build(ROOT, tmp_path_factory.mktemp("public") / "site", "public")
+def public_site(sample_public):
+    return sample_public
 
 
 @pytest.fixture(scope="module")
-def intranet_site(tmp_path_factory):
-    return build(ROOT, tmp_path_factory.mktemp("intranet") / "site", "intranet")
+def intranet_site(sample_intranet):
+    return sample_intranet
 
 
 def _personal_values(project):
@@ -99,21 +99,9 @@ def test_material_search_index_is_not_published(public_site):
     assert (public_site / "search" / "pages.json").is_file() and (public_site / "directory" / "experts.json").is_file()
 
 
-HOSTILE = ["[x](javascript:alert(1))", "<img src=x onerror=alert(1)><!-- x -->", "张三 {: onmouseover=alert(1) }", "甲 | 乙"]
-
-
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile") / "project"
-    shutil.copytree(MINIMAL, root)
-    experts = (root / "data" / "experts.yaml").read_text(encoding="utf-8")
-    for old, new in zip(("张院士", "刘院士", "陈医生", "吴工"), HOSTILE):
-        experts = experts.replace(f"name: {old}", f"name: '{new}'")  # none of them contains a quote
-    experts = experts.replace("field: 材料科学", "field: '<script>alert(1)</script>'")
-    (root / "data" / "experts.yaml").write_text(experts, encoding="utf-8")
-    units = (root / "data" / "units.yaml").read_text(encoding="utf-8").replace("name: 测试大学", "name: '</title><script>alert(2)</script>'")
-    (root / "data" / "units.yaml").write_text(units, encoding="utf-8")
-    return build(root, tmp_path_factory.mktemp("hostile-site") / "site", "public")
+def hostile_site(hostile_public):
+    return hostile_public
 
 
 def test_data_never_becomes_markup(hostile_site):
@@ -131,18 +119,34 @@ def test_data_never_becomes_markup(hostile_site):
     assert "<" not in title and "＜／title＞" not in title and "＜/title＞＜script＞" in title
 
 
-GENERATED = ["index.html", "policies/index.html", "policies/cq-2002-110/index.html", "categories/index.html",
-             "services/index.html", "institutions/index.html", "directory/index.html", "pairings/index.html",
-             "downloads/index.html", "experts/cqu/index.html"]
+def _golden_tree(site: Path) -> dict[str, str]:
+    """What the project renders into a built site: each page's article, and the search and directory JSON."""
+    tree = {}
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if path.name == "index.html":
+            tree[(rel.removesuffix("index.html").strip("/").replace("/", "__") or "home") + ".html"] = article(path)
+        elif path.suffix == ".json":
+            data = json.loads(path.read_text(encoding="utf-8"))
+            tree[rel.replace("/", "__")] = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return tree
 
 
-@pytest.mark.parametrize("page", GENERATED)
-def test_golden_pages(public_site, page, update_golden):
-    name = page.removesuffix("index.html").strip("/").replace("/", "__") or "home"
-    golden = GOLDEN / f"{name}.html"
-    actual = article(public_site / page)
-    if update_golden or not golden.exists() and os.environ.get("CI") != "true":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(actual, encoding="utf-8")
-    assert golden.exists(), f"missing golden file {golden}: run pytest --update-golden"
-    assert actual == golden.read_text(encoding="utf-8"), f"{page} differs from {golden}: review, then pytest --update-golden"
+@pytest.mark.parametrize("profile", ["public", "intranet"])
+def test_golden_tree(request, profile, update_golden):
+    """Every page and JSON file of both profiles against tests/golden/<profile>/: a missing, extra or changed file fails."""
+    site = request.getfixturevalue(f"sample_{profile}")
+    folder = GOLDEN / profile
+    actual = _golden_tree(site)
+    if update_golden:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for name, text in actual.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    expected = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*"))} if folder.is_dir() else {}
+    missing = sorted(actual.keys() - expected.keys())
+    extra = sorted(expected.keys() - actual.keys())
+    changed = sorted(name for name in actual.keys() & expected.keys() if actual[name] != expected[name])
+    assert not (missing or extra or changed), (
+        f"golden tree {folder} differs — no golden file: {missing}; no longer built: {extra}; changed: {changed}. "
+        "Review the output, then run pytest --update-golden")

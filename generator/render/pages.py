@@ -5,6 +5,7 @@ through Markdown, so ``[x](javascript:…)``, ``{: onclick=…}`` or ``a | b`` s
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -34,8 +35,13 @@ class GeneratedPage:
     in_search: bool = True
 
 
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+@functools.cache
+def environment(*more: str) -> jinja2.Environment:
+    """The templates' environment (one per search path, made once: compiling templates costs more than rendering).
+
+    ``more`` are further template folders searched after the site templates (the print templates).
+    """
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(TEMPLATES), *more]), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.filters["cn_date"] = cn_date

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import cast
 
 import jinja2
 import markdown
@@ -22,9 +21,7 @@ ROWS_PER_TABLE = 25  # leaders per table: a unit with thousands of pairings stil
 
 
 def _print_env() -> jinja2.Environment:
-    env = environment()
-    cast(jinja2.FileSystemLoader, env.loader).searchpath.append(str(PRINT_DIR))
-    return env
+    return environment(str(PRINT_DIR))
 
 
 def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None) -> str:
