@@ -21,14 +21,24 @@ RESERVED_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz", "search/pages.jso
                   "downloads/guide.pdf")
 
 
-def site_path(src: str) -> str:
-    """The output path of a content file with MkDocs' directory URLs: a.md → a/index.html."""
+def docs_path(src: str) -> str:
+    """Where a page lies in the docs tree: a/b.md → a/b/index.md, so that its source folder is its URL.
+
+    Every engine then agrees on the URL (with or without directory URLs), and the relative links
+    of the page's raw HTML, written for the URL, are right whether an engine rewrites them or not.
+    """
     if not src.endswith(".md"):
         return src
     stem = src[:-3]
     if stem == "index" or stem.endswith("/index"):
-        return stem + ".html"
-    return stem + "/index.html"
+        return src
+    return stem + "/index.md"
+
+
+def site_path(src: str) -> str:
+    """The output path of a content file with directory URLs: a.md → a/index.html."""
+    path = docs_path(src)
+    return path[:-3] + ".html" if path.endswith(".md") else path
 
 
 RESERVED_PAGES = frozenset(site_path(p) for p in GENERATED_PAGES)

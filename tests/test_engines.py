@@ -9,9 +9,10 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import ROOT, TODAY
+from conftest import MINIMAL, ROOT, TODAY
 
 from generator.build import build_site, write_docs_tree
+from generator.paths import docs_path, site_path
 from generator.render.content import as_markdown, relative_url, page_url
 
 GENERATOR_META = re.compile(rb'<meta name="generator" content="[^"]*">')
@@ -59,6 +60,8 @@ def test_the_tree_builds_with_plain_mkdocs_and_no_plugin(project, mkdocs_site, t
                            "-d", str(tmp_path / "plain")], capture_output=True, text=True,
                           env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
+    pages = [p.relative_to(tree / "docs").as_posix() for p in (tree / "docs").rglob("*.md")]
+    assert pages and all(p == "index.md" or p.endswith("/index.md") for p in pages), pages  # source folder = URL
     plain, published = files(tmp_path / "plain"), files(mkdocs_site)
     plain.pop("search/search_index.json")  # the engine's own index, which `build` removes
     assert sorted(plain) == sorted(published)
@@ -120,3 +123,63 @@ def test_relative_urls(target, current, expected):
 @pytest.mark.parametrize("src,url", [("index.md", ""), ("a.md", "a/"), ("a/index.md", "a/"), ("a/b.md", "a/b/")])
 def test_page_urls(src, url):
     assert page_url(src) == url
+
+
+@pytest.mark.parametrize("src,path", [("index.md", "index.md"), ("a.md", "a/index.md"), ("a/index.md", "a/index.md"),
+                                      ("a/b.md", "a/b/index.md"), ("a/x.pdf", "a/x.pdf")])
+def test_every_page_lies_in_the_folder_of_its_url(src, path):
+    """Engines that do not rewrite links in raw HTML (Zensical) or do (MkDocs) then agree on every relative link."""
+    assert docs_path(src) == path
+    if src.endswith(".md"):
+        assert site_path(src) == page_url(src) + "index.html"
+
+
+def test_the_navigation_names_tree_paths():
+    from generator import check
+    from generator.render.tree import engine_config
+    from generator.render.view import build_view
+
+    result = check(ROOT, today=TODAY)
+    config = engine_config(result.project.settings, build_view(result.project, "public", TODAY))
+
+    def leaves(item):
+        if isinstance(item, str):
+            yield item
+        else:
+            for value in (item.values() if isinstance(item, dict) else item):
+                yield from leaves(value)
+
+    paths = list(leaves(config["nav"]))
+    assert "categories/index.md" in paths and all(p == "index.md" or p.endswith("/index.md") for p in paths), paths
+
+
+def test_two_content_pages_with_one_url_are_reported(tmp_path):
+    from generator import check
+    from generator.render.tree import build_tree
+    from generator.render.view import build_view
+
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    (root / "content" / "guide").mkdir()
+    (root / "content" / "guide.md").write_text("# 一\n", encoding="utf-8")
+    (root / "content" / "guide" / "index.md").write_text("# 二\n", encoding="utf-8")
+    result = check(root, today=TODAY)
+    tree = build_tree(result.project, build_view(result.project, "public", TODAY), pdf=False)
+    assert "guide/index.md" in tree.pages
+    assert any("content/guide/index.md" in p and "content/guide.md" in p for p in tree.problems), tree.problems
+
+
+@pytest.mark.slow
+def test_the_search_form_stays_in_the_site_under_a_sub_path(tmp_path):
+    """The 404 page is served at any URL: its links are absolute, from site_url; never `//directory/` (another host)."""
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    (root / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+                                     + "\nsite_url: https://example.org/zhuanlan/\n", encoding="utf-8")
+    site = build_site(root, out=tmp_path / "site", today=TODAY, pdf=False).out
+    missing = (site / "404.html").read_text(encoding="utf-8")
+    assert 'action="/zhuanlan/directory/"' in missing and 'data-eg-base="/zhuanlan/"' in missing
+    policy = (site / "policies" / "cq-2002-110" / "index.html").read_text(encoding="utf-8")
+    assert 'action="../../directory/"' in policy
+    for page in site.rglob("*.html"):
+        assert 'action="//' not in page.read_text(encoding="utf-8"), page

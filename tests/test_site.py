@@ -94,6 +94,15 @@ def test_navigation_does_not_list_experts(public_site, sample):
     assert len(home) < 60_000
 
 
+def test_the_search_form_of_every_page_leads_to_the_directory(public_site):
+    """Without site_url the 404 page (served at any URL) links from the root: `/directory/`, not `//directory/`."""
+    assert 'action="/directory/"' in (public_site / "404.html").read_text(encoding="utf-8")
+    for page in public_site.rglob("index.html"):
+        action = re.search(r'<form class="eg-search__form"[^>]* action="([^"]*)"', page.read_text(encoding="utf-8"))
+        assert action, page
+        assert (page.parent / action.group(1) / "index.html").resolve() == (public_site / "directory" / "index.html").resolve()
+
+
 def test_material_search_index_is_not_published(public_site):
     assert not (public_site / "search" / "search_index.json").exists()
     assert (public_site / "search" / "pages.json").is_file() and (public_site / "directory" / "experts.json").is_file()

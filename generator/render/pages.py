@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from ..paths import THEME_DIR
+from ..paths import THEME_DIR, docs_path
 from .view import SiteView
 
 TEMPLATES = THEME_DIR / "site"
@@ -105,7 +105,9 @@ def meta_title(front_matter: str, body: str) -> str | None:
 
 
 def nav(view: SiteView) -> list[dict[str, Any]]:
-    """The navigation: content sections only; expert pages are reached through the directory."""
+    """The navigation: content sections only; expert pages are reached through the directory.
+
+    Entries are paths of the docs tree (``categories/index.md``, see paths.docs_path)."""
     items: list[dict[str, Any]] = [
         {"首页": "index.md"},
         {"政策文件": [{"文件目录": "policies/index.md"}, *[f"policies/{p['id']}.md" for p in view.policies]]},
@@ -118,4 +120,12 @@ def nav(view: SiteView) -> list[dict[str, Any]]:
     ]
     if view.intranet:
         items.append({"校验报告": "report.md"})
-    return items
+    return _in_tree(items)
+
+
+def _in_tree(item: Any) -> Any:
+    if isinstance(item, str):
+        return docs_path(item)
+    if isinstance(item, dict):
+        return {k: _in_tree(v) for k, v in item.items()}
+    return [_in_tree(v) for v in item]

@@ -102,8 +102,8 @@
       meta.textContent = "找到 " + experts.length + " 位专家、" + pages.length + " 处政策与服务内容";
       experts.slice(0, 20).forEach(function (e) { list.appendChild(hit("expert", e.url, e.name, expertLine(e))); });
       if (experts.length > 20) {
-        var more = el("li", "md-search-result__item eg-hit eg-hit--more");
-        var link = el("a", "md-search-result__link", "在专家名录中查看全部 " + experts.length + " 位专家");
+        var more = el("li", "eg-search__item eg-hit eg-hit--more");
+        var link = el("a", "eg-search__link", "在专家名录中查看全部 " + experts.length + " 位专家");
         link.href = url("directory/?q=" + encodeURIComponent(query));
         more.appendChild(link);
         list.appendChild(more);
@@ -112,10 +112,10 @@
     }
 
     function hit(kind, href, title, text) {
-      var li = el("li", "md-search-result__item eg-hit eg-hit--" + kind);
-      var a = el("a", "md-search-result__link");
+      var li = el("li", "eg-search__item eg-hit eg-hit--" + kind);
+      var a = el("a", "eg-search__link");
       a.href = href;
-      var art = el("article", "md-search-result__article md-typeset");
+      var art = el("article", "eg-search__article");
       art.appendChild(el("h2", null, title));
       art.appendChild(el("p", null, text));
       a.appendChild(art);
@@ -133,7 +133,7 @@
 
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
     input.addEventListener("focus", function () {
-      if (toggle && !toggle.checked) toggle.checked = true;  // opens Material's result panel
+      if (toggle && !toggle.checked) toggle.checked = true;  // opens the result panel (expert-guide.css)
       load();
     });
     if (toggle) {
