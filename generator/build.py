@@ -13,7 +13,7 @@ from .check import CheckResult, check
 from .clock import reference_day
 from .fields import Profile
 from .load.project import Progress
-from .engine import EngineError, run_engine
+from .engine import EngineError, run_engine, strict_hint
 from .render.pdf import PdfError, write_pdf
 from .exposure import Forbidden
 from .render.tree import DocsTree, build_tree, write_tree
@@ -95,7 +95,7 @@ def build_site(root: Path | str = ".", *, profile: Profile = "public", out: Path
             if strict and problems:
                 shown = "".join(f"\n  {m}" for m in problems[:20])
                 raise BuildError(f"生成时有 {len(problems)} 个警告（strict 模式），未发布：{shown}"
-                                 "\n（不在导航中的页面：请放到 content/policies/ 中，或从 content/ 移除）", result)
+                                 + strict_hint(problems), result)
             say("审计输出：检查每个文件中是否有不应公开的信息")
             publication.commit(lambda staged: audit(staged, prepared.forbidden))
     except (PdfError, PublishError, EngineError) as exc:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from typing import NoReturn
 from datetime import date
@@ -66,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="命令")
 
     p = sub.add_parser("new", help="新建项目：写出所选规则配置的示例数据（data/、content/），可直接 build")
-    p.add_argument("dir", metavar="DIR", help="新项目的目录（须不存在或为空）")
+    p.add_argument("dir", type=_path, metavar="DIR", help="新项目的目录（须不存在或为空）")
     p.add_argument("--profile", choices=("chongqing-2002", "beijing-2014"), default="chongqing-2002",
                    help="规则配置：chongqing-2002（渝人发[2002]110号，默认）或 beijing-2014（京组发〔2014〕4号）")
 
@@ -79,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=_path, metavar="DIR", help="输出目录（默认 public 为 site/，intranet 为 site-intranet/）")
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF 版指南（只生成网站）")
     p.add_argument("--engine", choices=("mkdocs", "properdocs"), default="mkdocs",
-                   help="构建引擎：mkdocs（默认）或 properdocs（MkDocs 的维护分支），结果相同")
+                   help="构建引擎：mkdocs（默认）或 properdocs（MkDocs 的维护分支），结果相同（只有页面中的 generator 标记不同）")
 
     p = sub.add_parser("tree", help="校验后只写出文档树（mkdocs.yml、docs/、overrides/），供任何兼容 MkDocs 的工具构建")
     _project_options(p)
@@ -97,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_day, metavar="年-月-日", help="按此日期判断在联系（默认今天，或 SOURCE_DATE_EPOCH）")
 
     p = sub.add_parser("schema", help="为每个数据文件生成 JSON Schema（供编辑器自动补全与检查）")
-    p.add_argument("--out", default="generator/schemas", metavar="DIR", help="输出目录（默认 generator/schemas）")
+    p.add_argument("--out", type=_path, required=True, metavar="DIR",
+                   help="输出目录：新目录，或只含本命令写出的 schema 的目录（本仓库为 generator/schemas）")
     return parser
 
 
@@ -108,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         command = {"check": _cmd_check, "new": _cmd_new, "build": _cmd_build, "tree": _cmd_tree, "pdf": _cmd_pdf, "audit": _cmd_audit,
                    "schema": _cmd_schema}[args.command]
         return command(args)
-    except (_UsageError, ClockError) as exc:
+    except (_UsageError, ClockError, argparse.ArgumentTypeError) as exc:
         print(f"expert-guide: 用法错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -177,12 +179,13 @@ def _cmd_new(args: argparse.Namespace) -> int:
     from .new import NewProjectError, new_project
 
     try:
-        target = new_project(_path(args.dir), args.profile)
+        target = new_project(args.dir, args.profile)
     except NewProjectError as exc:
         print(f"expert-guide: {exc}", file=sys.stderr)
         return EXIT_ERRORS
-    print(f"已新建项目：{target}（规则配置 {args.profile}）。下一步：expert-guide check {target}，"
-          f"然后 expert-guide build {target}", file=sys.stderr)
+    shell = shlex.quote(str(target))
+    print(f"已新建项目：{target}（规则配置 {args.profile}）。下一步：expert-guide check {shell}，"
+          f"然后 expert-guide build {shell}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -195,7 +198,8 @@ def _cmd_tree(args: argparse.Namespace) -> int:
                                  progress=_progress(args.quiet), pdf=not args.no_pdf)
     except BuildError as exc:
         return _failed(exc)
-    print(f"已写出文档树：{result.out}（用 mkdocs build -f {result.out}/mkdocs.yml 等构建）", file=sys.stderr)
+    config = shlex.quote(str(result.out / "mkdocs.yml"))
+    print(f"已写出文档树：{result.out}（用 mkdocs build -f {config} 等构建）", file=sys.stderr)
     return EXIT_OK
 
 
@@ -232,8 +236,13 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import write_schemas
+    from .schema import SchemaError, write_schemas
 
-    for path in write_schemas(Path(args.out)):
+    try:
+        written = write_schemas(Path(args.out))
+    except SchemaError as exc:
+        print(f"expert-guide: {exc}；未写出任何文件。", file=sys.stderr)
+        return EXIT_ERRORS
+    for path in written:
         print(path)
     return EXIT_OK

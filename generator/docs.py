@@ -118,7 +118,8 @@ def _usage(action: argparse.Action) -> str:
     if not action.option_strings:
         name = action.metavar or action.dest
         return f"[{name}]" if action.nargs == "?" else str(name)
-    return f"[{action.option_strings[0]}{_value(action)}]"
+    option = f"{action.option_strings[0]}{_value(action)}"
+    return option if action.required else f"[{option}]"
 
 
 def _name(action: argparse.Action) -> str:

@@ -79,3 +79,10 @@ def run_engine(engine: str, folder: Path, site_dir: Path) -> list[str]:
     finally:
         logger.removeHandler(collect)
     return collect.messages
+
+
+def strict_hint(messages: list[str]) -> str:
+    """What to do about the engine's warnings that stopped a strict build (mkdocs.yml ``strict: true``)."""
+    if any("nav" in m or "导航" in m for m in messages):
+        return "\n（不在导航中的页面：请放到 content/policies/ 中，或从 content/ 移除）"
+    return "\n（mkdocs.yml 中 strict: true（默认）时，生成网站时的警告也会阻止发布：请改正上述问题）"

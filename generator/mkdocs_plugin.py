@@ -18,7 +18,7 @@ from .audit import audit, forbidden_values
 from .check import CheckResult, check
 from .clock import ClockError, reference_day
 from .diagnostics import format_text
-from .engine import CollectWarnings
+from .engine import CollectWarnings, strict_hint
 from .paths import PROJECT_OVERRIDES, THEME_DIR
 from .publish import DEFAULT_SITE, Publication, PublishError, describe
 from .render.pdf import PdfError, write_pdf
@@ -134,7 +134,7 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
         if config.strict and self.warnings.messages:  # MkDocs would abort after this event: never publish first
             shown = "".join(f"\n  {m}" for m in self.warnings.messages[:20])
             self._stop(f"MkDocs 报告了 {len(self.warnings.messages)} 个警告（strict 模式），未发布：{shown}"
-                       "\n（不在导航中的页面：请放到 content/policies/ 中，或从 content/ 移除）")
+                       + strict_hint(self.warnings.messages))
         assert self.publication is not None
         say = self.progress or log.info
         say("审计输出：检查每个文件中是否有不应公开的信息")

@@ -137,6 +137,8 @@ def guard_file(root: Path, target: Path, profile: str) -> None:
     """Refuse a PDF target that is a folder, protected, or an existing file this tool did not write."""
     _common_guard(root, target, "输出文件")
     _nested(target, "输出文件")
+    if not target.parent.is_dir():
+        raise PublishError(f"输出文件所在的目录“{_shown(target.parent)}”不存在：请先建好目录，或换一个位置")
     if not (target.exists() or target.is_symlink()):
         return
     if target.is_dir():

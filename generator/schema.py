@@ -13,6 +13,9 @@ from .kinds import schema_fragment
 _VIS = {"public": "公开", "internal": "仅内网", "secret": "保密，不出现在任何输出中"}
 
 
+MARK = "由 expert-guide schema 生成，请勿手工修改"
+
+
 def _spec(spec: Spec) -> dict[str, Any]:
     if spec.kind == "object":
         out = object_schema(spec.model)
@@ -43,7 +46,7 @@ def object_schema(model: Any, *, all_optional: bool = False) -> dict[str, Any]:
 
 def schemas() -> dict[str, dict[str, Any]]:
     """File name → schema: one per data file, plus the policy front matter."""
-    base = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+    base = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$comment": MARK}
     out = {
         "site.json": {**base, **object_schema(Site)},
         "rules.json": {**base, **object_schema(RuleSet, all_optional=True)},
@@ -59,10 +62,28 @@ def render_schema(schema: dict[str, Any]) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
+class SchemaError(Exception):
+    """Nothing was written."""
+
+
 def write_schemas(folder: Path) -> list[Path]:
+    """Write every schema into ``folder``: a new folder, or one holding only schemas this command wrote."""
+    out = schemas()
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise SchemaError(f"{folder} 已存在且不是目录")
+    for parent in [folder.resolve(), *folder.resolve().parents]:
+        if parent.name in ("data", "content") and (parent.parent / "data").is_dir() and (
+                (parent.parent / "content").is_dir() or (parent.parent / "mkdocs.yml").is_file()):
+            raise SchemaError(f"{folder} 在项目的 {parent.name}/ 目录中：那里的每个文件都会被读取或发布")
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            ours = path.name in out and path.is_file() and not path.is_symlink() and MARK in path.read_text(
+                encoding="utf-8", errors="replace")
+            if not ours:
+                raise SchemaError(f"{folder} 中已有不是本命令写出的文件（{path.name}）：请给一个新目录或只含 schema 的目录")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, schema in schemas().items():
+    for name, schema in out.items():
         path = folder / name
         path.write_text(render_schema(schema), encoding="utf-8")
         written.append(path)

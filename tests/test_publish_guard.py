@@ -71,6 +71,7 @@ GUARD = [
     ("pdf -o data/guide.pdf", ["pdf", ".", "-o", "data/guide.pdf"], "data/"),
     ("pdf -o a folder", ["pdf", ".", "-o", "documents"], "是一个目录"),
     ("pdf -o the project", ["pdf", ".", "-o", "."], "项目目录或其上级目录"),
+    ("pdf -o into a missing folder", ["pdf", ".", "-o", "missing/folder/guide.pdf"], "不存在"),
 ]
 
 

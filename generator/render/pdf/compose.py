@@ -31,9 +31,10 @@ def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None)
     """
     env = _print_env()
     policy_ids = {p["id"] for p in view.policies}
-    letter = _markdown_file(root, "content/_print/letter.md", policy_ids)
-    intro = _markdown_file(root, "content/index.md", policy_ids, drop_title=True)
-    policies = [{**p, "html": print_html(p["body"], root, "content/policies", policy_ids)} for p in view.policies]
+    letter = _markdown_file(root, "content/_print/letter.md", policy_ids, scope="letter")
+    intro = _markdown_file(root, "content/index.md", policy_ids, drop_title=True, scope="intro")
+    policies = [{**p, "html": print_html(p["body"], root, "content/policies", policy_ids, scope=f"policy-{p['id']}")}
+                for p in view.policies]
     return env.get_template("guide.html").render(
         view=view, site=view.site, letter=letter, intro=intro, policies=policies, appendix=appendix_tables(view),
         form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view), cn_date=cn_date,
@@ -102,26 +103,37 @@ def split_appendix(appendix: list[dict], parts: int) -> list[list[dict]]:
     return [part for part in out if part]
 
 
-def _markdown_file(root: Path, rel: str, policy_ids: set[str], drop_title: bool = False) -> str:
+def _markdown_file(root: Path, rel: str, policy_ids: set[str], drop_title: bool = False, *, scope: str) -> str:
     path = root / rel
     if not path.is_file():
         return ""
     text = split_front_matter(path.read_text(encoding="utf-8-sig"))[1]
     if drop_title:
         text = re.sub(r"\A#\s[^\n]*\n", "", text.lstrip())
-    return print_html(text, root, str(Path(rel).parent), policy_ids)
+    return print_html(text, root, str(Path(rel).parent), policy_ids, scope=scope)
 
 
-def print_html(text: str, root: Path, folder: str, policy_ids: set[str]) -> str:
+def print_html(text: str, root: Path, folder: str, policy_ids: set[str], *, scope: str = "content") -> str:
     """Content Markdown as print HTML: references checked first, then sanitized, then links rewritten.
 
     The check comes before the sanitizer, which would silently drop a `file:` image: here it stops
-    the build instead.
+    the build instead. Every id content writes is put under ``c-<scope>-``, and its own same-page
+    links with it: no content can take an anchor of the guide (a chapter, the 名单, a placeholder page).
     """
     raw = markdown.markdown(text, extensions=["attr_list"])
     refuse_schemes(raw, folder)
     print_links(raw, root, folder, policy_ids)  # raises for a forbidden link before the sanitizer hides it
-    return local_sources(print_links(clean_html(raw), root, folder, policy_ids), root, folder)
+    return local_sources(print_links(_namespaced(clean_html(raw), scope), root, folder, policy_ids), root, folder)
+
+
+_ANCHOR = re.compile(r'(\s(?:id|name)=")([^"]*)(")')
+_SAME_PAGE = re.compile(r'(\shref="#)([^"]*)(")')
+
+
+def _namespaced(html: str, scope: str) -> str:
+    prefix = f"c-{scope}-"
+    html = _ANCHOR.sub(lambda m: f"{m[1]}{prefix}{m[2]}{m[3]}", html)
+    return _SAME_PAGE.sub(lambda m: f"{m[1]}{prefix}{m[2]}{m[3]}", html)
 
 
 def _created(view: SiteView) -> str:
