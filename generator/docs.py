@@ -82,6 +82,8 @@ def _params(section: Any) -> list[str]:
 
 def _setting(rule: Any, rules: RuleSet) -> str:
     section = getattr(rules, rule.SECTION)
+    if "severity" in section._specs and section.severity == "off":
+        return f"{section.clause}；不检查"
     parts = [section.clause, *_params(section)]
     if "severity" in section._specs:  # otherwise the rule fixes each finding's severity itself
         severity = section.severity or DEFAULT_SEVERITY

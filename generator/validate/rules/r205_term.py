@@ -1,4 +1,4 @@
-"""R205 联系期限：期限不超过规定年限；到期未续的联系为错误，即将到期的给出提醒。"""
+"""R205 联系期限：超过一般年限为警告；到期未续的联系为错误，即将到期的给出提醒。"""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -27,9 +27,10 @@ class Term:
                 continue
             limit = add_years(pairing.start, params.max_years) - timedelta(days=1)  # 2 years: 07-01 … 06-30
             if pairing.end > limit:
-                yield ctx.finding(self, pairing.where("end"),
-                                  f"联系“{pairing.id}”期限 {pairing.start} 至 {pairing.end} 超过 {params.max_years} 年",
-                                  hint=f"结束日期最晚为 {limit}；期满后可用新记录续联（renews）")
+                yield ctx.finding(self, pairing.where("end"),  # “一般为 2 年”: longer needs a reason, it is not barred
+                                  f"联系“{pairing.id}”期限 {pairing.start} 至 {pairing.end} 超过一般期限 {params.max_years} 年",
+                                  severity="warning",
+                                  hint=f"一般的结束日期为 {limit}；期满后可用新记录续联（renews）")
         for pairing in ctx.active:
             if pairing.end is None:
                 continue
