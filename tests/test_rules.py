@@ -96,8 +96,8 @@ def test_r204_consent_missing_or_late(project):
 def test_r205_term_too_long_expired_and_ending_soon(project):
     project.replace(P, "  expert: e5\n  start: 2025-07-01\n  end: 2027-06-30\n", "  expert: e5\n  start: 2025-07-01\n  end: 2027-07-01\n")
     assert codes(project.lines(), "R205") == [
-        "data/pairings.yaml:29:8: error R205 联系“p5”期限 2025-07-01 至 2027-07-01 超过 2 年（依据：渝人发[2002]110号 第四条）"
-        "。提示：结束日期最晚为 2027-06-30；期满后可用新记录续联（renews）"]
+        "data/pairings.yaml:29:8: warning R205 联系“p5”期限 2025-07-01 至 2027-07-01 超过一般期限 2 年（依据：渝人发[2002]110号 第四条）"
+        "。提示：一般的结束日期为 2027-06-30；期满后可用新记录续联（renews）"]
     soon = codes(project.lines(today=date(2027, 6, 1)), "R205")
     assert ("data/pairings.yaml:5:8: warning R205 联系“p1”将于 2027-06-30 期满（还有 29 天）（依据：渝人发[2002]110号 第四条）"
             "。提示：请与领导和专家确认是否续联") in soon
