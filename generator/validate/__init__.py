@@ -11,6 +11,7 @@ from ..models import COLLECTIONS
 from ..project import Project
 from .rules import run_rules
 from .leaks import check_leaks
+from .printable import check_printable
 from .records import check_records
 from .references import check_references
 
@@ -20,6 +21,7 @@ def validate(project: Project, today: date, diags: Diagnostics) -> None:
     rules_valid = check_references(project, diags)  # False without a rule set (load reported why)
     check_records(project, diags)
     check_leaks(project, diags)
+    check_printable(project, diags)
     if rules_valid:  # the rules run only on parameters that are themselves valid
         run_rules(complete_part(project), today, diags)
 

@@ -10,18 +10,14 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ...validate.printable import HREF, PRINT_SCHEMES, SCHEME, SRC
 from .errors import PdfError
-
-PRINT_SCHEMES = ("https:", "mailto:", "tel:")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_SRC = re.compile(r'\ssrc\s*=\s*["\']?([^"\'\s>]*)', re.I)
-_HREF = re.compile(r'<a\b([^>]*?)\shref="([^"]*)"([^>]*)>')
 
 
 def refuse_schemes(raw: str, folder: str) -> None:
     """Any ``src`` of content with a scheme (``file:``, ``http:``…) stops the build, before the sanitizer drops it."""
-    for src in _SRC.findall(raw):
-        if _SCHEME.match(html_lib.unescape(src)):
+    for src in SRC.findall(raw):
+        if SCHEME.match(html_lib.unescape(src)):
             raise PdfError(f"{folder} 中引用了不允许读取的资源：{html_lib.unescape(src)}（只允许 theme/ 与 content/ 下的文件）")
 
 
@@ -51,7 +47,7 @@ def print_links(html: str, root: Path, folder: str, policy_ids: set[str]) -> str
         target = html_lib.unescape(href)
         if target.startswith("#") or target.lower().startswith(PRINT_SCHEMES):
             return match.group(0)
-        if _SCHEME.match(target):
+        if SCHEME.match(target):
             raise PdfError(f"{folder} 中的链接“{target}”：印刷版只允许 https:、mailto: 和 tel: 链接")
         path = (root / folder / unquote(target.split("#")[0])).resolve()
         content = (root / "content").resolve()
@@ -62,7 +58,7 @@ def print_links(html: str, root: Path, folder: str, policy_ids: set[str]) -> str
             return f'<a{before} href="#policy-{rel[9:-3]}"{after}>'
         return f"<a{before}{after}>"  # another page of the site: kept as text in print
 
-    return _HREF.sub(rewrite, html)
+    return HREF.sub(rewrite, html)
 
 
 def check_links(document) -> None:
