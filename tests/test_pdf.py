@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from generator import check
 from generator.build import BuildError, build_pdf
-from generator.render.pdf import fonts, guide_html, parallel, write
+from generator.render.pdf import PdfError, fonts, guide_html, parallel, print_html, write
 from generator.render.view import build_view
 
 pytestmark = pytest.mark.slow
@@ -214,10 +214,14 @@ def test_missing_cjk_font_is_a_clear_error(minimal, tmp_path, monkeypatch):
 def test_strict_fetcher_refuses_anything_outside_theme_and_content(minimal, tmp_path, reference):
     policy = minimal / "content" / "policies" / "cq-2002-110.md"
     policy.write_text(policy.read_text(encoding="utf-8") + f"\n![图]({reference})\n", encoding="utf-8")
-    with pytest.raises(BuildError, match="不允许读取的资源") as info:
+    with pytest.raises(BuildError) as info:  # check stops it first, located
         _build(minimal, tmp_path / "x.pdf")
-    assert reference.lstrip("./").split("/")[-1] in str(info.value)
+    [found] = [d for d in info.value.result.diagnostics if d.code == "E406"]
+    assert found.location.path == "content/policies/cq-2002-110.md" and reference in found.message
     assert not (tmp_path / "x.pdf").exists()
+    # and the composer refuses it by itself, should anything reach it unchecked
+    with pytest.raises(PdfError, match="不允许读取的资源"):
+        print_html(f"![图]({reference})", minimal, "content/policies", set())
 
 
 TERM = re.compile(r"\d{4}-\d{2}-\d{2}\s+至\s+\d{4}-\d{2}-\d{2}")
