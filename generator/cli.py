@@ -134,6 +134,8 @@ def _safe_streams() -> None:
 
 def _folder(path: str, what: str = "项目目录") -> Path:
     folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise _UsageError(f"{what}“{path}”是一个文件，不是目录")
     if not folder.is_dir():
         raise _UsageError(f"{what}“{path}”不存在")
     return folder
