@@ -28,9 +28,10 @@ from .project import Project
 HIDDEN_REASON = "涉密、未同意公开或不在册的专家的任何信息都不公开"
 SECRET_REASON = "这一字段（如身份证号）不出现在任何输出中"
 INTERNAL_REASON = "联系方式等非公开字段只在内网版出现"
+REQUEST_REASON = "专家反映的问题（诉求）及其办理情况只在内网版出现"
 MIN_LENGTH = 2  # one character (男, 是) says nothing about anybody
 MIN_DIGITS = 7  # digits-only matching for phones and ID numbers
-COLLECTIONS = ("categories", "units", "leaders", "experts", "pairings", "institutions", "services")
+COLLECTIONS = ("categories", "units", "leaders", "experts", "pairings", "institutions", "services", "requests")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ def hidden_record(project: Project, collection: str, rec: Any, profile: Profile)
     """A record the profile does not show at all (fail-closed for experts and their pairings)."""
     if profile != "public":
         return False
+    if collection == "requests":  # nothing of a request is public, whatever its fields say
+        return True
     if isinstance(rec, Expert):
         return not rec.publishable
     if collection == "pairings":
@@ -171,7 +174,7 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
                         continue
                     known = candidates.get(form)
                     if known is None or (spec.identifies and not known.identifies):
-                        reason = (HIDDEN_REASON if everything else
+                        reason = (REQUEST_REASON if collection == "requests" else HIDDEN_REASON if everything else
                                   SECRET_REASON if spec.vis == "secret" else INTERNAL_REASON)
                         candidates[form] = Forbidden(form, f"{_where(rec, label)} 的 {type(rec).__name__}.{label}",
                                                      spec.identifies, reason=reason,

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from .fields import Spec
-from .models import COLLECTIONS, Policy, Site
+from .models import COLLECTIONS, CalendarYear, Policy, Site
 from .ruleset import RuleSet
 from .kinds import schema_fragment
 
@@ -48,6 +48,7 @@ def schemas() -> dict[str, dict[str, Any]]:
         "site.json": {**base, **object_schema(Site)},
         "rules.json": {**base, **object_schema(RuleSet, all_optional=True)},
         "policy.json": {**base, **object_schema(Policy)},
+        "calendar.json": {**base, **object_schema(CalendarYear)},
     }
     for name, model in COLLECTIONS.items():
         out[f"{name}.json"] = {**base, "type": "array", "title": model.__doc__.strip().splitlines()[0],
