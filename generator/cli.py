@@ -244,8 +244,9 @@ def _cmd_due(args: argparse.Namespace) -> int:
     root = _folder(args.dir)
     today = args.today or reference_day()
     result = run_check(root, today=today, progress=None)
-    if result.errors:
-        sys.stdout.write(FORMATTERS["text"](result.diagnostics))
+    unreadable = [d for d in result.errors if not d.code.startswith("R")]  # a pairing rule's error leaves dates as they are
+    if unreadable:
+        sys.stdout.write(FORMATTERS["text"](unreadable))
         print("expert-guide: 数据校验未通过，无法可靠地计算到期日", file=sys.stderr)
         return EXIT_ERRORS
     report = due_report(result.project, today, args.format)

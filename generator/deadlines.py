@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from .clock import LATEST
 from .models import Request
 from .project import Project
 from .ruleset import Feedback
@@ -76,7 +77,7 @@ def next_year_missing(project: Project, today: date) -> int | None:
     if today.month < 11 or project.rules is None or project.rules.feedback is None:
         return None
     year = today.year + 1
-    if project.work_calendar.known(year):
+    if year > LATEST.year or project.work_calendar.known(year):  # no file can be written for a year past the range
         return None
     if not any(r.answered is None for r in project.requests):
         return None

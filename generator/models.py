@@ -266,8 +266,8 @@ class Request(Record):
     id: str = f("id", "编号", "internal", required=True)
     expert: str = f("ref", "反映问题的专家", "internal", required=True, ref="experts")
     received: date = f("date", "收到日期", "internal", required=True)
-    kind: str = f("enum", "类型（difficulty 个人困难 / suggestion 工作上或其他方面的意见建议）", "internal",
-                  required=True, choices=REQUEST_KINDS)
+    kind: str = f("enum", "诉求类型", "internal",
+                  required=True, choices=REQUEST_KINDS, doc="difficulty 个人困难；suggestion 工作上或其他方面的意见建议")
     channel: str = f("text", "渠道", "internal", required=True)
     summary: str = f("multiline", "内容摘要", "internal", required=True)
     handler: Handler = f("object", "承办单位", "internal", required=True, model=Handler)

@@ -55,7 +55,7 @@ def load_calendar(root: Path, diags: Diagnostics, checker: ShapeChecker) -> tupl
                                 hint="跨年的假期（如元旦）按日期分别写入各自年份的文件")
         for day, where in workdays.items():
             if day in holidays:
-                diags.error(where, "E603", f"{day} 既写为放假日（holidays，{holidays[day]}）又写为调休上班日",
+                diags.error(where, "E603", f"{day} 既写为放假日（holidays，第 {holidays[day].line} 行）又写为调休上班日",
                             hint="按通知核对：放假的日子写在 holidays，调休上班的周六、周日写在 workdays")
             elif day.weekday() < 5 and day.year == year:
                 diags.warning(where, "E604", f"调休上班日 {day} 是星期{_WEEKDAYS[day.weekday()]}，本来就是工作日",

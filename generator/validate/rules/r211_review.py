@@ -20,6 +20,6 @@ class Review:
             due = months_later(expert.reviewed, months)
             if ctx.today > due:
                 yield ctx.finding(self, expert.where("reviewed"),
-                                  f"专家“{expert.name}”的信息于 {expert.reviewed} 核对，已超过 {months} 个月（应于 {due} 前再次核对）",
+                                  f"专家“{expert.name}”的信息于 {expert.reviewed} 核对，已超过 {months} 个月（最晚应于 {due} 再次核对）",
                                   severity="warning",
                                   hint="与专家核对联系方式、工作单位、职务等信息，更新后把 reviewed 改为核对的日期")
