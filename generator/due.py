@@ -12,7 +12,6 @@ from typing import Any
 from .project import Project
 from .render.requests import feed_domain, ics_feed, request_rows
 
-FORMATS = ("text", "json", "ics")
 JSON_KEYS = ("id", "expert", "kind", "received", "due", "provisional", "state", "answered")
 
 
@@ -22,9 +21,7 @@ def _iso(value: date | None) -> str | None:
 
 def as_json(rows: list[dict[str, Any]]) -> str:
     """A list of objects with exactly JSON_KEYS; dates as YYYY-MM-DD, an absent one as null."""
-    items = [{"id": r["id"], "expert": r["expert"], "kind": r["kind"], "received": _iso(r["received"]),
-              "due": _iso(r["due"]), "provisional": r["provisional"], "state": r["state"], "answered": _iso(r["answered"])}
-             for r in rows]
+    items = [{key: _iso(r[key]) if key in ("received", "due", "answered") else r[key] for key in JSON_KEYS} for r in rows]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 

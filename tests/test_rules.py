@@ -233,3 +233,13 @@ def test_r211_expert_information_reviewed_within_the_profiles_months(project):
     assert codes(project.lines(date(2026, 11, 21)), "R211") == []  # twelve months to the day: still in time
     project.write("data/rules.yaml", "review:\n  clause: 第四条\n  max_months: 24\n")
     assert codes(project.lines(), "R211") == []
+
+
+def test_beijing_profile_states_review_but_no_deadline():
+    """京组发〔2014〕4号 第二条（二）: keep experts' information up to date; it sets no deadline for answers."""
+    from generator.diagnostics import Diagnostics
+    from generator.load.project import load_profile
+
+    rules = load_profile("beijing-2014", Diagnostics())
+    assert rules.feedback is None
+    assert (rules.review.clause, rules.review.severity, rules.review.max_months) == ("第二条（二）", "warning", 12)
