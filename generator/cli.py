@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", choices=("public", "intranet"), default="public", help="按哪个版本的公开范围审计（默认 public）")
     p.add_argument("--today", type=_day, metavar="年-月-日", help="按此日期判断在联系（默认今天，或 SOURCE_DATE_EPOCH）")
 
+    p = sub.add_parser("due", help="列出专家反映的问题（诉求）及其到期日：表格、JSON 或 ICS 日历（只在内网使用）")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
+    p.add_argument("--today", type=_day, metavar="年-月-日", help="按此日期判断逾期（默认今天，或 SOURCE_DATE_EPOCH）")
+    p.add_argument("--format", choices=("text", "json", "ics"), default="text",
+                   help="输出格式：text（中文表格，默认）、json 或 ics（每个未办结的诉求在到期日一个全天事件）")
+
     p = sub.add_parser("schema", help="为每个数据文件生成 JSON Schema（供编辑器自动补全与检查）")
     p.add_argument("--out", type=_path, required=True, metavar="DIR",
                    help="输出目录：新目录，或只含本命令写出的 schema 的目录（本仓库为 generator/schemas）")
@@ -108,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         command = {"check": _cmd_check, "new": _cmd_new, "build": _cmd_build, "tree": _cmd_tree, "pdf": _cmd_pdf, "audit": _cmd_audit,
-                   "schema": _cmd_schema}[args.command]
+                   "due": _cmd_due, "schema": _cmd_schema}[args.command]
         return command(args)
     except (_UsageError, ClockError, argparse.ArgumentTypeError) as exc:
         print(f"expert-guide: 用法错误：{exc}", file=sys.stderr)
@@ -235,6 +241,28 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     verdict = f"审计未通过：{len(hits)} 处泄露" if hits else "审计通过：0 处泄露"
     print(f"{verdict}（核查 {len(forbidden)} 个不应公开的值）。")
     return EXIT_ERRORS if hits else EXIT_OK
+
+
+def _cmd_due(args: argparse.Namespace) -> int:
+    from .clock import reference_day
+    from .due import due_report
+
+    root = _folder(args.dir)
+    today = args.today or reference_day()
+    result = run_check(root, today=today, progress=None)
+    unreadable = [d for d in result.errors if not d.code.startswith("R")]  # a pairing rule's error leaves dates as they are
+    if unreadable:
+        sys.stdout.write(FORMATTERS["text"](unreadable))
+        print("expert-guide: 数据校验未通过，无法可靠地计算到期日", file=sys.stderr)
+        return EXIT_ERRORS
+    report = due_report(result.project, today, args.format)
+    if isinstance(report, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(report)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(report)
+    return EXIT_OK
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:

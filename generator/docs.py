@@ -20,7 +20,7 @@ from .diagnostics import Diagnostics, format_text
 from .load.project import load_profile
 from .models import TIER_NAMES, TIERS, Site
 from .validate.rules import RULES
-from .ruleset import DEFAULT_SEVERITY, LeaderLoad, RuleSet, Term, TierEligibility
+from .ruleset import DEFAULT_SEVERITY, Feedback, LeaderLoad, Review, RuleSet, Term, TierEligibility
 
 UPDATE = "make docs"  # how to bring README.md up to date, as the messages say it
 _BLOCK = re.compile(r"(<!-- (\w+):start -->\n).*?(<!-- \2:end -->)", re.S)
@@ -67,6 +67,10 @@ def _params(section: Any) -> list[str]:
         return ["，".join(_range(tier, getattr(section, tier)) for tier in TIERS)]
     if isinstance(section, Term):
         return [f"不超过 {section.max_years} 年，期满前 {section.ending_soon_days} 天起提醒"]
+    if isinstance(section, Feedback):
+        return [f"个人困难 {section.personal_days} 个工作日，意见建议 {section.suggestion_months} 个月"]
+    if isinstance(section, Review):
+        return [f"每 {section.max_months} 个月核对一次"]
     if isinstance(section, TierEligibility):
         categories = "、".join(f"`{c}`" for c in section.bureau_categories)
         out = [f"局领导限类别 {categories}" if categories else "局领导不限类别"]
@@ -82,6 +86,8 @@ def _params(section: Any) -> list[str]:
 
 def _setting(rule: Any, rules: RuleSet) -> str:
     section = getattr(rules, rule.SECTION)
+    if section is None:  # an optional section the profile leaves out: the policy does not state it
+        return "未规定；不检查"
     if "severity" in section._specs and section.severity == "off":
         return f"{section.clause}；不检查"
     parts = [section.clause, *_params(section)]
@@ -97,12 +103,8 @@ def rule_table() -> str:
     for rule in RULES:
         code = CODES[rule.CODE]
         lines.append(_row(code.code, code.title, code.detail, *(_setting(rule, r) for r in loaded.values())))
-    feedback = []
-    for name, rules in loaded.items():
-        f = rules.feedback
-        feedback.append(f"`{name}` 个人困难 {f.personal_days} 个工作日、意见建议 {f.suggestion_months} 个月（{f.clause}）"
-                        if f is not None else f"`{name}` 未规定（不印出）")
-    lines += ["", "意见反馈办理时限（节 `feedback`，不是校验规则，网站与指南按它印出）：" + "；".join(feedback) + "。"]
+    lines += ["", "R210 的时限（节 `feedback`）也由网站与指南印出；配置中没有这一节时不印出、不计算到期日。"
+                  "R210、R211 只发警告（`severity` 只能是 `warning` 或 `off`）。"]
     return _note("generator/codes.py 与 generator/profiles/*.yaml") + "\n".join(lines) + "\n"
 
 

@@ -28,9 +28,10 @@ from .project import Project
 HIDDEN_REASON = "涉密、未同意公开或不在册的专家的任何信息都不公开"
 SECRET_REASON = "这一字段（如身份证号）不出现在任何输出中"
 INTERNAL_REASON = "联系方式等非公开字段只在内网版出现"
+REQUEST_REASON = "专家反映的问题（诉求）及其办理情况只在内网版出现"
 MIN_LENGTH = 2  # one character (男, 是) says nothing about anybody
 MIN_DIGITS = 7  # digits-only matching for phones and ID numbers
-COLLECTIONS = ("categories", "units", "leaders", "experts", "pairings", "institutions", "services")
+COLLECTIONS = ("categories", "units", "leaders", "experts", "pairings", "institutions", "services", "requests")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ def hidden_record(project: Project, collection: str, rec: Any, profile: Profile)
     """A record the profile does not show at all (fail-closed for experts and their pairings)."""
     if profile != "public":
         return False
+    if collection == "requests":  # nothing of a request is public, whatever its fields say
+        return True
     if isinstance(rec, Expert):
         return not rec.publishable
     if collection == "pairings":
@@ -150,10 +153,11 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
       (材料科学, 正高级) or when it is the name of another person the profile shows (a namesake).
       A hidden name or number repeated in a public field, a policy's issuer or a service's materials
       is looked for like any other.
-    - ``prose`` is the fixed text of the templates and content: a short descriptive value found there
-      (a date, a two-word reason) cannot be told apart in the output and is not looked for. A value
+    - ``prose`` is the fixed text of the templates and content: a short descriptive value found there,
+      or inside a value the profile shows (a date, a two-word reason, a request's channel such as 来信
+      inside a service's 来信来访), cannot be told apart in the output and is not looked for. A value
       that identifies a person, or a descriptive text of LONG_TEXT characters or more (a note, an exit
-      reason), is looked for wherever it is.
+      reason, a request's summary), is looked for wherever it is.
     """
     allowed = ALLOWED[profile]
     shown = {fold(v) for v in shown_values(project, profile)}
@@ -171,15 +175,15 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
                         continue
                     known = candidates.get(form)
                     if known is None or (spec.identifies and not known.identifies):
-                        reason = (HIDDEN_REASON if everything else
+                        reason = (REQUEST_REASON if collection == "requests" else HIDDEN_REASON if everything else
                                   SECRET_REASON if spec.vis == "secret" else INTERNAL_REASON)
                         candidates[form] = Forbidden(form, f"{_where(rec, label)} 的 {type(rec).__name__}.{label}",
                                                      spec.identifies, reason=reason,
                                                      long=spec.kind in ("text", "multiline") and len(form) >= LONG_TEXT)
-    if prose and candidates:  # short descriptive values (a reason, a date) that the project's own prose uses
+    if candidates:  # short descriptive values (a reason, a date) that the prose or a shown value uses
         excusable = {v: f for v, f in candidates.items() if not f.identifies and not f.long}
         if excusable:
-            for _end, found in _automaton(excusable).iter(fold(prose)):
+            for _end, found in _automaton(excusable).iter("\n".join([fold(prose), *sorted(shown)])):
                 candidates.pop(found.value, None)
     if candidates:
         # Only another person's shown name can contain a hidden name harmlessly, and only a name

@@ -23,6 +23,8 @@ STATUSES = ("active", "transferred", "exited")
 STATUS_NAMES = {"active": "在联系", "transferred": "已调动", "exited": "已退出"}
 GENDERS = ("男", "女")
 POLICY_STATUSES = ("现行有效", "已废止")
+REQUEST_KINDS = ("difficulty", "suggestion")
+REQUEST_KIND_NAMES = {"difficulty": "个人困难", "suggestion": "意见建议"}
 
 
 @record
@@ -242,6 +244,50 @@ class PolicyDoc(Record):
     at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
+@record
+class Handler(Record):
+    """承办单位：单位（units）或服务机构（institutions），只写其中一个。"""
+
+    unit: str = f("ref", "单位", "internal", ref="units")
+    institution: str = f("ref", "服务机构", "internal", ref="institutions")
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
+
+    @property
+    def ref(self) -> tuple[str, str] | None:
+        """(collection, id) of the one handler written, or None when not exactly one is."""
+        written = [(c, v) for c, v in (("units", self.unit), ("institutions", self.institution)) if v is not None]
+        return written[0] if len(written) == 1 else None
+
+
+@record
+class Request(Record):
+    """专家反映的问题（诉求）与办理情况：渝人发[2002]110号 第五条。只在内网版出现。"""
+
+    id: str = f("id", "编号", "internal", required=True)
+    expert: str = f("ref", "反映问题的专家", "internal", required=True, ref="experts")
+    received: date = f("date", "收到日期", "internal", required=True)
+    kind: str = f("enum", "诉求类型", "internal",
+                  required=True, choices=REQUEST_KINDS, doc="difficulty 个人困难；suggestion 工作上或其他方面的意见建议")
+    channel: str = f("text", "渠道", "internal", required=True)
+    summary: str = f("multiline", "内容摘要", "internal", required=True)
+    handler: Handler = f("object", "承办单位", "internal", required=True, model=Handler)
+    leader: str = f("ref", "经手的联系领导", "internal", ref="leaders")
+    answered: date = f("date", "反馈日期", "internal")
+    result: str = f("multiline", "处理情况或结果", "internal")
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
+
+
+@record
+class CalendarYear(Record):
+    """data/calendar/YYYY.yaml：国务院办公厅公布的一年的放假与调休安排（本项目的，优先于 chinese-calendar）。"""
+
+    holidays: tuple[date, ...] = f("list", "放假日期（含假期中的周末）", "public", required=True,
+                                   item=item("date", "放假日期"))
+    workdays: tuple[date, ...] = f("list", "调休上班日期（周六或周日）", "public", item=item("date", "调休上班日期"))
+    source: str = f("url", "通知的网址", "public", required=True)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
+
+
 # The collections of a project, with their files and models.
 COLLECTIONS: dict[str, Any] = {
     "categories": Category,
@@ -251,7 +297,10 @@ COLLECTIONS: dict[str, Any] = {
     "pairings": Pairing,
     "institutions": Institution,
     "services": Service,
+    "requests": Request,
 }
+# Collections a project may leave out (no file: none recorded).
+OPTIONAL_COLLECTIONS = frozenset({"requests"})
 
 COLLECTION_NAMES = {
     "categories": "联系对象类别",
@@ -261,4 +310,5 @@ COLLECTION_NAMES = {
     "pairings": "联系关系",
     "institutions": "服务机构",
     "services": "服务事项",
+    "requests": "诉求",
 }

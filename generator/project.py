@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .models import Category, Expert, Institution, Leader, Pairing, PolicyDoc, Service, Site, Unit
+from .models import Category, Expert, Institution, Leader, Pairing, PolicyDoc, Request, Service, Site, Unit
 from .ruleset import RuleSet
+from .workdays import WorkCalendar, YearArrangement
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,18 @@ class Project:
     pairings: tuple[Pairing, ...] = ()
     institutions: tuple[Institution, ...] = ()
     services: tuple[Service, ...] = ()
+    requests: tuple[Request, ...] = ()  # data/requests.yaml and data/requests/*.yaml, optional
+    calendar: tuple[YearArrangement, ...] = ()  # data/calendar/YYYY.yaml: the project's own year arrangements
     policies: tuple[PolicyDoc, ...] = ()
     unreadable: frozenset[str] = frozenset()  # collections with a file that could not be parsed
     content_files: tuple[ContentFile, ...] = ()  # every file of content/ that will be published or printed
     settings: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # mkdocs.yml, accepted
     index: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)  # filled by load
+
+    @property
+    def work_calendar(self) -> WorkCalendar:
+        """The official calendar: the project's year files over chinese-calendar's."""
+        return WorkCalendar.of(self.calendar)
 
     def get(self, collection: str, ident: str | None) -> Any:
         """The record of ``collection`` with id ``ident``, or None."""

@@ -13,6 +13,7 @@ from .fields import At, Record, f, item, record
 from .models import DEGREES, TITLE_RANKS
 
 SEVERITIES = ("error", "warning", "off")
+WARNING_OR_OFF = ("warning", "off")  # rules whose findings are always warnings: publishing never waits on them
 DEFAULT_SEVERITY: Final = "error"  # of a rule whose section does not say
 
 
@@ -76,12 +77,24 @@ class Term(Record):
 
 @record
 class Feedback(Record):
-    """专家反映问题的办理时限（不是校验规则：网站与指南按此印出）。"""
+    """专家反映问题的办理时限：网站与指南按此印出，R210 按此检查诉求。"""
 
     clause: str = f("text", "条款", "public", required=True)
+    severity: str = f("enum", "严重程度（warning：到期未反馈或逾期反馈为警告；off：不检查）", "public",
+                      choices=WARNING_OR_OFF)
     personal_days: int = f("int", "个人困难：反馈处理情况的工作日数", "public", required=True, bounds=(1, 365))
     suggestion_months: int = f("int", "工作上或其他方面的意见建议：送达处理情况的月数", "public", required=True,
                                bounds=(1, 24))
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
+
+
+@record
+class Review(Record):
+    """专家信息的核对周期。"""
+
+    clause: str = f("text", "条款", "public", required=True)
+    severity: str = f("enum", "严重程度（warning 或 off）", "public", choices=WARNING_OR_OFF)
+    max_months: int = f("int", "最长核对间隔（月）", "public", required=True, bounds=(1, 120))
     at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
@@ -100,5 +113,6 @@ class RuleSet(Record):
     exit: Simple = f("object", rule_label("R207"), "public", required=True, model=Simple)
     coverage: Simple = f("object", rule_label("R208"), "public", required=True, model=Simple)
     responsible: Simple = f("object", rule_label("R209"), "public", required=True, model=Simple)
-    feedback: Feedback = f("object", "意见反馈办理时限", "public", model=Feedback)
+    feedback: Feedback = f("object", rule_label("R210"), "public", model=Feedback)  # none: the policy sets no deadline
+    review: Review = f("object", rule_label("R211"), "public", required=True, model=Review)
     at: At = dc_field(kw_only=True, repr=False, compare=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from .fields import Spec
-from .models import COLLECTIONS, Policy, Site
+from .models import COLLECTIONS, CalendarYear, Policy, Site
 from .ruleset import RuleSet
 from .kinds import schema_fragment
 
@@ -24,7 +24,7 @@ def _spec(spec: Spec) -> dict[str, Any]:
         out = {"type": "array", "items": _spec(spec.item)}
     else:
         out = schema_fragment(spec)
-    described = f"{spec.label}（{_VIS[spec.vis]}）"
+    described = f"{spec.label}（{_VIS[spec.vis]}）" + (f"：{spec.doc}" if spec.doc else "")
     out["description"] = f"{described}；{out['description']}" if "description" in out else described
     return out
 
@@ -51,6 +51,7 @@ def schemas() -> dict[str, dict[str, Any]]:
         "site.json": {**base, **object_schema(Site)},
         "rules.json": {**base, **object_schema(RuleSet, all_optional=True)},
         "policy.json": {**base, **object_schema(Policy)},
+        "calendar.json": {**base, **object_schema(CalendarYear)},
     }
     for name, model in COLLECTIONS.items():
         out[f"{name}.json"] = {**base, "type": "array", "title": model.__doc__.strip().splitlines()[0],

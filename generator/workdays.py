@@ -24,6 +24,15 @@ from typing import Iterable, Mapping
 MAX_DAYS = 3700  # no period here is longer than ten years: a loop that runs past this is a bug
 
 
+def months_later(day: date, months: int) -> date:
+    """The corresponding day ``months`` later, or that month's last day (民法典 第二百零二条); no rest-day shift."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = _gregorian.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
 @dataclass(frozen=True)
 class YearArrangement:
     """One year's official arrangement: holidays (rest days that would be working days) and 调休 working days."""
@@ -101,11 +110,7 @@ class WorkCalendar:
 
     def add_months(self, received: date, months: int) -> Due:
         """The corresponding day ``months`` later (or that month's last day), moved off a rest day."""
-        index = received.year * 12 + received.month - 1 + months
-        year, month = divmod(index, 12)
-        month += 1
-        last = _gregorian.monthrange(year, month)[1]
-        day, provisional = date(year, month, min(received.day, last)), False
+        day, provisional = months_later(received, months), False
         for _ in range(MAX_DAYS):  # only the days from the corresponding day on decide the due date
             provisional |= not self.known(day.year)
             if self.is_working_day(day):

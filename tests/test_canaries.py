@@ -1,5 +1,8 @@
 """Property: random datasets with a unique canary in every non-public field leak none of them.
 
+Requests carry canaries in their summaries, results and channels, for public and hidden experts
+alike: nothing of a request may reach any public output.
+
 200 datasets go through the public projection and every renderer (site pages, search data,
 print HTML); 2 of them through the full build (site, search index, sitemap, PDF).
 """
@@ -38,7 +41,7 @@ def _dataset(rng: random.Random, root: Path) -> set[str]:
         canaries.add(value)
         return value
 
-    experts, pairings = [], []
+    experts, pairings, requests = [], [], []
     for i in range(rng.randint(2, 9)):
         status = rng.choice(["active", "active", "active", "transferred", "exited"])
         confidential = rng.random() < 0.3
@@ -58,7 +61,15 @@ def _dataset(rng: random.Random, root: Path) -> set[str]:
         if status == "active" and len(pairings) < 3:  # the bureau leader contacts at most three
             pairings.append(f"- id: q{i}\n  leader: l-bureau\n  expert: x{i}\n  start: 2025-07-01\n  end: 2027-06-30\n"
                             f"  consent: {{leader: 2025-06-01, expert: 2025-06-02}}\n  end_reason: {canary()}\n")
+        for n in range(rng.randint(0, 2)):
+            answered = f"  answered: 2026-1{rng.randint(0, 1)}-2{rng.randint(0, 9)}\n  result: {canary()}\n" \
+                if rng.random() < 0.5 else ""
+            handler = rng.choice(["{unit: uni}", "{institution: center}"])
+            requests.append(f"- id: r{i}-{n}\n  expert: x{i}\n  received: 2026-{rng.randint(1, 9):02d}-1{rng.randint(0, 9)}\n"
+                            f"  kind: {rng.choice(['difficulty', 'suggestion'])}\n  channel: {canary()}\n"
+                            f"  summary: {canary()}\n  handler: {handler}\n{answered}")
     (root / "data" / "experts.yaml").write_text("".join(experts), encoding="utf-8")
+    (root / "data" / "requests.yaml").write_text("".join(requests) or "[]\n", encoding="utf-8")
     (root / "data" / "pairings.yaml").write_text("".join(pairings) or "[]\n", encoding="utf-8")
     leaders = (root / "data" / "leaders.yaml").read_text(encoding="utf-8")
     leaders = leaders.replace("contact: {phone: 023-11111111}", f"contact: {{phone: {canary('phone')}, email: {canary('email')}}}")
@@ -178,3 +189,21 @@ def test_a_planted_canary_publishes_nothing(workspace, tmp_path):
     with pytest.raises(BuildError):
         build_site(workspace, out=tmp_path / "site", today=TODAY)
     assert not (tmp_path / "site").exists()
+
+
+def test_request_canaries_are_real_the_intranet_page_shows_them(workspace):
+    """The control: the same canaries do reach the intranet's 诉求办理 page, so their absence above means something."""
+    rng = random.Random(11)
+    for _ in range(5):
+        _dataset(rng, workspace)
+        result = check(workspace, today=TODAY)
+        assert not result.errors, [d.text() for d in result.errors]
+        if any(r.answered is None for r in result.project.requests):
+            break
+    open_ones = [r for r in result.project.requests if r.answered is None]
+    assert open_ones, "no dataset with an open request"
+    view = build_view(result.project, "intranet", TODAY)
+    page = next(p for p in generated_pages(view) if p.src_uri == "requests.md")
+    html = environment().get_template(page.template).render(view=view, site=view.site, base="", page_url="", pdf=True)
+    assert all(r.summary in html for r in open_ones)  # the page lists what is still open
+    assert build_view(result.project, "public", TODAY).requests is None

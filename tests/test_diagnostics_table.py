@@ -6,6 +6,9 @@ import pytest
 E = "data/experts.yaml"
 P = "data/pairings.yaml"
 L = "data/leaders.yaml"
+Q = "data/requests.yaml"
+C = "data/calendar/2027.yaml"
+YEAR = "source: https://www.gov.cn/example/2027\n"
 
 # (case id, file, text to replace, replacement, exact first diagnostic line)
 CASES = [
@@ -72,6 +75,41 @@ CASES = [
     ("end-before-start", P, "  start: 2025-07-01\n  end: 2027-06-30\n  consent: {leader: 2025-06-01, expert: 2025-06-02}\n- id: p2",
      "  start: 2025-07-01\n  end: 2025-06-30\n  consent: {leader: 2025-06-01, expert: 2025-06-02}\n- id: p2",
      "data/pairings.yaml:5:8: error E303 联系“p1”的结束日期 2025-06-30 不晚于开始日期 2025-07-01"),
+    # requests (data/requests.yaml) and the project's own year arrangements (data/calendar/YYYY.yaml)
+    ("request-handler-both", Q, "  handler: {institution: center}\n", "  handler: {institution: center, unit: uni}\n",
+     "data/requests.yaml:10:12: error E605 诉求“r1”的承办单位同时写了 unit 和 institution，只能写一个。提示：如 handler: {unit: hospital} 或 handler: {institution: center}"),
+    ("request-handler-neither", Q, "  handler: {unit: health}\n", "  handler: {}\n",
+     "data/requests.yaml:20:12: error E605 诉求“r2”的承办单位没有写 unit（单位）或 institution（服务机构）。提示：如 handler: {unit: hospital} 或 handler: {institution: center}"),
+    ("request-handler-unknown", Q, "  handler: {unit: health}\n", "  handler: {unit: helth}\n",
+     "data/requests.yaml:20:19: error E202 “unit”（单位）引用的单位“helth”不存在。提示：是不是“health”？"),
+    ("request-handler-text", Q, "  handler: {unit: health}\n", "  handler: health\n",
+     "data/requests.yaml:20:12: error E103 “handler”（承办单位）应为“键: 值”形式的映射，这里是文字"),
+    ("request-kind", Q, "  kind: suggestion\n", "  kind: advice\n",
+     "data/requests.yaml:17:9: error E106 “kind”（诉求类型）“advice”不是允许的取值（difficulty、suggestion）"),
+    ("request-unknown-key", Q, "  answered: 2026-11-16\n", "  answerd: 2026-11-16\n",
+     "data/requests.yaml:21:3: error E101 诉求“r2”中有未知字段“answerd”。提示：是不是“answered”？"),
+    ("request-answered-before-received", Q, "  answered: 2026-11-16\n", "  answered: 2026-10-14\n",
+     "data/requests.yaml:21:13: error E303 诉求“r2”的反馈日期 2026-10-14 早于收到日期 2026-10-15"),
+    ("request-answered-without-result", Q, "  result: 已转有关部门研究，答复意见已送达本人。\n", "",
+     "data/requests.yaml:21:13: warning E606 诉求“r2”已于 2026-11-16 反馈，没有写 result（处理情况或结果）。提示：简要写明反馈给专家的处理情况或结果"),
+    ("request-received-year-9999", Q, "  received: 2026-10-15\n", "  received: 9999-10-15\n",
+     "data/requests.yaml:16:13: error E113 “received”（收到日期）“9999-10-15”超出可用范围（1900–2100 年）"),
+    ("request-missing-summary", Q, "  summary: 建议医院科研经费报销简化审批环节。\n", "",
+     "data/requests.yaml:14:3: error E102 诉求“r2”缺少必填字段“summary”（内容摘要）"),
+    ("calendar-name", "data/calendar/next.yaml", None, YEAR + "holidays: [2027-01-01]\n",
+     "data/calendar/next.yaml: error E601 “next.yaml”不是年份文件名，无法知道它是哪一年的安排。提示：每年一个文件，以年份命名，如 data/calendar/2027.yaml"),
+    ("calendar-year-9999", "data/calendar/9999.yaml", None, YEAR + "holidays: [2027-01-01]\n",
+     "data/calendar/9999.yaml: error E113 年份 9999 超出可用范围（1900–2100 年）"),
+    ("calendar-other-year", C, None, YEAR + "holidays:\n  - 2027-01-01\n  - 2026-12-31\n",
+     "data/calendar/2027.yaml:4:5: error E602 “holidays”中的 2026-12-31 不在 2027 年（文件 2027.yaml 只写 2027 年的安排）。提示：跨年的假期（如元旦）按日期分别写入各自年份的文件"),
+    ("calendar-holiday-and-workday", C, None, YEAR + "holidays: [2027-02-08]\nworkdays: [2027-02-20, 2027-02-08]\n",
+     "data/calendar/2027.yaml:3:24: error E603 2027-02-08 既写为放假日（holidays，第 2 行）又写为调休上班日。提示：按通知核对：放假的日子写在 holidays，调休上班的周六、周日写在 workdays"),
+    ("calendar-weekday-workday", C, None, YEAR + "holidays: [2027-02-08]\nworkdays: [2027-02-10]\n",
+     "data/calendar/2027.yaml:3:12: warning E604 调休上班日 2027-02-10 是星期三，本来就是工作日。提示：调休上班日通常是周六或周日：请按通知核对日期"),
+    ("calendar-bad-date", C, None, YEAR + "holidays: [2027-02-30]\n",
+     "data/calendar/2027.yaml:2:12: error E105 “holidays”（放假日期）“2027-02-30”是不存在的日期。提示：检查月份和日子，如 2 月没有 30 日"),
+    ("calendar-no-source", C, None, "holidays: [2027-01-01]\n",
+     "data/calendar/2027.yaml:1:1: error E102 2027.yaml（2027 年节假日安排）缺少必填字段“source”（通知的网址）"),
 ]
 
 
@@ -133,3 +171,10 @@ def test_python_tag_does_not_run(project, tmp_path):
 def test_missing_data_file(project):
     project.path("data/services.yaml").unlink()
     assert "data/services.yaml: error E013 缺少数据文件 data/services.yaml（服务事项）" in project.lines()
+
+
+def test_a_weekend_listed_as_a_holiday_is_how_notices_read(project):
+    """国庆 2027-10-01 至 07 includes a weekend: listing it is right, not a mistake (chinese-calendar lists it too)."""
+    project.write(C, YEAR + "holidays: [2027-10-01, 2027-10-02, 2027-10-03]\nworkdays: [2027-09-26]\n")
+    assert project.lines() == []
+    assert project.check().project.work_calendar.arrangement(2027).source == "https://www.gov.cn/example/2027"

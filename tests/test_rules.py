@@ -183,3 +183,63 @@ def test_rules_yaml_section_replaces_profile_section(project):
 def test_rules_yaml_unknown_section_is_rejected(project):
     project.write("data/rules.yaml", "leader_lod:\n  clause: 第三条\n")
     assert project.lines()[0] == "data/rules.yaml:1:1: error E101 规则配置中有未知字段“leader_lod”。提示：是不是“leader_load”？"
+
+
+R = "data/requests.yaml"
+
+
+def request(ident, received, kind="difficulty", extra=""):
+    return (f"- id: {ident}\n  expert: e3\n  received: {received}\n  kind: {kind}\n  channel: 电话\n"
+            f"  summary: 希望协助办理子女入学手续。\n  handler: {{unit: health}}\n{extra}")
+
+
+def test_r210_overdue_and_late_answers_are_warnings(project):
+    project.write(R, request("a", "2026-10-26") + request("b", "2026-09-02", "suggestion",
+                                                          "  answered: 2026-10-12\n  result: 已答复。\n")
+                  + request("c", "2026-11-10", "suggestion"))
+    assert codes(project.lines(), "R210") == [
+        "data/requests.yaml:1:3: warning R210 诉求“a”（陈医生，个人困难，2026-10-26 收到，时限 15 个工作日）到期日为 2026-11-16，"
+        "至今未反馈，已逾期 6 天（依据：渝人发[2002]110号 第五条）。提示：反馈后填写 answered（反馈日期）和 result（处理情况或结果）",
+        "data/requests.yaml:15:13: warning R210 诉求“b”（陈医生，意见建议，2026-09-02 收到，时限 1 个月）于 2026-10-12 反馈，"
+        "晚于到期日 2026-10-08，逾期 4 天（依据：渝人发[2002]110号 第五条）"]
+    assert project.check().ok() and not project.check().ok(strict=True)  # publishing does not wait; --strict does
+
+
+def test_r210_can_be_turned_off_but_not_made_an_error(project):
+    project.write(R, request("a", "2026-10-26"))
+    project.write("data/rules.yaml", "feedback:\n  clause: 第五条\n  severity: off\n  personal_days: 15\n"
+                                     "  suggestion_months: 1\n")
+    assert codes(project.lines(), "R210") == []
+    project.write("data/rules.yaml", "feedback:\n  clause: 第五条\n  severity: error\n  personal_days: 15\n"
+                                     "  suggestion_months: 1\n")
+    assert project.lines()[0].startswith("data/rules.yaml:3:13: error E106 “severity”")
+
+
+def test_r210_is_off_in_the_beijing_profile(project):
+    project.write(R, request("a", "2020-01-06"))
+    project.write("content/policies/bj-2014-4.md",
+                  "---\ntitle: 意见\ndoc_number: 京组发〔2014〕4号\nissuer: 中共北京市委组织部\ndate: 2014-05-06\nstatus: 现行有效\n---\n正文\n")
+    project.replace("data/site.yaml", "rules_profile: chongqing-2002", "rules_profile: beijing-2014")
+    assert codes(project.lines(), "R210") == []
+
+
+def test_r211_expert_information_reviewed_within_the_profiles_months(project):
+    project.replace(E, "  status: active\n  confidential: false\n  public_consent: true\n  contact: {mobile: 013912345678",
+                    "  status: active\n  reviewed: 2025-11-21\n  confidential: false\n  public_consent: true\n"
+                    "  contact: {mobile: 013912345678")
+    assert codes(project.lines(), "R211") == [
+        "data/experts.yaml:13:13: warning R211 专家“张院士”的信息于 2025-11-21 核对，已超过 12 个月（最晚应于 2026-11-21 再次核对）"
+        "（依据：渝人发[2002]110号 第四条）。提示：与专家核对联系方式、工作单位、职务等信息，更新后把 reviewed 改为核对的日期"]
+    assert codes(project.lines(date(2026, 11, 21)), "R211") == []  # twelve months to the day: still in time
+    project.write("data/rules.yaml", "review:\n  clause: 第四条\n  max_months: 24\n")
+    assert codes(project.lines(), "R211") == []
+
+
+def test_beijing_profile_states_review_but_no_deadline():
+    """京组发〔2014〕4号 第二条（二）: keep experts' information up to date; it sets no deadline for answers."""
+    from generator.diagnostics import Diagnostics
+    from generator.load.project import load_profile
+
+    rules = load_profile("beijing-2014", Diagnostics())
+    assert rules.feedback is None
+    assert (rules.review.clause, rules.review.severity, rules.review.max_months) == ("第二条（二）", "warning", 12)

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..diagnostics import Diagnostics, Location
-from ..models import COLLECTION_NAMES, COLLECTIONS, Policy, PolicyDoc, Site
+from ..models import COLLECTION_NAMES, COLLECTIONS, OPTIONAL_COLLECTIONS, Policy, PolicyDoc, Site
 from ..fields import At
 from ..project import Project
 from ..ruleset import RuleSet
 from .shape import ShapeChecker
 from ..paths import reserved
+from .calendar import load_calendar
 from .config import check_config, read_settings
 from .files import present, scan_content
 from .index import build_index
@@ -61,7 +62,7 @@ def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None
     unreadable = set()
     for name, model in COLLECTIONS.items():
         files = collection_files(root, name)
-        if not files:
+        if not files and name not in OPTIONAL_COLLECTIONS:
             diags.error(Location(f"data/{name}.yaml"), "E013", f"缺少数据文件 data/{name}.yaml（{COLLECTION_NAMES[name]}）")
         records: list[Any] = []
         for path in files:
@@ -76,9 +77,10 @@ def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None
     content = scan_content(root, diags)
     policies = _load_policies(root, diags, checker)
     rules = _load_rules(root, site, diags, checker)
+    calendar = load_calendar(root, diags, checker)
     index = build_index({**collections, "policies": policies}, diags)
     return Project(root=root, site=site, rules=rules, policies=policies, unreadable=frozenset(unreadable),
-                   content_files=content, index=index, settings=settings,
+                   content_files=content, index=index, settings=settings, calendar=calendar,
                    **collections)
 
 

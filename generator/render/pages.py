@@ -72,6 +72,8 @@ def generated_pages(view: SiteView) -> list[GeneratedPage]:
     ]
     if view.intranet:
         pages.append(GeneratedPage("report.md", "校验报告", "report.html", in_search=False))
+    if view.requests is not None:  # the intranet only
+        pages.append(GeneratedPage("requests.md", "诉求办理", "requests.html", in_search=False))
     for chunk in view.expert_pages:
         title = f"{chunk['employer_name']} 专家" + (f"（{chunk['part']}）" if chunk["part"] > 1 else "")
         pages.append(GeneratedPage(f"experts/{chunk['slug']}.md", title, "experts_page.html", {"chunk": chunk},
@@ -120,6 +122,8 @@ def nav(view: SiteView) -> list[dict[str, Any]]:
     ]
     if view.intranet:
         items.append({"校验报告": "report.md"})
+    if view.requests is not None:
+        items.append({"诉求办理": "requests.md"})
     return _in_tree(items)
 
 

@@ -17,9 +17,10 @@ from typing import Any
 import pathspec
 import yaml
 
-from ..paths import PROJECT_OVERRIDES, THEME_DIR, docs_path, reserved
+from ..paths import PROJECT_OVERRIDES, REQUESTS_FEED, THEME_DIR, docs_path, reserved
 from ..project import Project
 from .content import ContentRenderer, as_markdown, page_url, raw_page
+from .requests import feed_domain, ics_feed
 from .pages import GeneratedPage, environment, generated_pages, meta_title, nav, safe_title, split_front_matter
 from .search_index import dumps, experts_index, page_sections
 from .view import SiteView
@@ -105,6 +106,9 @@ def build_tree(project: Project, view: SiteView, *, pdf: bool = True) -> DocsTre
     tree.problems.extend(renderer.problems)
     tree.files["directory/experts.json"] = dumps(experts_index(view)).encode("utf-8")
     tree.files["search/pages.json"] = dumps(sections).encode("utf-8")
+    if view.requests is not None and view.requests["deadlines"]:  # the intranet only
+        tree.files[REQUESTS_FEED] = ics_feed(view.requests["rows"], name=f"{view.site.get('title') or '专家服务指南'}：诉求到期",
+                                             domain=feed_domain(view.site.get("email")), today=view.today)
     tree.config = engine_config(settings, view)
     return tree
 

@@ -13,9 +13,11 @@ from typing import Any, Sequence, overload
 
 from ..diagnostics import Diagnostic
 from ..fields import ALLOWED, PROFILES, Profile, Record
+from ..paths import REQUESTS_FEED
 from ..models import SCOPE_NAMES, STATUS_NAMES, TIER_NAMES, TIERS, Expert
 from ..project import Project
 from ..ruleset import RuleSet
+from .requests import request_groups, request_rows
 
 CHUNK = 200  # experts per directory page: a page stays small however large an employer is
 
@@ -64,6 +66,7 @@ class SiteView:
     numbers: dict[str, Any] = field(default_factory=dict)  # the policy's numbers: see policy_numbers()
     report: list[dict[str, Any]] = field(default_factory=list)
     ending_soon: list[dict[str, Any]] = field(default_factory=list)
+    requests: dict[str, Any] | None = None  # intranet only: the 诉求办理 page and its feed; the public view has none
 
     @property
     def intranet(self) -> bool:
@@ -95,8 +98,20 @@ def build_view(project: Project, profile: Profile, today: date, diagnostics: Seq
         "services": len(services),
     }
     report = [d.as_dict() for d in diagnostics] if profile == "intranet" else []
+    requests = _requests(project, today, by_id) if profile == "intranet" else None
     return SiteView(profile, today, site, policies, categories, units, institutions, services, experts, pages, groups,
-                    stats, policy_numbers(project.rules), report, ending if profile == "intranet" else [])
+                    stats, policy_numbers(project.rules), report, ending if profile == "intranet" else [], requests)
+
+
+def _requests(project: Project, today: date, experts: dict) -> dict[str, Any]:
+    """The intranet's 诉求办理 page: every request, grouped; never built for the public view."""
+    rows = request_rows(project, today)
+    for row in rows:
+        expert = experts.get(row["expert"])
+        row["expert_url"] = expert["url"] if expert is not None else None
+    return {"rows": rows, **request_groups(rows, today), "feed": REQUESTS_FEED,
+            "deadlines": project.rules is not None and project.rules.feedback is not None}
+
 
 
 def policy_numbers(rules: RuleSet | None) -> dict[str, Any]:

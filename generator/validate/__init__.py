@@ -14,12 +14,14 @@ from .leaks import check_leaks
 from .printable import check_printable
 from .records import check_records
 from .references import check_references
+from .requests import check_requests
 
 
 def validate(project: Project, today: date, diags: Diagnostics) -> None:
     """Tier 1 across files, then tier 2; rules run only on rule parameters that are themselves valid."""
     rules_valid = check_references(project, diags)  # False without a rule set (load reported why)
     check_records(project, diags)
+    check_requests(project, today, diags)
     check_leaks(project, diags)
     check_printable(project, diags)
     if rules_valid:  # the rules run only on parameters that are themselves valid

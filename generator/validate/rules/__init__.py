@@ -16,12 +16,14 @@ from .r206_renewal import Renewal
 from .r207_exit import Exit
 from .r208_coverage import Coverage
 from .r209_responsible_leader import ResponsibleLeader
+from .r210_feedback import Feedback
+from .r211_review import Review
 
 if TYPE_CHECKING:
     from ...project import Project
 
 RULES: tuple[Rule, ...] = (LeaderLoad(), TierEligibility(), ContactTarget(), Consent(), Term(), Renewal(), Exit(), Coverage(),
-         ResponsibleLeader())
+                           ResponsibleLeader(), Feedback(), Review())
 
 
 def run_rules(project: Project, today: date, diags: Diagnostics) -> None:
@@ -30,6 +32,6 @@ def run_rules(project: Project, today: date, diags: Diagnostics) -> None:
         return
     ctx = RuleContext.build(project, project.rules, today)
     for rule in RULES:
-        if ctx.severity(rule) == "off":
+        if ctx.params(rule) is None or ctx.severity(rule) == "off":  # no section: the policy does not state it
             continue
         diags.extend(rule.check(ctx))
