@@ -10,6 +10,7 @@ generator writes itself.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -129,3 +130,14 @@ def scan_content(root: Path, diags: Diagnostics) -> tuple[ContentFile, ...]:
                     continue
             files.append(ContentFile(shown_name(rel), kind))
     return tuple(files)
+
+
+_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """(front matter, body) of a Markdown file; the front matter is "" when there is none."""
+    match = _FENCE.match(text)
+    if not match:
+        return "", text
+    return match.group(1), text[match.end():]

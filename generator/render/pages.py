@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from ..load.files import split_front_matter
 from ..paths import THEME_DIR, docs_path
 from .view import SiteView
 
@@ -81,16 +82,7 @@ def generated_pages(view: SiteView) -> list[GeneratedPage]:
     return pages
 
 
-_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 _HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
-
-
-def split_front_matter(text: str) -> tuple[str, str]:
-    """(front matter, body) of a Markdown file; the front matter is "" when there is none."""
-    match = _FENCE.match(text)
-    if not match:
-        return "", text
-    return match.group(1), text[match.end():]
 
 
 def meta_title(front_matter: str, body: str) -> str | None:

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 import markdown
 
 from ..diagnostics import Diagnostics, Location
+from ..load.files import split_front_matter
 from ..project import Project
 
 PRINT_SCHEMES = ("https:", "mailto:", "tel:")
@@ -37,6 +38,8 @@ def check_printable(project: Project, diags: Diagnostics) -> None:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue  # reported by load
+        meta, body = split_front_matter(text)
+        text = "\n" * meta.count("\n") + "\n\n" + body if meta or body != text else text  # lines kept in place
         html = markdown.markdown(text, extensions=["attr_list"])
         folder = path.parent
         for src in SRC.findall(html):
