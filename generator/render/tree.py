@@ -41,6 +41,8 @@ def _front_matter(page: GeneratedPage) -> str:
     meta: dict[str, Any] = {"title": safe_title(page.title)}
     if not page.in_search:
         meta["search"] = {"exclude": True}
+    if page.wide:
+        meta["hide"] = ["toc"]
     return "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()) + "\n---\n\n"
 
 
@@ -103,7 +105,8 @@ def build_tree(project: Project, view: SiteView, *, pdf: bool = True) -> DocsTre
         if page.in_search:
             sections.extend(page_sections(page_url(page.src_uri), page.title, html))
     tree.problems.extend(renderer.problems)
-    tree.files["directory/experts.json"] = dumps(experts_index(view)).encode("utf-8")
+    texts = (section["t"] + section["x"] for section in sections)
+    tree.files["directory/experts.json"] = dumps(experts_index(view, texts)).encode("utf-8")
     tree.files["search/pages.json"] = dumps(sections).encode("utf-8")
     tree.config = engine_config(settings, view)
     return tree
