@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # CJK fonts and poppler for the printed guide.
 DEBS   := chromium fonts-noto-cjk poppler-utils
 
-.PHONY: build test check site intranet schema docs setup system clean
+.PHONY: build test check site intranet schema docs strokes setup system clean
 
 build: $(STAMP) system
 	$(PY) -m generator build .
@@ -27,6 +27,12 @@ schema: $(STAMP)
 # README.md's tables of codes, rules and commands, rewritten from the code (generator/docs.py).
 docs: $(STAMP)
 	$(PY) -m generator.docs README.md
+
+# generator/render/strokes.txt (姓氏笔画 order) from Unihan and a stroke-sequence table: see bench/make_strokes.py.
+strokes: $(STAMP)
+	$(MAKE) system DEBS=unicode-data
+	$(PY) -m pip install --quiet -e '.[strokes]'
+	$(PY) bench/make_strokes.py
 
 setup: $(STAMP) system
 

@@ -25,6 +25,7 @@ GENDERS = ("男", "女")
 POLICY_STATUSES = ("现行有效", "已废止")
 REQUEST_KINDS = ("difficulty", "suggestion")
 REQUEST_KIND_NAMES = {"difficulty": "个人困难", "suggestion": "意见建议"}
+ORDERS = ("strokes", "pinyin")  # 姓氏笔画 (the default), 汉语拼音: render/collation.py
 
 
 @record
@@ -50,6 +51,8 @@ class Site(Record):
                                       item=item("object", "热线", model=Hotline))
     email: str = f("email", "电子信箱", "public", required=True)
     address: str = f("text", "地址", "public", required=True)
+    order: str = f("enum", "排序方式", "public", choices=ORDERS,
+                   doc="名录、名单中姓名、单位、地区的顺序：strokes 姓氏笔画（默认），pinyin 汉语拼音")
     at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 

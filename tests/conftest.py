@@ -126,3 +126,46 @@ def _hostile(folder: Path) -> None:
 def hostile_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The minimal project with script, Markdown and attribute syntax in names, fields and units; no PDF."""
     return once(tmp_path_factory, "hostile-public", _hostile) / "site"
+
+
+# ---- a project of names whose order is known by hand (tests/test_collation.py, tests/test_browser.py) ----
+
+# 姓氏笔画: count (丁 2, 万 3, 王 4 … 邱 7 as written on the mainland … 詹 13, 蔡 14), then the strokes
+# 横竖撇点折 one by one (王 横 < 毛 撇 < 文 点横撇 < 方 点横折 < 孔 折竖 < 邓 折点; 石 横 < 卢 竖横 < 田 竖折 < 白 撇;
+# 欧 横 < 郑 点), then the next characters (王一 < 王二 < 王五; 欧阳修: 阳 6 < 欧明: 明 8).
+NAMES_BY_STROKES = ["丁一", "万二", "王一", "王二", "王五", "毛毅", "文静", "方瑞", "孔明", "邓凯", "石磊", "卢川", "田野",
+                    "白雪", "邱实", "欧阳修", "欧明", "郑和", "曾庆华", "詹天佑", "蔡伦"]
+# 汉语拼音: syllable by syllable (欧明 ou ming < 欧阳修 ou yang; 王二 er < 王五 wu < 王一 yi); 曾 as a surname is zēng.
+NAMES_BY_PINYIN = ["白雪", "蔡伦", "邓凯", "丁一", "方瑞", "孔明", "卢川", "毛毅", "欧明", "欧阳修", "邱实", "石磊", "田野",
+                   "万二", "王二", "王五", "王一", "文静", "曾庆华", "詹天佑", "郑和"]
+NAMES_UNIT = "北碚学院"
+FILLERS = 130  # more than one page of the directory (100 rows) with the names
+
+
+def names_project(root: Path, order: str = "strokes") -> Path:
+    """The minimal project with the names above in 北碚学院, a 九龙研究所, and FILLERS more experts."""
+    shutil.copytree(MINIMAL, root)
+    site = root / "data" / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("order: strokes", f"order: {order}"), encoding="utf-8")
+    units = root / "data" / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8") + "".join(
+        f"- id: {uid}\n  name: {name}\n  kind: employer\n  system: 教育\n  region: {region}\n"
+        for uid, name, region in (("college", NAMES_UNIT, "北碚区"), ("institute", "九龙研究所", "九龙坡区"))),
+        encoding="utf-8")
+    people = [(f"n{i:02d}", name, "college", "北碚区") for i, name in enumerate(NAMES_BY_PINYIN)]
+    people.append(("n99", "林森", "institute", "九龙坡区"))
+    people += [(f"f{i:03d}", f"测试专家{i:03d}", "uni", "东区") for i in range(FILLERS)]
+    experts = root / "data" / "experts.yaml"
+    experts.write_text(experts.read_text(encoding="utf-8") + "".join(
+        f"- id: {eid}\n  name: {name}\n  gender: 男\n  birth: 1970-01\n  employer: {unit}\n  system: 教育\n"
+        f"  region: {region}\n  title_rank: 正高级\n  degree: 博士\n  field: 数学\n  status: active\n"
+        f"  confidential: false\n  public_consent: true\n" for eid, name, unit, region in people), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def names_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The names project (姓氏笔画 order) built as the public site, no PDF."""
+    def make(folder: Path) -> None:
+        build_site(names_project(folder / "project"), out=folder / "site", today=TODAY, pdf=False)
+    return once(tmp_path_factory, "names-public", make) / "site"

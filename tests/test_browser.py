@@ -153,3 +153,176 @@ def test_hostile_values_show_as_text_in_the_browser(browser, hostile_public):
         assert hostile in w.page.text_content("article")
         assert dialogs == [] and w.page.locator("article img").count() == 0
         assert w.errors == [] and w.hosts == {"127.0.0.1"}
+
+
+# ---- pinyin, traditional characters, blank queries, the more button, the address, the intranet's filters ----
+
+def _spells(said: list[str], i: int, term: str) -> bool:
+    """The directory's rule (expert-guide.js `spells`): whole syllables, initials (z or zh), or the start of the last."""
+    if not term:
+        return True
+    if i >= len(said):
+        return False
+    for way in {said[i], said[i].replace("v", "u")}:
+        if way.startswith(term) or (term.startswith(way) and _spells(said, i + 1, term[len(way):])):
+            return True
+    if term[0] != said[i][0]:
+        return False
+    if said[i][:2] in ("zh", "ch", "sh") and term[1:2] == "h" and _spells(said, i + 1, term[2:]):
+        return True
+    return _spells(said, i + 1, term[1:])
+
+
+def pinyin_truth(project, query: str) -> set[str]:
+    """Public experts whose name every Latin term spells (or whose fields contain it)."""
+    from generator.render.collation import syllables
+    out = set()
+    for e in project.experts:
+        if not e.publishable:
+            continue
+        said = [s for _c, s in syllables(e.name)]
+        terms = _norm(query).split()
+        if all(term in _norm(e.name + e.field) or any(_spells(said, i, term) for i in range(len(said))) for term in terms):
+            out.add(e.id)
+    return out
+
+
+def _directory_rows(page) -> list[str]:
+    return page.eval_on_selector_all(".eg-directory__row", "rs => rs.map(r => r.dataset.id)")
+
+
+@pytest.mark.parametrize("query", ["zhangwei", "zhang wei", "ZhangWei", "zw", "zhangw", "zwei", "zhou"])
+def test_pinyin_and_initials_find_names(sites, browser, sample, query):
+    zhang = next(e.id for e in sample.experts if e.name == "张伟" and e.publishable)
+    expected = pinyin_truth(sample, query)
+    assert expected and (zhang in expected or query == "zhou")
+    assert len(expected) < 10  # the query narrows: not a test that would pass with every expert
+    with serve(sites[0]) as base:
+        w = Watched(browser.new_page())
+        found, _pages = _search(w, base, query)
+        assert found == len(expected)
+        w.page.goto(base + "directory/")
+        w.page.wait_for_selector(".eg-directory__row")
+        w.page.fill("#eg-directory input[name=q]", query)
+        assert set(_directory_rows(w.page)) == expected
+        if query in ("zhangwei", "zw"):  # the exact spelling first
+            assert _directory_rows(w.page)[0] == zhang
+        assert w.errors == [] and w.hosts == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("traditional,simplified", [("張偉", "张伟"), ("重慶大學", "重庆大学"), ("特殊津貼", "特殊津贴")])
+def test_traditional_input_finds_simplified_text(sites, browser, sample, traditional, simplified):
+    expected = truth(sample, simplified)
+    assert expected
+    with serve(sites[0]) as base:
+        w = Watched(browser.new_page())
+        assert _search(w, base, traditional) == _search(w, base, simplified)
+        w.page.goto(base + "directory/")
+        w.page.wait_for_selector(".eg-directory__row")
+        w.page.fill("#eg-directory input[name=q]", traditional)
+        assert set(_directory_rows(w.page)) == expected
+        assert w.errors == [] and w.hosts == {"127.0.0.1"}
+
+
+def test_a_blank_query_is_no_query(sites, browser, sample):
+    total = sum(1 for e in sample.experts if e.publishable)
+    with serve(sites[0]) as base:
+        w = Watched(browser.new_page())
+        w.page.goto(base)
+        w.page.fill(".eg-search__input", "   ")
+        w.page.wait_for_function("document.querySelector('.eg-search__meta').textContent === '输入关键词开始检索'")
+        assert w.page.locator(".eg-hit").count() == 0
+        w.page.goto(base + "directory/")
+        w.page.wait_for_selector(".eg-directory__row")
+        w.page.fill("#eg-directory input[name=q]", " \u3000 ")
+        assert w.page.text_content(".eg-directory__status") == f"共 {total} 位专家"
+        assert len(_directory_rows(w.page)) == total
+        assert "?" not in w.page.url  # nothing to remember
+        assert w.errors == [] and w.hosts == {"127.0.0.1"}
+
+
+def test_more_appears_only_when_there_is_more(sites, browser, names_public):
+    with serve(sites[0]) as base:  # the sample's 59 experts fit on one page
+        w = Watched(browser.new_page())
+        w.page.goto(base + "directory/")
+        w.page.wait_for_selector(".eg-directory__row")
+        assert not w.page.is_visible(".eg-directory__more")
+    with serve(names_public) as base:
+        w = Watched(browser.new_page())
+        w.page.goto(base + "directory/")
+        w.page.wait_for_selector(".eg-directory__row")
+        total = int(re.search(r"\d+", w.page.text_content(".eg-directory__status")).group())
+        assert total > 100 and len(_directory_rows(w.page)) == 100
+        assert w.page.is_visible(".eg-directory__more")
+        assert w.page.text_content(".eg-directory__more") == f"显示更多（还有 {total - 100} 位）"
+        w.page.click(".eg-directory__more")
+        assert len(_directory_rows(w.page)) == total and not w.page.is_visible(".eg-directory__more")
+        w.page.fill("#eg-directory input[name=q]", "北碚学院")
+        assert 0 < len(_directory_rows(w.page)) < 100 and not w.page.is_visible(".eg-directory__more")
+        w.page.fill("#eg-directory input[name=q]", "")
+        assert len(_directory_rows(w.page)) == 100 and w.page.is_visible(".eg-directory__more")
+        assert w.errors == [] and w.hosts == {"127.0.0.1"}
+
+
+def test_filters_and_query_live_in_the_address(sites, browser, sample):
+    allowance = next(i for i, c in enumerate(sample.categories) if c.id == "special-allowance")
+    with serve(sites[0]) as base:
+        w = Watched(browser.new_page())
+        w.page.goto(base + "directory/")
+        w.page.wait_for_selector(".eg-directory__row")
+        w.page.fill("#eg-directory input[name=q]", "重庆 医")
+        w.page.select_option("select[name=cat]", str(allowance))
+        w.page.select_option("select[name=reg]", "渝中区")
+        rows = _directory_rows(w.page)
+        assert rows
+        address = w.page.url
+        assert address.startswith(base + "directory/?")
+        from urllib.parse import parse_qs, urlsplit
+        assert parse_qs(urlsplit(address).query) == {"q": ["重庆 医"], "cat": [str(allowance)], "reg": ["渝中区"]}
+        again = Watched(browser.new_page())
+        again.page.goto(address)
+        again.page.wait_for_selector(".eg-directory__row")
+        assert again.page.input_value("#eg-directory input[name=q]") == "重庆 医"
+        assert again.page.input_value("select[name=cat]") == str(allowance)
+        assert again.page.input_value("select[name=reg]") == "渝中区"
+        assert _directory_rows(again.page) == rows and again.page.url == address
+        again.page.click("#eg-directory button[type=reset]")
+        again.page.wait_for_function("!location.search")
+        assert len(_directory_rows(again.page)) == sum(1 for e in sample.experts if e.publishable)
+        # an address whose value is no option (any more) shows everything, and says so
+        again.page.goto(base + "directory/?emp=" + "不存在的单位")
+        again.page.wait_for_selector(".eg-directory__row")
+        assert again.page.input_value("select[name=emp]") == "" and "?" not in again.page.url
+        assert w.errors == [] and again.errors == [] and w.hosts == again.hosts == {"127.0.0.1"}
+
+
+def test_intranet_filters_status_secrecy_and_consent(sites, browser, sample):
+    experts = sample.experts
+    cases = [("sec", "1", {e.id for e in experts if e.confidential}),
+             ("sec", "0", {e.id for e in experts if not e.confidential}),
+             ("pub", "0", {e.id for e in experts if not e.public_consent}),
+             ("st", "1", {e.id for e in experts if e.status == "transferred"}),
+             ("st", "2", {e.id for e in experts if e.status == "exited"})]
+    with serve(sites[1]) as base:
+        w = Watched(browser.new_page())
+        w.page.goto(base + "directory/")
+        w.page.wait_for_selector(".eg-directory__row")
+        headers = w.page.eval_on_selector_all(".eg-directory__table th", "ths => ths.map(t => t.textContent)")
+        assert headers[-3:] == ["状态", "涉密", "同意公开"]
+        for name, value, expected in cases:
+            assert expected
+            w.page.select_option(f"select[name={name}]", value)
+            assert set(_directory_rows(w.page)) == expected, (name, value)
+            assert f"{name}={value}" in w.page.url
+            w.page.select_option(f"select[name={name}]", "")
+        secret = next(e for e in experts if e.confidential)
+        cells = w.page.eval_on_selector_all(f".eg-directory__row[data-id='{secret.id}'] td", "tds => tds.map(t => t.textContent)")
+        assert cells[-2] == "是" and cells[-1] == ("是" if secret.public_consent else "否")
+        assert w.errors == [] and w.hosts == {"127.0.0.1"}
+    with serve(sites[0]) as base:
+        w = Watched(browser.new_page())
+        w.page.goto(base + "directory/?sec=1&st=1&pub=0")
+        w.page.wait_for_selector(".eg-directory__row")
+        assert w.page.locator("select[name=sec], select[name=st], select[name=pub]").count() == 0
+        assert len(_directory_rows(w.page)) == sum(1 for e in experts if e.publishable)
+        assert w.errors == []

@@ -34,6 +34,7 @@ class GeneratedPage:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     in_search: bool = True
+    wide: bool = False  # a wide table: no table-of-contents column beside it (Material's `hide: [toc]`)
 
 
 @functools.cache
@@ -67,7 +68,7 @@ def generated_pages(view: SiteView) -> list[GeneratedPage]:
         GeneratedPage("categories.md", "联系和服务对象", "categories.html"),
         GeneratedPage("services.md", "服务事项", "services.html"),
         GeneratedPage("institutions.md", "服务机构", "institutions.html"),
-        GeneratedPage("directory/index.md", "专家名录", "directory.html"),
+        GeneratedPage("directory/index.md", "专家名录", "directory.html", wide=True),
         GeneratedPage("pairings.md", "领导联系专家名单", "pairings.html"),
         GeneratedPage("downloads.md", "下载", "downloads.html"),
     ]

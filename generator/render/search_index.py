@@ -7,37 +7,103 @@ experts as rows of interned values, content as section texts.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
+import unicodedata
+from collections import Counter, defaultdict
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Iterable
 
+from ..models import STATUSES, STATUS_NAMES
+from .collation import order_of, syllables, text_key
 from .view import SiteView
 
 _HEADING = re.compile(r'<h([1-3])[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_CJK = ((0x3400, 0x4DC0), (0x4E00, 0xA000))  # where traditional characters are looked for (BMP ideographs)
 
 
-def experts_index(view: SiteView) -> dict[str, Any]:
-    """Rows of [id, name, employer#, region#, field#, [category#…], page#, rank#, degree#]."""
-    tables: dict[str, dict[str, int]] = {k: {} for k in ("emp", "reg", "fld", "pg", "rank", "deg")}
+def experts_index(view: SiteView, texts: Iterable[str] = ()) -> dict[str, Any]:
+    """Rows of [id, name, employer#, region#, field#, [category#…], page#, rank#, degree#] in name order.
 
-    def intern(table: str, value: Any) -> int:
+    The employer, region and field tables are in the site's order (the directory's filter options);
+    the intranet adds [status#, 涉密 0/1, 同意公开 0/1] to each row. Besides, for search: ``py``, the
+    characters of the names by reading (``{"zhang": "张 章"}``), and ``pyx``, the names read otherwise
+    (曾 as zēng); ``t2s``, pairs of a traditional character and its simplified one (``"張张 偉伟"``), for
+    every character in the data or ``texts`` (the content pages) either side stands for.
+
+    Characters are kept apart by spaces: no two of them that merely neighbour each other in a table
+    can spell a name the audit looks for.
+    """
+    by_text = text_key(order_of(view.site))
+    experts = view.experts
+
+    def table(values: Iterable[Any]) -> dict[str, int]:
+        return {v: i for i, v in enumerate(sorted({"" if v is None else str(v) for v in values}, key=by_text))}
+
+    tables = {"emp": table(e["employer_name"] for e in experts), "reg": table(e.get("region") for e in experts),
+              "fld": table(e.get("field") for e in experts), "pg": {p["slug"]: i for i, p in enumerate(view.expert_pages)},
+              "rank": {}, "deg": {}}
+
+    def intern(name: str, value: Any) -> int:
         value = "" if value is None else str(value)
-        return tables[table].setdefault(value, len(tables[table]))
+        return tables[name].setdefault(value, len(tables[name]))
 
     cat_index = {c["id"]: i for i, c in enumerate(view.categories)}
     rows = []
-    for page in view.expert_pages:
-        pg = intern("pg", page["slug"])
-        for e in page["experts"]:
-            rows.append([e["id"], e["name"], intern("emp", e["employer_name"]), intern("reg", e.get("region")),
-                         intern("fld", e.get("field")), [cat_index[c["id"]] for c in e["category_list"] if c["id"] in cat_index],
-                         pg, intern("rank", e.get("title_rank")), intern("deg", e.get("degree"))])
+    for e in experts:
+        row = [e["id"], e["name"], intern("emp", e["employer_name"]), intern("reg", e.get("region")),
+               intern("fld", e.get("field")), [cat_index[c["id"]] for c in e["category_list"] if c["id"] in cat_index],
+               intern("pg", e["page"]), intern("rank", e.get("title_rank")), intern("deg", e.get("degree"))]
+        if view.intranet:
+            row += [STATUSES.index(e["status"]), int(e["confidential"] is True), int(e["public_consent"] is True)]
+        rows.append(row)
     out: dict[str, Any] = {"v": 1, "cat": [[c["name"], c["scope"]] for c in view.categories]}
     out.update({k: list(t) for k, t in tables.items()})
+    if view.intranet:
+        out["st"] = [STATUS_NAMES[s] for s in STATUSES]
     out["rows"] = rows
+    out["py"], out["pyx"] = _readings(experts)
+    searched = [e["name"] for e in experts] + [v for k in ("emp", "reg", "fld", "rank", "deg") for v in tables[k]]
+    searched += [c[0] for c in out["cat"]] + out.get("st", [])
+    out["t2s"] = simplified_pairs("".join(searched) + "".join(texts))
     return out
+
+
+def _readings(experts: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
+    """Each name character under the reading it has most often; the names read otherwise, whole."""
+    said = {e["id"]: syllables(e["name"]) for e in experts}
+    heard: dict[str, Counter[str]] = defaultdict(Counter)
+    for pairs in said.values():
+        for char, syllable in pairs:
+            heard[char][syllable] += 1
+    usual = {char: counts.most_common(1)[0][0] for char, counts in sorted(heard.items())}
+    by_syllable: dict[str, list[str]] = defaultdict(list)
+    for char, syllable in usual.items():
+        by_syllable[syllable].append(char)
+    others = {key: " ".join(s for _c, s in pairs) for key, pairs in said.items()
+              if any(usual[c] != s for c, s in pairs)}
+    return {s: " ".join(chars) for s, chars in sorted(by_syllable.items())}, others
+
+
+@functools.cache
+def _t2s() -> dict[str, str]:
+    """Every BMP ideograph that OpenCC (t2s) turns, by itself, into another single character."""
+    from opencc_purepy import OpenCC
+
+    chars = [chr(c) for start, end in _CJK for c in range(start, end)]
+    converter = OpenCC("t2s")
+    simplified = converter.convert("\n".join(chars)).split("\n")
+    if len(simplified) != len(chars):  # a conversion spanned a line break: do it one by one
+        simplified = [converter.convert(c) for c in chars]
+    return {t: s for t, s in zip(chars, simplified) if len(s) == 1 and s != t}
+
+
+def simplified_pairs(text: str) -> str:
+    """Traditional-simplified pairs ("張张 偉伟") for the characters of ``text`` on either side."""
+    present = set(unicodedata.normalize("NFKC", text))
+    return " ".join(t + s for t, s in _t2s().items() if t in present or s in present)
 
 
 class _Text(HTMLParser):

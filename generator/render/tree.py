@@ -42,6 +42,8 @@ def _front_matter(page: GeneratedPage) -> str:
     meta: dict[str, Any] = {"title": safe_title(page.title)}
     if not page.in_search:
         meta["search"] = {"exclude": True}
+    if page.wide:
+        meta["hide"] = ["toc"]
     return "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()) + "\n---\n\n"
 
 
@@ -104,7 +106,8 @@ def build_tree(project: Project, view: SiteView, *, pdf: bool = True) -> DocsTre
         if page.in_search:
             sections.extend(page_sections(page_url(page.src_uri), page.title, html))
     tree.problems.extend(renderer.problems)
-    tree.files["directory/experts.json"] = dumps(experts_index(view)).encode("utf-8")
+    texts = (section["t"] + section["x"] for section in sections)
+    tree.files["directory/experts.json"] = dumps(experts_index(view, texts)).encode("utf-8")
     tree.files["search/pages.json"] = dumps(sections).encode("utf-8")
     if view.requests is not None and view.requests["deadlines"]:  # the intranet only
         tree.files[REQUESTS_FEED] = ics_feed(view.requests["rows"], name=f"{view.site.get('title') or '专家服务指南'}：诉求到期",

@@ -18,6 +18,7 @@ from ..models import SCOPE_NAMES, STATUS_NAMES, TIER_NAMES, TIERS, Expert
 from ..project import Project
 from ..ruleset import RuleSet
 from .requests import request_groups, request_rows
+from .collation import Order, name_key, order_of, text_key
 
 CHUNK = 200  # experts per directory page: a page stays small however large an employer is
 
@@ -85,10 +86,11 @@ def build_view(project: Project, profile: Profile, today: date, diagnostics: Seq
     services = [{**visible(s, profile), "institution_name": institution_names.get(s.institution, s.institution)}
                 for s in project.services]
     policies = [{"id": p.id, **visible(p.meta, profile), "body": p.body} for p in project.policies]
+    order = order_of(site)
 
-    experts, pages = _experts(project, profile, units, category_names)
+    experts, pages = _experts(project, profile, units, category_names, order)
     by_id = {e["id"]: e for e in experts}
-    groups, ending = _pairings(project, profile, today, by_id, units)
+    groups, ending = _pairings(project, profile, today, by_id, units, order)
     stats = {
         "experts": len(experts),
         "key_experts": sum(1 for e in experts if any(c["scope"] == "key" for c in e["category_list"])),
@@ -129,15 +131,18 @@ def policy_numbers(rules: RuleSet | None) -> dict[str, Any]:
     }
 
 
-def _experts(project: Project, profile: Profile, units: dict, category_names: dict) -> tuple[list, list]:
+def _experts(project: Project, profile: Profile, units: dict, category_names: dict,
+             order: Order) -> tuple[list, list]:
+    """Experts in name order (the directory) and their pages: one per employer, in order of the employers' names."""
     scopes = {c.id: c.scope for c in project.categories}
     by_employer: dict[str, list[Expert]] = defaultdict(list)
     for expert in project.experts:
         if shows_expert(expert, profile):
             by_employer[expert.employer].append(expert)
     experts, pages = [], []
-    for employer in sorted(by_employer, key=lambda e: (units.get(e, {}).get("name") or e, e)):
-        members = sorted(by_employer[employer], key=lambda e: e.id)
+    by_name, by_text = name_key(order), text_key(order)
+    for employer in sorted(by_employer, key=lambda e: (by_text((units.get(e) or {}).get("name") or e), e)):
+        members = sorted(by_employer[employer], key=lambda e: (by_name(e.name), e.id))
         employer_name = (units.get(employer) or {}).get("name", employer)
         for start in range(0, len(members), CHUNK):
             part = start // CHUNK
@@ -151,15 +156,21 @@ def _experts(project: Project, profile: Profile, units: dict, category_names: di
                 item["category_list"] = [{"id": c, "name": category_names.get(c, c), "scope": scopes.get(c)}
                                          for c in expert.categories]
                 item["url"] = f"{page['url']}#{expert.id}"
+                item["page"] = slug
                 if profile == "intranet":
                     item["status_name"] = STATUS_NAMES.get(expert.status, expert.status)
+                    item["leaders"] = []  # who contacts the expert now: filled in by _pairings
                 page["experts"].append(item)
                 experts.append(item)
             pages.append(page)
+    experts.sort(key=lambda e: (by_name(e["name"]), e["id"]))
     return experts, pages
 
 
-def _pairings(project: Project, profile: Profile, today: date, experts: dict, units: dict) -> tuple[list, list]:
+def _pairings(project: Project, profile: Profile, today: date, experts: dict, units: dict,
+              order: Order) -> tuple[list, list]:
+    """The 名单: tier → unit (in name order) → leader (the responsible one first) → pairings; and those ending soon."""
+    by_name, by_text = name_key(order), text_key(order)
     soon_days = project.rules.term.ending_soon_days if project.rules and project.rules.term else 60
     soon = today + timedelta(days=soon_days or 0)
     leaders = {leader.id: leader for leader in project.leaders}
@@ -177,7 +188,15 @@ def _pairings(project: Project, profile: Profile, today: date, experts: dict, un
             item["ending_soon"] = pairing.end is not None and pairing.end <= soon
             if item["ending_soon"]:
                 ending.append(item)
+            leader = leaders.get(pairing.leader)
+            if leader is not None:
+                expert["leaders"].append({"name": leader.name, "post": leader.post, "tier": leader.tier,
+                                          "unit_name": (units.get(leader.unit) or {}).get("name", leader.unit),
+                                          "start": pairing.start, "end": pairing.end})
         by_leader[pairing.leader].append(item)
+    for expert in experts.values():
+        if "leaders" in expert:
+            expert["leaders"].sort(key=lambda c: (TIERS.index(c["tier"]), by_name(c["name"]), c["start"]))
     groups = []
     for tier in TIERS:
         unit_rows: dict[str, list] = defaultdict(list)
@@ -186,13 +205,13 @@ def _pairings(project: Project, profile: Profile, today: date, experts: dict, un
             if leader is None or leader.tier != tier:
                 continue
             row = visible(leader, profile)
-            row["pairings"] = sorted(items, key=lambda p: (p["start"], p["id"]))
+            row["pairings"] = sorted(items, key=lambda p: (p["start"], by_name(p["expert_name"]), p["id"]))
             unit_rows[leader.unit].append(row)
         if not unit_rows:
             continue
         unit_list = []
-        for unit_id in sorted(unit_rows, key=lambda u: ((units.get(u) or {}).get("name") or u, u)):
-            rows = sorted(unit_rows[unit_id], key=lambda r: (not r.get("responsible"), r["id"]))
+        for unit_id in sorted(unit_rows, key=lambda u: (by_text((units.get(u) or {}).get("name") or u), u)):
+            rows = sorted(unit_rows[unit_id], key=lambda r: (not r.get("responsible"), by_name(r["name"]), r["id"]))
             unit_list.append({"id": unit_id, "name": (units.get(unit_id) or {}).get("name", unit_id), "leaders": rows})
         groups.append({"tier": tier, "name": TIER_NAMES[tier], "units": unit_list})
     ending.sort(key=lambda p: (p["end"], p["id"]))

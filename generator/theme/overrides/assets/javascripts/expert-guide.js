@@ -1,5 +1,7 @@
 /* expert-guide: substring search over the directory and the content pages, and the directory filters.
  * Data comes from directory/experts.json and search/pages.json (generator/render/search_index.py).
+ * Names are also found by pinyin (zhangwei, zhang wei, zw, zhangw), and traditional characters
+ * by their simplified ones (張偉 → 张伟): experts.json carries the readings and the character pairs.
  * Everything is inserted with textContent: no value from data is ever parsed as HTML. */
 (function () {
   "use strict";
@@ -8,11 +10,29 @@
   var base = (root && root.getAttribute("data-eg-base")) || ".";
   base = base.replace(/\/$/, "");
   var loading = null;
+  var simplified = Object.create(null);  // traditional → simplified character, from experts.json
+  var own = Object.prototype.hasOwnProperty;
 
   function url(path) { return base + "/" + path; }
 
   function norm(text) {
     return String(text || "").normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  /* What is compared: normalised, each traditional character as its simplified one (data and query alike). */
+  function fold(text) {
+    return Array.from(norm(text)).map(function (c) { return simplified[c] || c; }).join("");
+  }
+
+  function readings(d) {
+    var of = Object.create(null);
+    Object.keys(d.py || {}).forEach(function (syllable) {
+      d.py[syllable].split(" ").forEach(function (c) { of[c] = syllable; });
+    });
+    return function (row) {
+      if (d.pyx && own.call(d.pyx, row[0])) return d.pyx[row[0]].split(" ");
+      return Array.from(String(row[1]).normalize("NFKC")).map(function (c) { return of[c]; }).filter(Boolean);
+    };
   }
 
   function load() {
@@ -22,18 +42,30 @@
         fetch(url("search/pages.json")).then(function (r) { return r.json(); })
       ]).then(function (parts) {
         var d = parts[0];
+        (d.t2s || "").split(" ").forEach(function (pair) {
+          var two = Array.from(pair);
+          if (two.length === 2) simplified[two[0]] = two[1];
+        });
+        var syllablesOf = readings(d);
         var experts = d.rows.map(function (row) {
           var cats = row[5].map(function (i) { return d.cat[i][0]; });
           var e = {
             id: row[0], name: row[1], employer: d.emp[row[2]], region: d.reg[row[3]], field: d.fld[row[4]],
             cats: cats, catIds: row[5], page: d.pg[row[6]], rank: d.rank[row[7]], degree: d.deg[row[8]]
           };
+          if (d.st) {  // the intranet's: status, 涉密, 同意公开
+            e.status = row[9]; e.statusName = d.st[row[9]]; e.secret = row[10]; e.consent = row[11];
+          }
           e.url = url("experts/" + e.page + "/#" + e.id);
-          e.hay = norm([e.name, e.employer, e.region, e.field, cats.join(" "), e.rank, e.degree].join(" | "));
+          e.key = fold(e.name);
+          e.hay = fold([e.name, e.employer, e.region, e.field, cats.join(" "), e.rank, e.degree, e.statusName].join(" | "));
+          e.syllables = syllablesOf(row);
+          e.pinyin = e.syllables.join("");
+          e.initials = e.syllables.map(function (s) { return s.charAt(0); }).join("");
           return e;
         });
         var pages = parts[1].map(function (s) {
-          return { title: s.t, url: url(s.u), text: s.x, hay: norm(s.t + " | " + s.x) };
+          return { title: s.t, url: url(s.u), text: s.x, hay: fold(s.t + " | " + s.x) };
         });
         return { index: d, experts: experts, pages: pages };
       });
@@ -46,30 +78,62 @@
     return true;
   }
 
+  /* Does `term` (Latin letters) spell the syllables from the i-th on: whole syllables, initials
+   * (z, zh) or the start of the last one? "zhangwei", "zw", "zhangw", "wei" all find 张伟. */
+  function spells(syllables, i, term) {
+    if (!term) return true;
+    if (i >= syllables.length) return false;
+    var said = syllables[i];
+    var ways = said.indexOf("v") >= 0 ? [said, said.replace(/v/g, "u")] : [said];  // 吕: lv or lu
+    for (var k = 0; k < ways.length; k++) {
+      if (ways[k].indexOf(term) === 0) return true;
+      if (term.indexOf(ways[k]) === 0 && spells(syllables, i + 1, term.slice(ways[k].length))) return true;
+    }
+    if (term.charAt(0) !== said.charAt(0)) return false;
+    if (/^[zcs]h/.test(said) && term.charAt(1) === "h" && spells(syllables, i + 1, term.slice(2))) return true;
+    return spells(syllables, i + 1, term.slice(1));
+  }
+
+  function sayable(e, term) {
+    if (!/^[a-z]+$/.test(term)) return false;
+    for (var i = 0; i < e.syllables.length; i++) { if (spells(e.syllables, i, term)) return true; }
+    return false;
+  }
+
+  function expertMatches(e, terms) {
+    for (var i = 0; i < terms.length; i++) {
+      if (e.hay.indexOf(terms[i]) < 0 && !sayable(e, terms[i])) return false;
+    }
+    return true;
+  }
+
   function searchExperts(data, query) {
-    var q = norm(query);
+    var q = fold(query);
     if (!q) return [];
     var terms = q.split(" ");
-    var hits = data.experts.filter(function (e) { return matches(e.hay, terms); });
-    hits.sort(function (a, b) {
-      var an = norm(a.name), bn = norm(b.name);
-      var ar = an === q ? 0 : an.indexOf(q) === 0 ? 1 : 2;
-      var br = bn === q ? 0 : bn.indexOf(q) === 0 ? 1 : 2;
-      return ar - br;
-    });
-    return hits;
+    var spelled = q.replace(/ /g, "");
+    function rank(e) {
+      if (e.key === q || e.pinyin === spelled || e.initials === spelled) return 0;
+      if (e.key.indexOf(q) === 0 || (/^[a-z]+$/.test(spelled) && e.pinyin.indexOf(spelled) === 0)) return 1;
+      return 2;
+    }
+    var hits = data.experts.filter(function (e) { return expertMatches(e, terms); });
+    var ranks = hits.map(rank);
+    var order = hits.map(function (_e, i) { return i; });
+    order.sort(function (a, b) { return ranks[a] - ranks[b] || a - b; });  // the directory's order within a rank
+    return order.map(function (i) { return hits[i]; });
   }
 
   function searchPages(data, query) {
-    var q = norm(query);
+    var q = fold(query);
     if (!q) return [];
     var terms = q.split(" ");
     return data.pages.filter(function (p) { return matches(p.hay, terms); });
   }
 
   function snippet(text, query) {
-    var q = norm(query).split(" ")[0];
-    var at = norm(text).indexOf(q);
+    var q = fold(query).split(" ")[0];
+    var at = fold(text).indexOf(q);
     var start = Math.max(0, at - 30);
     return (start > 0 ? "…" : "") + text.slice(start, start + 110) + (text.length > start + 110 ? "…" : "");
   }
@@ -154,7 +218,7 @@
     });
   }
 
-  /* ---- the directory page: filters over the same data ---- */
+  /* ---- the directory page: filters over the same data, kept in the address (?q=…&emp=…) ---- */
   function initDirectory() {
     var box = document.getElementById("eg-directory");
     if (!box) return;
@@ -164,6 +228,8 @@
     var moreButton = box.querySelector(".eg-directory__more");
     var shown = 0, current = [];
     var PAGE = 100;
+    // The form's fields in the address's order; st, sec and pub exist on the intranet only.
+    var fields = ["q", "cat", "emp", "reg", "fld", "st", "sec", "pub"].filter(function (k) { return form.elements[k]; });
 
     function fill(select, values) {
       values.forEach(function (v) {
@@ -173,6 +239,8 @@
       });
     }
 
+    function yes(flag) { return flag ? "是" : "否"; }
+
     function row(e) {
       var tr = el("tr", "eg-directory__row");
       tr.setAttribute("data-id", e.id);
@@ -181,44 +249,68 @@
       a.href = e.url;
       name.appendChild(a);
       tr.appendChild(name);
-      [e.employer, e.rank, e.field, e.cats.join("、"), e.region].forEach(function (v) { tr.appendChild(el("td", null, v)); });
+      var cells = [e.employer, e.rank, e.field, e.cats.join("、"), e.region];
+      if (e.statusName !== undefined) cells.push(e.statusName, yes(e.secret), yes(e.consent));
+      cells.forEach(function (v) { tr.appendChild(el("td", null, v)); });
       return tr;
     }
 
     function showMore() {
       current.slice(shown, shown + PAGE).forEach(function (e) { table.appendChild(row(e)); });
       shown = Math.min(current.length, shown + PAGE);
-      moreButton.hidden = shown >= current.length;
+      var left = current.length - shown;
+      moreButton.hidden = left <= 0;
+      moreButton.textContent = "显示更多（还有 " + left + " 位）";
+    }
+
+    function remember() {
+      var params = new URLSearchParams();
+      fields.forEach(function (k) {
+        var value = form.elements[k].value;
+        if (k === "q" ? norm(value) : value) params.set(k, value);
+      });
+      var query = params.toString();
+      history.replaceState(history.state, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
     }
 
     load().then(function (data) {
       var d = data.index;
-      fill(form.elements.cat, d.cat.map(function (c, i) { return [String(i), c[0]]; }));
-      fill(form.elements.emp, d.emp.map(function (v) { return [v, v]; }).sort(function (a, b) { return a[1].localeCompare(b[1], "zh"); }));
-      fill(form.elements.reg, d.reg.filter(Boolean).map(function (v) { return [v, v]; }));
-      fill(form.elements.fld, d.fld.filter(Boolean).map(function (v) { return [v, v]; }).sort(function (a, b) { return a[1].localeCompare(b[1], "zh"); }));
+      var f = form.elements;
+      fill(f.cat, d.cat.map(function (c, i) { return [String(i), c[0]]; }));
+      // Employers, regions and fields come in the site's order (姓氏笔画 or pinyin, search_index.py).
+      fill(f.emp, d.emp.filter(Boolean).map(function (v) { return [v, v]; }));
+      fill(f.reg, d.reg.filter(Boolean).map(function (v) { return [v, v]; }));
+      fill(f.fld, d.fld.filter(Boolean).map(function (v) { return [v, v]; }));
+      if (f.st) fill(f.st, d.st.map(function (v, i) { return [String(i), v]; }));
       var params = new URLSearchParams(window.location.search);
-      ["q", "cat", "emp", "reg", "fld"].forEach(function (k) { if (params.get(k)) form.elements[k].value = params.get(k); });
+      fields.forEach(function (k) {
+        if (!params.get(k)) return;
+        f[k].value = params.get(k);
+        if (f[k].tagName === "SELECT" && f[k].selectedIndex < 0) f[k].selectedIndex = 0;  // not an option (any more)
+      });
+
+      function wanted(select, value) { return !select || !select.value || Number(select.value) === value; }
 
       var last = null;
       function apply() {
-        var f = form.elements;
         // `change` follows `input` when the field loses focus, e.g. on the click on a result:
         // re-rendering then would detach the very link being clicked.
-        var key = [f.q.value, f.cat.value, f.emp.value, f.reg.value, f.fld.value].join("\u0000");
+        var key = fields.map(function (k) { return f[k].value; }).join("\u0000");
         if (key === last) return;
         last = key;
-        var list = f.q.value ? searchExperts(data, f.q.value) : data.experts.slice();
+        var list = norm(f.q.value) ? searchExperts(data, f.q.value) : data.experts.slice();
         current = list.filter(function (e) {
           return (!f.cat.value || e.catIds.indexOf(Number(f.cat.value)) >= 0) &&
             (!f.emp.value || e.employer === f.emp.value) &&
             (!f.reg.value || e.region === f.reg.value) &&
-            (!f.fld.value || e.field === f.fld.value);
+            (!f.fld.value || e.field === f.fld.value) &&
+            wanted(f.st, e.status) && wanted(f.sec, e.secret) && wanted(f.pub, e.consent);
         });
         table.textContent = "";
         shown = 0;
         status.textContent = "共 " + current.length + " 位专家";
         showMore();
+        remember();
       }
       form.addEventListener("input", apply);
       form.addEventListener("change", apply);

@@ -1,0 +1,107 @@
+"""The directory's data: name order, search keys (pinyin, traditional characters), and what only the intranet shows."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+
+import pytest
+from conftest import MINIMAL, ROOT, TODAY
+from sitebuild import article
+
+from generator import check
+from generator.render.collation import ordered
+from generator.render.search_index import experts_index
+from generator.render.view import build_view
+
+pytestmark = pytest.mark.slow
+
+INTRANET_ONLY = ("st",)  # keys of experts.json; rows carry 3 more values on the intranet
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return check(ROOT, today=TODAY).project
+
+
+def index(site):
+    return json.loads((site / "directory" / "experts.json").read_text(encoding="utf-8"))
+
+
+def test_public_directory_carries_no_status_secrecy_consent_or_leaders(sample_public, sample):
+    data = index(sample_public)
+    assert not set(INTRANET_ONLY) & data.keys()
+    assert {len(row) for row in data["rows"]} == {9}
+    directory = article(sample_public / "directory" / "index.html")
+    for word in ('name="st"', 'name="sec"', 'name="pub"', "<th>状态</th>", "涉密", "同意公开"):
+        assert word not in directory
+    for page in (sample_public / "experts").rglob("index.html"):
+        text = article(page)
+        assert "联系领导" not in text and "涉密" not in text and "同意公开" not in text and "在联系" not in text
+    # the search keys are made of public names only
+    public = {e.id: e.name for e in sample.experts if e.publishable}
+    assert data["pyx"].keys() <= public.keys()
+    read = {c for chars in data["py"].values() for c in chars.split(" ")}
+    assert read <= set("".join(public.values()))
+
+
+def test_intranet_directory_has_status_secrecy_and_consent(sample_intranet, sample):
+    data = index(sample_intranet)
+    assert data["st"] == ["在联系", "已调动", "已退出"]
+    experts = {e.id: e for e in sample.experts}
+    assert len(data["rows"]) == len(experts)
+    for row in data["rows"]:
+        e = experts[row[0]]
+        assert row[9:] == [["active", "transferred", "exited"].index(e.status), int(e.confidential), int(e.public_consent)]
+    assert {row[10] for row in data["rows"]} == {0, 1} and {row[11] for row in data["rows"]} == {0, 1}
+
+
+def test_intranet_card_shows_the_contacting_leaders(sample_intranet, sample):
+    leaders = {leader.id: leader for leader in sample.leaders}
+    pages = {}
+    for e in sample.experts:
+        page = pages.setdefault(e.employer, article(sample_intranet / "experts" / e.employer / "index.html"))
+        card = page.split(f'id="{e.id}"', 1)[1].split('<div class="eg-card', 1)[0]
+        row = re.search(r"<tr><th>联系领导</th><td>(.*?)</td></tr>", card).group(1)
+        active = [leaders[p.leader] for p in sample.pairings if p.expert == e.id and p.active_on(TODAY)]
+        if active:
+            for leader in active:
+                assert f"{leader.name}（" in row and leader.post in row
+        else:
+            assert row == "—"
+    assert any(p.active_on(TODAY) for p in sample.pairings)
+
+
+def test_rows_are_in_name_order_and_filters_in_the_sites_order(sample_public):
+    data = index(sample_public)
+    names = [row[1] for row in data["rows"]]
+    assert names == ordered(names, "strokes", person=True) and names != sorted(names)
+    for key in ("emp", "reg", "fld"):
+        assert data[key] == ordered(data[key], "strokes")
+
+
+def test_search_keys_for_pinyin_and_traditional_input(sample_public):
+    data = index(sample_public)
+    assert "张" in data["py"]["zhang"].split(" ") and "伟" in data["py"]["wei"].split(" ")
+    assert data["py"]["zeng"].split(" ") == ["曾"]  # 曾庆华: a surname, zēng
+    pairs = dict(data["t2s"].split(" "))
+    assert {"張": "张", "偉": "伟", "慶": "庆", "學": "学"}.items() <= pairs.items()
+    # only characters the searched texts hold, on one side or the other
+    searched = (sample_public / "search" / "pages.json").read_text(encoding="utf-8") + json.dumps(data, ensure_ascii=False)
+    searched = unicodedata.normalize("NFKC", searched.replace(data["t2s"], ""))
+    assert all(t in searched or s in searched for t, s in pairs.items())
+    assert "龜" not in pairs and len(pairs) < 2000
+
+
+def test_a_name_read_otherwise_is_kept_whole(tmp_path):
+    shutil.copytree(MINIMAL, tmp_path / "p")
+    experts = tmp_path / "p" / "data" / "experts.yaml"
+    text = experts.read_text(encoding="utf-8").replace("name: 张院士", "name: 曾经纬").replace("name: 刘院士", "name: 王曾经")
+    experts.write_text(text, encoding="utf-8")
+    data = experts_index(build_view(check(tmp_path / "p", today=TODAY).project, "public", TODAY))
+    # 曾 is zēng as a surname and céng in 王曾经: one of them is kept whole in pyx, the other read from py
+    said = {row[1]: data["pyx"].get(row[0]) for row in data["rows"]}
+    usual = {c: s for s, chars in data["py"].items() for c in chars.split(" ")}
+    assert {said["曾经纬"] or " ".join(usual[c] for c in "曾经纬"), said["王曾经"] or " ".join(usual[c] for c in "王曾经")} \
+        == {"zeng jing wei", "wang ceng jing"}
