@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 
+from ..cjk import join_html
 from ..paths import THEME_DIR
 from .view import SiteView
 
@@ -34,10 +35,19 @@ class GeneratedPage:
     in_search: bool = True
 
 
+class JoinedTemplate(jinja2.Template):
+    """A template whose output has no space where its source (or a data text) broke a Chinese line."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return join_html(super().render(*args, **kwargs))
+
+
 def environment() -> jinja2.Environment:
+    """The one Jinja environment of data pages and the printed guide: autoescape on, CJK lines joined."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
+    env.template_class = JoinedTemplate
     env.filters["cn_date"] = cn_date
     return env
 

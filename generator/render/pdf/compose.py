@@ -8,6 +8,7 @@ from typing import cast
 import jinja2
 import markdown
 
+from ...cjk import join_html
 from ...clock import epoch_moment
 from ...paths import THEME_DIR
 from ..pages import cn_date, environment, split_front_matter
@@ -39,7 +40,7 @@ def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None)
     policies = [{**p, "html": print_html(p["body"], root, "content/policies", policy_ids)} for p in view.policies]
     return env.get_template("guide.html").render(
         view=view, site=view.site, letter=letter, intro=intro, policies=policies, appendix=appendix_tables(view),
-        form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view), cn_date=cn_date,
+        form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view),
         **({"placeholder_pages": placeholder_pages} if placeholder_pages else {}))
 
 
@@ -124,7 +125,7 @@ def print_html(text: str, root: Path, folder: str, policy_ids: set[str]) -> str:
     raw = markdown.markdown(text, extensions=["attr_list"])
     refuse_schemes(raw, folder)
     print_links(raw, root, folder, policy_ids)  # raises for a forbidden link before the sanitizer hides it
-    return local_sources(print_links(clean_html(raw), root, folder, policy_ids), root, folder)
+    return join_html(local_sources(print_links(clean_html(raw), root, folder, policy_ids), root, folder))
 
 
 def _created(view: SiteView) -> str:
