@@ -53,7 +53,7 @@ def environment() -> jinja2.Environment:
 
 
 def cn_date(value: Any) -> str:
-    """2025-07-01 → 2025年7月1日; None → —."""
+    """2025-07-01 → 2025年7月1日; None → —. The one date style of the site and the printed guide."""
     if value is None or value == "":
         return "—"
     if hasattr(value, "year"):
@@ -62,6 +62,11 @@ def cn_date(value: Any) -> str:
     if len(text) == 7 and text[4] == "-":
         return f"{text[:4]}年{int(text[5:])}月"
     return text
+
+
+def cn_period(start: Any, end: Any) -> str:
+    """A contact period: 2025年7月1日至2027年6月30日."""
+    return f"{cn_date(start)}至{cn_date(end)}"
 
 
 def generated_pages(view: SiteView) -> list[GeneratedPage]:
