@@ -21,7 +21,7 @@ def _spec(spec: Spec) -> dict[str, Any]:
         out = {"type": "array", "items": _spec(spec.item)}
     else:
         out = schema_fragment(spec)
-    described = f"{spec.label}（{_VIS[spec.vis]}）"
+    described = f"{spec.label}（{_VIS[spec.vis]}）" + (f"：{spec.doc}" if spec.doc else "")
     out["description"] = f"{described}；{out['description']}" if "description" in out else described
     return out
 

@@ -9,6 +9,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
@@ -49,6 +50,8 @@ def environment() -> jinja2.Environment:
                              keep_trailing_newline=True)
     env.template_class = JoinedTemplate
     env.filters["cn_date"] = cn_date
+    env.filters["mailto"] = mailto
+    env.filters["digits"] = lambda value: re.sub(r"\D", "", str(value))
     return env
 
 
@@ -62,6 +65,24 @@ def cn_date(value: Any) -> str:
     if len(text) == 7 and text[4] == "-":
         return f"{text[:4]}年{int(text[5:])}月"
     return text
+
+
+def mailto(address: Any, subject: str = "") -> str:
+    """A mailto: link to ``address``, everything but the address's own characters percent-encoded.
+
+    The link is ``mailto:`` whatever ``address`` holds (the loader only lets an email through), and a
+    quote or ``<`` in it is encoded, never markup.
+    """
+    link = "mailto:" + quote(str(address), safe="@.+-_")
+    return link + ("?subject=" + quote(subject, safe="") if subject else "")
+
+
+FEEDBACK_SUBJECT = "网站纠错与意见"
+
+
+def footer_html(view: SiteView) -> str:
+    """Every page's footer (主办、承办单位，标识码与备案号，热线，更新日期，纠错), rendered with autoescape on."""
+    return environment().get_template("footer.html").render(site=view.site, view=view, subject=FEEDBACK_SUBJECT).strip()
 
 
 def cn_period(start: Any, end: Any) -> str:

@@ -20,7 +20,8 @@ import yaml
 from ..paths import PROJECT_OVERRIDES, THEME_DIR, reserved
 from ..project import Project
 from .content import ContentRenderer, as_markdown, page_url, raw_page
-from .pages import GeneratedPage, environment, generated_pages, meta_title, nav, safe_title, split_front_matter
+from .pages import (GeneratedPage, environment, footer_html, generated_pages, meta_title, nav, safe_title,
+                    split_front_matter)
 from .search_index import dumps, experts_index, page_sections
 from .view import SiteView
 
@@ -123,7 +124,8 @@ def engine_config(settings: dict[str, Any], view: SiteView) -> dict[str, Any]:
         **{k: settings[k] for k in PASSED if k in settings},
         "use_directory_urls": True,
         "theme": theme,
-        "extra": {"generator": False},
+        # The footer is rendered here, escaped; the theme's partials/copyright.html prints it as it is.
+        "extra": {"generator": False, "eg_footer": footer_html(view)},
         "markdown_extensions": [{"toc": toc}, "attr_list"],
         "plugins": ["search"],
         "nav": nav(view),
