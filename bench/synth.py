@@ -35,7 +35,7 @@ def generate(n: int, out: Path, seed: int = 2002) -> None:
     w = lambda rel, text: (out / rel).write_text(text, encoding="utf-8")  # noqa: E731
     w("data/site.yaml", "org: 合成测试人事局\ntitle: 专家服务指南\nedition: 基准\npublished: 2026-10-01\n"
                         "rules_profile: chongqing-2002\nhotlines:\n  - label: 热线\n    phone: 023-69077236\n"
-                        "email: bench@example.gov.cn\naddress: 合成路 1 号\n")
+                        "email: bench@example.gov.cn\naddress: 合成路 1 号\nsponsor: 合成测试人事局\n")
     w("data/categories.yaml", "".join(
         f"- id: {cid}\n  name: {name}\n  scope: {scope}\n  basis: {{policy: cq-2002-110, clause: 第二条}}\n"
         for cid, name, scope in CATEGORIES))

@@ -15,12 +15,20 @@ PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{1,22}[0-9](转[0-9]{1,6})?")
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
 INT = re.compile(r"-?[0-9]{1,9}")
 URL = re.compile(r"(https://[^\s<>\"'`]+|mailto:[^\s<>\"'`]+|tel:\+?[0-9\-]+)")
+# A government website's numbers: 政府网站标识码 (10 digits, a department's site bm + 8 digits), ICP 备案号
+# (渝ICP备05001520号-1) and 公安机关备案号 (渝公网安备 50010502000001号, 14 digits).
+SITE_CODE = re.compile(r"[0-9]{10}|bm[0-9]{8}")
+ICP = re.compile(r"[\u4e00-\u9fff]ICP[备证][0-9]{6,10}号(-[0-9]{1,3})?")
+POLICE_RECORD = re.compile(r"[\u4e00-\u9fff]公网安备 ?[0-9]{14}号")
 # The written form of the kinds checked by one pattern, with an example for the message.
 FORMATS = {
     "phone": (PHONE, "023-69077236、13912345678 或 +86 139 1234 5678"),
     "email": (EMAIL, "expert@example.gov.cn"),
     "url": (URL, "https://… 、mailto:… 或 tel:…（只允许这三种）"),
     "int": (INT, "整数，如 3"),
+    "site_code": (SITE_CODE, "10 位数字，如 5000000001（部门网站如 bm50000001）"),
+    "icp": (ICP, "渝ICP备05001520号 或 渝ICP备05001520号-1"),
+    "police_record": (POLICE_RECORD, "渝公网安备 50010502000001号（14 位数字）"),
 }
 
 
@@ -46,8 +54,10 @@ def schema_fragment(spec: Any) -> dict[str, Any]:
         low, high = spec.bounds
         return {"type": ["integer", "string"], "pattern": f"^{FORMATS['int'][0].pattern}$", "minimum": low,
                 "maximum": high}
-    if kind in ("email", "url"):
+    if kind in ("email", "url", "icp", "police_record"):
         return {"type": "string", "pattern": f"^{FORMATS[kind][0].pattern}$"}
+    if kind == "site_code":  # ten digits: an editor reading YAML 1.2 sees a number
+        return {"type": ["string", "integer"], "pattern": f"^({SITE_CODE.pattern})$"}
     # Text is read as written; an editor reading YAML 1.2 sees a digits-only value as a number.
     return {"type": ["string", "number"], "minLength": 1}
 
@@ -69,6 +79,7 @@ def _month_forms(month: str) -> tuple[str, ...]:
 # Ids and references are record keys, not personal data.
 AUDIT_FORMS: dict[str, Any] = {
     "text": lambda v: (v,), "multiline": lambda v: (v,), "phone": lambda v: (v,), "email": lambda v: (v,),
-    "url": lambda v: (v,), "date": _date_forms, "month": _month_forms,
+    "url": lambda v: (v,), "site_code": lambda v: (v,), "icp": lambda v: (v,), "police_record": lambda v: (v,),
+    "date": _date_forms, "month": _month_forms,
     "enum": lambda v: (), "bool": lambda v: (), "int": lambda v: (), "id": lambda v: (), "ref": lambda v: (),
 }

@@ -69,6 +69,7 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
             log.warning(problem)
         engine = self.tree.config  # the same settings the engine door writes into its mkdocs.yml
         config.site_name, config.site_description, config.nav = engine["site_name"], engine["site_description"], engine["nav"]
+        config.extra["eg_footer"] = engine["extra"]["eg_footer"]
         config.markdown_extensions = ["toc", "attr_list"]
         config.mdx_configs = {"toc": dict(engine["markdown_extensions"][0]["toc"])}
         config.not_in_nav = pathspec.GitIgnoreSpec.from_lines(engine["not_in_nav"].splitlines())

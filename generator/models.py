@@ -39,7 +39,7 @@ class Hotline(Record):
 
 @record
 class Site(Record):
-    """data/site.yaml：发布机关与版次。"""
+    """data/site.yaml：发布机关与版次，网站页脚的主办、承办单位与备案号。"""
 
     org: str = f("text", "发布机关", "public", required=True)
     title: str = f("text", "标题", "public", required=True)
@@ -53,6 +53,12 @@ class Site(Record):
     address: str = f("text", "地址", "public", required=True)
     order: str = f("enum", "排序方式", "public", choices=ORDERS,
                    doc="名录、名单中姓名、单位、地区的顺序：strokes 姓氏笔画（默认），pinyin 汉语拼音")
+    sponsor: str = f("text", "主办单位", "public", required=True, doc="网站页脚的主办单位（政府网站发展指引）")
+    operator: str = f("text", "承办单位", "public", doc="网站页脚的承办单位；与主办单位相同时可不写")
+    site_code: str = f("site_code", "政府网站标识码", "public", doc="10 位数字；公开版页脚显示")
+    icp: str = f("icp", "ICP备案号", "public", doc="如 渝ICP备05001520号；公开版页脚显示，链接到工业和信息化部备案系统")
+    police_record: str = f("police_record", "公安机关备案号", "public",
+                           doc="如 渝公网安备 50010502000001号；公开版页脚显示，链接到全国互联网安全管理服务平台")
     at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 

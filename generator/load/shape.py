@@ -112,7 +112,8 @@ class ShapeChecker:
     def scalar(self, spec: Spec, text: str, where: Location, flags: int, name: str) -> Any:
         kind = spec.kind
         label = f"“{name}”（{spec.label}）"
-        if flags & TRAILING_COMMENT and kind in ("text", "multiline", "phone", "email", "url", "id", "ref"):
+        if flags & TRAILING_COMMENT and kind in ("text", "multiline", "phone", "email", "url", "id", "ref", "icp",
+                                                  "police_record"):
             self.diags.error(where, "E108", f"{label}的值“{_shown(text)}”后面跟着“#…”，YAML 会把“#”之后当作注释丢掉",
                              hint=f"如果“#”之后是值的一部分，请给整个值加引号：\"{_shown(text)} #…\"；如果是注释，请移到单独一行")
             return None

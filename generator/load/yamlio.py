@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import yaml
 
+from ..cjk import fold_break
 from ..diagnostics import Diagnostics, Location
 from ..positions import FOLDED, QUOTED, TRAILING_COMMENT, pack, unpack
 
@@ -265,11 +266,34 @@ class _Builder:
             return self.sequence(event, depth)
         self.fail(event.start_mark, "E005", "YAML 结构无法识别")  # pragma: no cover
 
-    @staticmethod
-    def scalar(event: Any) -> str | None:
+    def scalar(self, event: Any) -> str | None:
         if not event.style and event.value == "":
             return None
+        if event.start_mark.line != event.end_mark.line and event.style in _REFOLDED:
+            return self.refold(event)
         return event.value
+
+    def refold(self, event: Any) -> str:
+        """A value YAML folded across lines, with no space where the break was between CJK characters.
+
+        YAML turns each single line break of a plain, quoted or ``>`` value into a space
+        ("工作、\\n生活" → "工作、 生活"). The source lines are found in the folded value in order;
+        a space that stands for a break between two CJK characters is dropped (cjk.fold_break). When
+        the lines cannot be found as written (a backslash escape), the value stays as YAML folded it.
+        """
+        start, end = event.start_mark, event.end_mark
+        lines = self.lines[start.line:end.line + 1]
+        if not lines:
+            return event.value
+        lines[-1] = lines[-1][:end.column] if end.line > start.line else lines[-1]
+        lines[0] = lines[0][start.column:]
+        if event.style == ">":
+            lines = lines[1:]  # the header line: “>” and its indicators
+        elif event.style in ("'", '"'):
+            if event.style == "'":
+                lines = [line.replace("''", "'") for line in lines]
+            lines[0], lines[-1] = lines[0][1:], lines[-1].rstrip(" \t")[:-1]
+        return refold(event.value, [s for s in (line.strip(" \t") for line in lines) if s])
 
     def flags(self, event: Any) -> int:
         if type(event) is not _E.ScalarEvent:
@@ -318,6 +342,8 @@ class _Builder:
             vevent = get()
             if type(vevent) is scalar and vevent.anchor is None and vevent.tag is None and plain_child:
                 value = vevent.value if (vevent.style or vevent.value) else None  # the common case, inline
+                if value and vevent.start_mark.line != vevent.end_mark.line and vevent.style in _REFOLDED:
+                    value = self.refold(vevent)
             else:
                 value = self.node(vevent, child)
             if key in result:  # reported, first one kept, reading goes on to find more
@@ -354,6 +380,29 @@ class _Builder:
                 continue
             result.append(item)
             pos.append(pack(mark.line + 1 + self.offset, mark.column + 1, self.flags(event)))
+
+
+_REFOLDED = (None, "", ">", "'", '"')  # the styles whose line breaks YAML folds into spaces
+
+
+def refold(value: str, lines: list[str]) -> str:
+    """``value`` (YAML's folding of ``lines``, each stripped) with the spaces between CJK lines dropped."""
+    out: list[str] = []
+    at = 0
+    previous = ""
+    for line in lines:
+        begin = at
+        while begin < len(value) and value[begin] in " \t\n":
+            begin += 1
+        if not value.startswith(line, begin):
+            return value  # not the lines as written (an escape, a comment): keep YAML's folding
+        gap = value[at:begin]
+        out.append(fold_break(previous, line) if previous and gap == " " else gap)
+        out.append(line)
+        at = begin + len(line)
+        previous = line
+    rest = value[at:]
+    return value if rest.strip(" \t\n") else "".join(out) + rest
 
 
 def load_yaml_file(path: Path, rel: str, diags: Diagnostics, root: Path | None = None) -> Any:

@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote, urlsplit
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+from ..cjk import join_html
 from .sanitize import clean_html
 
 SLUGIFY = {"markdown.extensions.toc.slugify_unicode", "markdown.extensions.toc.slugify"}
@@ -127,7 +128,7 @@ class ContentRenderer:
         """The page's body as sanitized HTML with site URLs."""
         self.current = Links(src, self.pages, self.files)
         self.md.reset()
-        out = clean_html(self.md.convert(text))
+        out = join_html(clean_html(self.md.convert(text)))
         self.problems.extend(self.current.problems)
         return out
 

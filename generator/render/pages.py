@@ -10,9 +10,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
+from ..cjk import join_html
 from ..load.files import split_front_matter
 from ..paths import THEME_DIR, docs_path
 from .view import SiteView
@@ -37,21 +39,32 @@ class GeneratedPage:
     wide: bool = False  # a wide table: no table-of-contents column beside it (Material's `hide: [toc]`)
 
 
+class JoinedTemplate(jinja2.Template):
+    """A template whose output has no space where its source (or a data text) broke a Chinese line."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return join_html(super().render(*args, **kwargs))
+
+
 @functools.cache
 def environment(*more: str) -> jinja2.Environment:
-    """The templates' environment (one per search path, made once: compiling templates costs more than rendering).
+    """The one Jinja environment of data pages and the printed guide: autoescape on, CJK lines joined.
 
-    ``more`` are further template folders searched after the site templates (the print templates).
+    One per search path, made once (compiling templates costs more than rendering); ``more`` are
+    further template folders searched after the site templates (the print templates).
     """
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(TEMPLATES), *more]), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
+    env.template_class = JoinedTemplate
     env.filters["cn_date"] = cn_date
+    env.filters["mailto"] = mailto
+    env.filters["digits"] = lambda value: re.sub(r"\D", "", str(value))
     return env
 
 
 def cn_date(value: Any) -> str:
-    """2025-07-01 → 2025年7月1日; None → —."""
+    """2025-07-01 → 2025年7月1日; None → —. The one date style of the site and the printed guide."""
     if value is None or value == "":
         return "—"
     if hasattr(value, "year"):
@@ -60,6 +73,29 @@ def cn_date(value: Any) -> str:
     if len(text) == 7 and text[4] == "-":
         return f"{text[:4]}年{int(text[5:])}月"
     return text
+
+
+def mailto(address: Any, subject: str = "") -> str:
+    """A mailto: link to ``address``, everything but the address's own characters percent-encoded.
+
+    The link is ``mailto:`` whatever ``address`` holds (the loader only lets an email through), and a
+    quote or ``<`` in it is encoded, never markup.
+    """
+    link = "mailto:" + quote(str(address), safe="@.+-_")
+    return link + ("?subject=" + quote(subject, safe="") if subject else "")
+
+
+FEEDBACK_SUBJECT = "网站纠错与意见"
+
+
+def footer_html(view: SiteView) -> str:
+    """Every page's footer (主办、承办单位，标识码与备案号，热线，更新日期，纠错), rendered with autoescape on."""
+    return environment().get_template("footer.html").render(site=view.site, view=view, subject=FEEDBACK_SUBJECT).strip()
+
+
+def cn_period(start: Any, end: Any) -> str:
+    """A contact period: 2025年7月1日至2027年6月30日."""
+    return f"{cn_date(start)}至{cn_date(end)}"
 
 
 def generated_pages(view: SiteView) -> list[GeneratedPage]:

@@ -21,7 +21,8 @@ from ..paths import PROJECT_OVERRIDES, REQUESTS_FEED, THEME_DIR, docs_path, rese
 from ..project import Project
 from .content import ContentRenderer, as_markdown, page_url, raw_page
 from .requests import feed_domain, ics_feed
-from .pages import GeneratedPage, environment, generated_pages, meta_title, nav, safe_title, split_front_matter
+from .pages import (GeneratedPage, environment, footer_html, generated_pages, meta_title, nav, safe_title,
+                    split_front_matter)
 from .search_index import dumps, experts_index, page_sections
 from .view import SiteView
 
@@ -135,7 +136,8 @@ def engine_config(settings: dict[str, Any], view: SiteView) -> dict[str, Any]:
         **{k: settings[k] for k in PASSED if k in settings},
         "use_directory_urls": True,
         "theme": theme,
-        "extra": {"generator": False},
+        # The footer is rendered here, escaped; the theme's partials/copyright.html prints it as it is.
+        "extra": {"generator": False, "eg_footer": footer_html(view)},
         "markdown_extensions": [{"toc": toc}, "attr_list"],
         "plugins": ["search"],
         "nav": nav(view),

@@ -7,9 +7,10 @@ from pathlib import Path
 import jinja2
 import markdown
 
+from ...cjk import join_html
 from ...clock import epoch_moment
 from ...paths import THEME_DIR
-from ..pages import cn_date, environment, split_front_matter
+from ..pages import cn_period, environment, split_front_matter
 from ..sanitize import clean_html
 from ..view import SiteView
 from .fetcher import local_sources, print_links, refuse_schemes
@@ -17,7 +18,7 @@ from .fetcher import local_sources, print_links, refuse_schemes
 PRINT_DIR = THEME_DIR / "print"
 FORM_COLUMNS = ("序号", "专家姓名", "性别", "出生年月", "工作单位", "职务/职称", "专业领域", "专家类别", "联系领导及职务",
                 "联系起止日期", "备注")
-ROWS_PER_TABLE = 25  # leaders per table: a unit with thousands of pairings still makes small tables
+ROWS_PER_TABLE = 60  # pairings per table (a leader's are never split): a unit with thousands still makes small tables
 
 
 def _print_env() -> jinja2.Environment:
@@ -37,7 +38,7 @@ def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None)
                 for p in view.policies]
     return env.get_template("guide.html").render(
         view=view, site=view.site, letter=letter, intro=intro, policies=policies, appendix=appendix_tables(view),
-        form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view), cn_date=cn_date,
+        form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view),
         **({"placeholder_pages": placeholder_pages} if placeholder_pages else {}))
 
 
@@ -47,30 +48,41 @@ def part_html(view: SiteView, part: list[dict], first: bool) -> str:
 
 
 def appendix_tables(view: SiteView) -> list[dict]:
-    """The 名单 as small tables per unit: tier → unit → tables of at most ROWS_PER_TABLE leaders.
+    """The 名单 as small tables per unit: tier → unit → tables → leaders → one row per pairing.
 
-    One row per leader with that leader's experts and terms line by line: a third of the rows
-    of one row per pairing, which is what WeasyPrint's layout time follows.
+    One row per pairing, so each contact period stands on the line of its expert however the
+    employer wraps; a leader's rows stay in one table (a ``tbody``), at most about ROWS_PER_TABLE
+    rows a table, because WeasyPrint lays out many small tables faster than one long one.
     """
     groups = []
     for group in view.pairing_groups:
         units = []
         for unit in group["units"]:
-            rows: list[dict] = []
+            tables: list[list[dict]] = [[]]
+            size = n = 0
             for leader in unit["leaders"]:
-                rows.append({"n": len(rows) + 1, "leader": leader["name"], "post": leader["post"],
-                             "phone": (leader.get("contact") or {}).get("phone") or "—",
-                             "pairings": [{"expert": p["expert_name"], "employer": p["expert_employer"],
-                                           "term": f"{p['start'].isoformat()} 至 {p['end'].isoformat()}"}
-                                          for p in leader["pairings"]]})
-            tables = [rows[i:i + ROWS_PER_TABLE] for i in range(0, len(rows), ROWS_PER_TABLE)]
-            units.append({"name": unit["name"], "tables": tables})
+                rows = []
+                for p in leader["pairings"]:
+                    n += 1
+                    rows.append({"n": n, "expert": p["expert_name"], "employer": p["expert_employer"],
+                                 "term": cn_period(p["start"], p["end"])})
+                if tables[-1] and size + len(rows) > ROWS_PER_TABLE:
+                    tables.append([])
+                    size = 0
+                tables[-1].append({"leader": leader["name"], "post": leader["post"],
+                                   "phone": (leader.get("contact") or {}).get("phone") or "—", "rows": rows})
+                size += len(rows)
+            units.append({"name": unit["name"], "cont": f"{unit['name']}（续）", "tables": tables})
         groups.append({"name": group["name"], "units": units})
     return groups
 
 
 def pairing_count(appendix: list[dict]) -> int:
-    return sum(len(row["pairings"]) for g in appendix for u in g["units"] for t in u["tables"] for row in t)
+    return sum(_rows(table) for g in appendix for u in g["units"] for table in u["tables"])
+
+
+def _rows(table: list[dict]) -> int:
+    return sum(len(leader["rows"]) for leader in table)
 
 
 def split_appendix(appendix: list[dict], parts: int) -> list[list[dict]]:
@@ -79,9 +91,8 @@ def split_appendix(appendix: list[dict], parts: int) -> list[list[dict]]:
     A tier continued in the next part keeps its heading only where it starts; a unit continued
     there is headed “（续）”.
     """
-    tables = [(group["name"], unit["name"], table) for group in appendix for unit in group["units"]
-              for table in unit["tables"]]
-    weights = [sum(len(row["pairings"]) for row in table) for _tier, _unit, table in tables]
+    tables = [(group["name"], unit, table) for group in appendix for unit in group["units"] for table in unit["tables"]]
+    weights = [_rows(table) for _tier, _unit, table in tables]
     total, done = sum(weights), 0
     out: list[list[dict]] = [[]]
     seen_tiers: set[str] = set()
@@ -94,10 +105,11 @@ def split_appendix(appendix: list[dict], parts: int) -> list[list[dict]]:
             part.append({"tier": tier, "name": "" if tier in seen_tiers else tier, "units": []})
             seen_tiers.add(tier)
         units = part[-1]["units"]
-        if not units or units[-1]["key"] != (tier, unit):
-            units.append({"key": (tier, unit), "name": unit if (tier, unit) not in seen_units else f"{unit}（续）",
-                          "tables": []})
-            seen_units.add((tier, unit))
+        key = (tier, unit["name"])
+        if not units or units[-1]["key"] != key:
+            units.append({"key": key, "name": unit["name"] if key not in seen_units else unit["cont"],
+                          "cont": unit["cont"], "tables": []})
+            seen_units.add(key)
         units[-1]["tables"].append(table)
         done += weight
     return [part for part in out if part]
@@ -123,7 +135,8 @@ def print_html(text: str, root: Path, folder: str, policy_ids: set[str], *, scop
     raw = markdown.markdown(text, extensions=["attr_list"])
     refuse_schemes(raw, folder)
     print_links(raw, root, folder, policy_ids)  # raises for a forbidden link before the sanitizer hides it
-    return local_sources(print_links(_namespaced(clean_html(raw), scope), root, folder, policy_ids), root, folder)
+    return join_html(local_sources(print_links(_namespaced(clean_html(raw), scope), root, folder, policy_ids), root,
+                                   folder))
 
 
 _ANCHOR = re.compile(r'(\s(?:id|name)=")([^"]*)(")')

@@ -1,0 +1,145 @@
+"""A source line break between two CJK characters is no space: in content, data texts and templates,
+on the site and in the printed guide; next to Latin letters or digits it stays a space."""
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import shutil
+import subprocess
+
+import pytest
+from conftest import MINIMAL, TODAY
+
+from generator.build import build_site
+from generator.cjk import fold_break, join_html, join_text
+from generator.diagnostics import Diagnostics
+from generator.load.yamlio import parse_yaml
+from generator.render import pages
+from generator.render.pdf import compose
+
+# What stands on either side of the break, and whether it is CJK.
+LEFT = {"汉": True, "。": True, "”": True, "A": False, "7": False}
+RIGHT = {"字": True, "，": True, "“": True, "B": False, "9": False}
+CASES = [(i, left, right, LEFT[left] and RIGHT[right])
+         for i, (left, right) in enumerate(itertools.product(LEFT, RIGHT), 1)]
+
+
+def _source(tag: str) -> list[str]:
+    """One line pair per case, each marked so it can be found again: 【标1】甲汉⏎字乙."""
+    return [f"【{tag}{i}】甲{left}\n{right}乙" for i, left, right, _joined in CASES]
+
+
+def _expected(tag: str) -> list[str]:
+    return [f"【{tag}{i}】甲{left}{'' if joined else ' '}{right}乙" for i, left, right, joined in CASES]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("number,left,right,joined", CASES)
+def test_the_rule(number, left, right, joined):
+    assert fold_break(f"甲{left}", f"{right}乙") == ("" if joined else " ")
+    assert join_text(f"甲{left}\n  {right}乙") == f"甲{left}{'' if joined else chr(10) + '  '}{right}乙"
+    assert join_text(f"甲{left} {right}乙") == f"甲{left} {right}乙"  # a space as written stays
+
+
+def test_html_text_across_inline_tags_but_not_in_code_or_blocks():
+    assert join_html("<p>专家<a href=\"x\">院士\n</a>\n名单</p>") == "<p>专家<a href=\"x\">院士</a>名单</p>"
+    assert join_html("<p>甲<code>乙\n丙</code>丁\n戊</p>") == "<p>甲<code>乙\n丙</code>丁戊</p>"
+    assert join_html("<pre><code>甲\n乙</code></pre>\n<p>丙\n丁</p>") == "<pre><code>甲\n乙</code></pre>\n<p>丙丁</p>"
+    assert join_html("<td>甲</td>\n<td>乙</td>") == "<td>甲</td>\n<td>乙</td>"  # between cells: not text
+    assert join_html('<p title="甲\n乙">丙\n丁</p>') == '<p title="甲\n乙">丙丁</p>'  # attributes as written
+
+
+@pytest.mark.parametrize("style", ["plain", "literal", "folded", "single", "double"])
+def test_yaml_texts(style):
+    body = "\n\n".join(_source("数")).replace("\n", "\n  ")
+    written = {"plain": f"x: {body}\n", "literal": f"x: |\n  {body}\n", "folded": f"x: >\n  {body}\n",
+               "single": f"x: '{body}'\n", "double": f'x: "{body}"\n'}[style]
+    value = parse_yaml(written, "t.yaml", Diagnostics())["x"]
+    shown = join_text(value) if style == "literal" else value  # a literal block keeps its breaks until rendered
+    for expected in _expected("数"):
+        assert expected in _flat(shown), (style, expected, value)
+
+
+def test_an_escaped_double_quoted_value_keeps_yaml_folding():
+    assert parse_yaml('x: "甲\\t乙\n  丙"\n', "t.yaml", Diagnostics())["x"] == "甲\t乙 丙"
+
+
+def test_templates_join_their_own_text_and_the_data_they_show_and_still_escape():
+    template = pages.environment().from_string("<p>" + "</p>\n<p>".join(_source("模")) + "</p>\n<p>{{ value }}</p>")
+    out = template.render(value="\n\n".join(_source("数")) + "<script>")
+    text = _flat(html.unescape(re.sub(r"<[^>]+>", " ", out)))
+    for expected in _expected("模") + _expected("数"):
+        assert expected in text, expected
+    assert "&lt;script&gt;" in out and "<script>" not in out
+
+
+@pytest.fixture(scope="module")
+def joined_site(tmp_path_factory):
+    """The sample with every case in content/, in a data text (literal and folded) and in both themes' templates."""
+    tmp = tmp_path_factory.mktemp("cjk")
+    root = tmp / "project"
+    shutil.copytree(MINIMAL, root)
+    content = "# 专家联系服务制度\n\n" + "\n\n".join(_source("文")) + "\n\n```\n代码甲\n代码乙\n```\n"
+    (root / "content" / "index.md").write_text(content, encoding="utf-8")
+    categories = (root / "data" / "categories.yaml").read_text(encoding="utf-8")
+    literal = "\n\n".join(_source("字")).replace("\n", "\n    ")
+    folded = "\n\n".join(_source("折")).replace("\n", "\n    ")
+    categories = categories.replace("  name: 两院院士\n", f"  name: 两院院士\n  description: |\n    {literal}\n", 1)
+    categories = categories.replace("  name: 优秀博士后研究人员\n", f"  name: 优秀博士后研究人员\n  description: {folded}\n", 1)
+    (root / "data" / "categories.yaml").write_text(categories, encoding="utf-8")
+    site_templates, print_templates = tmp / "site-templates", tmp / "print-templates"
+    shutil.copytree(pages.TEMPLATES, site_templates)
+    shutil.copytree(compose.PRINT_DIR, print_templates)
+    cases = "<p>" + "</p>\n<p>".join(_source("模")) + "</p>\n"
+    with open(site_templates / "downloads.html", "a", encoding="utf-8") as handle:
+        handle.write(cases)
+    guide = (print_templates / "guide.html").read_text(encoding="utf-8")
+    (print_templates / "guide.html").write_text(guide.replace("  {{ letter | safe }}\n", "  {{ letter | safe }}\n" + cases),
+                                                encoding="utf-8")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(pages, "TEMPLATES", site_templates)
+    patch.setattr(compose, "PRINT_DIR", print_templates)
+    try:
+        build_site(root, out=tmp / "site", today=TODAY)
+    finally:
+        patch.undo()
+    return tmp / "site"
+
+
+def _page_text(path) -> str:
+    page = path.read_text(encoding="utf-8")
+    article = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', page, re.S).group(1)
+    return _flat(html.unescape(re.sub(r"<[^>]+>", "", article)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tag,page", [("文", "index.html"), ("字", "categories/index.html"),
+                                      ("折", "categories/index.html"), ("模", "downloads/index.html")],
+                         ids=["content", "data-literal", "data-folded", "template"])
+def test_on_the_site(joined_site, tag, page):
+    text = _page_text(joined_site / page)
+    for expected in _expected(tag):
+        assert expected in text, expected
+
+
+@pytest.mark.slow
+def test_code_keeps_its_line_breaks(joined_site):
+    page = (joined_site / "index.html").read_text(encoding="utf-8")
+    assert "代码甲\n代码乙" in page
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tag", ["文", "字", "折", "模"], ids=["content", "data-literal", "data-folded", "template"])
+def test_in_the_pdf(joined_site, tag):
+    """Lines may wrap anywhere (a data text is one paragraph): a wrap is allowed between any two characters,
+    and where a space belongs it may be the wrap; where none belongs there is no space."""
+    text = subprocess.run(["pdftotext", "-raw", str(joined_site / "downloads" / "guide.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for number, left, right, joined in CASES:
+        head, tail = f"【{tag}{number}】甲{left}", f"{right}乙"
+        wrapped = "\n*".join(map(re.escape, head)) + ("\n*" if joined else "[ \n]+") + "\n*".join(map(re.escape, tail))
+        assert re.search(wrapped, text), (head + tail, [line for line in text.splitlines() if f"{tag}{number}】" in line])

@@ -1,0 +1,147 @@
+"""The 名单 as a reader sees it: one row per pairing, each period beside its expert, the same columns
+in every unit, a continued unit headed “（续）”, and one date style (2025年7月1日) on the site and in print."""
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TODAY
+from pypdf import PdfReader
+from sitebuild import article, build
+
+from generator import check
+from generator.build import build_pdf
+from generator.render.pages import cn_date
+from generator.render.pdf import write
+from generator.render.view import build_view
+
+pytestmark = pytest.mark.slow
+LONG = "重庆市合成第{}号高新技术产业研究院附属材料工程与转化应用中心"  # wraps in the 工作单位 column
+
+
+@pytest.fixture(scope="module")
+def long_names(tmp_path_factory) -> Path:
+    """A synthetic project (bench/synth.py) whose employers' names wrap, with units of several pages."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from synth import generate
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    root = tmp_path_factory.mktemp("roster") / "project"
+    generate(1200, root)
+    units = root / "data" / "units.yaml"
+    units.write_text(re.sub(r"name: 合成单位(\d+)", lambda m: "name: " + LONG.format(m.group(1)),
+                            units.read_text(encoding="utf-8")), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def view(long_names):
+    result = check(long_names, today=TODAY)
+    assert result.ok(), [d.text() for d in result.diagnostics if d.severity == "error"][:5]
+    return build_view(result.project, "public", TODAY)
+
+
+@pytest.fixture(scope="module", params=["one document", "parallel parts"])
+def pdf_pages(request, long_names, tmp_path_factory) -> list[str]:
+    old_min, old_epoch = write.PARALLEL_MIN, os.environ.get("SOURCE_DATE_EPOCH")
+    write.PARALLEL_MIN = 10**9 if request.param == "one document" else 1
+    os.environ["SOURCE_DATE_EPOCH"] = "1795305600"
+    try:
+        pdf = build_pdf(long_names, out=tmp_path_factory.mktemp("roster-pdf") / "guide.pdf", today=TODAY).path
+    finally:
+        write.PARALLEL_MIN = old_min
+        if old_epoch is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old_epoch
+    count = len(PdfReader(pdf).pages)
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout for n in range(1, count + 1)]
+
+
+def _roster(pages: list[str]) -> list[list[str]]:
+    """The lines of each page of 附件一 (its running header names it)."""
+    return [[line.strip() for line in page.splitlines() if line.strip()] for page in pages
+            if page.strip() and page.strip().splitlines()[0].strip().replace(" ", "").startswith("附件一领导联系专家名单")]
+
+
+def _pairings(view):
+    for group in view.pairing_groups:
+        for unit in group["units"]:
+            for leader in unit["leaders"]:
+                for p in leader["pairings"]:
+                    yield unit["name"], leader, p
+
+
+def test_every_period_is_printed_on_its_experts_line(view, pdf_pages):
+    lines = [line for page in _roster(pdf_pages) for line in page]
+    wrapped = [line for line in lines if re.fullmatch(r"(\S+\s+)?[^\s\d]*中心", line)]
+    assert wrapped, "employer names must wrap for this test to mean anything"
+    missing = []
+    for _unit, leader, p in _pairings(view):
+        period = f"{cn_date(p['start'])}至{cn_date(p['end'])}"
+        pattern = re.compile(rf"\s{re.escape(leader['name'])}\s.*\s{re.escape(p['expert_name'])}\s.*\s{re.escape(period)}$")
+        if not any(pattern.search(" " + line) for line in lines):
+            missing.append((leader["name"], p["expert_name"], period))
+    assert not missing, missing[:5]
+
+
+def test_a_unit_continued_on_the_next_page_is_headed_continued(view, pdf_pages):
+    units = {unit["name"] for group in view.pairing_groups for unit in group["units"]}
+    header = re.compile(r"序号\s+联系领导\s+职务\s+联系专家\s+工作单位\s+联系期限")
+    current, continued = None, 0
+    for lines in _roster(pdf_pages):
+        first_table = next(i for i, line in enumerate(lines) if header.search(line))
+        above = lines[1:first_table]
+        if not any(line in units or line.endswith("（续）") for line in above):
+            raise AssertionError(f"a page opens inside {current}'s table without “{current}（续）”: {lines[:4]}")
+        if above and above[0] == f"{current}（续）":
+            continued += 1
+        assert all(not line.endswith("（续）") or line == f"{current}（续）" for line in above), (above, current)
+        for line in lines:
+            if line in units:
+                current = line
+    assert continued, "some unit's table must run over a page for this test to mean anything"
+
+
+def test_column_headings_are_whole(pdf_pages):
+    for lines in _roster(pdf_pages):
+        headers = [line for line in lines if line.startswith("序号")]
+        assert headers and all(re.fullmatch(r"序号\s+联系领导\s+职务\s+联系专家\s+工作单位\s+联系期限", h) for h in headers), headers
+
+
+def test_the_site_has_one_row_per_pairing_and_the_same_columns_in_every_unit(tmp_path, view, long_names):
+    site = build(long_names, tmp_path / "site")
+    page = article(site / "pairings" / "index.html")
+    tables = re.findall(r'<table class="eg-table eg-pairings">(.*?)</table>', page, re.S)
+    assert len(tables) == sum(len(g["units"]) for g in view.pairing_groups)
+    heads = {re.search(r"<colgroup>.*?</thead>", t, re.S).group() for t in tables}
+    assert len(heads) == 1, "every unit's table has the same columns"
+    rows = [row for t in tables for row in re.findall(r"<tr>(.*?)</tr>", t.split("</thead>")[1], re.S)]
+    assert len(rows) == sum(1 for _ in _pairings(view))
+    for (_unit, leader, p), row in zip(_pairings(view), rows):
+        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        assert len(cells) == 5
+        assert cells[0].startswith(leader["name"]) and cells[1] == leader["post"] and cells[2] == p["expert_name"]
+        assert cells[4] == f"{cn_date(p['start'])}至{cn_date(p['end'])}"
+
+
+def test_one_date_style_on_the_site_and_in_print(tmp_path):
+    """Every date a reader sees is 2025年7月1日: no ISO date in any page's text or in the guide."""
+    site = build(ROOT, tmp_path / "site", "intranet")
+    iso = re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b")
+    for path in site.rglob("*.html"):
+        if path.name == "404.html":
+            continue
+        text = html.unescape(re.sub(r"<[^>]+>", " ", article(path)))
+        assert not iso.search(text), (path, iso.search(text).group())
+    guide = subprocess.run(["pdftotext", str(site / "downloads" / "guide.pdf"), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert not iso.search(guide), iso.search(guide).group()
+    assert "2025年7月1日至2027年6月30日" in guide
