@@ -63,7 +63,7 @@ def test_the_numbers_printed_are_the_rule_sets(project):
     result = project.check()
     assert not result.errors, [d.text() for d in result.errors]
     view = build_view(result.project, "public", TODAY)
-    assert view.numbers == {"term_years": 3, "feedback": {"personal_days": 10, "suggestion_months": 2}}
+    assert view.numbers == {"term_years": 3, "consent": True, "feedback": {"personal_days": 10, "suggestion_months": 2}}
     assert "对口联系时间一般为 3 年。" in _render(view, "pairings.html")
     services = _render(view, "services.html")
     assert "个人困难的，10 个工作日内" in services and "意见或建议，2 个月内送达本人" in services
@@ -79,4 +79,29 @@ def test_a_profile_without_feedback_deadlines_prints_none(project):
     silent = dataclasses.replace(view, numbers=policy_numbers(dataclasses.replace(result.project.rules, feedback=None)))
     assert "专家反映的问题" not in _render(silent, "services.html")  # a service's own time limit may say 工作日
     assert "工作日" not in guide_html(silent, project.root).split('id="feedback"')[1].split("</section>")[0]
-    assert policy_numbers(None) == {"term_years": None, "feedback": None}
+    assert policy_numbers(None) == {"term_years": None, "consent": False, "feedback": None}
+
+
+# Sentences that only 渝人发[2002]110号 states: a profile without that rule never prints them.
+CHONGQING_ONLY = {
+    "consent": "征得本人和专家同意",
+    "feedback": "各级人事部门、主管部门和专家所在单位",
+}
+
+
+def test_the_beijing_guide_says_nothing_only_chongqing_states(tmp_path):
+    """京组发〔2014〕4号 has no consent rule, no term and no feedback deadline: neither the site nor the print says one."""
+    from generator import check
+    from generator.new import new_project
+
+    root = new_project(tmp_path / "bj", "beijing-2014")
+    project = check(root, today=TODAY).project
+    view = build_view(project, "public", TODAY)
+    pairings = environment().get_template("pairings.html").render(view=view, site=view.site, base="", page_url="",
+                                                                  pdf=True)
+    printed = guide_html(view, root)
+    for rule, sentence in CHONGQING_ONLY.items():
+        assert sentence not in pairings and sentence not in printed, rule
+    assert "个工作日" not in printed and "一般为" not in printed and "一般为" not in pairings
+    chongqing = build_view(check(new_project(tmp_path / "cq"), today=TODAY).project, "public", TODAY)
+    assert all(s in guide_html(chongqing, tmp_path / "cq") for s in CHONGQING_ONLY.values())

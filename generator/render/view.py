@@ -124,8 +124,10 @@ def policy_numbers(rules: RuleSet | None) -> dict[str, Any]:
     """
     term = rules.term if rules is not None else None
     feedback = rules.feedback if rules is not None else None
+    consent = rules.consent if rules is not None else None
     return {
         "term_years": term.max_years if term is not None and term.severity != "off" else None,
+        "consent": consent is not None and consent.severity != "off",  # the policy requires both sides' agreement
         "feedback": None if feedback is None else {"personal_days": feedback.personal_days,
                                                    "suggestion_months": feedback.suggestion_months},
     }
