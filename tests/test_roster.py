@@ -132,12 +132,14 @@ def test_the_site_has_one_row_per_pairing_and_the_same_columns_in_every_unit(tmp
         assert cells[4] == f"{cn_date(p['start'])}至{cn_date(p['end'])}"
 
 
-def test_one_date_style_on_the_site_and_in_print(tmp_path):
-    """Every date a reader sees is 2025年7月1日: no ISO date in any page's text or in the guide."""
-    site = build(ROOT, tmp_path / "site", "intranet")
+def test_one_date_style_on_the_site_and_in_print(sample_intranet):
+    """Every date a reader sees is 2025年7月1日: no ISO date in any page's text or in the guide.
+
+    The 校验报告 is exempt: it quotes check's messages, which cite dates as the data file writes them."""
+    site = sample_intranet
     iso = re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b")
     for path in site.rglob("*.html"):
-        if path.name == "404.html":
+        if path.name == "404.html" or path.parent.name == "report":
             continue
         text = html.unescape(re.sub(r"<[^>]+>", " ", article(path)))
         assert not iso.search(text), (path, iso.search(text).group())

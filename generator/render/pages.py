@@ -46,14 +46,18 @@ class JoinedTemplate(jinja2.Template):
         return join_html(super().render(*args, **kwargs))
 
 
-@functools.cache
 def environment(*more: str) -> jinja2.Environment:
     """The one Jinja environment of data pages and the printed guide: autoescape on, CJK lines joined.
 
     One per search path, made once (compiling templates costs more than rendering); ``more`` are
     further template folders searched after the site templates (the print templates).
     """
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(TEMPLATES), *more]), autoescape=True,
+    return _environment(str(TEMPLATES), *more)
+
+
+@functools.cache
+def _environment(*folders: str) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(list(folders)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.template_class = JoinedTemplate
