@@ -274,3 +274,16 @@ def test_pdf_command(minimal, tmp_path):
                             capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "已生成" in result.stderr and out.is_file()
+
+
+def test_print_details(public_pdf, sample):
+    """No web-only wording in print; hotlines joined with 、; institutions' 网址; every policy in the TOC."""
+    body = text(public_pdf)
+    assert "本站" not in body and "本指南介绍" in body  # content/index.md carries {: .web-only } / {: .print-only }
+    phones = list(dict.fromkeys(h.phone for h in sample.site.hotlines))
+    assert "、".join(phones) in _squash(body)
+    website = next(i.website for i in sample.institutions if i.website)
+    assert website in body
+    toc = text(public_pdf, 2, 2)
+    for policy in sample.policies:
+        assert _squash(policy.meta.title)[:12] in _squash(toc), policy.meta.title
