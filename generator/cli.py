@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new", help="新建项目：写出所选规则配置的示例数据（data/、content/），可直接 build")
     p.add_argument("dir", type=_path, metavar="DIR", help="新项目的目录（须不存在或为空）")
     p.add_argument("--profile", choices=("chongqing-2002", "beijing-2014"), default="chongqing-2002",
-                   help="规则配置：chongqing-2002（渝人发[2002]110号，默认）或 beijing-2014（京组发〔2014〕4号）")
+                   help="规则配置：chongqing-2002（渝人发〔2002〕110号，默认）或 beijing-2014（京组发〔2014〕4号）")
 
     p = sub.add_parser("check", help="校验 data/ 与 content/，按文件和行号报告问题，不写任何输出")
     _project_options(p, profile=False)

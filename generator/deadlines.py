@@ -1,6 +1,6 @@
 """When each request is due, and where it stands (诉求办理时限与状态).
 
-渝人发[2002]110号 第五条: a personal difficulty is answered within ``feedback.personal_days`` working
+渝人发〔2002〕110号 第五条: a personal difficulty is answered within ``feedback.personal_days`` working
 days, a suggestion within ``feedback.suggestion_months`` months — both numbers from the rule set,
 counted on the official calendar (generator/workdays.py). A due date that depends on a year without
 an official arrangement is provisional (暂定) and is never reported overdue.

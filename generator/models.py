@@ -270,7 +270,7 @@ class Handler(Record):
 
 @record
 class Request(Record):
-    """专家反映的问题（诉求）与办理情况：渝人发[2002]110号 第五条。只在内网版出现。"""
+    """专家反映的问题（诉求）与办理情况：渝人发〔2002〕110号 第五条。只在内网版出现。"""
 
     id: str = f("id", "编号", "internal", required=True)
     expert: str = f("ref", "反映问题的专家", "internal", required=True, ref="experts")

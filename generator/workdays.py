@@ -1,4 +1,4 @@
-"""Working days on the official calendar, and the due dates of 渝人发[2002]110号 §五.
+"""Working days on the official calendar, and the due dates of 渝人发〔2002〕110号 §五.
 
 A day is a working day by the State Council's arrangement for its year: Monday to Friday, except
 statutory holidays, plus the make-up working days (调休, often a Saturday or Sunday). The

@@ -82,7 +82,7 @@ def test_a_profile_without_feedback_deadlines_prints_none(project):
     assert policy_numbers(None) == {"term_years": None, "consent": False, "feedback": None}
 
 
-# Sentences that only 渝人发[2002]110号 states: a profile without that rule never prints them.
+# Sentences that only 渝人发〔2002〕110号 states: a profile without that rule never prints them.
 CHONGQING_ONLY = {
     "consent": "征得本人和专家同意",
     "feedback": "各级人事部门、主管部门和专家所在单位",

@@ -32,14 +32,14 @@ def test_r201_over_max_is_an_error_at_the_excess_pairing(project):
         project.append(E, academician(f"e{i}", f"院士{i}"))
         project.append(P, pairing(f"p{i}", "l-bureau", f"e{i}"))
     assert codes(project.lines(), "R201") == [
-        "data/pairings.yaml:38:11: error R201 王局长联系专家 4 名，超过局领导上限 3 名（依据：渝人发[2002]110号 第三条）"
+        "data/pairings.yaml:38:11: error R201 王局长联系专家 4 名，超过局领导上限 3 名（依据：渝人发〔2002〕110号 第三条）"
         "。提示：这是王局长第 4 条在联系的记录；请结束或改派多出的联系"]
 
 
 def test_r201_under_min_is_a_warning(project):
     project.replace(P, "  expert: e2\n  start: 2025-07-01", "  expert: e2\n  start: 2025-07-01\n  ended: 2026-01-01\n  end_reason: 专家申请")
     assert codes(project.lines(), "R201") == [
-        "data/leaders.yaml:1:3: warning R201 王局长联系专家 1 名，少于局领导下限 2 名（依据：渝人发[2002]110号 第三条）"]
+        "data/leaders.yaml:1:3: warning R201 王局长联系专家 1 名，少于局领导下限 2 名（依据：渝人发〔2002〕110号 第三条）"]
 
 
 def test_r202_bureau_leader_only_with_academicians(project):
@@ -50,7 +50,7 @@ def test_r202_bureau_leader_only_with_academicians(project):
 def test_r202_department_leader_only_with_own_system(project):
     project.replace(P, "  leader: l-health\n  expert: e4\n", "  leader: l-health\n  expert: e2\n")
     assert ("data/pairings.yaml:21:11: error R202 李局长（局长）与专家刘院士的联系不符合要求：部门领导只联系本系统（卫生）专家，"
-            "该专家属于“教育”（依据：渝人发[2002]110号 第三条）") in project.lines()
+            "该专家属于“教育”（依据：渝人发〔2002〕110号 第三条）") in project.lines()
 
 
 def test_r202_district_leader_only_with_own_region_and_targets(project):
@@ -70,7 +70,7 @@ def test_r202_district_target_by_rank_or_degree(project):
 def test_r203_contacted_expert_must_hold_a_category(project):
     project.replace(E, "  field: 心血管\n  categories: [allowance]\n", "  field: 心血管\n")
     assert codes(project.lines(), "R203") == [
-        "data/pairings.yaml:15:11: error R203 专家陈医生不属于任何联系对象类别，不能作为对口联系专家（依据：渝人发[2002]110号 第二条）"
+        "data/pairings.yaml:15:11: error R203 专家陈医生不属于任何联系对象类别，不能作为对口联系专家（依据：渝人发〔2002〕110号 第二条）"
         "。提示：在 data/experts.yaml 中为该专家填写 categories，或结束这条联系"]
 
 
@@ -87,22 +87,22 @@ def test_r204_consent_missing_or_late(project):
     project.replace(P, "  end: 2027-06-30\n  consent: {leader: 2025-06-01, expert: 2025-06-02}\n- id: p2",
                     "  end: 2027-06-30\n- id: p2")
     assert codes(project.lines(), "R204") == [
-        "data/pairings.yaml:1:3: error R204 联系“p1”未登记双方同意日期（consent）（依据：渝人发[2002]110号 第四条）"
+        "data/pairings.yaml:1:3: error R204 联系“p1”未登记双方同意日期（consent）（依据：渝人发〔2002〕110号 第四条）"
         "。提示：填写 consent: {leader: 年-月-日, expert: 年-月-日}",
-        "data/pairings.yaml:29:41: error R204 联系“p5”的专家同意日期 2025-07-02 晚于开始日期 2025-07-01（依据：渝人发[2002]110号 第四条）",
+        "data/pairings.yaml:29:41: error R204 联系“p5”的专家同意日期 2025-07-02 晚于开始日期 2025-07-01（依据：渝人发〔2002〕110号 第四条）",
     ]
 
 
 def test_r205_term_too_long_expired_and_ending_soon(project):
     project.replace(P, "  expert: e5\n  start: 2025-07-01\n  end: 2027-06-30\n", "  expert: e5\n  start: 2025-07-01\n  end: 2027-07-01\n")
     assert codes(project.lines(), "R205") == [
-        "data/pairings.yaml:29:8: warning R205 联系“p5”期限 2025-07-01 至 2027-07-01 超过一般期限 2 年（依据：渝人发[2002]110号 第四条）"
+        "data/pairings.yaml:29:8: warning R205 联系“p5”期限 2025-07-01 至 2027-07-01 超过一般期限 2 年（依据：渝人发〔2002〕110号 第四条）"
         "。提示：一般的结束日期为 2027-06-30；期满后可用新记录续联（renews）"]
     soon = codes(project.lines(today=date(2027, 6, 1)), "R205")
-    assert ("data/pairings.yaml:5:8: warning R205 联系“p1”将于 2027-06-30 期满（还有 29 天）（依据：渝人发[2002]110号 第四条）"
+    assert ("data/pairings.yaml:5:8: warning R205 联系“p1”将于 2027-06-30 期满（还有 29 天）（依据：渝人发〔2002〕110号 第四条）"
             "。提示：请与领导和专家确认是否续联") in soon
     late = codes(project.lines(today=date(2027, 7, 2)), "R205")
-    assert ("data/pairings.yaml:5:8: error R205 联系“p1”已于 2027-06-30 期满，仍作为在联系记录（依据：渝人发[2002]110号 第四条）"
+    assert ("data/pairings.yaml:5:8: error R205 联系“p1”已于 2027-06-30 期满，仍作为在联系记录（依据：渝人发〔2002〕110号 第四条）"
             "。提示：期满后续联请新建一条记录并写 renews；不再联系请填写 ended 与 end_reason") in late
 
 
@@ -115,8 +115,8 @@ def test_r206_renewal_and_overlap(project):
     assert codes(project.lines(), "R206") == []
     project.replace(P, "  start: 2027-06-30\n", "  start: 2027-05-01\n")
     assert codes(project.lines(), "R206") == [
-        "data/pairings.yaml:34:10: error R206 续联“p1b”开始于 2027-05-01，早于所续联系“p1”的期满日 2027-06-30（依据：渝人发[2002]110号 第四条）",
-        "data/pairings.yaml:34:10: error R206 联系“p1b”（2027-05-01 起）与“p1”（2025-07-01 至 2027-06-30）时间重叠（依据：渝人发[2002]110号 第四条）",
+        "data/pairings.yaml:34:10: error R206 续联“p1b”开始于 2027-05-01，早于所续联系“p1”的期满日 2027-06-30（依据：渝人发〔2002〕110号 第四条）",
+        "data/pairings.yaml:34:10: error R206 联系“p1b”（2027-05-01 起）与“p1”（2025-07-01 至 2027-06-30）时间重叠（依据：渝人发〔2002〕110号 第四条）",
     ]
 
 
@@ -130,7 +130,7 @@ def test_r207_exited_expert_with_active_pairing(project):
                     "  field: 机械\n  status: exited\n  status_date: 2026-03-01\n  exit_reason: 出国逾期不归\n")
     assert codes(project.lines(), "R207") == [
         "data/pairings.yaml:27:11: error R207 专家吴工已于 2026-03-01 退出联系范围，与赵区长（副区长）的联系“p5”仍在进行"
-        "（依据：渝人发[2002]110号 第三条）。提示：为这条联系填写 ended 与 end_reason"]
+        "（依据：渝人发〔2002〕110号 第三条）。提示：为这条联系填写 ended 与 end_reason"]
     project.replace(P, "  expert: e5\n  start: 2025-07-01\n", "  expert: e5\n  start: 2025-07-01\n  ended: 2026-03-01\n  end_reason: 专家退出\n")
     assert codes(project.lines(), "R207") == []
 
@@ -143,24 +143,24 @@ def test_r207_transferred_expert_keeps_no_pairing_with_old_system(project):
     assert codes(lines, "R202") == []  # began before the transfer: judged by R207 alone
     assert codes(lines, "R207") == [
         "data/pairings.yaml:15:11: error R207 专家陈医生已于 2026-05-01 调离原系统（卫生），与李局长（局长）的联系“p3”仍在进行"
-        "（依据：渝人发[2002]110号 第三条）。提示：跨区域、跨部门调动后不再作为直接联系对象：请填写 ended 与 end_reason"]
+        "（依据：渝人发〔2002〕110号 第三条）。提示：跨区域、跨部门调动后不再作为直接联系对象：请填写 ended 与 end_reason"]
 
 
 def test_r208_key_expert_without_leader(project):
     project.append(E, academician("e6", "孙院士"))
     assert codes(project.lines(), "R208") == [
-        "data/experts.yaml:72:3: warning R208 重点联系专家孙院士（两院院士）没有在联系的领导（依据：渝人发[2002]110号 第二条）"
+        "data/experts.yaml:72:3: warning R208 重点联系专家孙院士（两院院士）没有在联系的领导（依据：渝人发〔2002〕110号 第二条）"
         "。提示：在 data/pairings.yaml 中为其确定联系领导"]
 
 
 def test_r209_one_responsible_leader_per_unit(project):
     project.replace(L, "  tier: district\n  responsible: true\n", "  tier: district\n")
     assert codes(project.lines(), "R209") == [
-        "data/leaders.yaml:14:3: warning R209 单位“东区”没有确定责任领导（依据：渝人发[2002]110号 第一条）。提示：为其中一位领导写 responsible: true"]
+        "data/leaders.yaml:14:3: warning R209 单位“东区”没有确定责任领导（依据：渝人发〔2002〕110号 第一条）。提示：为其中一位领导写 responsible: true"]
     project.append(L, "- id: l-east2\n  name: 钱区长\n  post: 区长\n  unit: east\n  tier: district\n  responsible: true\n"
                       "- id: l-east3\n  name: 孙区长\n  post: 副区长\n  unit: east\n  tier: district\n  responsible: true\n")
     assert [line for line in codes(project.lines(), "R209")] == [
-        "data/leaders.yaml:30:16: warning R209 单位“东区”有 2 名责任领导（钱区长、孙区长），应只有一名（依据：渝人发[2002]110号 第一条）"]
+        "data/leaders.yaml:30:16: warning R209 单位“东区”有 2 名责任领导（钱区长、孙区长），应只有一名（依据：渝人发〔2002〕110号 第一条）"]
 
 
 def test_beijing_profile_makes_coverage_and_responsibility_errors(project):
@@ -177,7 +177,7 @@ def test_rules_yaml_section_replaces_profile_section(project):
                                      "  department: {min: 2, max: 3}\n  district: {min: 1, max: 3}\n"
                                      "coverage:\n  clause: 第二条\n  severity: off\n")
     assert project.lines() == [
-        "data/leaders.yaml:1:3: warning R201 王局长联系专家 2 名，少于局领导下限 3 名（依据：渝人发[2002]110号 第三条）"]
+        "data/leaders.yaml:1:3: warning R201 王局长联系专家 2 名，少于局领导下限 3 名（依据：渝人发〔2002〕110号 第三条）"]
 
 
 def test_rules_yaml_unknown_section_is_rejected(project):
@@ -199,9 +199,9 @@ def test_r210_overdue_and_late_answers_are_warnings(project):
                   + request("c", "2026-11-10", "suggestion"))
     assert codes(project.lines(), "R210") == [
         "data/requests.yaml:1:3: warning R210 诉求“a”（陈医生，个人困难，2026-10-26 收到，时限 15 个工作日）到期日为 2026-11-16，"
-        "至今未反馈，已逾期 6 天（依据：渝人发[2002]110号 第五条）。提示：反馈后填写 answered（反馈日期）和 result（处理情况或结果）",
+        "至今未反馈，已逾期 6 天（依据：渝人发〔2002〕110号 第五条）。提示：反馈后填写 answered（反馈日期）和 result（处理情况或结果）",
         "data/requests.yaml:15:13: warning R210 诉求“b”（陈医生，意见建议，2026-09-02 收到，时限 1 个月）于 2026-10-12 反馈，"
-        "晚于到期日 2026-10-08，逾期 4 天（依据：渝人发[2002]110号 第五条）"]
+        "晚于到期日 2026-10-08，逾期 4 天（依据：渝人发〔2002〕110号 第五条）"]
     assert project.check().ok() and not project.check().ok(strict=True)  # publishing does not wait; --strict does
 
 
@@ -229,7 +229,7 @@ def test_r211_expert_information_reviewed_within_the_profiles_months(project):
                     "  contact: {mobile: 013912345678")
     assert codes(project.lines(), "R211") == [
         "data/experts.yaml:13:13: warning R211 专家“张院士”的信息于 2025-11-21 核对，已超过 12 个月（最晚应于 2026-11-21 再次核对）"
-        "（依据：渝人发[2002]110号 第四条）。提示：与专家核对联系方式、工作单位、职务等信息，更新后把 reviewed 改为核对的日期"]
+        "（依据：渝人发〔2002〕110号 第四条）。提示：与专家核对联系方式、工作单位、职务等信息，更新后把 reviewed 改为核对的日期"]
     assert codes(project.lines(date(2026, 11, 21)), "R211") == []  # twelve months to the day: still in time
     project.write("data/rules.yaml", "review:\n  clause: 第四条\n  max_months: 24\n")
     assert codes(project.lines(), "R211") == []

@@ -74,7 +74,7 @@ class RuleContext:
         return getattr(self.params(rule), "severity", None) or default
 
     def basis(self, rule: Any) -> str:
-        """The policy clause a rule enforces, e.g. 渝人发[2002]110号 第三条."""
+        """The policy clause a rule enforces, e.g. 渝人发〔2002〕110号 第三条."""
         doc = self.project.get("policies", self.rules.policy)
         number = doc.meta.doc_number if doc is not None else self.rules.policy
         return f"{number} {self.params(rule).clause}"
