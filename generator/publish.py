@@ -170,12 +170,13 @@ def _ours(folder: Path, marker: str) -> bool:
     return folder.is_dir() and not folder.is_symlink() and (folder / marker).is_file()
 
 
-def _remove_stale(parent: Path, name: str) -> None:
-    """Staging left by a builder that is gone (killed); a live builder's staging, or a folder that
-    merely looks like one, is never touched."""
-    for path in parent.glob(f".{glob_escape(name)}.new-*"):
+def _remove_stale(parent: Path) -> None:
+    """Staging left beside any output by a builder that is gone (killed), whatever it was writing
+    (a PDF killed under one name is cleaned by the next run to another); a live builder's staging,
+    or a folder that merely looks like one, is never touched."""
+    for path in parent.glob(".*.new-*"):
         match = _STAGING.fullmatch(path.name)
-        if match and match["name"] == name and not _alive(int(match["pid"])):
+        if match and not _alive(int(match["pid"])):
             if _ours(path, STAGING_MARKER):
                 shutil.rmtree(path, ignore_errors=True)
             elif path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
@@ -222,7 +223,7 @@ class Publication:
         try:
             guard(self.root, self.out, self.profile)  # the other builder may have changed it meanwhile
             _recover(self.out)
-            _remove_stale(parent, self.out.name)
+            _remove_stale(parent)
             staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-{os.getpid()}-", dir=parent))
             umask = os.umask(0)
             os.umask(umask)

@@ -129,3 +129,28 @@ def test_swap_is_one_step_and_recovers_a_cut_fallback(tmp_path):
     out.rename(tmp_path / ".site.old-999")  # a fallback swap killed between its two renames
     _recover(out)
     assert (out / "v").read_text() == "old"
+
+
+def test_a_killed_builders_staging_is_cleaned_whatever_it_was_writing(project, tmp_path):
+    """A PDF killed under one name leaves marked staging; the next run to any output beside it removes it,
+    while a live builder's staging and a user's look-alike folder stay."""
+    from generator.build import build_pdf
+    from generator.publish import STAGING_MARKER
+
+    dead = tmp_path / ".old-name.pdf.new-999999-abc"  # pid 999999 is not running
+    dead.mkdir()
+    (dead / STAGING_MARKER).write_text("", encoding="utf-8")
+    live = tmp_path / f".other.pdf.new-{os.getpid()}-abc"
+    live.mkdir()
+    (live / STAGING_MARKER).write_text("", encoding="utf-8")
+    users = tmp_path / ".notes.new-999999-mine"
+    users.mkdir()
+    (users / "重要.txt").write_text("保留", encoding="utf-8")
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        build_pdf(project, out=tmp_path / "new-name.pdf")
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH") if old is None else os.environ.__setitem__("SOURCE_DATE_EPOCH", old)
+    assert (tmp_path / "new-name.pdf").is_file()
+    assert not dead.exists() and live.exists() and (users / "重要.txt").is_file()
