@@ -5,7 +5,7 @@ import logging
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pathspec
 from mkdocs.config import config_options as c
@@ -23,13 +23,14 @@ from .paths import PROJECT_OVERRIDES, THEME_DIR
 from .publish import DEFAULT_SITE, Publication, PublishError, describe
 from .render.pdf import PdfError, write_pdf
 from .render.tree import build_tree
+from .fields import Profile
 from .render.view import PROFILES, SiteView, build_view
 
 log = logging.getLogger("mkdocs.plugins.expert_guide")
 
 
 class ExpertGuideConfig(Config):
-    profile = c.Choice(PROFILES, default="public")
+    profile = c.Type(str, default="public")  # checked in on_config, with a Chinese message
     project_dir = c.Optional(c.Type(str))  # default: the folder of mkdocs.yml
     strict = c.Type(bool, default=False)  # warnings abort too
     pdf = c.Type(bool, default=True)  # typeset 《专家服务指南》 into downloads/guide.pdf
@@ -50,6 +51,10 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
     publication: Publication | None = None
 
     def on_config(self, config: Any) -> Any:
+        if self.config.profile not in PROFILES:
+            self._stop(f"版本“{self.config.profile}”不存在：环境变量 EXPERT_GUIDE_PROFILE（或 mkdocs.yml 中 expert-guide 的 "
+                       f"profile）只能是 {' 或 '.join(PROFILES)}")
+        self.profile: Profile = cast(Profile, self.config.profile)
         root = Path(self.config.project_dir or Path(config.config_file_path).parent).resolve()
         self.root = root
         try:
@@ -63,7 +68,7 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
             self._stop("数据校验未通过，未生成任何页面：\n" + format_text(result.diagnostics))
         for diagnostic in result.diagnostics:
             log.info(diagnostic.text())
-        self.view: SiteView = build_view(result.project, self.config.profile, self.day, result.diagnostics)
+        self.view: SiteView = build_view(result.project, self.profile, self.day, result.diagnostics)
         self.tree = build_tree(result.project, self.view, pdf=self.config.pdf)
         for problem in self.tree.problems:
             log.warning(problem)
@@ -84,7 +89,7 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
     def _open_publication(self, config: Any) -> None:
         """Guard the output folder and send MkDocs to a staging folder beside it."""
         out = Path(os.path.abspath(config.site_dir)).resolve()
-        profile = self.config.profile
+        profile = self.profile
         if out == self.root / DEFAULT_SITE["public"] and profile != "public":
             out = self.root / DEFAULT_SITE[profile]  # the profile chooses the default folder in every door
         publication = Publication(self.root, out, profile, progress=self.progress or log.info)
@@ -139,7 +144,7 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
         assert self.publication is not None
         say = self.progress or log.info
         say("审计输出：检查每个文件中是否有不应公开的信息")
-        forbidden = forbidden_values(self.project, self.config.profile, self.day)
+        forbidden = forbidden_values(self.project, self.profile, self.day)
         try:
             self.publication.commit(lambda staged: audit(staged, forbidden))
         except PublishError as exc:

@@ -90,3 +90,11 @@ def test_build_uses_the_given_day_for_the_pages_too(tmp_path):
     pairings = (out / "pairings" / "index.html").read_text(encoding="utf-8")
     assert pairings.count("即将期满") == 5  # every minimal pairing ends 2027-06-30, within 60 days
     assert "即将期满的联系（5）" in (out / "report" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_unknown_profile_is_one_chinese_line(tmp_path):
+    project = _copy_repo(tmp_path)
+    result = _mkdocs(project, tmp_path / "site", "bogus")
+    assert result.returncode == 1
+    assert "版本“bogus”不存在" in result.stderr and "Expected one of" not in result.stderr, result.stderr
+    assert not (tmp_path / "site").exists()
