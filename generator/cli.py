@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=_path, metavar="DIR", help="新项目的目录（须不存在或为空）")
     p.add_argument("--profile", choices=("chongqing-2002", "beijing-2014"), default="chongqing-2002",
                    help="规则配置：chongqing-2002（渝人发〔2002〕110号，默认）或 beijing-2014（京组发〔2014〕4号）")
+    p.add_argument("-q", "--quiet", action="store_true", help="不显示下一步的提示")
 
     p = sub.add_parser("check", help="校验 data/ 与 content/，按文件和行号报告问题，不写任何输出")
     _project_options(p, profile=False)
@@ -191,6 +192,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
     except NewProjectError as exc:
         print(f"expert-guide: {exc}", file=sys.stderr)
         return EXIT_ERRORS
+    if args.quiet:
+        return EXIT_OK
     shell = shlex.quote(str(target))
     print(f"已新建项目：{target}（规则配置 {args.profile}）。下一步：expert-guide check {shell}，"
           f"然后 expert-guide build {shell}", file=sys.stderr)
