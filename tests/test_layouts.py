@@ -155,6 +155,18 @@ def test_axe_finds_nothing_serious(tabs, axe, profile, kind, width):
     assert serious == []
 
 
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_axe_finds_nothing_serious_in_the_open_search(tabs, axe, width):
+    page = _open(tabs, "public", "home", WIDTHS[width]).page
+    page.click("label.md-header__button[for=__search]") if width == "phone" else page.keyboard.press("/")
+    page.locator(".eg-search__input").fill("张")
+    page.wait_for_function("document.querySelector('.eg-search__meta').textContent.startsWith('找到')")
+    page.wait_for_timeout(400)  # the dialog's transitions end
+    violations = axe.run(page).response["violations"]
+    print(f"axe public search-open {width}: {dict(collections.Counter(v['impact'] for v in violations)) or 'none'}")
+    assert [(v["id"], v["impact"]) for v in violations if v["impact"] in SERIOUS] == []
+
+
 def test_search_results_by_keyboard(tabs):
     w, base = tabs["public"]
     page = _open(tabs, "public", "home", DESKTOP).page
