@@ -119,7 +119,7 @@ def test_column_headings_are_whole(pdf_pages):
 def test_the_site_has_one_row_per_pairing_and_the_same_columns_in_every_unit(tmp_path, view, long_names):
     site = build(long_names, tmp_path / "site")
     page = article(site / "pairings" / "index.html")
-    tables = re.findall(r'<table class="eg-table eg-pairings">(.*?)</table>', page, re.S)
+    tables = re.findall(r'<table class="eg-table eg-stack eg-pairings">(.*?)</table>', page, re.S)
     assert len(tables) == sum(len(g["units"]) for g in view.pairing_groups)
     heads = {re.search(r"<colgroup>.*?</thead>", t, re.S).group() for t in tables}
     assert len(heads) == 1, "every unit's table has the same columns"

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from ..cjk import join_html
 from ..load.files import split_front_matter
@@ -64,7 +65,13 @@ def _environment(*folders: str) -> jinja2.Environment:
     env.filters["cn_date"] = cn_date
     env.filters["mailto"] = mailto
     env.filters["digits"] = lambda value: re.sub(r"\D", "", str(value))
+    env.filters["nowrap"] = nowrap
     return env
+
+
+def nowrap(value: Any) -> Markup:
+    """A phone number, email or date as one unbreakable token (escaped): a phone never wraps 02/3-/69…"""
+    return Markup('<span class="eg-nowrap">{}</span>').format(value)
 
 
 def cn_date(value: Any) -> str:

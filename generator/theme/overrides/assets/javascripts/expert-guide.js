@@ -204,6 +204,23 @@
       toggle.addEventListener("change", function () { if (toggle.checked) setTimeout(function () { input.focus(); }, 50); });
     }
     list.addEventListener("click", function () { if (toggle) toggle.checked = false; });
+    /* Keyboard: ↓ from the box into the results, ↑/↓ between them, Enter follows (it is a link), ↑ from the first back. */
+    function links() { return Array.prototype.slice.call(list.querySelectorAll(".eg-search__link")); }
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key !== "ArrowDown") return;
+      var all = links();
+      if (all.length) { ev.preventDefault(); all[0].focus(); }
+    });
+    list.addEventListener("keydown", function (ev) {
+      if (ev.key !== "ArrowDown" && ev.key !== "ArrowUp") return;
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (at < 0) return;
+      ev.preventDefault();
+      if (ev.key === "ArrowDown") all[Math.min(at + 1, all.length - 1)].focus();
+      else if (at === 0) input.focus();
+      else all[at - 1].focus();
+    });
     document.addEventListener("keydown", function (ev) {
       var typing = /input|textarea|select/i.test((ev.target && ev.target.tagName) || "");
       var chord = ev.ctrlKey || ev.metaKey || ev.altKey;  // Ctrl/Cmd+S saves the page, it does not search
@@ -227,6 +244,7 @@
     var table = box.querySelector("tbody");
     var moreButton = box.querySelector(".eg-directory__more");
     var shown = 0, current = [];
+    var labels = Array.prototype.map.call(box.querySelectorAll("thead th"), function (th) { return th.textContent; });
     var PAGE = 100;
     // The form's fields in the address's order; st, sec and pub exist on the intranet only.
     var fields = ["q", "cat", "emp", "reg", "fld", "st", "sec", "pub"].filter(function (k) { return form.elements[k]; });
@@ -249,9 +267,14 @@
       a.href = e.url;
       name.appendChild(a);
       tr.appendChild(name);
+      name.setAttribute("data-label", labels[0]);
       var cells = [e.employer, e.rank, e.field, e.cats.join("、"), e.region];
       if (e.statusName !== undefined) cells.push(e.statusName, yes(e.secret), yes(e.consent));
-      cells.forEach(function (v) { tr.appendChild(el("td", null, v)); });
+      cells.forEach(function (v, i) {
+        var td = el("td", null, v);
+        td.setAttribute("data-label", labels[i + 1]);  // a phone shows each row as a card (expert-guide.css)
+        tr.appendChild(td);
+      });
       return tr;
     }
 
@@ -321,6 +344,27 @@
     }, function () { status.textContent = "名录数据载入失败，请刷新页面后重试"; });
   }
 
+  /* ---- the large-text switch (适老化): a button in the header; the choice is remembered (main.html applies it early) ---- */
+  function initTextSize() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header) return;
+    var html = document.documentElement;
+    var button = el("button", "eg-textsize", "大字");
+    button.type = "button";
+    button.title = "切换大字号";
+    button.setAttribute("aria-label", "大字号");
+    function show() { button.setAttribute("aria-pressed", html.classList.contains("eg-large") ? "true" : "false"); }
+    button.addEventListener("click", function () {
+      var large = html.classList.toggle("eg-large");
+      try { localStorage.setItem("eg-large-text", large ? "1" : "0"); } catch (e) { /* private mode: this page only */ }
+      show();
+    });
+    show();
+    var search = header.querySelector("label[for=__search]");
+    header.insertBefore(button, search || null);
+  }
+
+  initTextSize();
   initHeader();
   initDirectory();
 })();

@@ -1,0 +1,248 @@
+"""Every page type at a phone's width (390 × 844) and a desktop's (1280 × 800), public and intranet, in Chromium:
+no sideways overflow (also with the large-text switch on), no phone number, email or date broken across
+lines, lang="zh-CN", and axe-core (bundled by axe-playwright-python) finds nothing serious or critical.
+Also the keyboard: search results reached with ↓ or Tab and followed with Enter, a visible focus outline,
+result counts announced (aria-live), the large-text switch remembered.
+
+One browser for the module and one page per profile, reused for every page type and width."""
+from __future__ import annotations
+
+import collections
+import re
+
+import pytest
+from browser import Watched, chromium, serve
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
+# The layouts are also measured on a tablet: with large text its column is as narrow (in rem) as a phone's.
+LAYOUT_WIDTHS = {**WIDTHS, "tablet": {"width": 768, "height": 1024}}
+
+# page type → path, for both profiles; the intranet has two more.
+PAGES = {
+    "home": "", "policies": "policies/", "policy": "policies/cq-2002-110/", "categories": "categories/",
+    "services": "services/", "institutions": "institutions/", "directory": "directory/", "experts": "experts/cqu/",
+    "pairings": "pairings/", "downloads": "downloads/", "404": "404.html",
+}
+INTRANET_ONLY = {"report": "report/", "requests": "requests/"}
+CASES = [(profile, kind) for profile in ("public", "intranet")
+         for kind in [*PAGES, *(INTRANET_ONLY if profile == "intranet" else {})]]
+
+# Every phone number, email and date in the page's visible text, each measured as a DOM Range: a token
+# whose pieces lie on more than one line is broken. Markup-independent, so an unwrapped token is found too.
+TOKENS_JS = r"""
+() => {
+  const re = /(?<![\d])(?:0\d{2,3}-\d{7,8}|1[3-9]\d{9})(?![\d])|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{4}年\d{1,2}月(?:\d{1,2}日)?/g;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const out = [];
+  for (let node; (node = walker.nextNode());) {
+    if (node.parentElement.closest("script, style, .eg-search")) continue;
+    for (const m of node.data.matchAll(re)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const rects = Array.from(range.getClientRects()).filter(r => r.width > 0 && r.height > 0)
+        .sort((a, b) => a.top - b.top);
+      if (!rects.length) continue;  // not displayed (a phone's hidden cell, a closed menu)
+      let lines = 1, bottom = rects[0].bottom;
+      for (const r of rects.slice(1)) {
+        if (r.top >= bottom - 2) { lines += 1; }
+        bottom = Math.max(bottom, r.bottom);
+      }
+      out.push([m[0], lines]);
+    }
+  }
+  return out;
+}
+"""
+
+OVERFLOW_JS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+# Table cells whose content is wider than the cell (a fixed-layout table squeezed by large text overlaps its neighbours).
+CELLS_JS = """() => Array.from(document.querySelectorAll('.md-content td, .md-content th'))
+  .filter(c => c.getClientRects().length && c.scrollWidth > c.clientWidth + 1)
+  .map(c => c.textContent.trim().slice(0, 20))"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def tabs(browser, sample_public, sample_intranet):
+    """profile → (Watched page, base URL); one page per profile for the whole module."""
+    with serve(sample_public) as public, serve(sample_intranet) as intranet:
+        out = {}
+        for profile, base in (("public", public), ("intranet", intranet)):
+            context = browser.new_context(viewport=DESKTOP)
+            out[profile] = (Watched(context.new_page()), base)
+        yield out
+        for w, _base in out.values():
+            w.page.context.close()
+
+
+def _open(tabs, profile: str, kind: str, viewport: dict, large: bool = False):
+    w, base = tabs[profile]
+    page = w.page
+    page.set_viewport_size(viewport)
+    path = {**PAGES, **INTRANET_ONLY}[kind]
+    if page.url.startswith(base):  # the switch is remembered per origin: set or clear it before the page loads
+        page.evaluate("large => localStorage.setItem('eg-large-text', large ? '1' : '0')", large)
+    else:
+        page.goto(base)
+        page.evaluate("large => localStorage.setItem('eg-large-text', large ? '1' : '0')", large)
+    page.goto(base + path)
+    if kind == "directory":
+        page.wait_for_selector(".eg-directory__row")
+    page.wait_for_load_state("load")
+    return w
+
+
+@pytest.mark.parametrize("size", ["normal", "large"])
+@pytest.mark.parametrize("width", list(LAYOUT_WIDTHS))
+@pytest.mark.parametrize("profile,kind", CASES)
+def test_no_overflow_and_no_broken_token(tabs, profile, kind, width, size):
+    w = _open(tabs, profile, kind, LAYOUT_WIDTHS[width], large=size == "large")
+    page = w.page
+    assert page.evaluate("() => document.documentElement.classList.contains('eg-large')") == (size == "large")
+    scroll, inner = page.evaluate(OVERFLOW_JS)
+    assert scroll <= inner, f"{kind} ({profile}, {width}, {size}) is {scroll} px wide in a {inner} px window"
+    assert page.evaluate(CELLS_JS) == [], f"{kind} ({profile}, {width}, {size}): cells overflow"
+    tokens = page.evaluate(TOKENS_JS)
+    assert tokens, f"{kind} shows no phone, email or date at all: the measurement found nothing"
+    broken = [text for text, lines in tokens if lines > 1]
+    assert broken == [], f"{kind} ({profile}, {width}, {size}) breaks {broken}"
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    assert w.errors == []
+
+
+def test_the_home_contact_card_reads_one_token_per_line_on_a_phone(tabs):
+    """The case the issue saw: the hotline wrapped "02/3-/69/07…"; now each label sits above its value."""
+    page = _open(tabs, "public", "home", PHONE).page
+    cells = page.eval_on_selector_all(".eg-contact .eg-facts tr", """rows => rows.map(r => {
+        const th = r.querySelector('th').getBoundingClientRect(), td = r.querySelector('td').getBoundingClientRect();
+        return [th.bottom <= td.top + 1, td.width]; })""")
+    assert cells and all(stacked for stacked, _w in cells)
+    assert all(width > 300 for _s, width in cells)  # the value gets the card's width, not a sliver
+
+
+def test_the_pairings_are_cards_on_a_phone_and_a_table_on_a_desktop(tabs, sample_public):
+    page = _open(tabs, "intranet", "pairings", PHONE).page
+    first = page.locator(".eg-pairings tbody").first
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.eg-pairings thead')).display") == "none"
+    assert first.evaluate("b => getComputedStyle(b).display") == "block"
+    labels = first.evaluate("""b => Array.from(b.querySelectorAll('tr:first-child td'))
+        .map(td => getComputedStyle(td, '::before').content)""")
+    assert labels[:5] == ['"联系领导："', '"职务："', '"联系专家："', '"工作单位："', '"联系期限："']
+    page.set_viewport_size(DESKTOP)
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.eg-pairings thead')).display") != "none"
+
+
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+    return Axe()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("profile,kind", CASES)
+def test_axe_finds_nothing_serious(tabs, axe, profile, kind, width):
+    page = _open(tabs, profile, kind, WIDTHS[width]).page
+    violations = axe.run(page).response["violations"]
+    by_impact = collections.Counter(v["impact"] for v in violations)
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in SERIOUS]
+    print(f"axe {profile} {kind} {width}: {dict(by_impact) or 'none'}")
+    assert serious == []
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_axe_finds_nothing_serious_in_the_open_search(tabs, axe, width):
+    page = _open(tabs, "public", "home", WIDTHS[width]).page
+    page.click("label.md-header__button[for=__search]") if width == "phone" else page.keyboard.press("/")
+    page.locator(".eg-search__input").fill("张")
+    page.wait_for_function("document.querySelector('.eg-search__meta').textContent.startsWith('找到')")
+    page.wait_for_timeout(400)  # the dialog's transitions end
+    violations = axe.run(page).response["violations"]
+    print(f"axe public search-open {width}: {dict(collections.Counter(v['impact'] for v in violations)) or 'none'}")
+    assert [(v["id"], v["impact"]) for v in violations if v["impact"] in SERIOUS] == []
+
+
+def test_search_results_by_keyboard(tabs):
+    w, base = tabs["public"]
+    page = _open(tabs, "public", "home", DESKTOP).page
+    page.keyboard.press("/")  # the site's shortcut opens the search box
+    page.keyboard.type("重庆大学")
+    page.wait_for_function("document.querySelector('.eg-search__meta').textContent.startsWith('找到')")
+    meta = page.locator(".eg-search__meta")
+    assert meta.get_attribute("aria-live") == "polite" and meta.get_attribute("role") == "status"
+    hrefs = page.eval_on_selector_all(".eg-search__link", "as => as.map(a => a.href)")
+    assert len(hrefs) >= 2
+    active = "() => document.activeElement.href || (document.activeElement.classList.contains('eg-search__input') ? 'input' : '')"
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(active) == hrefs[0]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(active) == hrefs[1]
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(active) == "input"  # back in the box
+    for _ in range(3):  # Tab reaches the results too
+        page.keyboard.press("Tab")
+        if page.evaluate(active) == hrefs[0]:
+            break
+    assert page.evaluate(active) == hrefs[0]
+    outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; }")
+    assert outline[0] != "none" and float(outline[1].rstrip("px")) >= 1.5
+    page.keyboard.press("Enter")
+    page.wait_for_url(hrefs[0])
+    assert w.errors == []
+
+
+def test_focus_is_visible_on_every_control_reached_by_tab(tabs):
+    page = _open(tabs, "public", "directory", DESKTOP).page
+    page.locator("body").click(position={"x": 5, "y": 300})
+    seen = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        style = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+            return [e.tagName + '.' + e.className, s.outlineStyle, parseFloat(s.outlineWidth)]; }""")
+        seen.append(style)
+    assert all(s != "none" and wdt >= 1.5 for _tag, s, wdt in seen if not _tag.startswith("BODY")), seen
+
+
+def test_directory_count_is_announced(tabs):
+    page = _open(tabs, "intranet", "directory", PHONE).page
+    status = page.locator(".eg-directory__status")
+    assert status.get_attribute("aria-live") == "polite" and status.get_attribute("role") == "status"
+    page.fill("#eg-directory input[name=q]", "重庆大学")
+    page.wait_for_function("!/共 \\d+ 位专家$/.test('') && document.querySelector('.eg-directory__status').textContent.startsWith('共 ')")
+    assert re.fullmatch(r"共 \d+ 位专家", status.text_content())
+    # On a phone each directory row is a card whose values carry their column's name.
+    label = page.evaluate("() => getComputedStyle(document.querySelector('.eg-directory__row td:nth-child(2)'), '::before').content")
+    assert label == '"工作单位："'
+
+
+def test_large_text_switch_is_a_remembered_header_button(tabs):
+    page = _open(tabs, "public", "home", PHONE).page
+    root_size = "() => parseFloat(getComputedStyle(document.documentElement).fontSize)"
+    normal = page.evaluate(root_size)
+    button = page.locator(".md-header button.eg-textsize")
+    assert button.get_attribute("aria-pressed") == "false"
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    assert page.evaluate(root_size) >= normal * 1.2
+    page.goto(page.url.split("#")[0] + "pairings/")
+    assert page.evaluate(root_size) >= normal * 1.2  # remembered on the next page
+    assert page.locator(".md-header button.eg-textsize").get_attribute("aria-pressed") == "true"
+    scroll, inner = page.evaluate(OVERFLOW_JS)
+    assert scroll <= inner
+    page.locator(".md-header button.eg-textsize").click()
+    assert page.evaluate(root_size) == normal
+    page.reload()
+    assert page.evaluate(root_size) == normal
