@@ -149,7 +149,7 @@ def test_r207_transferred_expert_keeps_no_pairing_with_old_system(project):
 def test_r208_key_expert_without_leader(project):
     project.append(E, academician("e6", "孙院士"))
     assert codes(project.lines(), "R208") == [
-        "data/experts.yaml:72:3: warning R208 重点联系专家孙院士（两院院士）没有在联系的领导（依据：渝人发〔2002〕110号 第二条）"
+        "data/experts.yaml:93:3: warning R208 重点联系专家孙院士（两院院士）没有在联系的领导（依据：渝人发〔2002〕110号 第二条）"
         "。提示：在 data/pairings.yaml 中为其确定联系领导"]
 
 

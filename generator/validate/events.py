@@ -1,0 +1,56 @@
+"""Tier 1 for experts' 动态: dates that have come, transfers that say where to, records that followed them (专家动态).
+
+Whether a pairing may go on after a transfer is rule R207 (validate/rules/r207_exit.py).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from ..diagnostics import Diagnostics
+from ..models import EVENT_KINDS, TRANSFER_FIELDS
+from ..project import Project
+from ..transfers import FIELD_NAMES, latest_move
+
+
+def check_events(project: Project, today: date, diags: Diagnostics) -> None:
+    for expert in project.experts:
+        for event in expert.events:
+            kind = EVENT_KINDS.get(event.kind) if event.kind is not None else None
+            if event.date is not None and event.date > today:
+                diags.error(event.where("date"), "E305",
+                            f"专家“{expert.name}”的动态日期 {event.date} 晚于今天（{today}）：只登记已经发生的事",
+                            hint="发生后再登记；日期写错时请改正")
+            named = [name for name in TRANSFER_FIELDS if getattr(event, name) is not None]
+            if event.kind == "transfer" and not named:
+                diags.error(event.where("kind"), "E306",
+                            f"专家“{expert.name}”{event.date or ''} 的工作调动没有写调到哪里",
+                            hint="写调入单位 employer（单位编号），或调入的 system（系统）、region（地区）")
+            elif kind is not None and event.kind != "transfer" and named:
+                diags.error(event.where(named[0]), "E307",
+                            f"专家“{expert.name}”的{kind.name}写了 {'、'.join(named)}：只有工作调动（transfer）写调入的单位、系统、地区",
+                            hint="删除这些字段；如果这是一次调动，把 kind 改为 transfer")
+        _followed(project, expert, today, diags)
+
+
+def _followed(project: Project, expert, today: date, diags: Diagnostics) -> None:
+    """The record is the present: after its latest transfer, it names where that transfer went (E308)."""
+    for name in TRANSFER_FIELDS:
+        move = latest_move(expert, project, name, after=None, until=today)
+        current = getattr(expert, name)
+        if move is None or current is None or current == move.value:
+            continue
+        label = FIELD_NAMES[name]
+        shown = _unit_name(project, move.value) if name == "employer" else move.value
+        was = _unit_name(project, current) if name == "employer" else current
+        source = "" if move.written else f"（按调入单位“{_unit_name(project, move.event.employer)}”的{label}）"
+        hint = f"专家记录写的是现在的情况：把 {name} 改为“{move.value}”；如果之后又有调动，请补记那一次"
+        if not move.written:
+            hint += f"；专家的{label}与调入单位不同时，在调动记录中写明 {name}"
+        diags.warning(move.where, "E308",
+                      f"专家“{expert.name}”于 {move.event.date} 调动，调入的{label}是“{shown}”{source}，"
+                      f"记录中的{label}仍是“{was}”：记录未随调动更新", hint=hint)
+
+
+def _unit_name(project: Project, ident: str | None) -> str:
+    unit = project.get("units", ident)
+    return f"{unit.name}（{ident}）" if unit is not None and unit.name else str(ident)
