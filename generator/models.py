@@ -151,10 +151,10 @@ class EventKind:
 # at all (active, not confidential, public_consent: true); transfers and post changes stay on the intranet.
 EVENT_KINDS: dict[str, EventKind] = {
     "transfer": EventKind("工作调动", "internal", "写调入的 employer、system、region 中至少一项"),
-    "post": EventKind("职务变化", "internal", "如 任某某学院院长"),
-    "illness": EventKind("严重伤病", "secret", "敏感个人信息：内容和日期不出现在任何输出中，内网版只显示有一条不公开的记录"),
-    "achievement": EventKind("重大成果", "public", "同意公开的专家在公开版显示"),
-    "award": EventKind("重要奖励", "public", "同意公开的专家在公开版显示"),
+    "post": EventKind("职务变化", "internal", "如“任某某学院院长”"),
+    "illness": EventKind("严重伤病", "secret", "敏感个人信息（个人信息保护法 第二十八条）：与身份证号一样，审计在两个版本中查找"),
+    "achievement": EventKind("重大成果", "public", "如“主持的某某项目通过验收”"),
+    "award": EventKind("重要奖励", "public", "如“获某某奖一等奖”"),
 }
 TRANSFER_FIELDS = ("employer", "system", "region")  # what a transfer names: the new values of the expert's fields
 
@@ -166,7 +166,7 @@ class Event(Record):
     date: date = f("date", "日期", "public", required=True, doc="不晚于检查日期")
     kind: str = f("enum", "类型", "public", required=True, choices=tuple(EVENT_KINDS),
                   doc="；".join(f"{k} {v.name}" for k, v in EVENT_KINDS.items()))
-    summary: str = f("multiline", "内容", "public", required=True, doc="公开范围随类型，见 events")
+    summary: str = f("multiline", "内容", "public", required=True)
     employer: str = f("ref", "调入单位", "internal", ref="units", doc="只用于 transfer")
     system: str = f("text", "调入系统", "internal", doc="只用于 transfer；不写时取调入单位的系统")
     region: str = f("text", "调入地区", "internal", doc="只用于 transfer；不写时取调入单位的地区")
