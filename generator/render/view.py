@@ -185,9 +185,10 @@ def _events(expert: Expert, profile: Profile, units: dict) -> tuple[list[dict[st
             continue
         item = visible(event, profile)
         item["kind_name"] = EVENT_KINDS[event.kind].name
+        # where a transfer went, as written on it (the new employer by name): empty for other kinds and in public
         employer = item.get("employer")
-        if employer is not None:
-            item["employer_name"] = (units.get(employer) or {}).get("name", employer)
+        item["to"] = [v for v in ((units.get(employer) or {}).get("name", employer) if employer else None,
+                                  item.get("system"), item.get("region")) if v]
         shown.append(item)
     shown.sort(key=lambda e: e["date"] or date.min)  # stable: events of one day keep the order they were written in
     return shown, len(expert.events) - len(shown)

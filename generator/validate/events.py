@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 from ..diagnostics import Diagnostics
-from ..models import EVENT_KINDS, TRANSFER_FIELDS
+from ..models import EVENT_KINDS, TRANSFER_FIELDS, Expert
 from ..project import Project
-from ..transfers import FIELD_NAMES, latest_move
+from ..transfers import FIELD_NAMES, Destination, latest_move
 
 
 def check_events(project: Project, today: date, diags: Diagnostics) -> None:
@@ -23,7 +23,7 @@ def check_events(project: Project, today: date, diags: Diagnostics) -> None:
             named = [name for name in TRANSFER_FIELDS if getattr(event, name) is not None]
             if event.kind == "transfer" and not named:
                 diags.error(event.where("kind"), "E306",
-                            f"专家“{expert.name}”{event.date or ''} 的工作调动没有写调到哪里",
+                            f"专家“{expert.name}”的工作调动（{event.date or '日期未写'}）没有写调到哪里",
                             hint="写调入单位 employer（单位编号），或调入的 system（系统）、region（地区）")
             elif kind is not None and event.kind != "transfer" and named:
                 diags.error(event.where(named[0]), "E307",
@@ -32,23 +32,31 @@ def check_events(project: Project, today: date, diags: Diagnostics) -> None:
         _followed(project, expert, today, diags)
 
 
-def _followed(project: Project, expert, today: date, diags: Diagnostics) -> None:
-    """The record is the present: after its latest transfer, it names where that transfer went (E308)."""
+def _followed(project: Project, expert: Expert, today: date, diags: Diagnostics) -> None:
+    """The record is the present: after its latest transfer, it names where that transfer went (E308, once a transfer)."""
+    stale: dict[int, list[Destination]] = {}  # by event (id: events are frozen but may be equal), in field order
     for name in TRANSFER_FIELDS:
         move = latest_move(expert, project, name, after=None, until=today)
         current = getattr(expert, name)
         if move is None or current is None or current == move.value:
             continue
-        label = FIELD_NAMES[name]
-        shown = _unit_name(project, move.value) if name == "employer" else move.value
-        was = _unit_name(project, current) if name == "employer" else current
-        source = "" if move.written else f"（按调入单位“{_unit_name(project, move.event.employer)}”的{label}）"
-        hint = f"专家记录写的是现在的情况：把 {name} 改为“{move.value}”；如果之后又有调动，请补记那一次"
-        if not move.written:
-            hint += f"；专家的{label}与调入单位不同时，在调动记录中写明 {name}"
-        diags.warning(move.where, "E308",
-                      f"专家“{expert.name}”于 {move.event.date} 调动，调入的{label}是“{shown}”{source}，"
-                      f"记录中的{label}仍是“{was}”：记录未随调动更新", hint=hint)
+        if name != "employer" or project.get("units", move.value) is not None:  # an unknown unit is E202's
+            stale.setdefault(id(move.event), []).append(move)
+    for moves in stale.values():
+        event = moves[0].event
+        parts = []
+        for move in moves:
+            label = FIELD_NAMES[move.field]
+            new, old = (_unit_name(project, move.value), _unit_name(project, getattr(expert, move.field))) \
+                if move.field == "employer" else (move.value, getattr(expert, move.field))
+            source = "" if move.written else "（按调入单位）"
+            parts.append(f"调入的{label}是“{new}”{source}，记录中仍是“{old}”")
+        names = "、".join(move.field for move in moves)
+        hint = f"专家记录写的是现在的情况：把 {names} 改为调动后的值；如果之后又有调动，请补记那一次"
+        if any(not move.written for move in moves):
+            hint += "；专家的系统、地区确实与调入单位不同时，在调动记录中写明 system、region"
+        diags.warning(moves[0].where, "E308",
+                      f"专家“{expert.name}”于 {event.date} 调动，记录未随调动更新：{'；'.join(parts)}", hint=hint)
 
 
 def _unit_name(project: Project, ident: str | None) -> str:
