@@ -171,3 +171,16 @@ def test_the_schema_rejects_unknown_keys_in_an_event_and_lists_the_kinds():
     assert item["additionalProperties"] is False and item["required"] == ["date", "kind", "summary"]
     assert item["properties"]["kind"]["enum"] == list(EVENT_KINDS)
     assert "按类型可能更窄" in item["properties"]["summary"]["description"]
+
+
+@pytest.mark.slow
+def test_an_illness_copied_into_notes_stops_the_intranet_build(project, tmp_path):
+    """`notes` are shown on the intranet; the illness is not: the intranet's audit refuses the build, nothing is written."""
+    from generator.build import BuildError, build_site
+
+    project.replace(E, "  status: active\n  confidential: false\n  public_consent: true\n  # 动态",
+                    f"  status: active\n  notes: 2026年5月{SUMMARIES['illness']}\n  confidential: false\n  public_consent: true\n  # 动态")
+    assert not project.check().errors  # check reads content/ and public fields; the audit reads every output
+    with pytest.raises(BuildError, match="不应公开的值"):
+        build_site(project.root, profile="intranet", out=tmp_path / "site", today=TODAY, pdf=False)
+    assert not (tmp_path / "site").exists()
