@@ -225,6 +225,7 @@ class Publication:
             _recover(self.out)
             _remove_stale(parent)
             staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-{os.getpid()}-", dir=parent))
+            self.staging = staging  # known at once: an interrupt from here on is cleaned up by close()
             umask = os.umask(0)
             os.umask(umask)
             staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a web server must be able to read it
