@@ -29,7 +29,7 @@ import yaml
 from ..diagnostics import Diagnostics, Location
 from ..paths import THEME_DIR
 from .files import present, read_bytes
-from .yamlio import decode_text, too_deep
+from .yamlio import decode_text
 
 PYTHON_NAME = "tag:yaml.org,2002:python/name:"
 SLUGIFY = ("markdown.extensions.toc.slugify_unicode", "markdown.extensions.toc.slugify")
@@ -123,11 +123,8 @@ def _shallow(text: str, rel: str, diags: Diagnostics) -> bool:
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = Location(rel, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0)
-        if too_deep(exc):
-            diags.error(where, "E009", f"mkdocs.yml 嵌套层级过深（超过 {MAX_DEPTH} 层）")
-        else:
-            diags.error(where, "E005", f"mkdocs.yml 语法错误：{exc.problem}")
+        diags.error(Location(rel, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0), "E005",
+                    f"mkdocs.yml 语法错误：{exc.problem}")
         return False
     return True
 

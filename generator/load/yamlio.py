@@ -44,12 +44,6 @@ class YamlError(Exception):
     """A file that cannot be read at all; carries located diagnostics."""
 
 
-def too_deep(exc: yaml.MarkedYAMLError) -> bool:
-    """libyaml ≥ 0.2.6 refuses flow nesting past 1000 levels while scanning, before our own count of
-    events reaches MAX_DEPTH: the same mistake, reported as E009."""
-    return "maximum nesting depth" in (exc.problem or "")
-
-
 class YMap(dict):
     """A mapping that remembers where it and each of its keys and values were written.
 
@@ -165,9 +159,6 @@ def parse_yaml(text: str, rel: str, diags: Diagnostics, *, line_offset: int = 0,
         mark = exc.problem_mark or exc.context_mark
         loc = Location(rel, (mark.line + 1 + line_offset) if mark else 0, (mark.column + 1) if mark else 0)
         problem = exc.problem or exc.context or "语法错误"
-        if too_deep(exc):
-            diags.error(loc, "E009", f"嵌套层级过深（超过 {MAX_DEPTH} 层）", hint="数据文件只需要两三层嵌套，请检查缩进或多余的括号")
-            return None
         diags.error(loc, "E005", f"YAML 语法错误：{_translate(problem)}",
                     hint="检查这一行及上一行的缩进、冒号后的空格和引号是否成对")
         return None
