@@ -51,15 +51,22 @@ def _path(text: str) -> str:
     return text
 
 
-def _project_options(p: argparse.ArgumentParser, *, profile: bool = True) -> None:
+def _project_options(p: argparse.ArgumentParser, *, profile: bool = True, builds: bool = False) -> None:
     """The options every command that reads a project shares."""
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
     if profile:
         p.add_argument("--profile", choices=("public", "intranet"), default="public",
                        help="public（公开版，默认）或 intranet（内网版）")
     p.add_argument("--strict", action="store_true", help="警告也视为失败")
-    p.add_argument("--today", type=_day, metavar="年-月-日", help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
+    default = ("默认 SOURCE_DATE_EPOCH；未设置时，git 仓库中的项目按最后一次提交的日期，使同一提交的构建逐字节相同；否则今天"
+               if builds else "默认今天，或 SOURCE_DATE_EPOCH")
+    p.add_argument("--today", type=_day, metavar="年-月-日", help=f"按此日期判断期满与在联系（{default}）")
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+
+
+def _edition_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--edition", metavar="版次",
+                   help="印在封面与首页的版次，代替 site.yaml 的 edition；标签名 edition-2027 写作“2027年版”")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,25 +79,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="规则配置：chongqing-2002（渝人发〔2002〕110号，默认）或 beijing-2014（京组发〔2014〕4号）")
     p.add_argument("-q", "--quiet", action="store_true", help="不显示下一步的提示")
 
+    p = sub.add_parser("workflows", help="为已有项目写出 CI：ci/publish.sh 与 GitHub、GitLab 的工作流（已有同名文件时不写）")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
+
     p = sub.add_parser("check", help="校验 data/ 与 content/，按文件和行号报告问题，不写任何输出")
     _project_options(p, profile=False)
-    p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="输出格式：text（默认）、json 或 github")
+    p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="输出格式：text（默认）、json、github（GitHub Actions 注释）或 gitlab（GitLab 代码质量报告 JSON）")
 
     p = sub.add_parser("build", help="校验后生成网站与 PDF（公开版或内网版），审计后原子地替换输出目录")
-    _project_options(p)
+    _project_options(p, builds=True)
     p.add_argument("--out", type=_path, metavar="DIR", help="输出目录（默认 public 为 site/，intranet 为 site-intranet/）")
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF 版指南（只生成网站）")
     p.add_argument("--engine", choices=("mkdocs", "properdocs"), default="mkdocs",
                    help="构建引擎：mkdocs（默认）或 properdocs（MkDocs 的维护分支），结果相同（只有页面中的 generator 标记不同）")
+    _edition_option(p)
 
     p = sub.add_parser("tree", help="校验后只写出文档树（mkdocs.yml、docs/、overrides/），供任何兼容 MkDocs 的工具构建")
-    _project_options(p)
+    _project_options(p, builds=True)
     p.add_argument("-o", "--out", type=_path, required=True, help="输出目录")
     p.add_argument("--no-pdf", action="store_true", help="文档树中不含 PDF 版指南")
+    _edition_option(p)
 
     p = sub.add_parser("pdf", help="校验后只生成《专家服务指南》PDF")
-    _project_options(p)
+    _project_options(p, builds=True)
     p.add_argument("-o", "--output", type=_path, metavar="FILE", help="输出文件（默认 guide.pdf，内网版 guide-intranet.pdf）")
+    _edition_option(p)
 
     p = sub.add_parser("audit", help="审计已生成的网站：任何不应公开的值出现在任何文件中都报告")
     p.add_argument("site", metavar="SITE_DIR", help="网站目录（如 site/）")
@@ -115,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         command = {"check": _cmd_check, "new": _cmd_new, "build": _cmd_build, "tree": _cmd_tree, "pdf": _cmd_pdf, "audit": _cmd_audit,
-                   "due": _cmd_due, "schema": _cmd_schema}[args.command]
+                   "due": _cmd_due, "schema": _cmd_schema, "workflows": _cmd_workflows}[args.command]
         return command(args)
     except (_UsageError, ClockError, argparse.ArgumentTypeError) as exc:
         print(f"expert-guide: 用法错误：{exc}", file=sys.stderr)
@@ -175,7 +188,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     root = _folder(args.dir)
     try:
         result = build_site(root, profile=args.profile, out=args.out, strict=args.strict or None, today=args.today,
-                            progress=_progress(args.quiet), pdf=not args.no_pdf, engine=args.engine)
+                            progress=_progress(args.quiet), pdf=not args.no_pdf, engine=args.engine,
+                            edition=args.edition)
     except BuildError as exc:
         return _failed(exc, "；已发布的内容保持不变。")
     if result.check.diagnostics:
@@ -200,13 +214,26 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_workflows(args: argparse.Namespace) -> int:
+    from .forge import WorkflowError, write_workflows
+
+    try:
+        written = write_workflows(_folder(args.dir))
+    except WorkflowError as exc:
+        print(f"expert-guide: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    for path in written.paths:
+        print(f"已写出：{path}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _cmd_tree(args: argparse.Namespace) -> int:
     from .build import BuildError, write_docs_tree
 
     root = _folder(args.dir)
     try:
         result = write_docs_tree(root, profile=args.profile, out=args.out, today=args.today,
-                                 progress=_progress(args.quiet), pdf=not args.no_pdf)
+                                 progress=_progress(args.quiet), pdf=not args.no_pdf, edition=args.edition)
     except BuildError as exc:
         return _failed(exc)
     config = shlex.quote(str(result.out / "mkdocs.yml"))
@@ -220,7 +247,7 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
     root = _folder(args.dir)
     try:
         result = build_pdf(root, profile=args.profile, out=args.output, strict=args.strict, today=args.today,
-                           progress=_progress(args.quiet))
+                           progress=_progress(args.quiet), edition=args.edition)
     except BuildError as exc:
         return _failed(exc)
     print(f"已生成：{result.path}（{result.pages} 页）", file=sys.stderr)

@@ -21,7 +21,7 @@ LAYERS = [
     ("validate", ("validate",)),
     ("render", ("render",)),
     ("publish", ("publish", "audit")),
-    ("doors", ("check", "build", "engine", "new", "docs", "schema", "cli", "due", "mkdocs_plugin", "__init__", "__main__")),
+    ("doors", ("check", "build", "engine", "new", "forge", "provenance", "docs", "schema", "cli", "due", "mkdocs_plugin", "__init__", "__main__")),
 ]
 
 
