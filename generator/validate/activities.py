@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..diagnostics import Diagnostics
-from ..models import ACTIVITY_KIND_NAMES, Activity
+from ..models import ACTIVITY_KIND_NAMES
 from ..project import Project
 
 
@@ -17,15 +17,7 @@ def check_activities(project: Project, today: date, diags: Diagnostics) -> None:
         if activity.unit is None and activity.leader is None:
             diags.error(activity.location, "E608", f"{what}没有写 unit（组织单位）或 leader（参加的联系领导）",
                         hint="单位组织的活动写 unit: 单位编号；领导本人参加的写 leader: 领导编号；两者都可以写")
-        if not activity.experts and _written(activity, "experts"):  # a missing key is E102 already
-            diags.error(activity.where("experts"), "E608", f"{what}的 experts 中没有专家",
-                        hint="列出参加的专家编号，如 experts: [e0101, e0102]")
         if activity.date is not None and activity.date > today:
             diags.error(activity.where("date"), "E609",
                         f"{what}的日期 {activity.date} 晚于检查的日期 {today}：只登记已经举行的活动",
                         hint="活动举行后再登记；日期写错了的请改正")
-
-
-def _written(activity: Activity, name: str) -> bool:
-    fields = activity.at.fields
-    return fields is not None and bool(fields[Activity._index[name]])
