@@ -146,7 +146,7 @@ def test_the_activities_are_cards_on_a_phone_and_tables_on_a_desktop(tabs):
     page = _open(tabs, "intranet", "activities", PHONE).page
     for table in (".eg-contacts", ".eg-activities"):
         assert page.evaluate(f"() => getComputedStyle(document.querySelector('{table} thead')).display") == "none"
-    labels = page.evaluate("""() => Array.from(document.querySelectorAll('.eg-activities tbody tr:first-child td'))
+    labels = page.evaluate("""() => Array.from(document.querySelector('.eg-activities tbody tr').querySelectorAll('td'))
         .map(td => getComputedStyle(td, '::before').content)""")
     assert labels == ['"日期："', '"类型："', '"组织单位："', '"参加领导："', '"专家："', '"内容摘要："']
     stale = page.locator("tr.eg-stale").first
