@@ -452,3 +452,10 @@ def test_the_public_build_holds_nothing_of_activities(sample_public, sample_intr
     for path in (sample_public / "downloads" / "guide.pdf", sample_public / "search" / "pages.json"):
         read = "\n".join(t for _c, t in channels(path))
         assert "联系活动" not in read and not any(a.summary in read for a in project.activities)
+
+
+def test_an_activity_summary_pasted_into_content_is_refused(project):
+    project.write("content/news.md", "# 动态\n\n卫生系统专家座谈会，听取对科研经费管理和人才培养的建议。\n")
+    lines = codes(project.lines(), "E401")
+    assert len(lines) == 1 and lines[0].startswith("content/news.md:3:1: error E401 文稿中出现了不应公开的值 ")
+    assert "（来自 data/activities.yaml:30:12 的 Activity.summary：联系活动的记录只在内网版出现）" in lines[0]
