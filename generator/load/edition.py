@@ -1,0 +1,132 @@
+"""An edition of the project: a folder, or the project as a git revision recorded it (版本).
+
+`open_edition(spec, base=…)` tells the two apart and yields the folder to load:
+
+- ``spec`` names an existing folder (relative to the current directory) and no revision: that folder.
+- ``spec`` is a revision (a tag such as ``edition-2026``, a branch, ``HEAD~3``, a commit id) of the
+  git repository that holds ``base``, and no such folder exists: the project as that commit recorded
+  it, at the place ``base`` has in the repository (a project in a subfolder is taken from the same
+  subfolder), written by ``git archive`` into a temporary folder that is removed afterwards.
+- Both: ambiguous, an error naming both ways to write it (``./edition-2026`` for the folder,
+  ``refs/tags/edition-2026`` or ``edition-2026^{commit}`` for the revision). Neither: an error.
+
+Git gets ``spec`` only as one argument after ``--end-of-options``, and `git archive` only the
+commit id it resolved to, so no ``spec`` (``--help``, ``-x``, ``--output=…``) is ever an option;
+a spec beginning with ``-`` is no revision at all (no ref name may begin with one).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+
+class EditionError(Exception):
+    """An edition that cannot be found or read, in Chinese; the doors exit 2 (a usage error)."""
+
+
+@dataclass(frozen=True)
+class EditionSource:
+    """Where an edition was read from: ``label`` as written, ``root`` its project folder now."""
+
+    label: str
+    root: Path
+    revision: str | None = None  # the commit id, when read from git
+    prefix: str = ""  # the project's folder inside the repository ("" at its top)
+
+    def where(self, rel: str) -> str:
+        """A project file as the user can find it: ``edition-2026:data/experts.yaml`` or ``../old/data/experts.yaml``."""
+        if self.revision is not None:
+            return f"{self.label}:{self.prefix}{rel}"
+        return os.path.join(self.label, rel)
+
+
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):  # the repository is the one that holds ``cwd``
+        env.pop(name, None)
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise EditionError("找不到 git 命令：按版本比较需要安装 git") from None
+
+
+def _repository(base: Path) -> tuple[Path, str] | None:
+    """(top folder, prefix of ``base`` in it) of the git repository that holds ``base``, or None."""
+    if not base.is_dir():
+        return None
+    top = _git(["rev-parse", "--show-toplevel"], base)
+    prefix = _git(["rev-parse", "--show-prefix"], base)
+    if top.returncode or prefix.returncode:
+        return None
+    return Path(os.fsdecode(top.stdout.rstrip(b"\n"))), os.fsdecode(prefix.stdout.rstrip(b"\n"))
+
+
+def resolve_revision(spec: str, top: Path) -> str | None:
+    """The commit id ``spec`` names in the repository at ``top``, or None when it names no commit."""
+    if not spec or spec.startswith("-") or "\n" in spec or "\0" in spec:
+        return None
+    found = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{spec}^{{commit}}"], top)
+    if found.returncode:
+        return None
+    return found.stdout.decode("ascii").strip()
+
+
+@contextmanager
+def open_edition(spec: str, *, base: Path) -> Iterator[EditionSource]:
+    """The project folder of the edition ``spec`` (see the module's docstring); a revision's is removed after."""
+    if not spec.strip():
+        raise EditionError("版本不能为空：写一个目录或一个 git 版本（如 edition-2026、HEAD~3）")
+    folder = Path(spec)
+    is_folder = folder.is_dir()
+    if folder.exists() and not is_folder:
+        raise EditionError(f"“{spec}”是一个文件，不是项目目录")
+    repository = _repository(base.resolve())
+    revision = resolve_revision(spec, repository[0]) if repository is not None else None
+    if is_folder and revision is not None:
+        raise EditionError(f"“{spec}”既是一个目录，也是 git 版本 {revision[:12]}：目录请写 ./{spec}，"
+                           f"版本请写 refs/tags/{spec} 或 {spec}^{{commit}}")
+    if is_folder:
+        yield EditionSource(spec, folder.resolve())
+        return
+    if revision is None:
+        where = (f"仓库 {repository[0]} 中没有这个版本（标签、分支或提交）" if repository is not None
+                 else f"{base} 不在 git 仓库中，无法按版本读取")
+        raise EditionError(f"找不到版本“{spec}”：不是已有的目录，{where}")
+    assert repository is not None
+    top, prefix = repository
+    tree = f"{revision}:{prefix}" if prefix else revision
+    if prefix and _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{tree}^{{tree}}"], top).returncode:
+        raise EditionError(f"版本“{spec}”中没有项目目录 {prefix.rstrip('/')}（项目是在这个版本之后才移到这里的？）")
+    with tempfile.TemporaryDirectory(prefix="expert-guide-edition-") as work:
+        root = Path(work) / "project"
+        root.mkdir()
+        _extract(tree, top, root, spec)
+        yield EditionSource(spec, root, revision, prefix)
+
+
+def _extract(tree: str, top: Path, root: Path, spec: str) -> None:
+    """``git archive`` of ``tree`` (a resolved id, never the user's text) unpacked into ``root``."""
+    env = {**os.environ, "LC_ALL": "C"}
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        env.pop(name, None)
+    with subprocess.Popen(["git", "archive", "--format=tar", tree], cwd=top, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        try:
+            with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
+                archive.extractall(root, filter="data")  # no absolute paths, no links out of the folder
+        except tarfile.TarError as exc:
+            process.kill()
+            raise EditionError(f"无法取出版本“{spec}”：{exc}") from None
+        finally:
+            error = process.stderr.read()
+    if process.returncode:
+        shutil.rmtree(root, ignore_errors=True)
+        raise EditionError(f"无法取出版本“{spec}”：{error.decode('utf-8', 'replace').strip()}")
