@@ -222,6 +222,14 @@ def _flat(rec: Record | None, project: Project, allowed: frozenset[str], prefix:
     return out
 
 
+def _with_ids(shown: Value, ids: Any) -> Value:
+    if shown is None:
+        return None
+    if isinstance(shown, tuple):
+        return tuple(f"{name}（{ident}）" for name, ident in zip(shown, ids))
+    return f"{shown}（{ids}）"
+
+
 def _field_changes(old_rec: Record, new_rec: Record, old: Project, new: Project, profile: Profile,
                    guard: _Guard, skip: Iterable[str] = ()) -> tuple[FieldChange, ...]:
     allowed = ALLOWED[profile]
@@ -237,6 +245,8 @@ def _field_changes(old_rec: Record, new_rec: Record, old: Project, new: Project,
         spec = spec2 or spec
         assert spec is not None
         kind = spec.item.kind if spec.kind == "list" and spec.item is not None else spec.kind
+        if kind == "ref" and shown_was == shown_now:  # another record of the same name (a renamed id): say which
+            shown_was, shown_now = _with_ids(shown_was, was), _with_ids(shown_now, now)
         shown_was = shown_was if guard.ok(kind, shown_was) else None
         shown_now = shown_now if guard.ok(kind, shown_now) else None
         changes.append(FieldChange(name, label2 or label, kind, shown_was, shown_now))
@@ -337,12 +347,13 @@ def _pairings(old: Project, new: Project, profile: Profile, guard: _Guard) -> di
         elif now is None:
             if was.ended is not None:
                 continue  # it ended in an earlier edition; only its record went
+            if profile == "public" and not _in_edition(new.get("experts", was.expert), "public"):
+                continue  # its expert is no longer listed: counted among the experts, never named here
             recorded = new.get("pairings", ident)
             if recorded is None:
                 ended.append(_pairing_entry(was, old, profile, guard, how="removed"))
-            elif _in_edition(new.get("experts", recorded.expert), "public"):  # public: closed (`ended` is internal)
+            else:  # public: closed (`ended` is internal, only its effect is seen)
                 ended.append(_pairing_entry(recorded, new, profile, guard, how="ended"))
-            # else (public): its expert is no longer listed; counted among the experts, never named here
         elif was.ended is None and now.ended is not None:
             ended.append(_pairing_entry(now, new, profile, guard, how="ended", ended=now.ended))
         else:

@@ -37,7 +37,7 @@ from .fields import Profile
 from .load.edition import EditionError, open_edition
 from .load.project import Progress
 from .project import Project
-from .render.changes import NOTHING, PROFILE_NAMES, change_sections, scope, summary
+from .render.changes import NOTHING, PROFILE_NAMES, change_sections, item_text, scope, summary
 from .render.collation import DEFAULT_ORDER, Order
 
 FORMATS = ("text", "markdown", "json")
@@ -140,20 +140,20 @@ def as_text(changes: Changes, order: Order = DEFAULT_ORDER) -> str:
             lines.append(f"  {group['title']}（{group['count']}）")
             if group["note"]:
                 lines.append(f"    {group['note']}")
-            for item in group["items"]:
-                lines.append(f"    {item['title']}" + (f"（{item['detail']}）" if item["detail"] else ""))
+            for item in group["entries"]:
+                lines.append(f"    {item_text(item)}")
                 lines.extend(f"      {line}" for line in item["lines"])
     return "\n".join(lines) + "\n"
 
 
 _MARKUP = re.compile(r"([\\`*_\[\]<>|~#!{}&])")
-_LEADING = re.compile(r"^([+\-=]|\d+[.)])")
+_LEADING = re.compile(r"^([+\-=])|^(\d+)([.)])")
 
 
 def md(text: str) -> str:
     """Data as Markdown text, never markup: every character CommonMark or GFM acts on is escaped."""
     text = " ".join(_MARKUP.sub(r"\\\1", text).split())
-    return _LEADING.sub(r"\\\1", text)
+    return _LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
 
 
 def as_markdown(changes: Changes, order: Order = DEFAULT_ORDER) -> str:
@@ -167,10 +167,10 @@ def as_markdown(changes: Changes, order: Order = DEFAULT_ORDER) -> str:
             lines += [f"### {group['title']}（{group['count']}）", ""]
             if group["note"]:
                 lines += [md(group["note"]), ""]
-            for item in group["items"]:
-                lines.append(f"- {md(item['title'])}" + (f"（{md(item['detail'])}）" if item["detail"] else ""))
+            for item in group["entries"]:
+                lines.append(f"- {md(item_text(item))}")
                 lines.extend(f"  - {md(line)}" for line in item["lines"])
-            if group["items"]:
+            if group["entries"]:
                 lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -47,12 +47,16 @@ class EditionSource:
         return os.path.join(self.label, rel)
 
 
-def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+def _environment() -> dict[str, str]:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):  # the repository is the one that holds ``cwd``
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):  # the repository is the one that holds the folder
         env.pop(name, None)
+    return env
+
+
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=False)
+        return subprocess.run(["git", *args], cwd=cwd, env=_environment(), capture_output=True, check=False)
     except FileNotFoundError:
         raise EditionError("找不到 git 命令：按版本比较需要安装 git") from None
 
@@ -101,8 +105,8 @@ def open_edition(spec: str, *, base: Path) -> Iterator[EditionSource]:
         raise EditionError(f"找不到版本“{spec}”：不是已有的目录，{where}")
     assert repository is not None
     top, prefix = repository
-    tree = f"{revision}:{prefix}" if prefix else revision
-    if prefix and _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{tree}^{{tree}}"], top).returncode:
+    tree = f"{revision}:{prefix.rstrip('/')}" if prefix else revision  # begins with the commit id: never an option
+    if prefix and _git(["cat-file", "-t", tree], top).stdout != b"tree\n":
         raise EditionError(f"版本“{spec}”中没有项目目录 {prefix.rstrip('/')}（项目是在这个版本之后才移到这里的？）")
     with tempfile.TemporaryDirectory(prefix="expert-guide-edition-") as work:
         root = Path(work) / "project"
@@ -113,10 +117,7 @@ def open_edition(spec: str, *, base: Path) -> Iterator[EditionSource]:
 
 def _extract(tree: str, top: Path, root: Path, spec: str) -> None:
     """``git archive`` of ``tree`` (a resolved id, never the user's text) unpacked into ``root``."""
-    env = {**os.environ, "LC_ALL": "C"}
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        env.pop(name, None)
-    with subprocess.Popen(["git", "archive", "--format=tar", tree], cwd=top, env=env,
+    with subprocess.Popen(["git", "archive", "--format=tar", tree], cwd=top, env=_environment(),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
         assert process.stdout is not None and process.stderr is not None
         try:

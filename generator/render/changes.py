@@ -45,28 +45,38 @@ def field_line(change: FieldChange) -> str:
 
 
 def _expert(e: ExpertChange, urls: dict[str, str]) -> dict[str, Any]:
-    detail = "，".join(part for part in (e.employer, e.region) if part)
+    parts = [e.employer, e.region or ""]
     if e.how == "removed":
-        detail += "（记录已删除）"
+        parts.append("记录已删除")
     elif e.how == "exited" and e.date is not None:
-        detail += f"，{cn_date(e.date)}退出"
-    return {"id": e.id, "title": e.name, "detail": detail, "url": urls.get(e.id), "lines": [field_line(f) for f in e.fields]}
+        parts.append(f"{cn_date(e.date)}退出")
+    detail = "，".join(part for part in parts if part)
+    return {"id": e.id, "lead": "", "title": e.name, "url": urls.get(e.id), "period": "", "detail": detail,
+            "lines": [field_line(f) for f in e.fields]}
 
 
 def _pairing(p: PairingChange, urls: dict[str, str]) -> dict[str, Any]:
-    parts = [cn_period(p.start, p.end)] if p.start is not None and p.end is not None else []
+    parts = []
     if p.renews:
         parts.append(f"续联 {p.renews}")
     if p.how == "ended" and p.ended is not None:
         parts.append(f"{cn_date(p.ended)}提前结束")
     elif p.how == "removed":
         parts.append("记录已删除")
-    return {"id": p.id, "title": f"{p.leader_name} — {p.expert_name}", "detail": "，".join(parts),
-            "url": urls.get(p.expert), "lines": [field_line(f) for f in p.fields]}
+    period = cn_period(p.start, p.end) if p.start is not None and p.end is not None else ""
+    return {"id": p.id, "lead": f"{p.leader_name} — ", "title": p.expert_name, "url": urls.get(p.expert),
+            "period": period, "detail": "，".join(parts), "lines": [field_line(f) for f in p.fields]}
 
 
 def _record(r: RecordChange, urls: dict[str, str]) -> dict[str, Any]:
-    return {"id": r.id, "title": r.name, "detail": "", "url": None, "lines": [field_line(f) for f in r.fields]}
+    return {"id": r.id, "lead": "", "title": r.name, "url": None, "period": "", "detail": "",
+            "lines": [field_line(f) for f in r.fields]}
+
+
+def item_text(item: dict[str, Any]) -> str:
+    """An entry on one line: 赵区长 — 孙新人（2026年7月1日至2028年6月30日，续联 p1）."""
+    note = "，".join(part for part in (item["period"], item["detail"]) if part)
+    return item["lead"] + item["title"] + (f"（{note}）" if note else "")
 
 
 # (section id, title, [(group, title on the intranet, title in public, item maker, sort key of an item)])
@@ -111,13 +121,13 @@ def change_sections(changes: Changes, order: Order = DEFAULT_ORDER,
                 continue
             items = [make(entry, urls) for entry in entries]
             key = by_text if section in ("services", "institutions") else by_name
-            items.sort(key=lambda item: (key(item["title"]), item["id"]))
-            out.append({"id": group.replace("_", "-"), "count": len(items), "items": items, "note": "",
+            items.sort(key=lambda item: (key(item["lead"] + item["title"]), item["id"]))
+            out.append({"id": group.replace("_", "-"), "count": len(items), "entries": items, "note": "",
                         "title": public_title if changes.profile == "public" else intranet_title})
         if section == "experts" and changes.experts_unlisted:
             out.insert(1 if changes.experts_added else 0,
                        {"id": "experts-unlisted", "title": "不再列入专家名录", "count": changes.experts_unlisted,
-                        "items": [], "note": f"{changes.experts_unlisted} 位专家不再列入本版的专家名录（不列姓名，不说明原因）。"})
+                        "entries": [], "note": f"{changes.experts_unlisted} 位专家不再列入本版的专家名录（不列姓名，不说明原因）。"})
         if out:
             sections.append({"id": section, "title": title, "groups": out})
     return sections
