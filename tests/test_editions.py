@@ -505,3 +505,45 @@ def test_a_previous_edition_with_errors_stops_the_build(editions, tmp_path, caps
                  "--today", "2026-11-22"])
     out = capsys.readouterr().out
     assert code == 1 and f"{old}/data/experts.yaml:57:17: error E104" in out
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("profile", ["intranet", "public"])
+def test_the_changes_page_on_a_phone_and_a_desktop(since_builds, profile):
+    """As test_layouts measures every page type: no sideways overflow, no date or number broken, axe clean."""
+    from axe_playwright_python.sync_playwright import Axe
+    from browser import chromium, serve
+    from test_layouts import OVERFLOW_JS, SERIOUS, TOKENS_JS
+
+    with serve(since_builds[profile]) as base, chromium() as browser:
+        page = browser.new_page()
+        for viewport in ({"width": 390, "height": 844}, {"width": 1280, "height": 800}):
+            page.set_viewport_size(viewport)
+            for large in ("0", "1"):
+                page.goto(base)
+                page.evaluate("large => localStorage.setItem('eg-large-text', large)", large)
+                page.goto(base + "changes/")
+                scroll, inner = page.evaluate(OVERFLOW_JS)
+                assert scroll <= inner, (viewport, large)
+                tokens = page.evaluate(TOKENS_JS)
+                assert tokens and [t for t, lines in tokens if lines > 1] == [], (viewport, large, tokens)
+            violations = Axe().run(page).response["violations"]
+            assert [(v["id"], v["impact"]) for v in violations if v["impact"] in SERIOUS] == []
+
+
+def test_data_in_the_changes_never_becomes_markup(editions):
+    from generator.render.pages import environment
+    from generator.render.view import build_view
+
+    old, new = editions
+    _append(new, "data/experts.yaml", expert("e6", "<script>alert(1)</script>"))
+    _edit(new, "data/services.yaml", "time_limit: 15 个工作日", "time_limit: '[x](javascript:alert(1)) <b>'")
+    changes = _diff(old, new, "intranet")
+    result = check(new, today=TODAY)
+    view = build_view(result.project, "intranet", TODAY, changes=changes)
+    html = environment().get_template("changes.html").render(view=view, base="../")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    markdown = as_markdown(changes)
+    assert "\\<script\\>" in markdown and "\\[x\\](javascript:alert(1)) \\<b\\>" in markdown

@@ -67,12 +67,28 @@ def _environment(*folders: str) -> jinja2.Environment:
     env.filters["mailto"] = mailto
     env.filters["digits"] = lambda value: re.sub(r"\D", "", str(value))
     env.filters["nowrap"] = nowrap
+    env.filters["nowrap_tokens"] = nowrap_tokens
     return env
 
 
 def nowrap(value: Any) -> Markup:
     """A phone number, email or date as one unbreakable token (escaped): a phone never wraps 02/3-/69…"""
     return Markup('<span class="eg-nowrap">{}</span>').format(value)
+
+
+# A date, phone number or email inside a sentence (本版变化's lines: 结束日期：2027年6月30日 → 2027年12月31日).
+_TOKEN = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\+?\d[\d\- ()]{5,}\d|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def nowrap_tokens(text: Any) -> Markup:
+    """A sentence, escaped, with each date, phone number and email in it unbreakable (see ``nowrap``)."""
+    text = str(text)
+    out, last = Markup(""), 0
+    for match in _TOKEN.finditer(text):
+        out += text[last:match.start()]  # escaped by Markup's +
+        out += nowrap(match.group())
+        last = match.end()
+    return out + text[last:]
 
 
 def mailto(address: Any, subject: str = "") -> str:
