@@ -547,3 +547,16 @@ def test_data_in_the_changes_never_becomes_markup(editions):
     assert "<b>" not in html and "&lt;b&gt;" in html
     markdown = as_markdown(changes)
     assert "\\<script\\>" in markdown and "\\[x\\](javascript:alert(1)) \\<b\\>" in markdown
+
+
+def test_an_edition_is_what_the_commit_recorded(repository, capsys, monkeypatch):
+    """Not what `git archive` would make of it: export-ignore and export-subst do not apply."""
+    repo = repository.parent
+    (repo / ".gitattributes").write_text("*.yaml export-ignore\n*.md export-subst\n", encoding="utf-8")
+    _append(repository, "content/index.md", "\n$Format:%H$\n")
+    os.symlink("data", repository / "link")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "attributes")
+    monkeypatch.chdir(repository)
+    code, out, err = run_diff(capsys, "HEAD", ".", "--format", "json")
+    assert code == 0 and json.loads(out)["empty"] is True, err

@@ -6,20 +6,18 @@
 - ``spec`` is a revision (a tag such as ``edition-2026``, a branch, ``HEAD~3``, a commit id) of the
   git repository that holds ``base``, and no such folder exists: the project as that commit recorded
   it, at the place ``base`` has in the repository (a project in a subfolder is taken from the same
-  subfolder), written by ``git archive`` into a temporary folder that is removed afterwards.
+  subfolder), written into a temporary folder that is removed afterwards.
 - Both: ambiguous, an error naming both ways to write it (``./edition-2026`` for the folder,
   ``refs/tags/edition-2026`` or ``edition-2026^{commit}`` for the revision). Neither: an error.
 
-Git gets ``spec`` only as one argument after ``--end-of-options``, and `git archive` only the
+Git gets ``spec`` only as one argument after ``--end-of-options``, and every later command only the
 commit id it resolved to, so no ``spec`` (``--help``, ``-x``, ``--output=…``) is ever an option;
 a spec beginning with ``-`` is no revision at all (no ref name may begin with one).
 """
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import tarfile
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -116,18 +114,43 @@ def open_edition(spec: str, *, base: Path) -> Iterator[EditionSource]:
 
 
 def _extract(tree: str, top: Path, root: Path, spec: str) -> None:
-    """``git archive`` of ``tree`` (a resolved id, never the user's text) unpacked into ``root``."""
-    with subprocess.Popen(["git", "archive", "--format=tar", tree], cwd=top, env=_environment(),
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
-        assert process.stdout is not None and process.stderr is not None
-        try:
-            with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
-                archive.extractall(root, filter="data")  # no absolute paths, no links out of the folder
-        except tarfile.TarError as exc:
-            process.kill()
-            raise EditionError(f"无法取出版本“{spec}”：{exc}") from None
-        finally:
-            error = process.stderr.read()
-    if process.returncode:
-        shutil.rmtree(root, ignore_errors=True)
-        raise EditionError(f"无法取出版本“{spec}”：{error.decode('utf-8', 'replace').strip()}")
+    """Every file of ``tree`` (a resolved id, never the user's text) written into ``root`` byte for byte.
+
+    Read with ``ls-tree`` and ``cat-file``, not ``git archive``: an archive obeys the repository's
+    ``export-ignore`` and ``export-subst`` attributes, and the edition must be what the commit recorded.
+    """
+    listing = _git(["ls-tree", "-r", "-z", tree], top)
+    if listing.returncode:
+        raise EditionError(f"无法取出版本“{spec}”：{listing.stderr.decode('utf-8', 'replace').strip()}")
+    entries = []
+    for record in listing.stdout.split(b"\0"):
+        if not record:
+            continue
+        meta, _tab, name = record.partition(b"\t")
+        mode, kind, ident = meta.split(b" ")
+        if kind != b"blob":
+            continue  # a submodule's commit: not part of this project's files
+        rel = os.fsdecode(name)
+        if rel.startswith("/") or any(part in ("", ".", "..") for part in rel.split("/")):
+            raise EditionError(f"无法取出版本“{spec}”：其中有不安全的路径 {rel!r}")
+        entries.append((mode, ident, rel))
+    with subprocess.Popen(["git", "cat-file", "--batch"], cwd=top, env=_environment(), stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
+        assert process.stdin is not None and process.stdout is not None
+        for mode, ident, rel in entries:
+            process.stdin.write(ident + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+            if len(header) != 3 or header[1] != b"blob":
+                raise EditionError(f"无法取出版本“{spec}”：读不出 {rel}")
+            data = process.stdout.read(int(header[2]))
+            process.stdout.read(1)  # the newline after each object
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if mode == b"120000":
+                os.symlink(os.fsdecode(data), path)  # kept as a link: the loader refuses one that leaves the project (E016)
+            else:
+                path.write_bytes(data)
+                if mode == b"100755":
+                    path.chmod(0o755)
+        process.stdin.close()
