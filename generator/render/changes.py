@@ -147,5 +147,6 @@ def summary(changes: Changes) -> str:
 def scope(changes: Changes) -> str:
     """What the profile shows of them."""
     if changes.profile == "public":
-        return "公开版只列出公开名录中能看到的变化：不在名录中的专家不出现，也不计数；只比较公开的字段。"
+        return ("公开版只列出公开内容的变化，只比较公开的字段：两版都不在公开名录中的专家不出现，也不计数；"
+                "上一版列入、本版不再列入名录的专家只给人数。")
     return "内网版列出全部变化；身份证号等不出现在任何输出中的字段不比较，核对日期的更新不列出。"
