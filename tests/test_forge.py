@@ -299,3 +299,33 @@ def test_the_hook_definition():
         assert pattern.search(changed), changed
     for other in ("README.md", "ci/publish.sh", "site/index.html", "mkdocs.yml.bak", "olddata/x.yaml"):
         assert not pattern.search(other), other
+
+
+@pytest.mark.slow
+def test_an_edition_tag_names_the_edition_and_attaches_the_changes(tmp_path):
+    repo = repository(tmp_path)
+    git(repo, "tag", "edition-2026")
+    experts = repo / "data" / "experts.yaml"
+    text = experts.read_text(encoding="utf-8")
+    old = "  employer: hospital\n  system: 卫生\n  region: 东区\n  title_rank: 正高级\n"
+    assert text.count(old) == 1
+    experts.write_text(text.replace(old, old.replace("东区", "北区")), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "专家调往北区")
+    git(repo, "tag", "edition-2027")
+    first = script(repo, "edition", "edition-2026")
+    assert first.returncode == 0, first.stderr
+    assert "没有更早的 edition-* 标签" in (repo / "out" / "changes.md").read_text(encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    built = script(repo, "edition", "edition-2027", GITHUB_STEP_SUMMARY=str(summary))
+    assert built.returncode == 0, built.stderr
+    out = repo / "out"
+    public = (out / "changes.md").read_text(encoding="utf-8")
+    assert "地区：东区 → 北区" in public
+    assert summary.read_text(encoding="utf-8") == public  # shown on the GitHub run's page
+    assert "地区：东区 → 北区" in (out / "changes-intranet.md").read_text(encoding="utf-8")
+    cover = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(out / "guide.pdf"), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    assert "2027年版" in cover and "测试版" not in cover
+    assert "2027年版" in (out / "intranet" / "index.html").read_text(encoding="utf-8")
+    for profile in ("public", "intranet"):  # the 本版变化 page against edition-2026
+        assert "地区：东区 → 北区" in (out / profile / "changes" / "index.html").read_text(encoding="utf-8")

@@ -4,8 +4,8 @@
 #
 #   sh ci/publish.sh check          校验整个项目；在 GitHub 上输出注释，在 GitLab 上另写代码质量报告
 #   sh ci/publish.sh build          公开版与内网版的网站和 PDF（每个都先审计再发布），写入 out/
-#   sh ci/publish.sh edition 标签   同 build，版次取自标签（edition-2027 → 2027年版），
-#                                   并写出与上一个 edition-* 标签相比的变化（out/changes*.md）
+#   sh ci/publish.sh edition 标签   同 build，版次取自标签（edition-2027 → 2027年版），网站与 PDF 加上
+#                                   “本版变化”，并写出与上一个 edition-* 标签相比的变化（out/changes*.md）
 #
 # 构建按最后一次提交的时间（SOURCE_DATE_EPOCH 未设置时），同一提交在任何地方构建都逐字节相同。
 set -eu
@@ -33,14 +33,18 @@ check() {
 
 build() {
     edition="${1:-}"
+    previous="${2:-}"
     rm -rf "$OUT"
     mkdir -p "$OUT"
     for profile in public intranet; do
+        set -- --profile "$profile" --out "$OUT/$profile" -q
         if [ -n "$edition" ]; then
-            expert-guide build "$PROJECT" --profile "$profile" --out "$OUT/$profile" --edition "$edition" -q
-        else
-            expert-guide build "$PROJECT" --profile "$profile" --out "$OUT/$profile" -q
+            set -- "$@" --edition "$edition"
         fi
+        if [ -n "$previous" ]; then
+            set -- "$@" --since "$previous"
+        fi
+        expert-guide build "$PROJECT" "$@"
     done
     cp "$OUT/public/downloads/guide.pdf" "$OUT/guide.pdf"
     cp "$OUT/intranet/downloads/guide.pdf" "$OUT/guide-intranet.pdf"
@@ -49,9 +53,13 @@ build() {
     fi
 }
 
+previous_edition() {
+    git describe --tags --abbrev=0 --match 'edition-*' "$1^" 2> /dev/null || true
+}
+
 changes() {
     tag="$1"
-    previous="$(git describe --tags --abbrev=0 --match 'edition-*' "$tag^" 2> /dev/null || true)"
+    previous="$2"
     if [ -z "$previous" ]; then
         echo "# 本版变化" > "$OUT/changes.md"
         echo "" >> "$OUT/changes.md"
@@ -81,8 +89,9 @@ case "${1:-}" in
             edition-?*) ;;
             *) echo "标签“$2”不是版次标签：版次标签形如 edition-2027" >&2; exit 2 ;;
         esac
-        build "$2"
-        changes "$2"
+        previous="$(previous_edition "$2")"
+        build "$2" "$previous"
+        changes "$2" "$previous"
         ;;
     *)
         usage
