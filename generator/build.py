@@ -9,8 +9,10 @@ from datetime import date
 from pathlib import Path
 
 from .audit import audit, forbidden_values
+from .changes import Changes
 from .check import CheckResult, check
 from .clock import reference_day
+from .diff import EditionInvalid, ReadEdition, changes_between, read_edition
 from .fields import Profile
 from .load.project import Progress
 from .engine import EngineError, run_engine, strict_hint
@@ -18,8 +20,8 @@ from .render.pdf import PdfError, write_pdf
 from .exposure import Forbidden
 from .render.tree import DocsTree, build_tree, write_tree
 from .render.view import SiteView, build_view
+from .provenance import EditionError, build_clock, edition_name
 from .publish import DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, Publication, PublishError, guard_file, guard_folder
-
 
 
 class BuildError(Exception):
@@ -45,8 +47,20 @@ class _Prepared:
     forbidden: list[Forbidden]
 
 
+def _named(result: CheckResult, edition: str | None) -> CheckResult:
+    """The checked project with the edition given on the command line (or by a tag) in place of site.yaml's."""
+    if edition is None or result.project.site is None:
+        return result
+    try:
+        name = edition_name(edition)
+    except EditionError as exc:
+        raise BuildError(str(exc)) from None
+    site = dataclasses.replace(result.project.site, edition=name)
+    return dataclasses.replace(result, project=dataclasses.replace(result.project, site=site))
+
+
 def _prepare(root: Path, out: Path, profile: Profile, today: date | None, progress: Progress | None, *,
-             strict: bool, pdf: bool) -> _Prepared:
+             strict: bool, pdf: bool, edition: str | None, since: str | None = None) -> _Prepared:
     """Guard the output (again under the lock later: this fails fast), check, and render the docs tree."""
     try:
         guard_folder(root, out, profile)
@@ -56,9 +70,29 @@ def _prepare(root: Path, out: Path, profile: Profile, today: date | None, progre
     result = check(root, today=today, progress=progress)
     if not result.ok(strict=strict):
         raise BuildError("数据校验未通过，未生成任何输出", result)
-    view = build_view(result.project, profile, today, result.diagnostics)
+    result = _named(result, edition)
+    view = build_view(result.project, profile, today, result.diagnostics,
+                      _changes_since(since, root, result, profile, today, progress))
     return _Prepared(out, result, view, build_tree(result.project, view, pdf=pdf),
                      forbidden_values(result.project, profile, today))
+
+
+def _changes_since(since: str | None, root: Path, result: CheckResult, profile: Profile, today: date,
+                   progress: Progress | None) -> Changes | None:
+    """本版变化 against the previous edition ``since`` (a folder or a git revision of ``root``), or None.
+
+    An edition that cannot be found raises generator.load.edition.EditionError (a usage error); one
+    with errors stops the build with its diagnostics, located in that edition.
+    """
+    if since is None:
+        return None
+    if progress:
+        progress(f"读取上一版 {since}")
+    try:
+        old = read_edition(since, base=root, today=today)
+    except EditionInvalid as exc:
+        raise BuildError(f"{exc}；未生成任何输出", CheckResult(result.project, exc.diagnostics)) from None
+    return changes_between(old, ReadEdition(str(root), None, result.project, result), profile)
 
 
 def _lay_out(prepared: _Prepared, root: Path, folder: Path, pdf: bool, progress: Progress | None) -> list[str]:
@@ -71,15 +105,25 @@ def _lay_out(prepared: _Prepared, root: Path, folder: Path, pdf: bool, progress:
 
 def build_site(root: Path | str = ".", *, profile: Profile = "public", out: Path | str | None = None, strict: bool | None = None,
                today: date | None = None, progress: Progress | None = None, pdf: bool = True,
-               engine: str = "mkdocs") -> BuildResult:
+               engine: str = "mkdocs", edition: str | None = None, since: str | None = None) -> BuildResult:
     """load → validate → render (docs tree, PDF) → the engine builds it into staging → audit → publish.
 
     ``strict`` (default: mkdocs.yml's ``strict``) also stops on warnings: of the check, of broken
-    links in content/, and of the engine.
+    links in content/, and of the engine. ``since`` names the previous edition (a folder or a git
+    revision): the site and the guide then have a 本版变化 page, for this profile. ``edition`` names
+    this one (else site.yaml's edition).
     """
     root = Path(root).resolve()
     target = Path(os.path.abspath(out)).resolve() if out else root / DEFAULT_SITE[profile]
-    prepared = _prepare(root, target, profile, today, progress, strict=bool(strict), pdf=pdf)
+    with build_clock(root):
+        return _build_site(root, target, profile, strict, today, progress, pdf, engine, edition, since)
+
+
+def _build_site(root: Path, target: Path, profile: Profile, strict: bool | None, today: date | None,
+                progress: Progress | None, pdf: bool, engine: str, edition: str | None,
+                since: str | None) -> BuildResult:
+    prepared = _prepare(root, target, profile, today, progress, strict=bool(strict), pdf=pdf, edition=edition,
+                        since=since)
     result = prepared.result
     strict = bool(result.project.settings.get("strict", True)) if strict is None else strict
     say = progress or (lambda message: None)
@@ -105,10 +149,17 @@ def build_site(root: Path | str = ".", *, profile: Profile = "public", out: Path
 
 
 def write_docs_tree(root: Path | str = ".", *, profile: Profile = "public", out: Path | str, today: date | None = None,
-                    progress: Progress | None = None, pdf: bool = True) -> BuildResult:
+                    progress: Progress | None = None, pdf: bool = True, edition: str | None = None,
+                    since: str | None = None) -> BuildResult:
     """The docs tree alone (mkdocs.yml, docs/, overrides/), guarded and audited like a site."""
     root = Path(root).resolve()
-    prepared = _prepare(root, Path(os.path.abspath(out)).resolve(), profile, today, progress, strict=False, pdf=pdf)
+    with build_clock(root):
+        prepared = _prepare(root, Path(os.path.abspath(out)).resolve(), profile, today, progress, strict=False, pdf=pdf,
+                            edition=edition, since=since)
+        return _write_tree(root, prepared, profile, progress, pdf)
+
+
+def _write_tree(root: Path, prepared: _Prepared, profile: Profile, progress: Progress | None, pdf: bool) -> BuildResult:
     try:
         with Publication(root, prepared.out, profile, progress=progress) as publication:
             for problem in _lay_out(prepared, root, publication.staged_output, pdf, progress):
@@ -121,10 +172,17 @@ def write_docs_tree(root: Path | str = ".", *, profile: Profile = "public", out:
 
 
 def build_pdf(root: Path | str = ".", *, profile: Profile = "public", out: Path | str | None = None, strict: bool = False,
-              today: date | None = None, progress: Progress | None = None):
+              today: date | None = None, progress: Progress | None = None, edition: str | None = None,
+              since: str | None = None):
     """Check, then typeset only the guide (default: guide.pdf, or guide-intranet.pdf), audited like the site."""
     root = Path(root).resolve()
     target = Path(os.path.abspath(out)).resolve() if out else root / DEFAULT_PDF[profile]
+    with build_clock(root):
+        return _build_pdf(root, target, profile, strict, today, progress, edition, since)
+
+
+def _build_pdf(root: Path, target: Path, profile: Profile, strict: bool, today: date | None,
+               progress: Progress | None, edition: str | None, since: str | None):
     try:
         guard_file(root, target, profile)
     except PublishError as exc:
@@ -133,11 +191,13 @@ def build_pdf(root: Path | str = ".", *, profile: Profile = "public", out: Path 
     result = check(root, today=today, progress=progress)
     if not result.ok(strict=strict):
         raise BuildError("数据校验未通过，未生成 PDF", result)
+    result = _named(result, edition)
+    view = build_view(result.project, profile, today, result.diagnostics,
+                      _changes_since(since, root, result, profile, today, progress))
     forbidden = forbidden_values(result.project, profile, today)
     try:
         with Publication(root, target, profile, single_file=True, progress=progress) as publication:
-            written = write_pdf(build_view(result.project, profile, today, result.diagnostics), root,
-                                publication.staged_output, progress)
+            written = write_pdf(view, root, publication.staged_output, progress)
             if progress:
                 progress("审计 PDF：检查其中是否有不应公开的信息")
             publication.commit(lambda staged: audit(staged, forbidden))

@@ -12,6 +12,7 @@ from pathlib import Path
 from .check import check as run_check
 from .clock import ClockError, parse_day
 from .diagnostics import FORMATTERS
+from .load.edition import EditionError
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -51,15 +52,27 @@ def _path(text: str) -> str:
     return text
 
 
-def _project_options(p: argparse.ArgumentParser, *, profile: bool = True) -> None:
+def _project_options(p: argparse.ArgumentParser, *, profile: bool = True, builds: bool = False) -> None:
     """The options every command that reads a project shares."""
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
     if profile:
         p.add_argument("--profile", choices=("public", "intranet"), default="public",
                        help="public（公开版，默认）或 intranet（内网版）")
     p.add_argument("--strict", action="store_true", help="警告也视为失败")
-    p.add_argument("--today", type=_day, metavar="年-月-日", help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
+    default = ("默认 SOURCE_DATE_EPOCH；未设置时，git 仓库中的项目按最后一次提交的日期，使同一提交的构建逐字节相同；否则今天"
+               if builds else "默认今天，或 SOURCE_DATE_EPOCH")
+    p.add_argument("--today", type=_day, metavar="年-月-日", help=f"按此日期判断期满与在联系（{default}）")
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+
+
+def _edition_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--edition", metavar="版次",
+                   help="印在封面与首页的版次，代替 site.yaml 的 edition；标签名 edition-2027 写作“2027年版”")
+
+
+def _since_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--since", metavar="OLD",
+                   help="上一版（目录或 git 版本，如 edition-2026）：加上“本版变化”页面与章节（按所选版本的公开范围）")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,25 +85,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="规则配置：chongqing-2002（渝人发〔2002〕110号，默认）或 beijing-2014（京组发〔2014〕4号）")
     p.add_argument("-q", "--quiet", action="store_true", help="不显示下一步的提示")
 
+    p = sub.add_parser("workflows", help="为已有项目写出 CI：ci/publish.sh 与 GitHub、GitLab 的工作流（已有同名文件时不写）")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
+
     p = sub.add_parser("check", help="校验 data/ 与 content/，按文件和行号报告问题，不写任何输出")
     _project_options(p, profile=False)
-    p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="输出格式：text（默认）、json 或 github")
+    p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="输出格式：text（默认）、json、github（GitHub Actions 注释）或 gitlab（GitLab 代码质量报告 JSON）")
 
     p = sub.add_parser("build", help="校验后生成网站与 PDF（公开版或内网版），审计后原子地替换输出目录")
-    _project_options(p)
+    _project_options(p, builds=True)
     p.add_argument("--out", type=_path, metavar="DIR", help="输出目录（默认 public 为 site/，intranet 为 site-intranet/）")
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF 版指南（只生成网站）")
     p.add_argument("--engine", choices=("mkdocs", "properdocs"), default="mkdocs",
                    help="构建引擎：mkdocs（默认）或 properdocs（MkDocs 的维护分支），结果相同（只有页面中的 generator 标记不同）")
+    _edition_option(p)
 
     p = sub.add_parser("tree", help="校验后只写出文档树（mkdocs.yml、docs/、overrides/），供任何兼容 MkDocs 的工具构建")
-    _project_options(p)
+    _project_options(p, builds=True)
     p.add_argument("-o", "--out", type=_path, required=True, help="输出目录")
     p.add_argument("--no-pdf", action="store_true", help="文档树中不含 PDF 版指南")
+    _edition_option(p)
 
     p = sub.add_parser("pdf", help="校验后只生成《专家服务指南》PDF")
-    _project_options(p)
+    _project_options(p, builds=True)
     p.add_argument("-o", "--output", type=_path, metavar="FILE", help="输出文件（默认 guide.pdf，内网版 guide-intranet.pdf）")
+    _edition_option(p)
 
     p = sub.add_parser("audit", help="审计已生成的网站：任何不应公开的值出现在任何文件中都报告")
     p.add_argument("site", metavar="SITE_DIR", help="网站目录（如 site/）")
@@ -104,6 +123,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "ics"), default="text",
                    help="输出格式：text（中文表格，默认）、json 或 ics（每个未办结的诉求在到期日一个全天事件）")
 
+    # ---- editions (issue 11 part 7): diff, and --since on build, tree and pdf ----
+    p = sub.add_parser("diff", help="比较两个版本（目录或 git 版本）：专家、联系、服务事项与服务机构的变化")
+    p.add_argument("old", metavar="OLD", help="上一版：目录，或 git 版本（标签、分支、提交，如 edition-2026、HEAD~3）")
+    p.add_argument("new", metavar="NEW", help="本版：目录（如 .）或 git 版本")
+    p.add_argument("--profile", choices=("public", "intranet"), default="public",
+                   help="public（公开版能看到的变化，默认）或 intranet（内网版：含不公开的专家和字段）")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                   help="输出格式：text（中文，默认）、json（键固定，见 README“版本与变化”）或 markdown")
+    p.add_argument("--today", type=_day, metavar="年-月-日", help="校验两个版本所按的日期（默认今天，或 SOURCE_DATE_EPOCH）")
+    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+    for name in ("build", "tree", "pdf"):
+        _since_option(sub.choices[name])
+
     p = sub.add_parser("schema", help="为每个数据文件生成 JSON Schema（供编辑器自动补全与检查）")
     p.add_argument("--out", type=_path, required=True, metavar="DIR",
                    help="输出目录：新目录，或只含本命令写出的 schema 的目录（本仓库为 generator/schemas）")
@@ -115,9 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         command = {"check": _cmd_check, "new": _cmd_new, "build": _cmd_build, "tree": _cmd_tree, "pdf": _cmd_pdf, "audit": _cmd_audit,
-                   "due": _cmd_due, "schema": _cmd_schema}[args.command]
+                   "due": _cmd_due, "schema": _cmd_schema, "workflows": _cmd_workflows,
+                   "diff": _cmd_diff}[args.command]
         return command(args)
-    except (_UsageError, ClockError, argparse.ArgumentTypeError) as exc:
+    except (_UsageError, ClockError, argparse.ArgumentTypeError, EditionError) as exc:
         print(f"expert-guide: 用法错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -175,7 +208,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     root = _folder(args.dir)
     try:
         result = build_site(root, profile=args.profile, out=args.out, strict=args.strict or None, today=args.today,
-                            progress=_progress(args.quiet), pdf=not args.no_pdf, engine=args.engine)
+                            progress=_progress(args.quiet), pdf=not args.no_pdf, engine=args.engine,
+                            edition=args.edition, since=args.since)
     except BuildError as exc:
         return _failed(exc, "；已发布的内容保持不变。")
     if result.check.diagnostics:
@@ -200,13 +234,26 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_workflows(args: argparse.Namespace) -> int:
+    from .forge import WorkflowError, write_workflows
+
+    try:
+        written = write_workflows(_folder(args.dir))
+    except WorkflowError as exc:
+        print(f"expert-guide: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    for path in written.paths:
+        print(f"已写出：{path}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _cmd_tree(args: argparse.Namespace) -> int:
     from .build import BuildError, write_docs_tree
 
     root = _folder(args.dir)
     try:
         result = write_docs_tree(root, profile=args.profile, out=args.out, today=args.today,
-                                 progress=_progress(args.quiet), pdf=not args.no_pdf)
+                                 progress=_progress(args.quiet), pdf=not args.no_pdf, edition=args.edition, since=args.since)
     except BuildError as exc:
         return _failed(exc)
     config = shlex.quote(str(result.out / "mkdocs.yml"))
@@ -220,7 +267,7 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
     root = _folder(args.dir)
     try:
         result = build_pdf(root, profile=args.profile, out=args.output, strict=args.strict, today=args.today,
-                           progress=_progress(args.quiet))
+                           progress=_progress(args.quiet), edition=args.edition, since=args.since)
     except BuildError as exc:
         return _failed(exc)
     print(f"已生成：{result.path}（{result.pages} 页）", file=sys.stderr)
@@ -278,4 +325,22 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     for path in written:
         print(path)
+    return EXIT_OK
+
+
+# ---- editions (issue 11 part 7) ----
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .clock import reference_day
+    from .diff import EditionInvalid, diff_editions, report
+
+    try:
+        changes, order = diff_editions(args.old, args.new, base=Path.cwd(), profile=args.profile,
+                                       today=args.today or reference_day(),
+                                       progress=_progress(args.quiet or args.format != "text"))
+    except EditionInvalid as exc:
+        sys.stdout.write(FORMATTERS["text"](exc.diagnostics))
+        print(f"expert-guide: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    sys.stdout.write(report(changes, args.format, order))
     return EXIT_OK

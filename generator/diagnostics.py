@@ -1,6 +1,7 @@
 """Diagnostics as values: located, collected, formatted like a compiler (诊断信息)."""
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal
@@ -128,6 +129,34 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
     return "\n".join(out) + "\n"
 
 
-FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
+# GitLab's Code Quality severities: an error stops publication, a warning does not.
+_GITLAB_SEVERITY = {"error": "critical", "warning": "minor"}
+
+
+def format_gitlab(diagnostics: Iterable[Diagnostic]) -> str:
+    """A GitLab Code Quality report: a JSON array, one issue per diagnostic.
+
+    The fingerprint names the finding, not where it sits today: code, file and message (with the
+    same finding's repetitions numbered), so a line added above it keeps its identity across runs.
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    issues = []
+    for d in sorted(diagnostics, key=Diagnostic.sort_key):
+        key = (d.code, d.location.path, d.message)
+        seen[key] = seen.get(key, 0) + 1
+        identity = "\x1f".join((*key, str(seen[key])))
+        basis = f"（依据：{d.basis}）" if d.basis else ""
+        hint = f"。提示：{d.hint}" if d.hint else ""
+        issues.append({
+            "description": f"{d.code} {d.message}{basis}{hint}",
+            "check_name": d.code,
+            "fingerprint": hashlib.sha256(identity.encode("utf-8")).hexdigest(),
+            "severity": _GITLAB_SEVERITY[d.severity],
+            "location": {"path": d.location.path, "lines": {"begin": max(d.location.line, 1)}},
+        })
+    return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github, "gitlab": format_gitlab}
 
 __all__ = ["Location", "Diagnostic", "Diagnostics", "Severity", "FORMATTERS", "summary_line"]

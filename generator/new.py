@@ -5,9 +5,12 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
+from .forge import write_workflows
+
 SAMPLES = ("chongqing-2002", "beijing-2014")
 
-GITIGNORE = "# 生成的网站与指南（由 expert-guide build / pdf 写出）\nsite/\nsite-intranet/\nguide.pdf\nguide-intranet.pdf\n"
+GITIGNORE = ("# 生成的网站与指南（由 expert-guide build / pdf 写出）\nsite/\nsite-intranet/\nguide.pdf\nguide-intranet.pdf\n"
+             "# ci/publish.sh 的输出与代码质量报告\nout/\ngl-code-quality-report.json\n")
 
 
 class NewProjectError(Exception):
@@ -35,6 +38,7 @@ def new_project(target: Path | str, profile: str = "chongqing-2002") -> Path:
             shutil.copytree(Path(source) / name, target / name)
     (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     _link_schemas(target)
+    write_workflows(target)
     return target
 
 

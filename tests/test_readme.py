@@ -34,7 +34,7 @@ def test_generated_tables_follow_the_code():
     assert "R201" not in codes and "R201" in docs.rule_table()
     assert "第三条；局领导 2–3 名，部门领导 2–3 名，区县领导 1–3 名" in docs.rule_table()
     commands = docs.command_table()
-    pdf = "`expert-guide pdf [DIR] [--profile {public,intranet}] [--strict] [--today 年-月-日] [-q] [-o FILE]`"
+    pdf = "`expert-guide pdf [DIR] [--profile {public,intranet}] [--strict] [--today 年-月-日] [-q] [-o FILE] [--edition 版次] [--since OLD]`"
     assert f"| {pdf} |" in commands
     assert "| audit | `SITE_DIR` | 网站目录（如 site/） |" in commands
 

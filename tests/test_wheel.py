@@ -48,7 +48,7 @@ def test_wheel_installs_and_builds_a_new_project_outside_the_checkout(tmp_path):
     for profile in ("chongqing-2002", "beijing-2014"):
         created = run("-m", "generator", "new", profile, "--profile", profile)
         assert created.returncode == 0, created.stderr
-        assert sorted(p.name for p in (work / profile).iterdir()) == [".gitignore", "content", "data", "schemas"]
+        assert sorted(p.name for p in (work / profile).iterdir()) == [".github", ".gitignore", ".gitlab-ci.yml", "ci", "content", "data", "schemas"]
         built = run("-m", "generator", "build", profile, "-q")
         assert built.returncode == 0, built.stderr
         site = work / profile / "site"

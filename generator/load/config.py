@@ -29,7 +29,7 @@ import yaml
 from ..diagnostics import Diagnostics, Location
 from ..paths import THEME_DIR
 from .files import present, read_bytes
-from .yamlio import decode_text
+from .yamlio import decode_text, too_deep
 
 PYTHON_NAME = "tag:yaml.org,2002:python/name:"
 SLUGIFY = ("markdown.extensions.toc.slugify_unicode", "markdown.extensions.toc.slugify")
@@ -90,8 +90,11 @@ def check_config(root: Path, diags: Diagnostics) -> None:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        diags.error(Location(rel, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0), "E005",
-                    f"mkdocs.yml 语法错误：{exc.problem}")
+        where = Location(rel, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0)
+        if too_deep(exc.problem):
+            diags.error(where, "E009", f"mkdocs.yml 嵌套层级过深（超过 {MAX_DEPTH} 层）")
+        else:
+            diags.error(where, "E005", f"mkdocs.yml 语法错误：{exc.problem}")
         return
     except yaml.YAMLError as exc:
         diags.error(Location(rel), "E005", f"mkdocs.yml 无法读取：{exc}")
@@ -123,8 +126,11 @@ def _shallow(text: str, rel: str, diags: Diagnostics) -> bool:
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        diags.error(Location(rel, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0), "E005",
-                    f"mkdocs.yml 语法错误：{exc.problem}")
+        where = Location(rel, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0)
+        if too_deep(exc.problem):
+            diags.error(where, "E009", f"mkdocs.yml 嵌套层级过深（超过 {MAX_DEPTH} 层）")
+        else:
+            diags.error(where, "E005", f"mkdocs.yml 语法错误：{exc.problem}")
         return False
     return True
 

@@ -159,6 +159,10 @@ def parse_yaml(text: str, rel: str, diags: Diagnostics, *, line_offset: int = 0,
         mark = exc.problem_mark or exc.context_mark
         loc = Location(rel, (mark.line + 1 + line_offset) if mark else 0, (mark.column + 1) if mark else 0)
         problem = exc.problem or exc.context or "语法错误"
+        if too_deep(problem):  # PyYAML ≥ 6.0.4 stops its scanner before our own depth check sees the events
+            diags.error(loc, "E009", f"嵌套层级过深（超过 {MAX_DEPTH} 层）",
+                        hint="数据最多嵌套几层；检查是否有多余或未闭合的“[”“{”")
+            return None
         diags.error(loc, "E005", f"YAML 语法错误：{_translate(problem)}",
                     hint="检查这一行及上一行的缩进、冒号后的空格和引号是否成对")
         return None
@@ -193,6 +197,11 @@ _PROBLEMS = {
     "found unknown escape character": "双引号字符串中有未知的转义符（反斜杠）",
     "control characters are not allowed": "文件中有不允许的控制字符",
 }
+
+
+def too_deep(problem: str | None) -> bool:
+    """PyYAML's own nesting limit (6.0.4 and later), reported as what it is: too deep, not a syntax error."""
+    return bool(problem) and "maximum nesting depth" in str(problem)
 
 
 def _translate(problem: str) -> str:

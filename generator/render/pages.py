@@ -18,6 +18,7 @@ from markupsafe import Markup
 from ..cjk import join_html
 from ..load.files import split_front_matter
 from ..paths import THEME_DIR, docs_path
+from .dates import cn_date, cn_period
 from .view import SiteView
 
 TEMPLATES = THEME_DIR / "site"
@@ -66,6 +67,7 @@ def _environment(*folders: str) -> jinja2.Environment:
     env.filters["mailto"] = mailto
     env.filters["digits"] = lambda value: re.sub(r"\D", "", str(value))
     env.filters["nowrap"] = nowrap
+    env.filters["nowrap_tokens"] = nowrap_tokens
     return env
 
 
@@ -74,16 +76,19 @@ def nowrap(value: Any) -> Markup:
     return Markup('<span class="eg-nowrap">{}</span>').format(value)
 
 
-def cn_date(value: Any) -> str:
-    """2025-07-01 → 2025年7月1日; None → —. The one date style of the site and the printed guide."""
-    if value is None or value == "":
-        return "—"
-    if hasattr(value, "year"):
-        return f"{value.year}年{value.month}月{value.day}日"
-    text = str(value)
-    if len(text) == 7 and text[4] == "-":
-        return f"{text[:4]}年{int(text[5:])}月"
-    return text
+# A date, phone number or email inside a sentence (本版变化's lines: 结束日期：2027年6月30日 → 2027年12月31日).
+_TOKEN = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\+?\d[\d\- ()]{5,}\d|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def nowrap_tokens(text: Any) -> Markup:
+    """A sentence, escaped, with each date, phone number and email in it unbreakable (see ``nowrap``)."""
+    text = str(text)
+    out, last = Markup(""), 0
+    for match in _TOKEN.finditer(text):
+        out += text[last:match.start()]  # escaped by Markup's +
+        out += nowrap(match.group())
+        last = match.end()
+    return out + text[last:]
 
 
 def mailto(address: Any, subject: str = "") -> str:
@@ -104,11 +109,6 @@ def footer_html(view: SiteView) -> str:
     return environment().get_template("footer.html").render(site=view.site, view=view, subject=FEEDBACK_SUBJECT).strip()
 
 
-def cn_period(start: Any, end: Any) -> str:
-    """A contact period: 2025年7月1日至2027年6月30日."""
-    return f"{cn_date(start)}至{cn_date(end)}"
-
-
 def generated_pages(view: SiteView) -> list[GeneratedPage]:
     pages = [
         GeneratedPage("policies/index.md", "政策文件", "policies_index.html"),
@@ -119,10 +119,14 @@ def generated_pages(view: SiteView) -> list[GeneratedPage]:
         GeneratedPage("pairings.md", "领导联系专家名单", "pairings.html"),
         GeneratedPage("downloads.md", "下载", "downloads.html"),
     ]
+    if view.changes is not None:  # a previous edition was named (build --since)
+        pages.append(GeneratedPage("changes.md", "本版变化", "changes.html", in_search=False))
     if view.intranet:
         pages.append(GeneratedPage("report.md", "校验报告", "report.html", in_search=False))
     if view.requests is not None:  # the intranet only
         pages.append(GeneratedPage("requests.md", "诉求办理", "requests.html", in_search=False))
+    if view.activities is not None:  # the intranet only
+        pages.append(GeneratedPage("activities.md", "联系活动", "activities.html", in_search=False))
     for chunk in view.expert_pages:
         title = f"{chunk['employer_name']} 专家" + (f"（{chunk['part']}）" if chunk["part"] > 1 else "")
         pages.append(GeneratedPage(f"experts/{chunk['slug']}.md", title, "experts_page.html", {"chunk": chunk},
@@ -152,6 +156,7 @@ def nav(view: SiteView) -> list[dict[str, Any]]:
     Entries are paths of the docs tree (``categories/index.md``, see paths.docs_path)."""
     items: list[dict[str, Any]] = [
         {"首页": "index.md"},
+        *([{"本版变化": "changes.md"}] if view.changes is not None else []),
         {"政策文件": [{"文件目录": "policies/index.md"}, *[f"policies/{p['id']}.md" for p in view.policies]]},
         {"联系对象": "categories.md"},
         {"服务事项": "services.md"},
@@ -164,6 +169,8 @@ def nav(view: SiteView) -> list[dict[str, Any]]:
         items.append({"校验报告": "report.md"})
     if view.requests is not None:
         items.append({"诉求办理": "requests.md"})
+    if view.activities is not None:
+        items.append({"联系活动": "activities.md"})
     return _in_tree(items)
 
 

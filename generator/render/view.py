@@ -11,13 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Sequence, overload
 
+from ..changes import Changes
 from ..diagnostics import Diagnostic
 from ..fields import ALLOWED, PROFILES, Profile, Record
 from ..paths import REQUESTS_FEED
 from ..models import EVENT_KINDS, SCOPE_NAMES, STATUS_NAMES, TIER_NAMES, TIERS, Expert
 from ..project import Project
 from ..ruleset import RuleSet
+from .activities import activity_page
 from .requests import request_groups, request_rows
+from .changes import change_sections, scope, summary
 from .collation import Order, name_key, order_of, text_key
 
 CHUNK = 200  # experts per directory page: a page stays small however large an employer is
@@ -72,15 +75,21 @@ class SiteView:
     report: list[dict[str, Any]] = field(default_factory=list)
     ending_soon: list[dict[str, Any]] = field(default_factory=list)
     requests: dict[str, Any] | None = None  # intranet only: the 诉求办理 page and its feed; the public view has none
+    activities: dict[str, Any] | None = None  # intranet only: the 联系活动 page; the public view has none, not even counts
+    changes: dict[str, Any] | None = None  # the 本版变化 page and chapter, when a previous edition was named: see _changes
 
     @property
     def intranet(self) -> bool:
         return self.profile == "intranet"
 
 
-def build_view(project: Project, profile: Profile, today: date, diagnostics: Sequence[Diagnostic] = ()) -> SiteView:
+def build_view(project: Project, profile: Profile, today: date, diagnostics: Sequence[Diagnostic] = (),
+               changes: Changes | None = None) -> SiteView:
+    """The view of ``profile``; ``changes`` (generator.changes, computed for the same profile) adds 本版变化."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}")
+    if changes is not None and changes.profile != profile:  # fail closed: an intranet diff never reaches a public view
+        raise ValueError(f"changes computed for {changes.profile!r}, not {profile!r}")
     site = visible(project.site, profile) or {}
     categories = [{**visible(c, profile), "scope_name": SCOPE_NAMES.get(c.scope, c.scope)} for c in project.categories]
     category_names = {c["id"]: c["name"] for c in categories}
@@ -105,8 +114,20 @@ def build_view(project: Project, profile: Profile, today: date, diagnostics: Seq
     }
     report = [d.as_dict() for d in diagnostics] if profile == "intranet" else []
     requests = _requests(project, today, by_id) if profile == "intranet" else None
+    activities = activity_page(project, today, by_id, order) if profile == "intranet" else None
     return SiteView(profile, today, site, policies, categories, units, institutions, services, experts, pages, groups,
-                    stats, policy_numbers(project.rules), report, ending if profile == "intranet" else [], requests)
+                    stats, policy_numbers(project.rules), report, ending if profile == "intranet" else [], requests,
+                    activities, _changes(changes, order, by_id))
+
+
+
+def _changes(changes: Changes | None, order: Order, experts: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The 本版变化 as the page and the printed chapter show it; experts link to their pages in this view."""
+    if changes is None:
+        return None
+    urls = {ident: expert["url"] for ident, expert in experts.items()}
+    return {"summary": summary(changes), "scope": scope(changes), "empty": changes.empty,
+            "sections": change_sections(changes, order, urls)}
 
 
 def _requests(project: Project, today: date, experts: dict) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from .events import check_events
 from .records import check_records
 from .references import check_references
 from .requests import check_requests
+from .activities import check_activities
 
 
 def validate(project: Project, today: date, diags: Diagnostics) -> None:
@@ -23,6 +24,7 @@ def validate(project: Project, today: date, diags: Diagnostics) -> None:
     rules_valid = check_references(project, diags)  # False without a rule set (load reported why)
     check_records(project, diags)
     check_requests(project, today, diags)
+    check_activities(project, today, diags)
     check_events(project, today, diags)
     check_leaks(project, diags)
     check_printable(project, diags)
