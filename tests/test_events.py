@@ -184,3 +184,21 @@ def test_an_illness_copied_into_notes_stops_the_intranet_build(project, tmp_path
     with pytest.raises(BuildError, match="不应公开的值"):
         build_site(project.root, profile="intranet", out=tmp_path / "site", today=TODAY, pdf=False)
     assert not (tmp_path / "site").exists()
+
+
+def test_no_comparison_of_editions_names_an_illness(project, tmp_path):
+    """`expert-guide diff` and 本版变化 compare projections: an illness recorded between two editions is in neither."""
+    import shutil
+
+    from generator import check
+    from generator.changes import compare
+
+    old_root = tmp_path / "old"
+    shutil.copytree(project.root, old_root)
+    project.replace(E, "    - date: 2026-05-10\n      kind: illness\n      summary: 因病住院治疗，已出院休养\n",
+                    "    - date: 2026-05-10\n      kind: illness\n      summary: 因病住院治疗，已出院休养\n"
+                    "    - date: 2026-10-09\n      kind: illness\n      summary: 再次住院检查，病情稳定\n")
+    old, new = check(old_root, today=TODAY).project, project.check().project
+    for profile in ("public", "intranet"):
+        text = repr(compare(old, new, profile))
+        assert "再次住院" not in text and "2026, 10, 9" not in text and "illness" not in text, profile
