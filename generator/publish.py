@@ -20,6 +20,7 @@ import fcntl
 import os
 import re
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
@@ -224,8 +225,7 @@ class Publication:
             guard(self.root, self.out, self.profile)  # the other builder may have changed it meanwhile
             _recover(self.out)
             _remove_stale(parent)
-            staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-{os.getpid()}-", dir=parent))
-            self.staging = staging  # known at once: an interrupt from here on is cleaned up by close()
+            staging = self._make_staging(parent)
             umask = os.umask(0)
             os.umask(umask)
             staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a web server must be able to read it
@@ -235,6 +235,16 @@ class Publication:
             raise
         self.staging = staging
         return staging
+
+    def _make_staging(self, parent: Path) -> Path:
+        """Create the staging folder and remember it as one step: a Ctrl-C that lands inside mkdtemp, after
+        its mkdir, would otherwise leave a folder that close() does not know. SIGINT waits until both are done."""
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-{os.getpid()}-", dir=parent))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held meanwhile arrives now
+        return self.staging
 
     @property
     def staged_output(self) -> Path:
