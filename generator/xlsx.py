@@ -144,7 +144,7 @@ def import_workbook(file: Path | str, root: Path | str = ".", *, dry_run: bool =
 
 
 def _diff(plan: Plan) -> str:
-    out = []
+    out: list[str] = []
     for rel, text in plan.texts.items():
         original = plan.originals.get(rel)
         old = (original or "").removeprefix("\ufeff").splitlines(keepends=True)

@@ -217,11 +217,13 @@ class Merger:
         pairing: dict[str, Value] = {}
         categories: list[Value] = []
         first = ""
+        leader_written = False
         for number, _header, column in self.sheet.columns:
             cell = cells.get(number)
             if cell is None:
                 continue
             first = first or cell.ref
+            leader_written = leader_written or column.key == ("pairings", "leader")
             if column.path == "categories":
                 for part in _split(cell.value) if isinstance(cell.value, str) else [cell.value]:
                     value = self.convert(column, Cell(cell.ref, part, cell.number_format))
@@ -235,9 +237,8 @@ class Merger:
             target[column.path] = Value(value, cell.ref)
         if categories:
             expert["categories"] = Value(tuple(dict.fromkeys(v.value for v in categories)), categories[0].cell)
-        if pairing and "leader" not in pairing and "id" not in pairing:
-            cell = next(iter(pairing.values())).cell
-            self.diags.error(self.where(cell), "E714", "填写了联系的日期或编号，但没有填写联系领导",
+        if pairing and not leader_written and "id" not in pairing:
+            self.diags.error(self.where(next(iter(pairing.values())).cell), "E714", "填写了联系的日期或编号，但没有填写联系领导",
                              hint="每一条联系都要选择联系领导；没有联系领导的专家，联系各列留空")
         return expert, pairing, first
 
@@ -387,7 +388,8 @@ class Merger:
             self.plan.intended.append((collection, ident, path, value.value))
         self.plan.rows[(collection, ident)] = first
         rel = self._file_for(collection, values)
-        self.appended.setdefault(rel, []).append(record_block(fields, self._doc(rel).item_indent()))
+        doc = self._doc(rel)
+        self.appended.setdefault(rel, []).append(record_block(fields, doc.item_indent(), doc.flow_keys()))
         name = values.get("name")
         label = f"专家 {ident} {name.value}" if collection == "experts" and name else f"联系 {ident}"
         self.plan.changes.append(f"新增{label}（{rel}，{self.where(first)}）")

@@ -19,7 +19,7 @@ import yaml
 try:  # the parser the loader uses (yamlio.py), so that lines and columns agree
     from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - exercised only without libyaml
-    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+    from yaml import SafeLoader as _Parser
 
 _E = yaml.events
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # the line breaks libyaml counts, as yamlio.py's
@@ -170,6 +170,18 @@ class Document:
         dash = self.text.rfind("-", start, items[0].start)
         return max(dash - start, 0)
 
+    def flow_keys(self) -> set[str]:
+        """The keys whose mapping the file's records write on one line (`consent: {leader: …, expert: …}`)."""
+        out: set[str] = set()
+        decided: set[str] = set()
+        for item in self.root.items if self.root.kind == "seq" else ():
+            for key, (_k, value) in item.keys.items():
+                if value.kind == "map" and key not in decided:
+                    decided.add(key)
+                    if value.flow:
+                        out.add(key)
+        return out
+
     def result(self) -> str:
         text = self.text
         for start, end, new in sorted(self.edits, key=lambda e: (e[0], e[1]), reverse=True):
@@ -205,13 +217,15 @@ def scalar(value: Any) -> str:
     return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\x85")
 
 
-def record_block(fields: list[tuple[str, Any]], indent: int = 0) -> str:
-    """A new record as text: “- key: value” lines, nested mappings indented below their key ("\\n" breaks)."""
+def record_block(fields: list[tuple[str, Any]], indent: int = 0, flow: set[str] | frozenset[str] = frozenset()) -> str:
+    """A new record as text: “- key: value” lines, nested mappings below their key, or on its line for ``flow`` keys."""
     pad = " " * indent
     lines = []
     for n, (key, value) in enumerate(fields):
         lead = f"{pad}- " if n == 0 else f"{pad}  "
-        if isinstance(value, dict):
+        if isinstance(value, dict) and key in flow:
+            lines.append(f"{lead}{key}: {{" + ", ".join(f"{k}: {scalar(v)}" for k, v in value.items()) + "}")
+        elif isinstance(value, dict):
             lines.append(f"{lead}{key}:")
             lines += [f"{pad}    {k}: {scalar(v)}" for k, v in value.items()]
         else:

@@ -104,7 +104,7 @@ def export_rows(project: Project, view: SiteView) -> tuple[list[dict[tuple[str, 
         values[("experts", "employer")] = units.get(expert["employer"], expert["employer"])
         values[("experts", "categories")] = [categories.get(c, c) for c in expert.get("categories") or ()]
         most = max(most, len(values[("experts", "categories")]))
-        own = sorted(pairings.get(expert["id"], []), key=lambda p: (p["start"], p["id"]))
+        own: list[dict | None] = [*sorted(pairings.get(expert["id"], []), key=lambda p: (p["start"], p["id"]))]
         for pairing in own or [None]:
             row = dict(values)
             if pairing is not None:
@@ -268,14 +268,14 @@ def _validations(sheet: Worksheet, columns: list[tuple[str, Column]], lists: _Li
                                showErrorMessage=True, errorStyle="stop", errorTitle="不在列表中",
                                error="请从下拉列表中选择；列表中没有的，请先与专家工作机构联系登记",
                                showInputMessage=False)
-        check.sqref = " ".join(areas)  # type: ignore[assignment]
+        check.sqref = " ".join(areas)
         sheet.add_data_validation(check)
     if dates:
         check = DataValidation(type="date", operator="between",
                                formula1=f"DATE({EARLIEST.year},{EARLIEST.month},{EARLIEST.day})",
                                formula2=f"DATE({LATEST.year},{LATEST.month},{LATEST.day})", allow_blank=True,
                                showErrorMessage=True, errorTitle="日期", error="请输入日期，如 2025-07-01")
-        check.sqref = " ".join(dates)  # type: ignore[assignment]
+        check.sqref = " ".join(dates)
         sheet.add_data_validation(check)
 
 
