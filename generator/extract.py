@@ -308,25 +308,26 @@ def _workbook_cells(data: bytes) -> Iterator[tuple[str, str]]:
     cell is written out as Excel shows it (dates as 2025-07-01, whole numbers without “.0”).
     """
     import io
+    import warnings
 
     from openpyxl import load_workbook
 
+    out: list[tuple[str, str]] = []
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        with warnings.catch_warnings():  # about parts openpyxl skips; the cells are what is read here
+            warnings.simplefilter("ignore")
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+            try:
+                for sheet in book.worksheets:
+                    lines = [sheet.title]
+                    for row in sheet.iter_rows(values_only=True):
+                        lines.append("\t".join(_cell_text(v) for v in row if v is not None))
+                    out.append((f"工作表“{sheet.title}”", "\n".join(lines)))
+            finally:
+                book.close()
     except Exception as exc:  # a damaged workbook: what cannot be read cannot be vouched for
         raise Unreadable(f"Excel 工作簿无法读取（{type(exc).__name__}）") from None
-    try:
-        for sheet in book.worksheets:
-            lines = [sheet.title]
-            for row in sheet.iter_rows(values_only=True):
-                lines.append("\t".join(_cell_text(v) for v in row if v is not None))
-            yield f"工作表“{sheet.title}”", "\n".join(lines)
-    except Unreadable:
-        raise
-    except Exception as exc:
-        raise Unreadable(f"Excel 工作簿无法读取（{type(exc).__name__}）") from None
-    finally:
-        book.close()
+    yield from out
 
 
 def _cell_text(value: Any) -> str:

@@ -22,7 +22,7 @@ from ..models import COLLECTION_NAMES, Expert, Pairing
 from ..project import Project
 from .project import collection_files
 from .workbook import ERROR, Cell, Sheet, day_of
-from .yamledit import Document, record_block, scalar
+from .yamledit import Document, Node, record_block, scalar
 
 # Numbers Excel has made of a phone or an ID number: 13800138000.0, 1.1E+17, 1.38e10.
 _MANGLED = re.compile(r"[0-9]+\.0+|[0-9](\.[0-9]+)?[eE][+-]?[0-9]+")
@@ -67,6 +67,7 @@ class Merger:
         self.plan = Plan(file=sheet.file)
         self.docs: dict[str, Document] = {}
         self.appended: dict[str, list[str]] = {}
+        self.new_maps: dict[tuple[str, int, str], tuple[Node, list[tuple[str, str]]]] = {}
 
     def where(self, ref: str) -> Location:
         return self.sheet.where(ref)
@@ -345,8 +346,8 @@ class Merger:
             entry = node.keys.get(part)
             if entry is None:
                 rest = parts[depth + 1:]
-                if rest:
-                    doc.insert(node, part, [(rest[0], scalar(new))])
+                if rest:  # a mapping the record lacks (contact): its keys are gathered, and inserted once in _finish
+                    self.new_maps.setdefault((rel, node.start, part), (node, []))[1].append((rest[0], scalar(new)))
                 else:
                     doc.insert(node, part, scalar(new))
                 return
@@ -461,6 +462,8 @@ class Merger:
         return doc
 
     def _finish(self) -> None:
+        for (rel, _start, key), (node, pairs) in self.new_maps.items():
+            self.docs[rel].insert(node, key, pairs)
         for rel, blocks in self.appended.items():
             self.docs[rel].append("".join(blocks) if not self.docs[rel].blank_between_items()
                                   else "\n".join(blocks))

@@ -13,8 +13,10 @@ diagnostic (``登记表.xlsx!登记表!E7``) or a defined behaviour, in bounded 
 """
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -76,7 +78,7 @@ def _read(path: Path, name: str, diags: Diagnostics) -> Sheet | None:
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
-            head = handle.read(8)
+            head = handle.read(512)
     except OSError as exc:
         diags.error(whole, "E701", f"无法读取文件：{exc.strerror or exc}")
         raise _Stop from None
@@ -86,7 +88,7 @@ def _read(path: Path, name: str, diags: Diagnostics) -> Sheet | None:
         raise _Stop
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _XlsxReader(path, name, diags).read()
-    if head == OLE:
+    if head.startswith(OLE):
         data = path.read_bytes()
         if _ENCRYPTED in data:
             diags.error(whole, "E702", "工作簿已加密（设置了打开密码），无法读取",
@@ -113,7 +115,7 @@ def _looks_like(head: bytes, path: Path) -> str:
     if text.startswith((b"<", b"<?xml")):
         return "这是 HTML 或 XML 文本（可能是网页另存为 .xls）"
     try:
-        head.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a character cut at the end is fine
         return f"这是文本文件（可能是改了扩展名的 CSV 或 TXT：{path.suffix or '无扩展名'}）"
     except UnicodeDecodeError:
         return "无法识别的文件格式"
@@ -140,7 +142,9 @@ class _XlsxReader:
         with archive:
             part = self._sheet_part(archive)
             merged = self._merged(archive, part) if part else []
-        return self._cells(merged)
+        with warnings.catch_warnings():  # openpyxl's warnings about parts it skips (extensions, styles) say nothing to the user
+            warnings.simplefilter("ignore")
+            return self._cells(merged)
 
     def _archive(self) -> zipfile.ZipFile:
         try:

@@ -184,7 +184,10 @@ class Document:
 
     def result(self) -> str:
         text = self.text
-        for start, end, new in sorted(self.edits, key=lambda e: (e[0], e[1]), reverse=True):
+        # From the end backwards; of two insertions at one place the later is applied first, so they stay in order.
+        order = sorted(range(len(self.edits)), key=lambda n: (self.edits[n][0], self.edits[n][1], n), reverse=True)
+        for n in order:
+            start, end, new = self.edits[n]
             text = text[:start] + new + text[end:]
         return text
 

@@ -160,6 +160,7 @@ class _Lists:
     """The drop-down lists' values, one column each on a hidden sheet (a list written inline is limited to 255 characters)."""
 
     def __init__(self, book: Workbook, project: Project, leaders: list[str] | None) -> None:
+        self.book = book
         self.sheet = book.create_sheet(LISTS_SHEET)
         self.project = project
         self.leaders = leaders
@@ -191,6 +192,8 @@ class _Lists:
         return self.ranges[key]
 
     def finish(self) -> None:
+        """Hidden, protected and the last sheet."""
+        self.book.move_sheet(self.sheet, offset=len(self.book.worksheets) - 1 - self.book.index(self.sheet))
         self.sheet.sheet_state = "hidden"
         self.sheet.protection.sheet = True
 
