@@ -172,8 +172,8 @@ class _DataLock:
 
 
 def _staged_check(root: Path, plan: Plan, day: date) -> CheckResult:
-    """The whole project with the plan applied, checked in a copy beside it (data/ copied, content/ linked)."""
-    staging = Path(tempfile.mkdtemp(prefix=".expert-guide-import-", dir=root))
+    """The whole project with the plan applied, checked in a temporary copy (data/ copied, content/ linked where it can be)."""
+    staging = Path(tempfile.mkdtemp(prefix="expert-guide-import-"))  # the system's temporary folder: nothing left in the project
     try:
         shutil.copytree(root / "data", staging / "data", symlinks=True)
         if (root / "content").is_dir() and not (root / "content").is_symlink():
@@ -202,7 +202,7 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target, follow_symlinks=False)
 
 
-class ImportBug(RuntimeError):
+class ImportBug(XlsxError):
     """The staged data does not hold what the plan meant to write: nothing is written (a bug of ours, not the user's)."""
 
 
@@ -211,14 +211,15 @@ def _verify(project: Project, plan: Plan) -> None:
     for collection, ident, path, value in plan.intended:
         record = project.get(collection, ident)
         if record is None:
-            raise ImportBug(f"{collection} {ident} missing after the import's edits")
+            raise ImportBug(f"内部错误：导入后找不到 {collection} {ident}，未写入任何文件（请报告这个问题）")
         current = record
         for part in path.split("."):
             current = getattr(current, part, None) if current is not None else None
         if isinstance(value, list):
             value = tuple(value)
         if current != value:
-            raise ImportBug(f"{collection} {ident} {path}: {current!r} != {value!r}")
+            raise ImportBug(f"内部错误：导入后 {collection} {ident} 的 {path} 读作 {current!r}，应为 {value!r}；"
+                            "未写入任何文件（请报告这个问题）")
 
 
 def _new_findings(before: CheckResult, staged: CheckResult, plan: Plan) -> list[Diagnostic]:

@@ -68,6 +68,13 @@ class Merger:
         self.docs: dict[str, Document] = {}
         self.appended: dict[str, list[str]] = {}
         self.new_maps: dict[tuple[str, int, str], tuple[Node, list[tuple[str, str]]]] = {}
+        self.by_name: dict[str, list[Any]] = {}  # built once: a 20,000-expert project is not scanned per row
+        for expert in project.experts:
+            self.by_name.setdefault(expert.name, []).append(expert)
+        self.by_pair: dict[tuple[str, str], list[Any]] = {}
+        for pairing in project.pairings:
+            self.by_pair.setdefault((pairing.leader, pairing.expert), []).append(pairing)
+        self.files: dict[tuple[str, str], dict[str, int]] = {}  # (collection, employer or leader) → file → records
 
     def where(self, ref: str) -> Location:
         return self.sheet.where(ref)
@@ -261,7 +268,7 @@ class Merger:
         if name is None:
             self.diags.error(self.where(first), "E714", "这一行没有填写专家姓名或专家编号", hint="每一行都要写明是哪位专家")
             return None
-        candidates = [e for e in self.project.experts if e.name == name.value]
+        candidates = list(self.by_name.get(name.value, ()))
         for path in ("employer", "birth"):
             given = expert.get(path)
             if given is not None:
@@ -292,7 +299,7 @@ class Merger:
         if "id" in values:
             return ("id", values["id"].value)
         leader = values["leader"].value
-        candidates = [p for p in self.project.pairings if p.leader == leader and p.expert == expert]
+        candidates = list(self.by_pair.get((leader, expert), ()))
         if "start" in values:
             candidates = [p for p in candidates if p.start == values["start"].value]
         else:
@@ -426,16 +433,18 @@ class Merger:
         """The file that holds most records like this one (same employer, same leader), else the collection's own file."""
         key = "employer" if collection == "experts" else "leader"
         wanted = values[key].value
-        counts: dict[str, int] = {}
-        for record in getattr(self.project, collection):
-            if getattr(record, key) == wanted:
-                counts[record.at.path] = counts.get(record.at.path, 0) + 1
-        if not counts and collection == "pairings":
+        if not self.files:
             leaders = {leader.id: leader.unit for leader in self.project.leaders}
-            unit = leaders.get(wanted)
-            for record in self.project.pairings:
-                if leaders.get(record.leader) == unit:
-                    counts[record.at.path] = counts.get(record.at.path, 0) + 1
+            for name, field_name in (("experts", "employer"), ("pairings", "leader")):
+                for record in getattr(self.project, name):
+                    group = getattr(record, field_name)
+                    for owner in ((name, group), *(((name, f"unit:{leaders.get(group)}"),) if name == "pairings" else ())):
+                        per_file = self.files.setdefault(owner, {})
+                        per_file[record.at.path] = per_file.get(record.at.path, 0) + 1
+        counts = self.files.get((collection, wanted), {})
+        if not counts and collection == "pairings":  # the leader's first pairing: beside those of the leader's unit
+            unit = next((leader.unit for leader in self.project.leaders if leader.id == wanted), None)
+            counts = self.files.get((collection, f"unit:{unit}"), {})
         if counts:
             return max(counts, key=lambda p: (counts[p], p))
         root = self.project.root

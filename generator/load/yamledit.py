@@ -58,6 +58,7 @@ class Document:
         else:
             self.root = self._node(self._get())
         self.edits: list[tuple[int, int, str]] = []
+        self._items: dict[tuple[int, int], Node] | None = None
 
     def _index(self, mark: Any) -> int:
         return self._starts[mark.line] + mark.column
@@ -98,10 +99,9 @@ class Document:
 
     def item_at(self, line: int, col: int) -> Node | None:
         """The top-level list item (a record) whose mapping starts at ``line``:``col``, as the loader recorded it."""
-        for item in self.root.items if self.root.kind == "seq" else ():
-            if item.line == line and item.col == col:
-                return item
-        return None
+        if self._items is None:
+            self._items = {(item.line, item.col): item for item in (self.root.items if self.root.kind == "seq" else ())}
+        return self._items.get((line, col))
 
     # ---- editing (applied together by result()) ----
 
