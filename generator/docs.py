@@ -20,7 +20,8 @@ from .diagnostics import Diagnostics, format_text
 from .load.project import load_profile
 from .models import TIER_NAMES, TIERS, Site
 from .validate.rules import RULES
-from .ruleset import DEFAULT_SEVERITY, Feedback, LeaderLoad, Review, RuleSet, Term, TierEligibility
+from .ruleset import (DEFAULT_SEVERITY, Feedback, LeaderLoad, RegularContact, Review, RuleSet, Symposium, Term,
+                      TierEligibility)
 
 UPDATE = "make docs"  # how to bring README.md up to date, as the messages say it
 _BLOCK = re.compile(r"(<!-- (\w+):start -->\n).*?(<!-- \2:end -->)", re.S)
@@ -71,6 +72,10 @@ def _params(section: Any) -> list[str]:
         return [f"个人困难 {section.personal_days} 个工作日，意见建议 {section.suggestion_months} 个月"]
     if isinstance(section, Review):
         return [f"每 {section.max_months} 个月核对一次"]
+    if isinstance(section, Symposium):
+        return [f"每年 {section.from_month} 月 {section.from_day} 日起检查当年"]
+    if isinstance(section, RegularContact):
+        return [f"{section.max_months} 个月内至少一次联系活动"]
     if isinstance(section, TierEligibility):
         categories = "、".join(f"`{c}`" for c in section.bureau_categories)
         out = [f"局领导限类别 {categories}" if categories else "局领导不限类别"]
@@ -104,7 +109,7 @@ def rule_table() -> str:
         code = CODES[rule.CODE]
         lines.append(_row(code.code, code.title, code.detail, *(_setting(rule, r) for r in loaded.values())))
     lines += ["", "R210 的时限（节 `feedback`）也由网站与指南印出；配置中没有这一节时不印出、不计算到期日。"
-                  "R210、R211 只发警告（`severity` 只能是 `warning` 或 `off`）。"]
+                  "R210–R213 只发警告（`severity` 只能是 `warning` 或 `off`）。"]
     return _note("generator/codes.py 与 generator/profiles/*.yaml") + "\n".join(lines) + "\n"
 
 

@@ -18,6 +18,7 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Iterable, Iterator
 
 from .fields import ALLOWED, Profile, Record
@@ -29,9 +30,12 @@ HIDDEN_REASON = "涉密、未同意公开或不在册的专家的任何信息都
 SECRET_REASON = "这一字段（如身份证号）不出现在任何输出中"
 INTERNAL_REASON = "联系方式等非公开字段只在内网版出现"
 REQUEST_REASON = "专家反映的问题（诉求）及其办理情况只在内网版出现"
+ACTIVITY_REASON = "联系活动的记录只在内网版出现"
+INTRANET_ONLY = {"requests": REQUEST_REASON, "activities": ACTIVITY_REASON}  # nothing of these is public
 MIN_LENGTH = 2  # one character (男, 是) says nothing about anybody
 MIN_DIGITS = 7  # digits-only matching for phones and ID numbers
-COLLECTIONS = ("categories", "units", "leaders", "experts", "pairings", "institutions", "services", "requests")
+COLLECTIONS = ("categories", "units", "leaders", "experts", "pairings", "institutions", "services", "requests",
+               "activities")
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def hidden_record(project: Project, collection: str, rec: Any, profile: Profile)
     """A record the profile does not show at all (fail-closed for experts and their pairings)."""
     if profile != "public":
         return False
-    if collection == "requests":  # nothing of a request is public, whatever its fields say
+    if collection in INTRANET_ONLY:  # nothing of a request or an activity is public, whatever its fields say
         return True
     if isinstance(rec, Expert):
         return not rec.publishable
@@ -158,9 +162,13 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
       inside a service's 来信来访), cannot be told apart in the output and is not looked for. A value
       that identifies a person, or a descriptive text of LONG_TEXT characters or more (a note, an exit
       reason, a request's summary), is looked for wherever it is.
+    - ``today``, the day the output is built for, is shown on every page (the footer's 更新日期): a hidden
+      date equal to it (a request received, an activity held on the build day) is not looked for.
     """
     allowed = ALLOWED[profile]
     shown = {fold(v) for v in shown_values(project, profile)}
+    if isinstance(today, date):  # every page's footer prints the build day (更新日期): a request received or an
+        shown.update(fold(v) for v in _forms("date", today))  # activity held that day cannot be told from it
     names = person_names(project, profile)
     candidates: dict[str, Forbidden] = {}
     for collection in COLLECTIONS:
@@ -175,8 +183,8 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
                         continue
                     known = candidates.get(form)
                     if known is None or (spec.identifies and not known.identifies):
-                        reason = (REQUEST_REASON if collection == "requests" else HIDDEN_REASON if everything else
-                                  SECRET_REASON if spec.vis == "secret" else INTERNAL_REASON)
+                        reason = (INTRANET_ONLY.get(collection) or (HIDDEN_REASON if everything else
+                                  SECRET_REASON if spec.vis == "secret" else INTERNAL_REASON))
                         candidates[form] = Forbidden(form, f"{_where(rec, label)} 的 {type(rec).__name__}.{label}",
                                                      spec.identifies, reason=reason,
                                                      long=spec.kind in ("text", "multiline") and len(form) >= LONG_TEXT)

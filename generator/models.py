@@ -25,6 +25,10 @@ GENDERS = ("男", "女")
 POLICY_STATUSES = ("现行有效", "已废止")
 REQUEST_KINDS = ("difficulty", "suggestion")
 REQUEST_KIND_NAMES = {"difficulty": "个人困难", "suggestion": "意见建议"}
+# 渝人发〔2002〕110号 第四条 (重大节日活动、疗养参观、座谈会、走访、慰问) and 京组发〔2014〕4号 第四条（一） (研修).
+ACTIVITY_KINDS = ("symposium", "visit", "condolence", "festival", "sanatorium", "study")
+ACTIVITY_KIND_NAMES = {"symposium": "座谈会", "visit": "走访", "condolence": "慰问", "festival": "节日活动",
+                       "sanatorium": "疗养参观", "study": "研修"}
 ORDERS = ("strokes", "pinyin")  # 姓氏笔画 (the default), 汉语拼音: render/collation.py
 
 
@@ -287,6 +291,27 @@ class Request(Record):
 
 
 @record
+class Activity(Record):
+    """联系活动：座谈会、走访、慰问、节日活动、疗养参观、研修（渝人发〔2002〕110号 第四条）。只在内网版出现。
+
+    ``unit`` 与 ``leader`` 至少写一个（validate/activities.py）。什么算作一对联系的联系记录，见 generator/contacts.py。
+    """
+
+    id: str = f("id", "编号", "internal", required=True)
+    kind: str = f("enum", "活动类型", "internal", required=True, choices=ACTIVITY_KINDS,
+                  doc="symposium 座谈会；visit 走访；condolence 慰问；festival 节日活动；sanatorium 疗养参观；study 研修")
+    date: date = f("date", "活动日期", "internal", required=True, doc="活动举行的日期，不能晚于检查的日期")
+    unit: str = f("ref", "组织单位", "internal", ref="units",
+                  doc="单位组织的活动（如座谈会）：算作该单位每位领导与到场专家的联系")
+    leader: str = f("ref", "参加的联系领导", "internal", ref="leaders",
+                    doc="领导本人参加的活动（如走访、慰问）：只算作这位领导与到场专家的联系")
+    experts: tuple[str, ...] = f("list", "参加的专家", "internal", required=True,
+                                 item=item("ref", "专家", ref="experts"))
+    summary: str = f("multiline", "内容摘要", "internal", required=True)
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
+
+
+@record
 class CalendarYear(Record):
     """data/calendar/YYYY.yaml：国务院办公厅公布的一年的放假与调休安排（本项目的，优先于 chinese-calendar）。"""
 
@@ -307,9 +332,10 @@ COLLECTIONS: dict[str, Any] = {
     "institutions": Institution,
     "services": Service,
     "requests": Request,
+    "activities": Activity,
 }
 # Collections a project may leave out (no file: none recorded).
-OPTIONAL_COLLECTIONS = frozenset({"requests"})
+OPTIONAL_COLLECTIONS = frozenset({"requests", "activities"})
 
 COLLECTION_NAMES = {
     "categories": "联系对象类别",
@@ -320,4 +346,5 @@ COLLECTION_NAMES = {
     "institutions": "服务机构",
     "services": "服务事项",
     "requests": "诉求",
+    "activities": "联系活动",
 }

@@ -14,7 +14,7 @@ PROJECT_OVERRIDES = "theme/overrides"
 
 # Source paths (as if in content/) of the pages generated from data; see render/pages.py.
 GENERATED_PAGES = ("policies/index.md", "categories.md", "services.md", "institutions.md", "directory/index.md",
-                   "pairings.md", "downloads.md", "report.md", "requests.md")
+                   "pairings.md", "downloads.md", "report.md", "requests.md", "activities.md")
 # Folders and files of the output that only the generator writes.
 RESERVED_FOLDERS = ("experts/", "directory/", "search/", "downloads/", "assets/")
 RESERVED_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz", "search/pages.json", "directory/experts.json",

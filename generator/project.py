@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .models import Category, Expert, Institution, Leader, Pairing, PolicyDoc, Request, Service, Site, Unit
+from .models import Activity, Category, Expert, Institution, Leader, Pairing, PolicyDoc, Request, Service, Site, Unit
 from .ruleset import RuleSet
 from .workdays import WorkCalendar, YearArrangement
 
@@ -33,6 +33,7 @@ class Project:
     institutions: tuple[Institution, ...] = ()
     services: tuple[Service, ...] = ()
     requests: tuple[Request, ...] = ()  # data/requests.yaml and data/requests/*.yaml, optional
+    activities: tuple[Activity, ...] = ()  # data/activities.yaml and data/activities/*.yaml, optional
     calendar: tuple[YearArrangement, ...] = ()  # data/calendar/YYYY.yaml: the project's own year arrangements
     policies: tuple[PolicyDoc, ...] = ()
     unreadable: frozenset[str] = frozenset()  # collections with a file that could not be parsed

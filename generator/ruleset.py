@@ -99,6 +99,27 @@ class Review(Record):
 
 
 @record
+class Symposium(Record):
+    """每年至少召开一次座谈会：从每年的哪一天起检查当年是否已召开。"""
+
+    clause: str = f("text", "条款", "public", required=True)
+    severity: str = f("enum", "严重程度（warning 或 off）", "public", choices=WARNING_OR_OFF)
+    from_month: int = f("int", "从每年几月起检查", "public", required=True, bounds=(1, 12))
+    from_day: int = f("int", "从该月几日起检查（超过该月天数时为该月最后一天）", "public", required=True, bounds=(1, 31))
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
+
+
+@record
+class RegularContact(Record):
+    """每对联系至少多久有一次联系活动（联系流于形式）。"""
+
+    clause: str = f("text", "条款", "public", required=True)
+    severity: str = f("enum", "严重程度（warning 或 off）", "public", choices=WARNING_OR_OFF)
+    max_months: int = f("int", "最长没有联系活动的月数", "public", required=True, bounds=(1, 120))
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
+
+
+@record
 class RuleSet(Record):
     """规则配置：所选配置的默认值，data/rules.yaml 中写出的节整体替换同名节。"""
 
@@ -115,4 +136,6 @@ class RuleSet(Record):
     responsible: Simple = f("object", rule_label("R209"), "public", required=True, model=Simple)
     feedback: Feedback = f("object", rule_label("R210"), "public", model=Feedback)  # none: the policy sets no deadline
     review: Review = f("object", rule_label("R211"), "public", required=True, model=Review)
+    symposium: Symposium = f("object", rule_label("R212"), "public", required=True, model=Symposium)
+    regular_contact: RegularContact = f("object", rule_label("R213"), "public", required=True, model=RegularContact)
     at: At = dc_field(kw_only=True, repr=False, compare=False)

@@ -1,7 +1,7 @@
 """Property: random datasets with a unique canary in every non-public field leak none of them.
 
-Requests carry canaries in their summaries, results and channels, for public and hidden experts
-alike: nothing of a request may reach any public output.
+Requests carry canaries in their summaries, results and channels, activities in their summaries, for
+public and hidden experts alike: nothing of a request or an activity may reach any public output.
 
 200 datasets go through the public projection and every renderer (site pages, search data,
 print HTML); 2 of them through the full build (site, search index, sitemap, PDF).
@@ -41,7 +41,7 @@ def _dataset(rng: random.Random, root: Path) -> set[str]:
         canaries.add(value)
         return value
 
-    experts, pairings, requests = [], [], []
+    experts, pairings, requests, activities = [], [], [], []
     for i in range(rng.randint(2, 9)):
         status = rng.choice(["active", "active", "active", "transferred", "exited"])
         confidential = rng.random() < 0.3
@@ -68,8 +68,14 @@ def _dataset(rng: random.Random, root: Path) -> set[str]:
             requests.append(f"- id: r{i}-{n}\n  expert: x{i}\n  received: 2026-{rng.randint(1, 9):02d}-1{rng.randint(0, 9)}\n"
                             f"  kind: {rng.choice(['difficulty', 'suggestion'])}\n  channel: {canary()}\n"
                             f"  summary: {canary()}\n  handler: {handler}\n{answered}")
+        for n in range(rng.randint(0, 2)):
+            who = rng.choice(["  leader: l-bureau\n", "  unit: bureau\n", "  unit: uni\n  leader: l-bureau\n"])
+            activities.append(f"- id: a{i}-{n}\n  kind: {rng.choice(['symposium', 'visit', 'condolence', 'festival'])}\n"
+                              f"  date: 2026-{rng.randint(1, 10):02d}-1{rng.randint(0, 9)}\n{who}  experts: [x{i}]\n"
+                              f"  summary: {canary()}\n")
     (root / "data" / "experts.yaml").write_text("".join(experts), encoding="utf-8")
     (root / "data" / "requests.yaml").write_text("".join(requests) or "[]\n", encoding="utf-8")
+    (root / "data" / "activities.yaml").write_text("".join(activities) or "[]\n", encoding="utf-8")
     (root / "data" / "pairings.yaml").write_text("".join(pairings) or "[]\n", encoding="utf-8")
     leaders = (root / "data" / "leaders.yaml").read_text(encoding="utf-8")
     leaders = leaders.replace("contact: {phone: 023-11111111}", f"contact: {{phone: {canary('phone')}, email: {canary('email')}}}")
@@ -207,3 +213,21 @@ def test_request_canaries_are_real_the_intranet_page_shows_them(workspace):
     html = environment().get_template(page.template).render(view=view, site=view.site, base="", page_url="", pdf=True)
     assert all(r.summary in html for r in open_ones)  # the page lists what is still open
     assert build_view(result.project, "public", TODAY).requests is None
+
+
+def test_activity_canaries_are_real_the_intranet_page_shows_them(workspace):
+    """The control for activities: this year's summaries do reach the intranet's 联系活动 page."""
+    rng = random.Random(12)
+    for _ in range(5):
+        _dataset(rng, workspace)
+        result = check(workspace, today=TODAY)
+        assert not result.errors, [d.text() for d in result.errors]
+        if result.project.activities:
+            break
+    assert result.project.activities, "no dataset with an activity"
+    view = build_view(result.project, "intranet", TODAY)
+    page = next(p for p in generated_pages(view) if p.src_uri == "activities.md")
+    html = environment().get_template(page.template).render(view=view, site=view.site, base="", page_url="", pdf=True)
+    assert all(a.summary in html for a in result.project.activities)  # every one is of this year
+    public = build_view(result.project, "public", TODAY)
+    assert public.activities is None and "activities.md" not in {p.src_uri for p in generated_pages(public)}

@@ -17,7 +17,7 @@ from generator.forge import FILES, WorkflowError, write_workflows
 from generator.new import new_project
 from generator.provenance import EditionError, commit_epoch, edition_name
 
-COMMIT_DATE = "2026-06-15T12:00:00+00:00"  # 2026年6月15日 wherever the test runs
+COMMIT_DATE = "2026-11-22T12:00:00+00:00"  # 2026年11月22日 wherever the test runs (the samples' records are older)
 NODE = ROOT / "tests" / "node"
 
 
@@ -121,9 +121,9 @@ def test_commit_epoch(tmp_path):
     (tmp_path / "a.txt").write_text("1", encoding="utf-8")
     git(tmp_path, "add", "a.txt")
     git(tmp_path, "commit", "-q", "-m", "1")
-    assert commit_epoch(tmp_path) == 1781524800
+    assert commit_epoch(tmp_path) == 1795348800
     (tmp_path / "sub").mkdir()
-    assert commit_epoch(tmp_path / "sub") == 1781524800  # a project in a folder of the repository
+    assert commit_epoch(tmp_path / "sub") == 1795348800  # a project in a folder of the repository
 
 
 def test_a_bad_edition_stops_the_build_with_a_message(tmp_path):
@@ -255,7 +255,7 @@ def test_the_script_builds_both_profiles_reproducibly_as_of_the_commit(tmp_path)
     assert sorted(p.name for p in out.iterdir()) == ["guide-intranet.pdf", "guide.pdf", "intranet", "public"]
     assert (out / "guide.pdf").read_bytes() == (out / "public" / "downloads" / "guide.pdf").read_bytes()
     home = (out / "public" / "index.html").read_text(encoding="utf-8")
-    assert "更新日期：<span class=\"eg-nowrap\">2026年6月15日</span>" in home  # the commit's day, not today
+    assert "更新日期：<span class=\"eg-nowrap\">2026年11月22日</span>" in home  # the commit's day, not today
     # the same commit, cloned elsewhere and built later, gives the same bytes
     clone = tmp_path / "elsewhere" / "clone"
     subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True, env=clean_env())

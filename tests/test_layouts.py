@@ -21,13 +21,13 @@ WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
 # The layouts are also measured on a tablet: with large text its column is as narrow (in rem) as a phone's.
 LAYOUT_WIDTHS = {**WIDTHS, "tablet": {"width": 768, "height": 1024}}
 
-# page type → path, for both profiles; the intranet has two more.
+# page type → path, for both profiles; the intranet has three more.
 PAGES = {
     "home": "", "policies": "policies/", "policy": "policies/cq-2002-110/", "categories": "categories/",
     "services": "services/", "institutions": "institutions/", "directory": "directory/", "experts": "experts/cqu/",
     "pairings": "pairings/", "downloads": "downloads/", "404": "404.html",
 }
-INTRANET_ONLY = {"report": "report/", "requests": "requests/"}
+INTRANET_ONLY = {"report": "report/", "requests": "requests/", "activities": "activities/"}
 CASES = [(profile, kind) for profile in ("public", "intranet")
          for kind in [*PAGES, *(INTRANET_ONLY if profile == "intranet" else {})]]
 
@@ -140,6 +140,19 @@ def test_the_pairings_are_cards_on_a_phone_and_a_table_on_a_desktop(tabs, sample
     assert labels[:5] == ['"联系领导："', '"职务："', '"联系专家："', '"工作单位："', '"联系期限："']
     page.set_viewport_size(DESKTOP)
     assert page.evaluate("() => getComputedStyle(document.querySelector('.eg-pairings thead')).display") != "none"
+
+
+def test_the_activities_are_cards_on_a_phone_and_tables_on_a_desktop(tabs):
+    page = _open(tabs, "intranet", "activities", PHONE).page
+    for table in (".eg-contacts", ".eg-activities"):
+        assert page.evaluate(f"() => getComputedStyle(document.querySelector('{table} thead')).display") == "none"
+    labels = page.evaluate("""() => Array.from(document.querySelector('.eg-activities tbody tr').querySelectorAll('td'))
+        .map(td => getComputedStyle(td, '::before').content)""")
+    assert labels == ['"日期："', '"类型："', '"组织单位："', '"参加领导："', '"专家："', '"内容摘要："']
+    stale = page.locator("tr.eg-stale").first
+    assert "已超过" in stale.inner_text()  # the marked row says so in words, not by colour alone
+    page.set_viewport_size(DESKTOP)
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.eg-activities thead')).display") != "none"
 
 
 SERIOUS = {"serious", "critical"}

@@ -60,6 +60,9 @@ class ShapeChecker:
                 elif value is None and raw[name] is None and spec.required:
                     self.diags.error(Location(raw.path, line, col), "E102",
                                      f"{what}的必填字段“{name}”（{spec.label}）没有填写值")
+                elif value == () and isinstance(raw[name], YList) and not raw[name] and spec.required:
+                    self.diags.error(Location(raw.path, line, col), "E102",
+                                     f"{what}的必填字段“{name}”（{spec.label}）是空列表")
             elif spec.required:
                 self.diags.error(raw.location, "E102", f"{what}缺少必填字段“{name}”（{spec.label}）")
             if value is None and spec.kind == "list":

@@ -123,6 +123,8 @@ def generated_pages(view: SiteView) -> list[GeneratedPage]:
         pages.append(GeneratedPage("report.md", "校验报告", "report.html", in_search=False))
     if view.requests is not None:  # the intranet only
         pages.append(GeneratedPage("requests.md", "诉求办理", "requests.html", in_search=False))
+    if view.activities is not None:  # the intranet only
+        pages.append(GeneratedPage("activities.md", "联系活动", "activities.html", in_search=False))
     for chunk in view.expert_pages:
         title = f"{chunk['employer_name']} 专家" + (f"（{chunk['part']}）" if chunk["part"] > 1 else "")
         pages.append(GeneratedPage(f"experts/{chunk['slug']}.md", title, "experts_page.html", {"chunk": chunk},
@@ -164,6 +166,8 @@ def nav(view: SiteView) -> list[dict[str, Any]]:
         items.append({"校验报告": "report.md"})
     if view.requests is not None:
         items.append({"诉求办理": "requests.md"})
+    if view.activities is not None:
+        items.append({"联系活动": "activities.md"})
     return _in_tree(items)
 
 

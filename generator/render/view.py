@@ -17,6 +17,7 @@ from ..paths import REQUESTS_FEED
 from ..models import SCOPE_NAMES, STATUS_NAMES, TIER_NAMES, TIERS, Expert
 from ..project import Project
 from ..ruleset import RuleSet
+from .activities import activity_page
 from .requests import request_groups, request_rows
 from .collation import Order, name_key, order_of, text_key
 
@@ -68,6 +69,7 @@ class SiteView:
     report: list[dict[str, Any]] = field(default_factory=list)
     ending_soon: list[dict[str, Any]] = field(default_factory=list)
     requests: dict[str, Any] | None = None  # intranet only: the 诉求办理 page and its feed; the public view has none
+    activities: dict[str, Any] | None = None  # intranet only: the 联系活动 page; the public view has none, not even counts
 
     @property
     def intranet(self) -> bool:
@@ -101,8 +103,10 @@ def build_view(project: Project, profile: Profile, today: date, diagnostics: Seq
     }
     report = [d.as_dict() for d in diagnostics] if profile == "intranet" else []
     requests = _requests(project, today, by_id) if profile == "intranet" else None
+    activities = activity_page(project, today, by_id, order) if profile == "intranet" else None
     return SiteView(profile, today, site, policies, categories, units, institutions, services, experts, pages, groups,
-                    stats, policy_numbers(project.rules), report, ending if profile == "intranet" else [], requests)
+                    stats, policy_numbers(project.rules), report, ending if profile == "intranet" else [], requests,
+                    activities)
 
 
 def _requests(project: Project, today: date, experts: dict) -> dict[str, Any]:

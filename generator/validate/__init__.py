@@ -15,6 +15,7 @@ from .printable import check_printable
 from .records import check_records
 from .references import check_references
 from .requests import check_requests
+from .activities import check_activities
 
 
 def validate(project: Project, today: date, diags: Diagnostics) -> None:
@@ -22,6 +23,7 @@ def validate(project: Project, today: date, diags: Diagnostics) -> None:
     rules_valid = check_references(project, diags)  # False without a rule set (load reported why)
     check_records(project, diags)
     check_requests(project, today, diags)
+    check_activities(project, today, diags)
     check_leaks(project, diags)
     check_printable(project, diags)
     if rules_valid:  # the rules run only on parameters that are themselves valid

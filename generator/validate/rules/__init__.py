@@ -18,12 +18,15 @@ from .r208_coverage import Coverage
 from .r209_responsible_leader import ResponsibleLeader
 from .r210_feedback import Feedback
 from .r211_review import Review
+from .r212_symposium import Symposium
+from .r213_regular_contact import RegularContact
 
 if TYPE_CHECKING:
     from ...project import Project
 
 RULES: tuple[Rule, ...] = (LeaderLoad(), TierEligibility(), ContactTarget(), Consent(), Term(), Renewal(), Exit(), Coverage(),
-                           ResponsibleLeader(), Feedback(), Review())
+                           ResponsibleLeader(), Feedback(), Review(), Symposium(),
+                           RegularContact())
 
 
 def run_rules(project: Project, today: date, diags: Diagnostics) -> None:
