@@ -139,7 +139,68 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="为每个数据文件生成 JSON Schema（供编辑器自动补全与检查）")
     p.add_argument("--out", type=_path, required=True, metavar="DIR",
                    help="输出目录：新目录，或只含本命令写出的 schema 的目录（本仓库为 generator/schemas）")
+
+    _xlsx_parsers(sub)
     return parser
+
+
+# ---- expert-guide xlsx (issue 12): the 登记表 in Excel, out and in ----
+
+def _xlsx_parsers(sub: argparse._SubParsersAction) -> None:
+    xlsx = sub.add_parser("xlsx", help="用 Excel 收集和报送：登记表模板、导出名单、导入各单位填好的登记表")
+    steps = xlsx.add_subparsers(dest="xlsx_command", required=True, parser_class=_Parser, metavar="操作")
+    p = steps.add_parser("template", help="写出空白《各级领导联系专家情况登记表》（下拉列表、日期与文本格式、受保护的表头、填表说明）")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
+    p.add_argument("--unit", metavar="ID", help="填报单位的编号：填入单位名称，联系领导的下拉列表只列这个单位的领导")
+    p.add_argument("-o", "--output", type=_path, required=True, metavar="FILE.xlsx", help="输出文件")
+    p = steps.add_parser("import", help="把填好的登记表（.xlsx 或旧版 .xls）并入 data/：先整体校验，通过后才写入；问题按单元格报告")
+    p.add_argument("file", metavar="FILE", help="填好的登记表（.xlsx 或 .xls）")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
+    p.add_argument("--dry-run", action="store_true", help="只列出将要做的修改（含差异），不写入任何文件")
+    p.add_argument("--today", type=_day, metavar="年-月-日", help="按此日期校验（默认今天，或 SOURCE_DATE_EPOCH）")
+    p = steps.add_parser("export", help="导出领导联系专家名单（与指南附件一同样的排列）和按公开范围填好的登记表（可再导入）")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
+    p.add_argument("--profile", choices=("public", "intranet"), default="public",
+                   help="public（公开版，默认）或 intranet（内网版：含联系方式）")
+    p.add_argument("--today", type=_day, metavar="年-月-日", help="按此日期判断在联系（默认 SOURCE_DATE_EPOCH、最后一次提交的日期或今天）")
+    p.add_argument("-o", "--output", type=_path, required=True, metavar="FILE.xlsx", help="输出文件")
+
+
+def _cmd_xlsx(args: argparse.Namespace) -> int:
+    from .xlsx import XlsxError, import_workbook, write_export, write_template
+
+    root = _folder(args.dir)
+    try:
+        if args.xlsx_command == "template":
+            path = write_template(root, args.output, unit=args.unit)
+            print(f"已写出登记表模板：{path}", file=sys.stderr)
+            return EXIT_OK
+        if args.xlsx_command == "export":
+            path = write_export(root, args.output, profile=args.profile, today=args.today)
+            print(f"已导出：{path}", file=sys.stderr)
+            return EXIT_OK
+        source = Path(args.file)
+        if not source.is_file():
+            raise _UsageError(f"文件“{args.file}”不存在或不是普通文件")
+        result = import_workbook(source, root, dry_run=args.dry_run, today=args.today)
+    except XlsxError as exc:
+        return _failed(exc, "；data/ 未作任何修改。" if args.xlsx_command == "import" else "")
+    if result.diagnostics:
+        sys.stdout.write(FORMATTERS["text"](result.diagnostics))
+    if not result.ok:
+        print("expert-guide: 导入未完成：data/ 未作任何修改。", file=sys.stderr)
+        return EXIT_ERRORS
+    if not result.changes:
+        print("没有变化：登记表与 data/ 一致。", file=sys.stderr)
+        return EXIT_OK
+    for line in result.changes:
+        print(line)
+    if result.dry_run:
+        sys.stdout.write(result.diff)
+        print(f"（试运行）将修改 {len(result.changes)} 处；未写入任何文件。", file=sys.stderr)
+    else:
+        print(f"已导入 {len(result.changes)} 处修改：" + "、".join(result.written), file=sys.stderr)
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         command = {"check": _cmd_check, "new": _cmd_new, "build": _cmd_build, "tree": _cmd_tree, "pdf": _cmd_pdf, "audit": _cmd_audit,
                    "due": _cmd_due, "schema": _cmd_schema, "workflows": _cmd_workflows,
-                   "diff": _cmd_diff}[args.command]
+                   "diff": _cmd_diff, "xlsx": _cmd_xlsx}[args.command]
         return command(args)
     except (_UsageError, ClockError, argparse.ArgumentTypeError, EditionError) as exc:
         print(f"expert-guide: 用法错误：{exc}", file=sys.stderr)

@@ -141,16 +141,28 @@ def _name(action: argparse.Action) -> str:
 
 def command_table() -> str:
     parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    helps = {a.dest: a.help or "" for a in sub._choices_actions}
     commands = [_row("命令", "作用"), "|---|---|"]
     options = [_row("命令", "参数或选项", "含义"), "|---|---|---|"]
-    for name, command in sub.choices.items():
+    for name, command, help_text in _commands(parser, parser.prog):
         actions = [a for a in command._actions if not isinstance(a, argparse._HelpAction)]
-        synopsis = " ".join([f"{parser.prog} {name}", *(_usage(a) for a in actions)])
-        commands.append(_row(f"`{synopsis}`", helps[name]))
-        options += [_row(name, f"`{_name(a)}`", a.help or "") for a in actions]
+        synopsis = " ".join([name, *(_usage(a) for a in actions)])
+        commands.append(_row(f"`{synopsis}`", help_text))
+        short = name.removeprefix(parser.prog + " ")
+        options += [_row(short, f"`{_name(a)}`", a.help or "") for a in actions]
     return _note("generator/cli.py") + "\n".join(commands) + "\n\n" + "\n".join(options) + "\n"
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: str) -> list[tuple[str, argparse.ArgumentParser, str]]:
+    """(full name, parser, help) of every command, the steps of a command with its own subcommands included."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {a.dest: a.help or "" for a in sub._choices_actions}
+    out = []
+    for name, command in sub.choices.items():
+        if any(isinstance(a, argparse._SubParsersAction) for a in command._actions):
+            out += _commands(command, f"{prefix} {name}")
+        else:
+            out.append((f"{prefix} {name}", command, helps[name]))
+    return out
 
 
 # ---- the kinds of an expert's 动态 ----

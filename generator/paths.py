@@ -18,7 +18,10 @@ GENERATED_PAGES = ("policies/index.md", "categories.md", "services.md", "institu
 # Folders and files of the output that only the generator writes.
 RESERVED_FOLDERS = ("experts/", "directory/", "search/", "downloads/", "assets/")
 RESERVED_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz", "search/pages.json", "directory/experts.json",
-                  "downloads/guide.pdf", "requests/requests.ics")
+                  "downloads/guide.pdf", "requests/requests.ics", "downloads/form.xlsx", "downloads/roster.xlsx")
+# The intranet's 下载 page offers the blank 登记表 and the current export (expert-guide xlsx); the public site has neither.
+FORM_WORKBOOK = "downloads/form.xlsx"
+ROSTER_WORKBOOK = "downloads/roster.xlsx"
 REQUESTS_FEED = "requests/requests.ics"  # the intranet's calendar feed of request deadlines, beside its 诉求办理 page
 
 

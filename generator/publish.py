@@ -29,7 +29,7 @@ MARKER = ".expert-guide"  # in every published folder: names the tool and the pr
 PROTECTED = ("data", "content", "theme", ".git")
 DEFAULT_SITE = {"public": "site", "intranet": "site-intranet"}
 DEFAULT_PDF = {"public": "guide.pdf", "intranet": "guide-intranet.pdf"}
-PROFILE_NAMES = {"public": "公开版", "intranet": "内网版"}
+PROFILE_NAMES = {"public": "公开版", "intranet": "内网版", "template": "登记表模板"}
 _STAGING = re.compile(r"\.(?P<name>.+)\.new-(?P<pid>\d+)-[^/]*$")
 
 
@@ -75,6 +75,29 @@ def pdf_profile(path: Path) -> str | None:
         return None
     text = str(creator or "")
     return text[len("expert-guide "):] if text.startswith("expert-guide ") else None
+
+
+def workbook_profile(path: Path) -> str | None:
+    """The kind of an Excel workbook this tool wrote (its creator is `expert-guide KIND`: template, public, intranet)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > 1 << 20:
+                return None
+            core = archive.read(info).decode("utf-8", "replace")
+    except Exception:  # any file at all may be there: unreadable means "not ours"
+        return None
+    found = re.search(r"<dc:creator>expert-guide (\w+)</dc:creator>", core)
+    return found.group(1) if found else None
+
+
+def written_profile(path: Path) -> str | None:
+    """The profile (or kind) of a guide PDF or workbook this tool wrote, else None."""
+    if path.suffix.lower() == ".xlsx":
+        return workbook_profile(path)
+    return pdf_profile(path)
 
 
 def _shown(path: Path) -> str:
@@ -135,7 +158,7 @@ def guard_folder(root: Path, out: Path, profile: str) -> None:
 
 
 def guard_file(root: Path, target: Path, profile: str) -> None:
-    """Refuse a PDF target that is a folder, protected, or an existing file this tool did not write."""
+    """Refuse a PDF or workbook target that is a folder, protected, or an existing file this tool did not write."""
     _common_guard(root, target, "输出文件")
     _nested(target, "输出文件")
     if not target.parent.is_dir():
@@ -144,11 +167,12 @@ def guard_file(root: Path, target: Path, profile: str) -> None:
         return
     if target.is_dir():
         raise PublishError(f"输出文件“{_shown(target)}”是一个目录：请给出文件名，如 guide.pdf")
-    previous = pdf_profile(target) if target.is_file() and not target.is_symlink() else None
+    previous = written_profile(target) if target.is_file() and not target.is_symlink() else None
+    what = "Excel 工作簿" if target.suffix.lower() == ".xlsx" else "指南"
     if previous is None:
-        raise PublishError(f"输出文件“{_shown(target)}”已存在，且不是本工具生成的指南：已拒绝，以免覆盖它")
+        raise PublishError(f"输出文件“{_shown(target)}”已存在，且不是本工具生成的{what}：已拒绝，以免覆盖它")
     if previous != profile:
-        raise PublishError(f"输出文件“{_shown(target)}”是{PROFILE_NAMES.get(previous, previous)}的指南，"
+        raise PublishError(f"输出文件“{_shown(target)}”是{PROFILE_NAMES.get(previous, previous)}的{what}，"
                            f"不能写入{PROFILE_NAMES.get(profile, profile)}")
 
 

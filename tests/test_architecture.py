@@ -16,12 +16,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 # layer and the layers below it, never above.
 LAYERS = [
     ("core", ("diagnostics", "codes", "positions", "kinds", "fields", "models", "ruleset", "project", "clock", "paths",
-              "exposure", "extract", "workdays", "deadlines", "contacts", "cjk", "changes", "transfers")),
+              "exposure", "extract", "workdays", "deadlines", "contacts", "cjk", "changes",
+              "form", "transfers")),
     ("load", ("load",)),
     ("validate", ("validate",)),
     ("render", ("render",)),
     ("publish", ("publish", "audit")),
-    ("doors", ("check", "build", "engine", "new", "forge", "provenance", "docs", "schema", "cli", "due", "diff", "mkdocs_plugin", "__init__", "__main__")),
+    ("doors", ("check", "build", "engine", "new", "forge", "provenance", "docs", "schema", "cli", "due", "diff", "mkdocs_plugin", "__init__", "__main__",
+               "xlsx")),
 ]
 
 

@@ -252,8 +252,10 @@ def test_the_script_builds_both_profiles_reproducibly_as_of_the_commit(tmp_path)
     built = script(repo, "build")
     assert built.returncode == 0, built.stderr
     out = repo / "out"
-    assert sorted(p.name for p in out.iterdir()) == ["guide-intranet.pdf", "guide.pdf", "intranet", "public"]
+    assert sorted(p.name for p in out.iterdir()) == ["guide-intranet.pdf", "guide.pdf", "intranet", "public", "roster.xlsx"]
     assert (out / "guide.pdf").read_bytes() == (out / "public" / "downloads" / "guide.pdf").read_bytes()
+    # the intranet export (expert-guide xlsx export) is the one the intranet site offers: same data, same commit, same bytes
+    assert (out / "roster.xlsx").read_bytes() == (out / "intranet" / "downloads" / "roster.xlsx").read_bytes()
     home = (out / "public" / "index.html").read_text(encoding="utf-8")
     assert "更新日期：<span class=\"eg-nowrap\">2026年11月22日</span>" in home  # the commit's day, not today
     # the same commit, cloned elsewhere and built later, gives the same bytes

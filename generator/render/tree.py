@@ -17,7 +17,7 @@ from typing import Any
 import pathspec
 import yaml
 
-from ..paths import PROJECT_OVERRIDES, REQUESTS_FEED, THEME_DIR, docs_path, reserved
+from ..paths import FORM_WORKBOOK, PROJECT_OVERRIDES, REQUESTS_FEED, ROSTER_WORKBOOK, THEME_DIR, docs_path, reserved
 from ..project import Project
 from .content import ContentRenderer, as_markdown, page_url, raw_page
 from .requests import feed_domain, ics_feed
@@ -25,6 +25,7 @@ from .pages import (GeneratedPage, environment, footer_html, generated_pages, me
                     split_front_matter)
 from .search_index import dumps, experts_index, page_sections
 from .view import SiteView
+from .workbook import export_workbook, template_workbook
 
 # Files of content/ MkDocs never publishes, whatever exclude_docs says.
 ALWAYS_EXCLUDED = "/templates/\n"
@@ -80,7 +81,8 @@ def build_tree(project: Project, view: SiteView, *, pdf: bool = True) -> DocsTre
 
     def context(src: str) -> dict[str, Any]:
         url = page_url(src)
-        return {"view": view, "site": view.site, "base": "../" * url.count("/"), "page_url": url, "pdf": pdf}
+        return {"view": view, "site": view.site, "base": "../" * url.count("/"), "page_url": url, "pdf": pdf,
+                "workbooks": {"form": FORM_WORKBOOK, "roster": ROSTER_WORKBOOK} if view.intranet else None}
 
     renderer = ContentRenderer(settings, frozenset(content_pages) | {p.src_uri for p in generated},
                                frozenset(tree.copies))
@@ -113,6 +115,9 @@ def build_tree(project: Project, view: SiteView, *, pdf: bool = True) -> DocsTre
     if view.requests is not None and view.requests["deadlines"]:  # the intranet only
         tree.files[REQUESTS_FEED] = ics_feed(view.requests["rows"], name=f"{view.site.get('title') or '专家服务指南'}：诉求到期",
                                              domain=feed_domain(view.site.get("email")), today=view.today)
+    if view.intranet:  # the 登记表 to fill in and the current 名单 and 登记表, for the units' returns (issue 12)
+        tree.files[FORM_WORKBOOK] = template_workbook(project)
+        tree.files[ROSTER_WORKBOOK] = export_workbook(project, view)
     tree.config = engine_config(settings, view)
     return tree
 
