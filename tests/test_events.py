@@ -202,3 +202,20 @@ def test_no_comparison_of_editions_names_an_illness(project, tmp_path):
     for profile in ("public", "intranet"):
         text = repr(compare(old, new, profile))
         assert "再次住院" not in text and "2026, 10, 9" not in text and "illness" not in text, profile
+
+
+def test_an_xlsx_import_that_edits_an_expert_keeps_the_events(project, tmp_path):
+    """The 登记表 has no column for 动态; an import inserting keys into a record that ends with events: keeps them."""
+    from test_xlsx import form
+
+    from generator import check
+    from generator.xlsx import import_workbook
+
+    before = project.check().project.get("experts", "e5").events
+    workbook = form(tmp_path / "r.xlsx", [{"专家编号": "e5", "专家姓名": "吴工", "手机": "013700001111", "核对日期": "2026-11-01"}])
+    result = import_workbook(workbook, project.root, today=TODAY)
+    assert result.ok and result.written == ["data/experts.yaml"], [d.text() for d in result.diagnostics]
+    after = check(project.root, today=TODAY)
+    assert not after.errors, [d.text() for d in after.errors]
+    e5 = after.project.get("experts", "e5")
+    assert e5.events == before and e5.contact.mobile == "013700001111"
