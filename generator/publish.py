@@ -19,8 +19,8 @@ import errno
 import fcntl
 import os
 import re
+import secrets
 import shutil
-import signal
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
@@ -261,14 +261,19 @@ class Publication:
         return staging
 
     def _make_staging(self, parent: Path) -> Path:
-        """Create the staging folder and remember it as one step: a Ctrl-C that lands inside mkdtemp, after
-        its mkdir, would otherwise leave a folder that close() does not know. SIGINT waits until both are done."""
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-{os.getpid()}-", dir=parent))
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held meanwhile arrives now
-        return self.staging
+        """Name the staging folder, remember it, then create it: a Ctrl-C at any moment finds close() knowing
+        every folder this build made (mkdtemp hands the name back only after its mkdir, so an interrupt in
+        between, or in the call that stores it, would leave the folder behind)."""
+        for _attempt in range(100):
+            candidate = parent / f".{self.out.name}.new-{os.getpid()}-{secrets.token_hex(6)}"
+            self.staging = candidate  # close() removes it only if it exists
+            try:
+                candidate.mkdir(mode=0o700)
+            except FileExistsError:  # our pid's name, left by a process long gone: another name
+                self.staging = None
+                continue
+            return candidate
+        raise PublishError(f"无法在“{_shown(parent)}”中建立暂存目录")
 
     @property
     def staged_output(self) -> Path:
