@@ -11,7 +11,7 @@ from .positions import unpack
 
 Visibility = Literal["public", "internal", "secret"]
 Kind = Literal["text", "multiline", "id", "ref", "date", "month", "bool", "enum",
-               "phone", "email", "url", "int", "site_code", "icp", "police_record", "list", "object"]
+               "phone", "email", "url", "int", "site_code", "icp", "police_record", "doc_number", "list", "object"]
 Profile = Literal["public", "intranet"]
 
 # Who may see what: a profile shows the fields whose visibility it allows (an allow-list).

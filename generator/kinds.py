@@ -6,6 +6,7 @@ patterns in the JSON Schema, and the leak audit looks for every written form (AU
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -20,6 +21,24 @@ URL = re.compile(r"(https://[^\s<>\"'`]+|mailto:[^\s<>\"'`]+|tel:\+?[0-9\-]+)")
 SITE_CODE = re.compile(r"[0-9]{10}|bm[0-9]{8}")
 ICP = re.compile(r"[\u4e00-\u9fff]ICP[备证][0-9]{6,10}号(-[0-9]{1,3})?")
 POLICE_RECORD = re.compile(r"[\u4e00-\u9fff]公网安备 ?[0-9]{14}号")
+# A 文号 writes its year in 六角括号 (GB/T 9704-2012, 7.2.4): 渝人发〔2002〕110号. A year between any other
+# pair of brackets — [ ] 【 】 （ ） ( ) ［ ］ ﹝ ﹞ 〖 〗 { } < > 《 》, or 〔 with another closing one — is a
+# warning (E114): the value is still the document's number, only its punctuation is wrong.
+_YEAR = re.compile(r"(?=(\S)[ \u3000]*((?:1[89]|20)[0-9]{2})[ \u3000]*(\S))")
+_OPENING, _CLOSING = "<﹤＜", ">﹥＞"  # angle brackets are maths signs (Sm) in Unicode, not punctuation
+
+
+def wrong_year_brackets(text: str) -> str | None:
+    """The year of a 文号 with the brackets around it ("[2002]") when they are not 〔〕; None when right or absent."""
+    for m in _YEAR.finditer(text):
+        before, year, after = m.groups()
+        opening = unicodedata.category(before) == "Ps" or before in _OPENING
+        closing = unicodedata.category(after) == "Pe" or after in _CLOSING
+        if opening and closing and (before, after) != ("〔", "〕"):
+            return before + year + after
+    return None
+
+
 # The written form of the kinds checked by one pattern, with an example for the message.
 FORMATS = {
     "phone": (PHONE, "023-69077236、13912345678 或 +86 139 1234 5678"),
@@ -80,6 +99,6 @@ def _month_forms(month: str) -> tuple[str, ...]:
 AUDIT_FORMS: dict[str, Any] = {
     "text": lambda v: (v,), "multiline": lambda v: (v,), "phone": lambda v: (v,), "email": lambda v: (v,),
     "url": lambda v: (v,), "site_code": lambda v: (v,), "icp": lambda v: (v,), "police_record": lambda v: (v,),
-    "date": _date_forms, "month": _month_forms,
+    "doc_number": lambda v: (v,), "date": _date_forms, "month": _month_forms,
     "enum": lambda v: (), "bool": lambda v: (), "int": lambda v: (), "id": lambda v: (), "ref": lambda v: (),
 }

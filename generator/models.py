@@ -236,7 +236,7 @@ class Policy(Record):
     """政策文件（content/policies/*.md 的前置元数据）。"""
 
     title: str = f("text", "标题", "public", required=True)
-    doc_number: str = f("text", "文号", "public", required=True)
+    doc_number: str = f("doc_number", "文号", "public", required=True, doc="年份用六角括号〔〕，如 渝人发〔2002〕110号")
     issuer: str = f("text", "发文机关", "public", required=True)
     date: date = f("date", "日期", "public", required=True)
     status: str = f("enum", "状态", "public", required=True, choices=POLICY_STATUSES)
