@@ -17,10 +17,12 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
 INT = re.compile(r"-?[0-9]{1,9}")
 URL = re.compile(r"(https://[^\s<>\"'`]+|mailto:[^\s<>\"'`]+|tel:\+?[0-9\-]+)")
 # A government website's numbers: 政府网站标识码 (10 digits, a department's site bm + 8 digits), ICP 备案号
-# (渝ICP备05001520号-1) and 公安机关备案号 (渝公网安备 50010502000001号, 14 digits).
+# (渝ICP备05001520号-1) and 公安机关备案号 (渝公网安备 50010502000001号, 14 digits). Both filings start with the
+# abbreviation of one of the 31 province-level divisions of the mainland that file them.
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 SITE_CODE = re.compile(r"[0-9]{10}|bm[0-9]{8}")
-ICP = re.compile(r"[\u4e00-\u9fff]ICP[备证][0-9]{6,10}号(-[0-9]{1,3})?")
-POLICE_RECORD = re.compile(r"[\u4e00-\u9fff]公网安备 ?[0-9]{14}号")
+ICP = re.compile(f"[{PROVINCES}]ICP[备证][0-9]{{6,10}}号(-[0-9]{{1,3}})?")
+POLICE_RECORD = re.compile(f"[{PROVINCES}]公网安备 ?[0-9]{{14}}号")
 # A 文号 writes its year in 六角括号 (GB/T 9704-2012, 7.2.4): 渝人发〔2002〕110号. A year between any other
 # pair of brackets — [ ] 【 】 （ ） ( ) ［ ］ ﹝ ﹞ 〖 〗 { } < > 《 》, or 〔 with another closing one — is a
 # warning (E114): the value is still the document's number, only its punctuation is wrong.
@@ -46,8 +48,8 @@ FORMATS = {
     "url": (URL, "https://… 、mailto:… 或 tel:…（只允许这三种）"),
     "int": (INT, "整数，如 3"),
     "site_code": (SITE_CODE, "10 位数字，如 5000000001（部门网站如 bm50000001）"),
-    "icp": (ICP, "渝ICP备05001520号 或 渝ICP备05001520号-1"),
-    "police_record": (POLICE_RECORD, "渝公网安备 50010502000001号（14 位数字）"),
+    "icp": (ICP, "渝ICP备05001520号 或 渝ICP备05001520号-1（以省级行政区的简称开头）"),
+    "police_record": (POLICE_RECORD, "渝公网安备 50010502000001号（以省级行政区的简称开头，14 位数字）"),
 }
 
 

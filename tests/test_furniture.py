@@ -52,7 +52,8 @@ def test_every_page_has_the_footer(sites):
             assert part in text, (page, part)
         assert '<a href="https://beian.miit.gov.cn/"' in footer
         digits = re.sub(r"\D", "", site.police_record)
-        assert f'href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={digits}"' in footer
+        assert f'href="https://beian.mps.gov.cn/#/query/webSearch?code={digits}"' in footer
+        assert re.findall(r'href="([a-z]+):', footer) and set(re.findall(r'href="([a-z]+):', footer)) <= {"https", "mailto", "tel"}
         assert f'href="{html.escape(mailto(site.email, "网站纠错与意见"))}"' in footer
     for page in sorted(intranet.rglob("*.html")):  # an intranet site has no ICP or 公安 filing
         footer = _footer(page)
@@ -90,6 +91,25 @@ def test_formatted_fields_refuse_anything_else(project, field, value):
     project.write(SITE, text)
     lines = project.lines()
     assert any("E107" in line and f"“{field}”" in line for line in lines), lines
+
+
+# The filings start with one of the 31 province-level abbreviations (kinds.PROVINCES); any other character is E107.
+NOT_A_PROVINCE = ["龘", "中", "港", "澳", "台", "国", "A", "ａ"]
+
+
+@pytest.mark.parametrize("province", list("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"))
+def test_filings_accept_every_province_abbreviation(project, province):
+    text = re.sub(r"^icp: .*$", f"icp: {province}ICP备05001520号-1", project.read(SITE), flags=re.M)
+    project.write(SITE, re.sub(r"^police_record: .*$", f"police_record: {province}公网安备 50010502000001号", text, flags=re.M))
+    assert project.lines() == []
+
+
+@pytest.mark.parametrize("prefix", NOT_A_PROVINCE)
+@pytest.mark.parametrize("field,value", [("icp", "{}ICP备05001520号"), ("police_record", "{}公网安备 50010502000001号")])
+def test_filings_refuse_a_prefix_that_is_no_province(project, prefix, field, value):
+    project.write(SITE, re.sub(rf"^{field}: .*$", f"{field}: {value.format(prefix)}", project.read(SITE), flags=re.M))
+    lines = project.lines()
+    assert any("E107" in line and f"“{field}”" in line and "省级行政区的简称" in line for line in lines), lines
 
 
 def test_sponsor_is_required_and_unknown_keys_are_errors(project):

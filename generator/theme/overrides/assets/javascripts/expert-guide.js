@@ -1,7 +1,8 @@
 /* expert-guide: substring search over the directory and the content pages, and the directory filters.
  * Data comes from directory/experts.json and search/pages.json (generator/render/search_index.py).
- * Names are also found by pinyin (zhangwei, zhang wei, zw, zhangw), and traditional characters
- * by their simplified ones (張偉 → 张伟): experts.json carries the readings and the character pairs.
+ * Names — of experts and of the leaders in the 名单 — are also found by pinyin (zhangwei, zhang wei, zw,
+ * zhangw), and traditional characters by their simplified ones (張偉 → 张伟): experts.json carries the
+ * readings and the character pairs.
  * Everything is inserted with textContent: no value from data is ever parsed as HTML. */
 (function () {
   "use strict";
@@ -64,10 +65,19 @@
           e.initials = e.syllables.map(function (s) { return s.charAt(0); }).join("");
           return e;
         });
+        var leaders = (d.ld || []).map(function (row) {
+          var l = { id: row[0], name: row[1], url: url(row[2]), line: row[3] };
+          l.key = fold(l.name);
+          l.hay = fold(l.name + " | " + l.line);
+          l.syllables = syllablesOf(row);
+          l.pinyin = l.syllables.join("");
+          l.initials = l.syllables.map(function (s) { return s.charAt(0); }).join("");
+          return l;
+        });
         var pages = parts[1].map(function (s) {
           return { title: s.t, url: url(s.u), text: s.x, hay: fold(s.t + " | " + s.x) };
         });
-        return { index: d, experts: experts, pages: pages };
+        return { index: d, experts: experts, leaders: leaders, pages: pages };
       });
     }
     return loading;
@@ -107,7 +117,8 @@
     return true;
   }
 
-  function searchExperts(data, query) {
+  /* People (experts, or the leaders of the 名单) whose name, by characters or by pinyin, or other text matches. */
+  function searchPeople(people, query) {
     var q = fold(query);
     if (!q) return [];
     var terms = q.split(" ");
@@ -117,12 +128,14 @@
       if (e.key.indexOf(q) === 0 || (/^[a-z]+$/.test(spelled) && e.pinyin.indexOf(spelled) === 0)) return 1;
       return 2;
     }
-    var hits = data.experts.filter(function (e) { return expertMatches(e, terms); });
+    var hits = people.filter(function (e) { return expertMatches(e, terms); });
     var ranks = hits.map(rank);
     var order = hits.map(function (_e, i) { return i; });
     order.sort(function (a, b) { return ranks[a] - ranks[b] || a - b; });  // the directory's order within a rank
     return order.map(function (i) { return hits[i]; });
   }
+
+  function searchExperts(data, query) { return searchPeople(data.experts, query); }
 
   function searchPages(data, query) {
     var q = fold(query);
@@ -162,8 +175,9 @@
       list.textContent = "";
       if (!norm(query)) { meta.textContent = "输入关键词开始检索"; return; }
       var experts = searchExperts(data, query);
+      var leaders = searchPeople(data.leaders, query);
       var pages = searchPages(data, query);
-      meta.textContent = "找到 " + experts.length + " 位专家、" + pages.length + " 处政策与服务内容";
+      meta.textContent = "找到 " + experts.length + " 位专家、" + leaders.length + " 位联系领导、" + pages.length + " 处政策与服务内容";
       experts.slice(0, 20).forEach(function (e) { list.appendChild(hit("expert", e.url, e.name, expertLine(e))); });
       if (experts.length > 20) {
         var more = el("li", "eg-search__item eg-hit eg-hit--more");
@@ -172,6 +186,7 @@
         more.appendChild(link);
         list.appendChild(more);
       }
+      leaders.slice(0, 20).forEach(function (l) { list.appendChild(hit("leader", l.url, l.name, "联系领导 · " + l.line)); });
       pages.slice(0, 20).forEach(function (p) { list.appendChild(hit("page", p.url, p.title, snippet(p.text, query))); });
     }
 
