@@ -51,7 +51,7 @@ def test_public_directory_carries_no_status_secrecy_consent_or_leaders(sample_pu
 
 def test_intranet_directory_has_status_secrecy_and_consent(sample_intranet, sample):
     data = index(sample_intranet)
-    assert data["st"] == ["在联系", "已调动", "已退出"]
+    assert data["st"] == ["在册", "已调动", "已退出"]  # 在联系 is said of a pairing, not of a status
     experts = {e.id: e for e in sample.experts}
     assert len(data["rows"]) == len(experts)
     for row in data["rows"]:

@@ -9,6 +9,7 @@ import functools
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -16,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..cjk import join_html
+from ..fields import field_labels
 from ..load.files import split_front_matter
 from ..paths import THEME_DIR, docs_path
 from .view import SiteView
@@ -66,6 +68,7 @@ def _environment(*folders: str) -> jinja2.Environment:
     env.filters["mailto"] = mailto
     env.filters["digits"] = lambda value: re.sub(r"\D", "", str(value))
     env.filters["nowrap"] = nowrap
+    env.filters["readable"] = readable
     return env
 
 
@@ -84,6 +87,55 @@ def cn_date(value: Any) -> str:
     if len(text) == 7 and text[4] == "-":
         return f"{text[:4]}年{int(text[5:])}月"
     return text
+
+
+# A diagnostic's wording for the intranet's 校验报告 (readable): `check` writes dates as in the files (2026-09-02)
+# and names fields by key and label (answered（反馈日期）, field.term); a reader of the site sees the site's one
+# date style and the label. A space that only set a Latin key or an ISO date apart from Chinese goes with it.
+_ISO_DAY = re.compile(r"( ?)(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])( ?)")
+_TERM = re.compile(r"( ?)(“?)\b([a-z][a-z0-9_]*)(”?)（((?:[^（）]|（[^（）]*）)+)）( ?)")
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def _wide(text: str, at: int) -> bool:
+    """Is the character at ``at`` Chinese (an ideograph or full-width punctuation)? False outside the text."""
+    return 0 <= at < len(text) and ord(text[at]) >= 0x2E80
+
+
+def _spaced(text: str, m: re.Match[str], shown: str, first: int, last: int) -> str:
+    before = "" if _wide(text, m.start() - 1) else m.group(first)
+    after = "" if _wide(text, m.end()) else m.group(last)
+    return before + shown + after
+
+
+def _day(text: str, m: re.Match[str]) -> str:
+    try:
+        day = date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
+    except ValueError:  # not a date: as written
+        return m.group(0)
+    return _spaced(text, m, cn_date(day), 1, 5)
+
+
+def _term(text: str, m: re.Match[str]) -> str:
+    name, label = m.group(3), m.group(5)
+    if (name, label) not in field_labels():
+        return m.group(0)
+    quoted = bool(m.group(2)) and bool(m.group(4))
+    shown = f"“{label}”" if quoted else m.group(2) + label + m.group(4)
+    return _spaced(text, m, shown, 1, 6)
+
+
+def readable(text: Any) -> Markup:
+    """A diagnostic's message or hint for the site: 2025年7月1日, field labels, `what to type` as code (escaped)."""
+    out = []
+    for i, part in enumerate(_CODE.split(str(text))):
+        if i % 2:
+            out.append(Markup("<code>{}</code>").format(part))
+            continue
+        part = _ISO_DAY.sub(lambda m: _day(m.string, m), part)
+        part = _TERM.sub(lambda m: _term(m.string, m), part)
+        out.append(Markup.escape(part))
+    return Markup("").join(out)
 
 
 def mailto(address: Any, subject: str = "") -> str:
