@@ -123,19 +123,63 @@ def simplified_pairs(text: str) -> str:
     return " ".join(t + s for t, s in _t2s().items() if t in present or s in present)
 
 
+# What a reader of the web page reads, and only that: not what is printed only ({: .print-only }), not the
+# interface (controls, live status lines, hidden elements, widgets a script fills, marked data-search-exclude
+# as Material's search marks them), and never two cells or blocks run together.
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_CHROME = frozenset({"script", "style", "template", "noscript", "form", "button", "select", "option", "textarea",
+                     "label", "input", "svg", "nav"})
+_BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr",
+                     "caption", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section", "article",
+                     "aside", "header", "footer", "figure", "figcaption", "details", "summary", "br", "hr"})
+CELL_SEPARATOR = " · "  # between the cells of a table row; blocks are kept apart by a space
+
+
+def _skipped(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    given = dict(attrs)
+    classes = (given.get("class") or "").split()
+    return (tag in _CHROME or "print-only" in classes or "hidden" in given or "data-search-exclude" in given
+            or given.get("aria-hidden") == "true" or given.get("role") == "status" or "aria-live" in given)
+
+
 class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # (tag, skipped) of the elements around the text
         self.skip = 0
+        self.cells = 0  # cells begun in the current table row
 
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("script", "style"):
-            self.skip += 1
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("td", "th"):
+            if self.cells and not self.skip:
+                self.parts.append(CELL_SEPARATOR)
+            self.cells += 1
+        elif tag in _BLOCKS:
+            self.parts.append(" ")
+            if tag == "tr":
+                self.cells = 0
+        if tag in _VOID:
+            return
+        skipped = _skipped(tag, attrs)
+        self.open.append((tag, skipped))
+        self.skip += skipped
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self.skip:
-            self.skip -= 1
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+        if not any(t == tag for t, _s in self.open):
+            return  # a stray end tag
+        while self.open:
+            open_tag, skipped = self.open.pop()
+            self.skip -= skipped
+            if open_tag == tag:
+                break
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
