@@ -13,7 +13,9 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{1,22}[0-9](转[0-9]{1,6})?")
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
+# An address as long as mail can carry (RFC 5321 4.5.3.1): at most 64 characters before the @, labels of at most 63
+# and 254 in all; the pages are laid out for the longest (tests/test_layouts.py).
+EMAIL = re.compile(r"(?=.{3,254}$)(?=[^@]{1,64}@)[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]{1,63}(\.[A-Za-z0-9\-]{1,63})+")
 INT = re.compile(r"-?[0-9]{1,9}")
 URL = re.compile(r"(https://[^\s<>\"'`]+|mailto:[^\s<>\"'`]+|tel:\+?[0-9\-]+)")
 # A government website's numbers: 政府网站标识码 (10 digits, a department's site bm + 8 digits), ICP 备案号
@@ -44,7 +46,7 @@ def wrong_year_brackets(text: str) -> str | None:
 # The written form of the kinds checked by one pattern, with an example for the message.
 FORMATS = {
     "phone": (PHONE, "023-69077236、13912345678 或 +86 139 1234 5678"),
-    "email": (EMAIL, "expert@example.gov.cn"),
+    "email": (EMAIL, "expert@example.gov.cn（@ 之前至多 64 个字符，全长至多 254 个）"),
     "url": (URL, "https://… 、mailto:… 或 tel:…（只允许这三种）"),
     "int": (INT, "整数，如 3"),
     "site_code": (SITE_CODE, "10 位数字，如 5000000001（部门网站如 bm50000001）"),

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from conftest import MINIMAL, ROOT, TODAY
+from conftest import LONGEST_EMAIL, MINIMAL, ROOT, TODAY
 from sitebuild import build
 
 from generator import check
@@ -85,7 +85,10 @@ def test_mailto_is_always_mailto_and_never_markup():
 
 @pytest.mark.parametrize("field,value", [("site_code", "javascript:alert(1)"), ("icp", "<script>alert(1)</script>"),
                                          ("police_record", "渝公网安备 5000号\"onmouseover=x"),
-                                         ("email", "javascript:alert(1)")])
+                                         ("email", "javascript:alert(1)"), ("email", "a" * 65 + "@rsj.cq.gov.cn"),
+                                         ("email", "a@" + "b" * 64 + ".cn"),
+                                         ("email", "a" * 64 + "@" + ".".join(["b" * 63] * 3) + ".cn"),  # 256 in all
+                                         ])
 def test_formatted_fields_refuse_anything_else(project, field, value):
     text = re.sub(rf"^{field}: .*$", f"{field}: '{value}'", project.read(SITE), flags=re.M)
     project.write(SITE, text)
@@ -110,6 +113,11 @@ def test_filings_refuse_a_prefix_that_is_no_province(project, prefix, field, val
     project.write(SITE, re.sub(rf"^{field}: .*$", f"{field}: {value.format(prefix)}", project.read(SITE), flags=re.M))
     lines = project.lines()
     assert any("E107" in line and f"“{field}”" in line and "省级行政区的简称" in line for line in lines), lines
+
+
+def test_the_longest_deliverable_email_is_valid(project):
+    project.write(SITE, re.sub(r"^email: .*$", f"email: {LONGEST_EMAIL}", project.read(SITE), flags=re.M))
+    assert project.lines() == []
 
 
 def test_sponsor_is_required_and_unknown_keys_are_errors(project):

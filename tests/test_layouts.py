@@ -32,18 +32,30 @@ CASES = [(profile, kind) for profile in ("public", "intranet")
          for kind in [*PAGES, *(INTRANET_ONLY if profile == "intranet" else {})]]
 
 # Every phone number, email and date in the page's visible text, each measured as a DOM Range: a token
-# whose pieces lie on more than one line is broken. Markup-independent, so an unwrapped token is found too.
+# whose pieces lie on more than one line is broken. Markup-independent, so an unwrapped token is found too:
+# the text nodes of one block (inline and inline-block elements are not blocks) are read as one text, so an
+# email written in pieces (pages.nowrap) is found whole.
 TOKENS_JS = r"""
 () => {
   const re = /(?<![\d])(?:0\d{2,3}-\d{7,8}|1[3-9]\d{9})(?![\d])|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{4}年\d{1,2}月(?:\d{1,2}日)?/g;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const out = [];
+  const runs = [];  // [block, [[node, start in text], …], text]
   for (let node; (node = walker.nextNode());) {
     if (node.parentElement.closest("script, style, .eg-search")) continue;
-    for (const m of node.data.matchAll(re)) {
+    let block = node.parentElement;
+    while (block && /^inline(-block)?$/.test(getComputedStyle(block).display)) block = block.parentElement;
+    const last = runs[runs.length - 1];
+    if (last && last[0] === block) { last[1].push([node, last[2].length]); last[2] += node.data; }
+    else runs.push([block, [[node, 0]], node.data]);
+  }
+  const at = (run, i) => { let k = run[1].length - 1; while (run[1][k][1] > i) k--; return [run[1][k][0], i - run[1][k][1]]; };
+  const out = [];
+  for (const run of runs) {
+    for (const m of run[2].matchAll(re)) {
       const range = document.createRange();
-      range.setStart(node, m.index);
-      range.setEnd(node, m.index + m[0].length);
+      range.setStart(...at(run, m.index));
+      range.setEnd(...at(run, m.index + m[0].length - 1));
+      range.setEnd(range.endContainer, range.endOffset + 1);
       const rects = Array.from(range.getClientRects()).filter(r => r.width > 0 && r.height > 0)
         .sort((a, b) => a.top - b.top);
       if (!rects.length) continue;  // not displayed (a phone's hidden cell, a closed menu)
@@ -114,10 +126,126 @@ def test_no_overflow_and_no_broken_token(tabs, profile, kind, width, size):
     assert page.evaluate(CELLS_JS) == [], f"{kind} ({profile}, {width}, {size}): cells overflow"
     tokens = page.evaluate(TOKENS_JS)
     assert tokens, f"{kind} shows no phone, email or date at all: the measurement found nothing"
+    if kind == "home":  # the address in the contact card and the footer, each written in pieces
+        assert sum("@" in text for text, _lines in tokens) >= 2, tokens
     broken = [text for text, lines in tokens if lines > 1]
     assert broken == [], f"{kind} ({profile}, {width}, {size}) breaks {broken}"
     assert page.get_attribute("html", "lang") == "zh-CN"
     assert w.errors == []
+
+
+# ---- hostile lengths (conftest.lengths_project): the longest email, a long URL, the longest phone, 120-letter Latin
+# runs in every free-text field of site.yaml, long unit, institution and post names ----
+
+LENGTH_PAGES = {**{k: v for k, v in PAGES.items() if k != "experts"}, "experts": "experts/uni/", "experts2": "experts/hospital/"}
+LENGTH_CASES = [(profile, kind) for profile in ("public", "intranet")
+                for kind in [*LENGTH_PAGES, *(INTRANET_ONLY if profile == "intranet" else {})]]
+LENGTH_SIZES = {"320-large": ({"width": 320, "height": 640}, True), "390-large": (PHONE, True),
+                "390": (PHONE, False), "1280": (DESKTOP, False)}
+
+# Every token piece (pages.nowrap: eg-nowrap) on more than one line must be as wide as its whole line: a piece breaks
+# only when it cannot fit at all (the last resort), never because the line was already partly full.
+PIECES_JS = r"""
+() => Array.from(document.querySelectorAll('.eg-nowrap')).filter(e => e.getClientRects().length).map(e => {
+  const range = document.createRange();
+  range.selectNodeContents(e);
+  const rects = Array.from(range.getClientRects()).filter(r => r.width > 0).sort((a, b) => a.top - b.top);
+  let lines = rects.length ? 1 : 0, bottom = rects.length ? rects[0].bottom : 0;
+  for (const r of rects.slice(1)) { if (r.top >= bottom - 2) lines += 1; bottom = Math.max(bottom, r.bottom); }
+  let box = e.parentElement;
+  while (box && getComputedStyle(box).display === 'inline') box = box.parentElement;
+  const s = getComputedStyle(box);
+  const room = box.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+  return [e.textContent.slice(0, 30), lines, Math.round(e.getBoundingClientRect().width), Math.round(room)];
+})"""
+
+
+@pytest.fixture(scope="module")
+def length_tabs(browser, lengths_sites):
+    with serve(lengths_sites["public"]) as public, serve(lengths_sites["intranet"]) as intranet:
+        out = {}
+        for profile, base in (("public", public), ("intranet", intranet)):
+            out[profile] = (Watched(browser.new_context(viewport=PHONE).new_page()), base)
+        yield out
+        for w, _base in out.values():
+            w.page.context.close()
+
+
+@pytest.mark.parametrize("size", list(LENGTH_SIZES))
+@pytest.mark.parametrize("profile,kind", LENGTH_CASES)
+def test_hostile_lengths_never_scroll_sideways(length_tabs, profile, kind, size):
+    viewport, large = LENGTH_SIZES[size]
+    w, base = length_tabs[profile]
+    page = w.page
+    page.set_viewport_size(viewport)
+    if not page.url.startswith(base):
+        page.goto(base)
+    page.evaluate("large => localStorage.setItem('eg-large-text', large ? '1' : '0')", large)
+    page.goto(base + {**LENGTH_PAGES, **INTRANET_ONLY}[kind])
+    if kind == "directory":
+        page.wait_for_selector(".eg-directory__row")
+    page.wait_for_load_state("load")
+    scroll, inner = page.evaluate(OVERFLOW_JS)
+    assert scroll <= inner, f"{kind} ({profile}, {size}) is {scroll} px wide in a {inner} px window"
+    assert page.evaluate(CELLS_JS) == [], f"{kind} ({profile}, {size}): cells overflow"
+    pieces = page.evaluate(PIECES_JS)
+    assert pieces, f"{kind} shows no token at all"
+    broken = [(text, width, room) for text, lines, width, room in pieces if lines > 1 and width < room - 1]
+    assert broken == [], f"{kind} ({profile}, {size}) breaks pieces that fit their line: {broken}"
+    assert w.errors == []
+
+
+def test_the_longest_email_breaks_only_after_the_at_and_before_dots_on_a_phone(length_tabs):
+    """The footer's address at 390 px: its pieces are the address cut after "@" and before each "."."""
+    from conftest import LONGEST_EMAIL
+    w, base = length_tabs["public"]
+    page = w.page
+    page.set_viewport_size(PHONE)
+    page.goto(base)
+    page.evaluate("() => localStorage.setItem('eg-large-text', '0')")
+    page.goto(base)
+    pieces = page.eval_on_selector_all(".eg-footer p:last-child span:last-child .eg-nowrap", "es => es.map(e => e.textContent)")
+    assert "".join(pieces) == LONGEST_EMAIL
+    assert pieces == [LONGEST_EMAIL[:65]] + ["." + p if i else p for i, p in enumerate(LONGEST_EMAIL[65:].split("."))]
+
+
+# ---- the 名单 of long names (conftest.long_names_project) on a desktop and a tablet ----
+
+# The lines a text takes: its DOM range's rectangles, grouped by line.
+LINES_JS = r"""
+(e) => {
+  const range = document.createRange();
+  range.selectNodeContents(e);
+  const rects = Array.from(range.getClientRects()).filter(r => r.width > 0).sort((a, b) => a.top - b.top);
+  let lines = rects.length ? 1 : 0, bottom = rects.length ? rects[0].bottom : 0;
+  for (const r of rects.slice(1)) { if (r.top >= bottom - 2) lines += 1; bottom = Math.max(bottom, r.bottom); }
+  return lines;
+}"""
+
+
+@pytest.mark.parametrize("profile", ["public", "intranet"])
+@pytest.mark.parametrize("width", ["desktop", "tablet"])
+def test_names_in_the_list_are_never_broken_and_a_long_post_wraps_in_three_lines(browser, long_names_sites, profile, width):
+    from conftest import LONG_NAMES, LONG_POST
+    with serve(long_names_sites[profile]) as base:
+        page = browser.new_context(viewport=LAYOUT_WIDTHS[width]).new_page()
+        page.goto(base + "pairings/")
+        names = page.eval_on_selector_all(".eg-pairings td.eg-name > .eg-nowrap:first-child, .eg-pairings td.eg-name > a > .eg-nowrap",
+                                          f"es => es.map(e => [e.textContent, ({LINES_JS})(e)])")
+        shown = {name for name, lines in names if lines}  # a card shows a leader once: the other rows' cells are hidden
+        hidden = {"周医生"} if profile == "public" else set()  # not public (涉密): the intranet lists her
+        assert shown == {*LONG_NAMES["leaders"].values(), *LONG_NAMES["experts"].values(), "周医生"} - hidden
+        assert [(name, lines) for name, lines in names if lines > 1] == [], f"{profile} at {width}"
+        posts = page.eval_on_selector_all(".eg-pairings td[data-label=职务]", f"es => es.map(e => [e.textContent, ({LINES_JS})(e)])")
+        assert (LONG_POST, 1) not in posts and any(text == LONG_POST and lines <= 3 for text, lines in posts), posts
+        assert page.evaluate(OVERFLOW_JS)[0] <= LAYOUT_WIDTHS[width]["width"] and page.evaluate(CELLS_JS) == []
+        table = page.evaluate("() => getComputedStyle(document.querySelector('.eg-pairings')).display")
+        if width == "desktop" or profile == "public":
+            assert table == "table"  # the intranet's six columns are cards on a tablet
+            widths = page.eval_on_selector_all(".eg-pairings", "ts => ts.map(t => Array.from(t.querySelectorAll('col'))"
+                                                               ".map(c => Math.round(c.getBoundingClientRect().width)))")
+            assert all(w == widths[0] for w in widths), widths  # every unit's table has the same columns
+        page.context.close()
 
 
 def test_the_home_contact_card_reads_one_token_per_line_on_a_phone(tabs):

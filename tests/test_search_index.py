@@ -7,7 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, TODAY
 from sitebuild import article
+
+from generator.build import build_site
 
 from generator.render.search_index import CELL_SEPARATOR, page_sections
 
@@ -96,3 +99,18 @@ def test_built_index_reads_as_the_web_page_does(sample_public, sample_intranet, 
     sep = re.escape(CELL_SEPARATOR)  # the intranet has the leader's phone in the leader's cell
     assert re.search(f"欧阳明[^·]*{sep}副区长{sep}钟启航{sep}西南大学{sep}", pairings), pairings[:200]
     assert "副区长钟启航" not in texts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", ["chongqing-2002", "beijing-2014"])
+def test_a_new_projects_print_only_paragraph_is_not_on_the_web(tmp_path, sample):
+    """The samples `expert-guide new` writes: the attribute list ends its paragraph, nothing shows it as text."""
+    site = tmp_path / "site"
+    build_site(ROOT / "generator" / "samples" / sample, out=site, today=TODAY, pdf=False)
+    home = article(site / "index.html")
+    assert "{:" not in home
+    printed = _Chrome()
+    printed.feed(home)
+    assert printed.found.get("print"), "the sample has a print-only paragraph"
+    shown = re.sub(r'<p class="print-only">.*?</p>', "", home, flags=re.S)
+    assert all(text not in shown for text in printed.found["print"])
