@@ -344,6 +344,167 @@ def test_focus_is_visible_on_every_control_reached_by_tab(tabs):
     assert all(s != "none" and wdt >= 1.5 for _tag, s, wdt in seen if not _tag.startswith("BODY")), seen
 
 
+# ---- the keyboard on a phone and a desktop: nothing invisible takes focus, nothing opens by itself ----
+
+# Where focus is, after the page has scrolled it into view and transitions have ended: is it shown (size, in the
+# window, not hidden or faded out) and not covered (the topmost element at its first box's centre is it, inside it, or holds it)?
+FOCUS_JS = r"""
+async () => {
+  const e = document.activeElement;
+  if (!e || e === document.body || e === document.documentElement) return null;
+  e.scrollIntoView({block: 'center', inline: 'nearest'});
+  // The theme reacts to the scroll (sidebar heights) and fades focused links in: let it, then end every transition.
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  document.getAnimations().forEach(a => { try { a.finish(); } catch (_) { /* an infinite one */ } });
+  const boxes = Array.from(e.getClientRects()).filter(r => r.width > 0 && r.height > 0);
+  const r = boxes[0] || e.getBoundingClientRect();
+  let opacity = 1;
+  for (let a = e; a; a = a.parentElement) opacity *= parseFloat(getComputedStyle(a).opacity);
+  const inWindow = r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight;
+  const hit = inWindow ? document.elementFromPoint(Math.min(r.left + r.width / 2, innerWidth - 1),
+                                                   Math.min(r.top + r.height / 2, innerHeight - 1)) : null;
+  const covered = !(hit && (hit === e || e.contains(hit) || hit.contains(e)));
+  const name = e.tagName + (e.className && e.className.baseVal === undefined ? '.' + e.className.split(' ')[0] : '') +
+    ' ' + (e.getAttribute('aria-label') || e.textContent || e.value || '').trim().slice(0, 16);
+  return {name, shown: inWindow && getComputedStyle(e).visibility === 'visible' && opacity > 0.1, covered,
+          hit: hit ? hit.tagName + '.' + String(hit.className).split(' ')[0] : null,
+          search: document.getElementById('__search').checked, drawer: document.getElementById('__drawer').checked};
+}"""
+
+
+def _tab_through(page, limit: int = 400) -> list[dict]:
+    """Press Tab until focus comes round again; where it was each time."""
+    page.locator("body").focus()
+    page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+    seen, first = [], None
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        at = page.evaluate(FOCUS_JS)
+        if at is None:
+            if seen:
+                break
+            continue
+        if first is None:
+            first = at["name"]
+        elif at["name"] == first and len(seen) > 1:
+            break
+        seen.append(at)
+    return seen
+
+
+KEYBOARD_PAGES = ["home", "policy", "directory", "pairings", "institutions", "experts"]
+
+
+@pytest.mark.parametrize("width", list(LAYOUT_WIDTHS))
+@pytest.mark.parametrize("profile,kind", [(p, k) for p in ("public", "intranet") for k in KEYBOARD_PAGES])
+def test_tab_reaches_only_what_is_shown_and_opens_nothing(tabs, profile, kind, width):
+    page = _open(tabs, profile, kind, LAYOUT_WIDTHS[width]).page
+    stops = _tab_through(page)
+    assert len(stops) >= 5, stops
+    hidden = [s["name"] for s in stops if not s["shown"] or s["covered"]]
+    assert hidden == [], f"{kind} ({profile}, {width}): focus on what is not shown: {hidden} {[s['hit'] for s in stops if s['covered']][:3]}"
+    assert not any(s["search"] or s["drawer"] for s in stops), "Tab alone opened the search dialog or the drawer"
+    names = [s["name"] for s in stops]
+    if width != "desktop":  # the header's toggles are buttons a keyboard reaches
+        assert any(n.startswith("LABEL") and "导航菜单" in n for n in names) and any("检索" in n for n in names), names
+
+
+def test_the_search_dialog_on_a_phone_opens_from_its_button_and_closes_when_focus_leaves(tabs):
+    page = _open(tabs, "public", "home", PHONE).page
+    button = page.locator("label.md-header__button[for=__search]")
+    button.focus()
+    assert button.get_attribute("role") == "button" and button.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.classList.contains('eg-search__input')")
+    assert button.get_attribute("aria-expanded") == "true"
+    page.keyboard.type("张")
+    page.wait_for_function("document.querySelector('.eg-search__meta').textContent.startsWith('找到')")
+    page.wait_for_timeout(400)
+    results = page.locator(".eg-search__link").count()
+    for _ in range(results + 1):  # the results scroll box, then each result: all inside the dialog, all shown
+        page.keyboard.press("Tab")
+        at = page.evaluate(FOCUS_JS)
+        assert at["search"] and at["shown"] and not at["covered"], at
+    page.keyboard.press("Tab")  # out of the dialog: it closes, focus is on the page and shown
+    page.wait_for_timeout(400)
+    at = page.evaluate(FOCUS_JS)
+    assert not at["search"] and at["shown"] and not at["covered"], at
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.classList.contains('eg-search__input')")
+    page.keyboard.press("Escape")  # closes, and focus is back on the button
+    assert page.evaluate("() => document.activeElement.getAttribute('for')") == "__search"
+    assert not page.evaluate("() => document.getElementById('__search').checked")
+
+
+def test_the_drawer_on_a_phone_opens_from_its_button_and_escape_closes_it(tabs):
+    page = _open(tabs, "public", "policy", PHONE).page
+    menu = page.locator("label.md-header__button[for=__drawer]")
+    menu.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.closest('.md-sidebar--primary')")
+    page.wait_for_timeout(300)
+    assert menu.get_attribute("aria-expanded") == "true"
+    inside = 0
+    for _ in range(40):  # the drawer's links and section buttons: shown, not covered; leaving it closes it
+        in_drawer = page.evaluate("() => !!document.activeElement.closest('.md-sidebar--primary')")
+        at = page.evaluate(FOCUS_JS)
+        assert at["shown"] and not at["covered"] and at["drawer"] == in_drawer, at
+        if not in_drawer:
+            break
+        inside += 1
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(300)  # the drawer closes, a panel slides
+    assert inside >= 3 and not page.evaluate("() => document.getElementById('__drawer').checked")
+    menu.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.closest('.md-sidebar--primary')")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.activeElement.getAttribute('for')") == "__drawer"
+    assert not page.evaluate("() => document.getElementById('__drawer').checked")
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.md-sidebar--primary')).visibility") == "hidden"
+
+
+def test_a_section_of_the_drawer_opens_and_closes_by_keyboard(tabs):
+    page = _open(tabs, "public", "home", PHONE).page
+    page.locator("label.md-header__button[for=__drawer]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    section = page.locator(".md-nav--primary label.md-nav__link", has_text="政策文件")
+    section.focus()
+    assert section.get_attribute("role") == "button" and section.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Enter")  # into the section's panel: focus on its back button, shown
+    page.wait_for_timeout(300)
+    at = page.evaluate(FOCUS_JS)
+    assert at["name"].startswith("LABEL.md-nav__title") and at["shown"] and not at["covered"], at
+    assert section.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Enter")  # back: focus on the section's button again
+    page.wait_for_timeout(300)
+    assert page.evaluate(FOCUS_JS)["name"] == page.evaluate("() => 'LABEL.md-nav__link ' + document.activeElement.textContent.trim().slice(0, 16)")
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "政策文件"
+    page.keyboard.press("Escape")
+
+
+def test_show_more_moves_focus_to_the_first_new_row(browser, names_public):
+    with serve(names_public) as base:
+        for viewport in (PHONE, DESKTOP):
+            page = browser.new_context(viewport=viewport).new_page()
+            page.goto(base + "directory/")
+            page.wait_for_selector(".eg-directory__row")
+            rows = page.locator(".eg-directory__row").count()
+            more = page.locator(".eg-directory__more")
+            more.focus()
+            page.keyboard.press("Enter")  # the last page: the button hides itself
+            page.wait_for_function(f"document.querySelectorAll('.eg-directory__row').length > {rows}")
+            assert more.is_hidden()
+            focused = page.evaluate("() => document.activeElement.closest('.eg-directory__row')?.dataset.id")
+            assert focused == page.locator(".eg-directory__row").nth(rows).get_attribute("data-id")
+            at = page.evaluate(FOCUS_JS)
+            assert at["shown"] and not at["covered"], at
+            page.context.close()
+
+
 def test_directory_count_is_announced(tabs):
     page = _open(tabs, "intranet", "directory", PHONE).page
     status = page.locator(".eg-directory__status")

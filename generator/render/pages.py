@@ -71,6 +71,7 @@ def _environment(*folders: str) -> jinja2.Environment:
     env.filters["nowrap"] = nowrap
     env.filters["readable"] = readable
     env.filters["pairing_columns"] = pairing_columns
+    env.tests["long_label"] = lambda text: text_em(str(text)) > LABEL_MAX
     return env
 
 
@@ -180,6 +181,9 @@ def text_em(text: str) -> float:
         else:
             width += 0.33
     return width
+
+
+LABEL_MAX = 20.0  # a label (th of eg-facts) from the data wider than this wraps (expert-guide.css eg-wrap)
 
 
 # The 名单's columns (em of its table's font): every unit's table has the same ones (colgroup), so names never
