@@ -2,7 +2,10 @@
 no sideways overflow (also with the large-text switch on), no phone number, email or date broken across
 lines, lang="zh-CN", and axe-core (bundled by axe-playwright-python) finds nothing serious or critical.
 Also the keyboard: search results reached with ↓ or Tab and followed with Enter, a visible focus outline,
-result counts announced (aria-live), the large-text switch remembered.
+result counts announced (aria-live), the large-text switch remembered; Tab through whole pages at 390, 768 and
+1280 px stops only on what is shown and opens nothing; the phone's search dialog and drawer by keyboard.
+And lengths: a project of the longest valid values (conftest.lengths_project) never scrolls sideways at 320 and
+390 px with large text, and a 名单 of long names (conftest.long_names_project) never breaks a name on a desktop.
 
 One browser for the module and one page per profile, reused for every page type and width."""
 from __future__ import annotations
