@@ -64,6 +64,8 @@ CASES = [
      "content/_print/letter.md:3:8: error E406 印刷版不允许这种链接：javascript:alert(1)。提示：印刷版只允许 https:、mailto:、tel: 链接、页内锚点和 content/ 中的文件"),
     ("print-image-missing", "content/_print/letter.md", None, "尊敬的专家：\n\n![签名](签名.png)\n",
      "content/_print/letter.md:3:7: error E406 印刷版引用的资源不存在：签名.png。提示：图片等资源请放在 content/ 中并用相对路径引用"),
+    ("doc-number-ascii-brackets", "content/policies/cq-2002-110.md", 'doc_number: "渝人发〔2002〕110号"', 'doc_number: "渝人发[2002]110号"',
+     "content/policies/cq-2002-110.md:3:13: warning E114 “doc_number”（文号）“渝人发[2002]110号”中的年份写作“[2002]”，不是六角括号〔〕。提示：文号中的年份用六角括号〔〕，如 渝人发〔2002〕110号"),
     ("latin1", "data/institutions.yaml", None, "- id: center\n  name: caf\xe9\n".encode("latin-1"),
      "data/institutions.yaml:2:12: error E002 文件不是有效的 UTF-8 编码（字节 e9 0a）。提示：请用编辑器以 UTF-8 编码重新保存（常见原因：以 GBK 或 Latin-1 保存）"),
     ("nul-byte", "data/institutions.yaml", None, b"- id: center\n  name: a\x00b\n",
@@ -124,16 +126,16 @@ CASES = [
     ("event-future", E, "    - date: 2026-04-15\n", "    - date: 2026-12-15\n",
      "data/experts.yaml:87:13: error E305 专家“吴工”的动态日期 2026-12-15 晚于今天（2026-11-22）：只登记已经发生的事。提示：发生后再登记；日期写错时请改正"),
     ("transfer-nowhere", E, "      employer: uni\n", "",
-     "data/experts.yaml:78:13: error E306 专家“吴工”的工作调动（2019-09-01）没有写调到哪里。提示：写调入单位 employer（单位编号），或调入的 system（系统）、region（地区）"),
+     "data/experts.yaml:78:13: error E306 专家“吴工”的工作调动（2019-09-01）没有写调到哪里。提示：至少写 employer（调入单位）、system（调入系统）、region（调入地区）中的一项；调入单位写单位编号"),
     ("destination-on-award", E, "      kind: award\n", "      kind: award\n      region: 西区\n",
-     "data/experts.yaml:83:15: error E307 专家“吴工”的重要奖励写了 region：只有工作调动（transfer）写调入的单位、系统、地区。提示：删除这些字段；如果这是一次调动，把 kind 改为 transfer"),
+     "data/experts.yaml:83:15: error E307 专家“吴工”的重要奖励写了 region（调入地区）：只有工作调动（`kind: transfer`）写调入的单位、系统、地区。提示：删除这些字段；如果这是一次调动，写 `kind: transfer`"),
     ("record-not-followed", E, "      employer: uni\n", "      employer: hospital\n",
      "data/experts.yaml:80:17: warning E308 专家“吴工”于 2019-09-01 调动，记录未随调动更新：调入的工作单位是“测试医院（hospital）”，记录中仍是“测试大学（uni）”；"
-     "调入的系统是“卫生”（按调入单位），记录中仍是“教育”。提示：专家记录写的是现在的情况：把 employer、system 改为调动后的值；如果之后又有调动，请补记那一次；"
-     "专家的系统、地区确实与调入单位不同时，在调动记录中写明 system、region"),
+     "调入的系统是“卫生”（按调入单位），记录中仍是“教育”。提示：专家记录写的是现在的情况：把 employer（工作单位）、system（系统）改为调动后的值；如果之后又有调动，请补记那一次；"
+     "专家的系统、地区确实与调入单位不同时，在调动记录中写明 system（调入系统）、region（调入地区）"),
     ("record-not-followed-written", E, "      employer: uni\n", "      employer: uni\n      region: 西区\n",
      "data/experts.yaml:81:15: warning E308 专家“吴工”于 2019-09-01 调动，记录未随调动更新：调入的地区是“西区”，记录中仍是“东区”。"
-     "提示：专家记录写的是现在的情况：把 region 改为调动后的值；如果之后又有调动，请补记那一次"),
+     "提示：专家记录写的是现在的情况：把 region（地区）改为调动后的值；如果之后又有调动，请补记那一次"),
     ("transfer-unknown-unit", E, "      employer: uni\n", "      employer: unii\n",
      "data/experts.yaml:80:17: error E202 “employer”（调入单位）引用的单位“unii”不存在。提示：是不是“uni”？"),
     ("events-not-a-list", E, "  events:\n    - date: 2019-09-01", "  events: 2019-09-01\n  eventz:\n    - date: 2019-09-01",
@@ -152,6 +154,29 @@ def test_failure_mode_produces_exact_diagnostic(project, case):
         project.replace(rel, old, new)
     lines = project.lines()
     assert expected in lines, "\n".join(lines)
+
+
+# The class of a 文号's year brackets: only 六角括号 〔〕 are right; every other pair, and a mixed pair, is E114.
+WRONG_YEAR_BRACKETS = ["[2002]", "【2002】", "（2002）", "(2002)", "［2002］", "﹝2002﹞", "〖2002〗", "{2002}", "<2002>",
+                       "《2002》", "〔2002]", "[2002〕", "〔2002）", "[ 2002 ]"]
+
+
+@pytest.mark.parametrize("year", WRONG_YEAR_BRACKETS)
+def test_doc_number_year_in_other_brackets_is_a_located_warning(project, year):
+    rel = "content/policies/cq-2002-110.md"
+    project.replace(rel, 'doc_number: "渝人发〔2002〕110号"', f'doc_number: "渝人发{year}110号"')
+    result = project.check()
+    found = [d for d in result.diagnostics if d.code == "E114"]
+    assert [(d.severity, d.location.path, d.location.line) for d in found] == [("warning", rel, 3)]
+    assert found[0].hint == "文号中的年份用六角括号〔〕，如 渝人发〔2002〕110号"
+    assert not result.errors  # a warning: the guide is still published
+
+
+@pytest.mark.parametrize("number", ["渝人发〔2002〕110号", "人发〔2001〕109号", "京政办发〔 2014 〕4号", "渝人发2002年110号",
+                                    "国办发〔2017〕47号"])
+def test_doc_number_in_hexagonal_brackets_or_without_a_bracketed_year_passes(project, number):
+    project.replace("content/policies/cq-2002-110.md", 'doc_number: "渝人发〔2002〕110号"', f'doc_number: "{number}"')
+    assert [d for d in project.check().diagnostics if d.code == "E114"] == []
 
 
 def test_unknown_key_names_the_key_and_suggests(project):

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from ..diagnostics import Diagnostics
-from ..models import EVENT_KINDS, TRANSFER_FIELDS, Expert
+from ..fields import term
+from ..models import EVENT_KINDS, TRANSFER_FIELDS, Event, Expert
 from ..project import Project
 from ..transfers import FIELD_NAMES, Destination, latest_move
 
@@ -24,11 +25,12 @@ def check_events(project: Project, today: date, diags: Diagnostics) -> None:
             if event.kind == "transfer" and not named:
                 diags.error(event.where("kind"), "E306",
                             f"专家“{expert.name}”的工作调动（{event.date or '日期未写'}）没有写调到哪里",
-                            hint="写调入单位 employer（单位编号），或调入的 system（系统）、region（地区）")
+                            hint=f"至少写 {'、'.join(term(Event, n) for n in TRANSFER_FIELDS)}中的一项；调入单位写单位编号")
             elif kind is not None and event.kind != "transfer" and named:
                 diags.error(event.where(named[0]), "E307",
-                            f"专家“{expert.name}”的{kind.name}写了 {'、'.join(named)}：只有工作调动（transfer）写调入的单位、系统、地区",
-                            hint="删除这些字段；如果这是一次调动，把 kind 改为 transfer")
+                            f"专家“{expert.name}”的{kind.name}写了 {'、'.join(term(Event, n) for n in named)}："
+                            f"只有工作调动（`kind: transfer`）写调入的单位、系统、地区",
+                            hint="删除这些字段；如果这是一次调动，写 `kind: transfer`")
         _followed(project, expert, today, diags)
 
 
@@ -51,10 +53,10 @@ def _followed(project: Project, expert: Expert, today: date, diags: Diagnostics)
                 if move.field == "employer" else (move.value, getattr(expert, move.field))
             source = "" if move.written else "（按调入单位）"
             parts.append(f"调入的{label}是“{new}”{source}，记录中仍是“{old}”")
-        names = "、".join(move.field for move in moves)
-        hint = f"专家记录写的是现在的情况：把 {names} 改为调动后的值；如果之后又有调动，请补记那一次"
+        names = "、".join(term(Expert, move.field) for move in moves)
+        hint = f"专家记录写的是现在的情况：把 {names}改为调动后的值；如果之后又有调动，请补记那一次"
         if any(not move.written for move in moves):
-            hint += "；专家的系统、地区确实与调入单位不同时，在调动记录中写明 system、region"
+            hint += f"；专家的系统、地区确实与调入单位不同时，在调动记录中写明 {term(Event, 'system')}、{term(Event, 'region')}"
         diags.warning(moves[0].where, "E308",
                       f"专家“{expert.name}”于 {event.date} 调动，记录未随调动更新：{'；'.join(parts)}", hint=hint)
 
