@@ -73,7 +73,7 @@ def experts_index(view: SiteView, texts: Iterable[str] = ()) -> dict[str, Any]:
 
 # How many directory rows one file of records (search/r/K.json) holds: the header search fetches only
 # the files of the twenty hits it shows. Small, because the hits of a rare employer lie far apart.
-CHUNK = 64
+CHUNK = 128
 _TABLES = ("emp", "reg", "fld", "rank", "deg", "st")  # the columns of a row that are searched, with "cat"
 
 
@@ -95,7 +95,8 @@ def search_shards(index: dict[str, Any]) -> dict[str, str]:
     pairs, and for every key how many rows its shard lists. A term such as 重庆大学 matches a row when a
     name or a table value contains it; the browser loads the shard of its rarest character:
     ``n/<hex>.json``, the names containing that character (``[name, row gaps]``), and ``a/<hex>.json``, the
-    table values containing it (``{"emp": [[value#, row gaps]…]…}``); the browser checks the whole term
+    table values containing it (``{"emp": [[value#, row gaps]…]…}``), or the pair of neighbouring characters
+    (``a/<hex>-<hex>.json``) that fewest rows have; the browser checks the whole term
     against each name and value itself, so the results are exactly those of the whole directory.
     A Latin term (zhangwei, zw) also loads ``p/<key>.json``, the readings of the names one of whose
     syllables starts with its first letter and whose next letter could follow (``zh``: zhang, or z then h…).
@@ -117,10 +118,10 @@ def search_shards(index: dict[str, Any]) -> dict[str, str]:
         for c in row[5]:
             posting["cat", c].append(i)
     for (table, v), ids in posting.items():
-        text = index["cat"][v][0] if table == "cat" else index[table][v]
-        for char in set(_fold(text, t2s)) - {" "}:
-            values[char][table][v] = ids
-    readings = _row_readings(index)
+        text = _fold(index["cat"][v][0] if table == "cat" else index[table][v], t2s)
+        for key in _grams(text):
+            values[key][table][v] = ids
+    readings = row_readings(index)
     said: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for i, syllables in enumerate(readings):
         for key in _reading_keys(syllables):
@@ -129,10 +130,10 @@ def search_shards(index: dict[str, Any]) -> dict[str, str]:
     files: dict[str, str] = {}
     keys: dict[str, dict[str, int]] = {"n": {}, "a": {}, "p": {}}
     for char, by_name in sorted(names.items()):
-        files[f"n/{ord(char):x}.json"] = dumps([[name, _gaps(ids)] for name, ids in by_name.items()])
+        files[f"n/{_hex(char)}.json"] = dumps([[name, _gaps(ids)] for name, ids in by_name.items()])
         keys["n"][char] = sum(len(ids) for ids in by_name.values())
     for char, by_table in sorted(values.items()):
-        files[f"a/{ord(char):x}.json"] = dumps({t: [[v, _gaps(ids)] for v, ids in sorted(by_value.items())]
+        files[f"a/{_hex(char)}.json"] = dumps({t: [[v, _gaps(ids)] for v, ids in sorted(by_value.items())]
                                                 for t, by_value in sorted(by_table.items())})
         keys["a"][char] = sum(len(ids) for by_value in by_table.values() for ids in by_value.values())
     for key, by_reading in sorted(said.items()):
@@ -146,7 +147,19 @@ def search_shards(index: dict[str, Any]) -> dict[str, str]:
     return files
 
 
-def _row_readings(index: dict[str, Any]) -> list[list[str]]:
+def _grams(text: str) -> set[str]:
+    """The characters of a table value and the pairs of neighbouring ones: a long value shares its rarest pair
+    (单位12) with far fewer values than its rarest character (2)."""
+    pairs = {a + b for a, b in zip(text, text[1:])}
+    return {g for g in set(text) | pairs if " " not in g}
+
+
+def _hex(key: str) -> str:
+    """A shard's file name: the code points of its one or two characters (no character of data in a path)."""
+    return "-".join(f"{ord(c):x}" for c in key)
+
+
+def row_readings(index: dict[str, Any]) -> list[list[str]]:
     """Each row's syllables as expert-guide.js `readings` finds them: the name read otherwise, or each character's usual reading."""
     usual = {c: s for s, chars in index["py"].items() for c in chars.split(" ")}
     return [index["pyx"][row[0]].split(" ") if row[0] in index["pyx"]

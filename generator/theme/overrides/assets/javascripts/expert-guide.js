@@ -191,7 +191,23 @@
     return best;
   }
 
-  function hex(c) { return c.codePointAt(0).toString(16); }
+  /* The pair of neighbouring characters of `term` (or, for one character, the character) whose shard lists the
+   * fewest rows; null when one of them is in no shard: then no value contains the term. */
+  function rarestPair(sizes, term) {
+    var chars = Array.from(term);
+    if (chars.length < 2) return rarest(sizes, term);
+    var best = null;
+    for (var i = 0; i + 1 < chars.length; i++) {
+      var pair = chars[i] + chars[i + 1];
+      if (!own.call(sizes, pair)) return null;
+      if (best === null || sizes[pair] < sizes[best]) best = pair;
+    }
+    return best;
+  }
+
+  function hex(key) {
+    return Array.from(key).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+  }
 
   /* The rows that contain `term` in a name or a table value, or whose name it spells: a mark per row (null: every row).
    * Names and readings seen on the way go into `known`, for ranking. */
@@ -209,7 +225,7 @@
         });
       }));
     }
-    c = rarest(m.keys.a, term);
+    c = rarestPair(m.keys.a, term);
     if (c !== null) {
       waits.push(shard("a/" + hex(c) + ".json").then(function (tables) {
         Object.keys(tables).forEach(function (t) {
@@ -351,6 +367,10 @@
       toggle.addEventListener("change", function () { if (toggle.checked) setTimeout(function () { input.focus(); }, 50); });
     }
     list.addEventListener("click", function () { if (toggle) toggle.checked = false; });
+    // The manifest and pages.json once the page has loaded, so that the first keystroke waits only for its shards.
+    function prefetch() { loadManifest().catch(function () { /* run() says so when a query needs it */ }); }
+    if (document.readyState === "complete") prefetch();
+    else window.addEventListener("load", prefetch);
     /* Keyboard: ↓ from the box into the results, ↑/↓ between them, Enter follows (it is a link), ↑ from the first back. */
     function links() { return Array.prototype.slice.call(list.querySelectorAll(".eg-search__link")); }
     input.addEventListener("keydown", function (ev) {
