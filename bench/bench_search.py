@@ -153,7 +153,7 @@ def probe(browser, base: str, query: str, old_js: str | None) -> dict:
     cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
     cdp.on("Network.loadingFinished",
            lambda e: done.append((time.perf_counter(), urls.get(e["requestId"], ""), e["encodedDataLength"])))
-    page.goto(base, wait_until="networkidle")
+    page.goto(base, wait_until="networkidle", timeout=180_000)
     start = time.perf_counter()
     seconds, meta, hits = page.evaluate(TYPE, query)
     page.wait_for_timeout(1000)  # CDP's events reach Python late; nothing is fetched after the results are shown
@@ -161,7 +161,8 @@ def probe(browser, base: str, query: str, old_js: str | None) -> dict:
     page_bytes = sum(n for t, u, n in done if t <= start and (u, n) not in data)
     context.close()
     return {"seconds": seconds / 1000, "count": int(meta.split()[1]), "hits": hits,
-            "search_bytes": sum(n for _u, n in data), "page_bytes": page_bytes, "files": len(data)}
+            "search_bytes": sum(n for _u, n in data), "page_bytes": page_bytes, "files": len(data),
+            "pages_json": sum(n for u, n in data if u.endswith("/search/pages.json"))}
 
 
 def shard_seconds(site: Path) -> float:
@@ -236,7 +237,7 @@ def main(sizes: list[int], reuse: bool) -> None:
                     assert new["hits"] == old["hits"], (n, query, "the two variants order the hits differently")
                     row = {"experts": n, "query": query, "hits": len(expected),
                            "sharded_kb": round(new["search_bytes"] / 1e3, 1), "sharded_s": round(new["seconds"], 2),
-                           "sharded_files": new["files"], "whole_kb": round(old["search_bytes"] / 1e3, 1),
+                           "sharded_files": new["files"], "of_which_pages_json_kb": round(new["pages_json"] / 1e3, 1), "whole_kb": round(old["search_bytes"] / 1e3, 1),
                            "whole_s": round(old["seconds"], 2), "page_kb": round(new["page_bytes"] / 1e3, 1)}
                     rows.append(row)
                     print(json.dumps(row, ensure_ascii=False), flush=True)
@@ -249,11 +250,13 @@ def main(sizes: list[int], reuse: bool) -> None:
             rows.append(summary)
             print(json.dumps(summary, ensure_ascii=False), flush=True)
         browser.close()
-    print("\n| experts | query | hits | sharded: search data KB gz | files | first result s | whole: KB gz | first result s |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    print("\n| experts | query | hits | sharded: search data KB gz | of which pages.json | files | first result s "
+          "| whole: KB gz | first result s |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         if "query" in r:
-            print(f"| {r['experts']:,} | {r['query']} | {r['hits']:,} | {r['sharded_kb']} | {r['sharded_files']} | "
+            print(f"| {r['experts']:,} | {r['query']} | {r['hits']:,} | {r['sharded_kb']} | {r['of_which_pages_json_kb']} | "
+                  f"{r['sharded_files']} | "
                   f"{r['sharded_s']} | {r['whole_kb']} | {r['whole_s']} |")
     print("\n| experts | max sharded KB gz | max sharded s | median whole KB gz | median whole s | search data MB gz (files) "
           "| build s | shards s |")
