@@ -11,7 +11,7 @@ from .positions import unpack
 
 Visibility = Literal["public", "internal", "secret"]
 Kind = Literal["text", "multiline", "id", "ref", "date", "month", "bool", "enum",
-               "phone", "email", "url", "int", "site_code", "icp", "police_record", "list", "object"]
+               "phone", "email", "url", "int", "site_code", "icp", "police_record", "doc_number", "list", "object"]
 Profile = Literal["public", "intranet"]
 
 # Who may see what: a profile shows the fields whose visibility it allows (an allow-list).
@@ -101,6 +101,28 @@ def specs_of(cls: type) -> dict[str, Spec]:
 
 _R = TypeVar("_R", bound=Record)
 
+RECORDS: list[type[Record]] = []  # every model @record made, in the order of definition
+
+
+def term(model: type[Record], name: str) -> str:
+    """A field as a diagnostic names it in prose, key and label from its spec: ``answered（反馈日期）``.
+
+    `check` prints it so (the key is what one writes in the file); the intranet's 校验报告 shows the
+    label alone (render/pages.readable). A value to type is written in backticks instead: `responsible: true`.
+    """
+    return f"{name}（{model._specs[name].label}）"
+
+
+def field_labels() -> frozenset[tuple[str, str]]:
+    """Every (key, label) pair of every model's fields and list items: what ``term`` can write."""
+    pairs = set()
+    for model in RECORDS:
+        for name, spec in model._specs.items():
+            pairs.add((name, spec.label))
+            if spec.item is not None:
+                pairs.add((name, spec.item.label))
+    return frozenset(pairs)
+
 
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, f))
 def record(cls: type[_R]) -> type[_R]:
@@ -112,4 +134,5 @@ def record(cls: type[_R]) -> type[_R]:
     specs = specs_of(made)
     made._specs = specs
     made._index = {name: i for i, name in enumerate(specs)}
+    RECORDS.append(made)
     return made

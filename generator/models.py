@@ -20,7 +20,7 @@ SCOPE_NAMES = {"key": "重点联系", "general": "普遍联系"}
 TITLE_RANKS = ("正高级", "副高级", "中级", "其他")
 DEGREES = ("博士", "硕士", "学士", "其他")
 STATUSES = ("active", "transferred", "exited")
-STATUS_NAMES = {"active": "在联系", "transferred": "已调动", "exited": "已退出"}
+STATUS_NAMES = {"active": "在册", "transferred": "已调动", "exited": "已退出"}  # 在联系 is said only of a current pairing
 GENDERS = ("男", "女")
 POLICY_STATUSES = ("现行有效", "已废止")
 REQUEST_KINDS = ("difficulty", "suggestion")
@@ -240,7 +240,7 @@ class Policy(Record):
     """政策文件（content/policies/*.md 的前置元数据）。"""
 
     title: str = f("text", "标题", "public", required=True)
-    doc_number: str = f("text", "文号", "public", required=True)
+    doc_number: str = f("doc_number", "文号", "public", required=True, doc="年份用六角括号〔〕，如 渝人发〔2002〕110号")
     issuer: str = f("text", "发文机关", "public", required=True)
     date: date = f("date", "日期", "public", required=True)
     status: str = f("enum", "状态", "public", required=True, choices=POLICY_STATUSES)

@@ -105,6 +105,11 @@ def minimal_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return once(tmp_path_factory, "minimal-public", _build(MINIMAL, "public")) / "site"
 
 
+# The longest address mail can carry (RFC 5321: 64 before the @, labels of 63, 254 in all; kinds.EMAIL): no dot
+# before the @, so its first piece is 65 characters that only the last resort may break.
+LONGEST_EMAIL = "z" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 58 + ".cn"
+assert len(LONGEST_EMAIL) == 254
+
 HOSTILE = ["[x](javascript:alert(1))", "<img src=x onerror=alert(1)><!-- x -->", "张三 {: onmouseover=alert(1) }", "甲 | 乙"]
 
 
@@ -126,6 +131,96 @@ def _hostile(folder: Path) -> None:
 def hostile_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The minimal project with script, Markdown and attribute syntax in names, fields and units; no PDF."""
     return once(tmp_path_factory, "hostile-public", _hostile) / "site"
+
+
+# ---- a project of hostile lengths: every token and free text as long as the data lets it be ----
+
+LATIN_RUN = "Zhuanjiafuwu" * 10  # 120 letters without a break opportunity
+LONG_URL = ("https://" + "zhuanjiafuwuzhongxin" * 3 + ".rsj.cq.gov.cn/" + "zhuanjiafuwu" * 8 + "/"
+            + "fuwushixiang" * 6 + "?lanmu=" + "zhuanlan" * 10 + "&page=1")
+LONG_PHONE = "+86 (023) 6907-7236-1234转123456"  # the longest kinds.PHONE: 24 characters, then 转 and 6 digits
+
+
+def lengths_project(root: Path) -> Path:
+    """The minimal project with the longest email (LONGEST_EMAIL), a long URL, the longest phone, 120-letter Latin runs
+    in every free-text field of site.yaml (the footer's and the home page's) and long unit, institution, post names."""
+    shutil.copytree(MINIMAL, root)
+    data = root / "data"
+
+    def edit(name: str, *pairs: tuple[str, str]) -> None:
+        path = data / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert text.count(old) == 1, (name, old)
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+
+    edit("site.yaml", ("org: 测试人事局", f"org: 测试人事局{LATIN_RUN}"), ("edition: 测试版", f"edition: {LATIN_RUN}版"),
+         ("label: 专家服务热线", f"label: 专家服务热线{LATIN_RUN}"), ("phone: 023-69077236", f"phone: '{LONG_PHONE}'"),
+         ("email: expert@example.gov.cn", f"email: {LONGEST_EMAIL}"),
+         ("address: 测试市测试路 1 号", f"address: 测试市测试路 1 号{LATIN_RUN}"),
+         ("sponsor: 测试人事局", f"sponsor: 测试人事局{LATIN_RUN}"),
+         ("operator: 测试人事局专业技术人员管理处", f"operator: {LATIN_RUN}测试人事局专业技术人员管理处{LATIN_RUN}"))
+    edit("institutions.yaml", ("name: 测试市专家服务中心", f"name: 测试市专家服务中心{LATIN_RUN}"),
+         ("    - 受理专家服务申请", f"    - 受理专家服务申请{LATIN_RUN}"),
+         ("address: 测试市测试路 1 号", f"address: 测试市测试路 1 号{LATIN_RUN}"),
+         ("phone: 023-69077238", f"phone: '{LONG_PHONE}'\n  email: {LONGEST_EMAIL}\n  website: '{LONG_URL}'"),
+         ("hours: 工作日 9:00—17:00", f"hours: {LATIN_RUN}"))
+    edit("units.yaml", ("name: 测试大学", f"name: 测试大学{LATIN_RUN}"),
+         ("name: 测试医院", "name: " + "重庆市测试医院附属专科医院" * 4),
+         ("name: 东区", f"name: 东区{LATIN_RUN}"))
+    private = LONGEST_EMAIL.replace("z", "y")  # a leader's and an expert's own: not the site's public address
+    edit("leaders.yaml", ("contact: {phone: 023-11111111}",
+                          f"contact: {{phone: '{LONG_PHONE[:-1]}7', email: {private}}}"),
+         ("  post: 副区长\n", "  post: " + "分管科技教育卫生人才工作的常务副区长兼党组副书记" + "\n"))
+    edit("experts.yaml", ("contact: {mobile: 013912345678, email: zhang@example.com}",
+                          f"contact: {{mobile: 013912345678, email: {private.replace('y', 'x')}, address: 测试路{LATIN_RUN}}}"),
+         ("field: 材料科学", f"field: 材料科学{LATIN_RUN}"))
+    return root
+
+
+@pytest.fixture(scope="session")
+def lengths_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The lengths project built as the public and the intranet site, no PDF."""
+    def make(folder: Path) -> None:
+        root = lengths_project(folder / "project")
+        for profile in ("public", "intranet"):
+            build_site(root, profile=profile, out=folder / profile, today=TODAY, pdf=False)  # type: ignore[arg-type]
+    folder = once(tmp_path_factory, "lengths", make)
+    return {"public": folder / "public", "intranet": folder / "intranet"}
+
+
+# ---- a 名单 of long names: four-character, eight-character and Latin names, and a 30-character post ----
+
+LONG_POST = "分管科技教育卫生人才工作的常务副区长兼党组副书记主持日常工作"[:30]
+LONG_NAMES = {"leaders": {"王局长": "欧阳司马诸葛慕容", "李局长": "司马光明", "赵区长": "John Smith"},
+              "experts": {"张院士": "长孙无忌", "刘院士": "欧阳修远司马光明", "陈医生": "阿依古丽·买买提", "吴工": "Mary Ann Lee"}}
+
+
+def long_names_project(root: Path) -> Path:
+    """The minimal project with the names of LONG_NAMES and the 局长's post LONG_POST (30 characters)."""
+    shutil.copytree(MINIMAL, root)
+    for collection, names in LONG_NAMES.items():
+        path = root / "data" / f"{collection}.yaml"
+        text = path.read_text(encoding="utf-8")
+        for old, new in names.items():
+            assert text.count(f"name: {old}\n") == 1
+            text = text.replace(f"name: {old}\n", f"name: {new}\n")
+        if collection == "leaders":
+            text = text.replace("  post: 局长\n  unit: bureau\n", f"  post: {LONG_POST}\n  unit: bureau\n")
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def long_names_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The long-names project built as the public and the intranet site, no PDF."""
+    def make(folder: Path) -> None:
+        root = long_names_project(folder / "project")
+        for profile in ("public", "intranet"):
+            build_site(root, profile=profile, out=folder / profile, today=TODAY, pdf=False)  # type: ignore[arg-type]
+    folder = once(tmp_path_factory, "long-names", make)
+    return {"public": folder / "public", "intranet": folder / "intranet"}
 
 
 # ---- a project of names whose order is known by hand (tests/test_collation.py, tests/test_browser.py) ----

@@ -48,14 +48,21 @@ def truth(project, query: str) -> set[str]:
     return out
 
 
-def _search(w: Watched, base: str, query: str) -> tuple[int, int]:
+def _counts(w: Watched, base: str, query: str) -> dict[str, int]:
+    """The header search's counts: 找到 N 位专家、K 位联系领导、M 处政策与服务内容."""
     page = w.page
     page.goto(base)
     page.fill(".eg-search__input", query)
     page.wait_for_function("document.querySelector('.eg-search__meta').textContent.startsWith('找到')")
     meta = page.text_content(".eg-search__meta")
-    experts, pages = map(int, re.findall(r"\d+", meta))
-    return experts, pages
+    counts = {label: int(n) for n, label in re.findall(r"(\d+) (位专家|位联系领导|处政策与服务内容)", meta)}
+    assert len(counts) == 3, meta
+    return counts
+
+
+def _search(w: Watched, base: str, query: str) -> tuple[int, int]:
+    counts = _counts(w, base, query)
+    return counts["位专家"], counts["处政策与服务内容"]
 
 
 @pytest.mark.parametrize("query", ["张伟", "重庆大学", "院士", "特殊津贴", "材料", "镕"])
@@ -207,6 +214,22 @@ def test_pinyin_and_initials_find_names(sites, browser, sample, query):
         assert set(_directory_rows(w.page)) == expected
         if query in ("zhangwei", "zw"):  # the exact spelling first
             assert _directory_rows(w.page)[0] == zhang
+        assert w.errors == [] and w.hosts == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("profile", ["public", "intranet"])
+@pytest.mark.parametrize("query", ["ouyangming", "ouyang ming", "oym", "欧阳明", "歐陽明"])
+def test_leaders_of_the_list_are_found_by_name_and_pinyin(sites, browser, sample, profile, query):
+    """The 名单's leaders are the other names the site shows: pinyin finds them as it finds experts."""
+    leader = next(leader for leader in sample.leaders if leader.name == "欧阳明")
+    with serve(sites[profile == "intranet"]) as base:
+        w = Watched(browser.new_page())
+        assert _counts(w, base, query)["位联系领导"] == 1
+        hit = w.page.locator(".eg-hit--leader a")
+        assert hit.count() == 1 and hit.locator("h2").text_content() == "欧阳明"
+        hit.click()
+        w.page.wait_for_url(re.compile(f".*/pairings/#unit-{leader.unit}$"))
+        assert "欧阳明" in w.page.text_content(f"[id='unit-{leader.unit}'] + table")
         assert w.errors == [] and w.hosts == {"127.0.0.1"}
 
 

@@ -63,6 +63,20 @@ def test_latin_and_digits_first_punctuation_ignored():
     assert sort_key("Ａ１", "strokes")[0] == sort_key("A1", "strokes")[0]  # full-width as half-width (NFKC)
 
 
+def test_characters_without_a_reading_have_a_defined_place_in_pinyin_order():
+    """pypinyin reads neither 𠮷 (a variant of 吉) nor 𫠠: after every readable character, by strokes (𫠠 2 < 𠮷 6).
+    〇 is a Chinese character (líng), not a letter: among the Chinese names, never between Latin and Chinese."""
+    assert readings("𠮷祥")[0] == "" and readings("𫠠二")[0] == "" and readings("〇一")[0] == "ling2"
+    names = ["John Smith", "3M中国", "丁一", "吉祥", "〇一", "周一", "𫠠二", "𠮷祥", "𠮷一"]
+    assert ordered(shuffled(names), "pinyin", person=True) == \
+        ["3M中国", "John Smith", "丁一", "吉祥", "〇一", "周一", "𫠠二", "𠮷祥", "𠮷一"]  # 祥 xiang < 一 yi
+    # 姓氏笔画: 〇 is 1 stroke 折, after 一 (横) and 乙 (折); 𫠠 2 strokes, 𠮷 and 吉 6 (吉 横 before 𠮷, unknown sequence)
+    assert ordered(shuffled(["丁一", "乙二", "一二", "〇一", "𫠠二", "吉祥", "𠮷祥", "John Smith"]), "strokes", person=True) == \
+        ["John Smith", "一二", "乙二", "〇一", "丁一", "𫠠二", "吉祥", "𠮷祥"]
+    assert stroke_count("〇") == 1
+    assert [s for _c, s in syllables("〇一")] == ["ling", "yi"]  # pinyin search finds it as lingyi
+
+
 def test_surnames_read_as_surnames():
     assert readings("曾庆华", person=True)[0] == "zeng1"
     assert readings("单雄信", person=True)[0] == "shan4"

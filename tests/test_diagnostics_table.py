@@ -64,6 +64,8 @@ CASES = [
      "content/_print/letter.md:3:8: error E406 印刷版不允许这种链接：javascript:alert(1)。提示：印刷版只允许 https:、mailto:、tel: 链接、页内锚点和 content/ 中的文件"),
     ("print-image-missing", "content/_print/letter.md", None, "尊敬的专家：\n\n![签名](签名.png)\n",
      "content/_print/letter.md:3:7: error E406 印刷版引用的资源不存在：签名.png。提示：图片等资源请放在 content/ 中并用相对路径引用"),
+    ("doc-number-ascii-brackets", "content/policies/cq-2002-110.md", 'doc_number: "渝人发〔2002〕110号"', 'doc_number: "渝人发[2002]110号"',
+     "content/policies/cq-2002-110.md:3:13: warning E114 “doc_number”（文号）“渝人发[2002]110号”中的年份写作“[2002]”，不是六角括号〔〕。提示：文号中的年份用六角括号〔〕，如 渝人发〔2002〕110号"),
     ("latin1", "data/institutions.yaml", None, "- id: center\n  name: caf\xe9\n".encode("latin-1"),
      "data/institutions.yaml:2:12: error E002 文件不是有效的 UTF-8 编码（字节 e9 0a）。提示：请用编辑器以 UTF-8 编码重新保存（常见原因：以 GBK 或 Latin-1 保存）"),
     ("nul-byte", "data/institutions.yaml", None, b"- id: center\n  name: a\x00b\n",
@@ -122,6 +124,29 @@ def test_failure_mode_produces_exact_diagnostic(project, case):
         project.replace(rel, old, new)
     lines = project.lines()
     assert expected in lines, "\n".join(lines)
+
+
+# The class of a 文号's year brackets: only 六角括号 〔〕 are right; every other pair, and a mixed pair, is E114.
+WRONG_YEAR_BRACKETS = ["[2002]", "【2002】", "（2002）", "(2002)", "［2002］", "﹝2002﹞", "〖2002〗", "{2002}", "<2002>",
+                       "《2002》", "〔2002]", "[2002〕", "〔2002）", "[ 2002 ]"]
+
+
+@pytest.mark.parametrize("year", WRONG_YEAR_BRACKETS)
+def test_doc_number_year_in_other_brackets_is_a_located_warning(project, year):
+    rel = "content/policies/cq-2002-110.md"
+    project.replace(rel, 'doc_number: "渝人发〔2002〕110号"', f'doc_number: "渝人发{year}110号"')
+    result = project.check()
+    found = [d for d in result.diagnostics if d.code == "E114"]
+    assert [(d.severity, d.location.path, d.location.line) for d in found] == [("warning", rel, 3)]
+    assert found[0].hint == "文号中的年份用六角括号〔〕，如 渝人发〔2002〕110号"
+    assert not result.errors  # a warning: the guide is still published
+
+
+@pytest.mark.parametrize("number", ["渝人发〔2002〕110号", "人发〔2001〕109号", "京政办发〔 2014 〕4号", "渝人发2002年110号",
+                                    "国办发〔2017〕47号"])
+def test_doc_number_in_hexagonal_brackets_or_without_a_bracketed_year_passes(project, number):
+    project.replace("content/policies/cq-2002-110.md", 'doc_number: "渝人发〔2002〕110号"', f'doc_number: "{number}"')
+    assert [d for d in project.check().diagnostics if d.code == "E114"] == []
 
 
 def test_unknown_key_names_the_key_and_suggests(project):

@@ -39,8 +39,11 @@ def test_public_directory_carries_no_status_secrecy_consent_or_leaders(sample_pu
     for page in (sample_public / "experts").rglob("index.html"):
         text = article(page)
         assert "联系领导" not in text and "涉密" not in text and "同意公开" not in text and "在联系" not in text
-    # the search keys are made of public names only
+    # the search keys are made of public names only: experts shown, and leaders the public 名单 shows
     public = {e.id: e.name for e in sample.experts if e.publishable}
+    listed = {p.leader for p in sample.pairings if p.expert in public and p.active_on(TODAY)}
+    public.update({f"l:{leader.id}": leader.name for leader in sample.leaders if leader.id in listed})
+    assert {row[0] for row in data["ld"]} == {k for k in public if k.startswith("l:")}
     assert data["pyx"].keys() <= public.keys()
     read = {c for chars in data["py"].values() for c in chars.split(" ")}
     assert read <= set("".join(public.values()))
@@ -48,7 +51,7 @@ def test_public_directory_carries_no_status_secrecy_consent_or_leaders(sample_pu
 
 def test_intranet_directory_has_status_secrecy_and_consent(sample_intranet, sample):
     data = index(sample_intranet)
-    assert data["st"] == ["在联系", "已调动", "已退出"]
+    assert data["st"] == ["在册", "已调动", "已退出"]  # 在联系 is said of a pairing, not of a status
     experts = {e.id: e for e in sample.experts}
     assert len(data["rows"]) == len(experts)
     for row in data["rows"]:

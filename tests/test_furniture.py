@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from conftest import MINIMAL, ROOT, TODAY
+from conftest import LONGEST_EMAIL, MINIMAL, ROOT, TODAY
 from sitebuild import build
 
 from generator import check
@@ -52,7 +52,8 @@ def test_every_page_has_the_footer(sites):
             assert part in text, (page, part)
         assert '<a href="https://beian.miit.gov.cn/"' in footer
         digits = re.sub(r"\D", "", site.police_record)
-        assert f'href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={digits}"' in footer
+        assert f'href="https://beian.mps.gov.cn/#/query/webSearch?code={digits}"' in footer
+        assert re.findall(r'href="([a-z]+):', footer) and set(re.findall(r'href="([a-z]+):', footer)) <= {"https", "mailto", "tel"}
         assert f'href="{html.escape(mailto(site.email, "网站纠错与意见"))}"' in footer
     for page in sorted(intranet.rglob("*.html")):  # an intranet site has no ICP or 公安 filing
         footer = _footer(page)
@@ -70,6 +71,7 @@ def test_interface_text_is_chinese_404_included(sites):
         text = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", page.read_text(encoding="utf-8"), flags=re.S)
         if page.name != "404.html" or page.parent != public:
             text = re.sub(r'<article class="md-content__inner md-typeset">.*?</article>', " ", text, flags=re.S)
+        text = re.sub(r'<wbr>|<span class="eg-nowrap">|</span>', "", text)  # a token's pieces are one word on screen
         shown = re.sub(r"<[^>]+>", " ", text) + " ".join(re.findall(r'(?:title|aria-label|placeholder|alt)="([^"]*)"', text))
         shown = re.sub(r"\S+@\S+|https?://\S+|\b[\w-]+\.(?:cn|com|org)\b", " ", html.unescape(shown))
         assert not words.search(shown), (page, words.search(shown).group())
@@ -84,12 +86,39 @@ def test_mailto_is_always_mailto_and_never_markup():
 
 @pytest.mark.parametrize("field,value", [("site_code", "javascript:alert(1)"), ("icp", "<script>alert(1)</script>"),
                                          ("police_record", "渝公网安备 5000号\"onmouseover=x"),
-                                         ("email", "javascript:alert(1)")])
+                                         ("email", "javascript:alert(1)"), ("email", "a" * 65 + "@rsj.cq.gov.cn"),
+                                         ("email", "a@" + "b" * 64 + ".cn"),
+                                         ("email", "a" * 64 + "@" + ".".join(["b" * 63] * 3) + ".cn"),  # 256 in all
+                                         ])
 def test_formatted_fields_refuse_anything_else(project, field, value):
     text = re.sub(rf"^{field}: .*$", f"{field}: '{value}'", project.read(SITE), flags=re.M)
     project.write(SITE, text)
     lines = project.lines()
     assert any("E107" in line and f"“{field}”" in line for line in lines), lines
+
+
+# The filings start with one of the 31 province-level abbreviations (kinds.PROVINCES); any other character is E107.
+NOT_A_PROVINCE = ["龘", "中", "港", "澳", "台", "国", "A", "ａ"]
+
+
+@pytest.mark.parametrize("province", list("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"))
+def test_filings_accept_every_province_abbreviation(project, province):
+    text = re.sub(r"^icp: .*$", f"icp: {province}ICP备05001520号-1", project.read(SITE), flags=re.M)
+    project.write(SITE, re.sub(r"^police_record: .*$", f"police_record: {province}公网安备 50010502000001号", text, flags=re.M))
+    assert project.lines() == []
+
+
+@pytest.mark.parametrize("prefix", NOT_A_PROVINCE)
+@pytest.mark.parametrize("field,value", [("icp", "{}ICP备05001520号"), ("police_record", "{}公网安备 50010502000001号")])
+def test_filings_refuse_a_prefix_that_is_no_province(project, prefix, field, value):
+    project.write(SITE, re.sub(rf"^{field}: .*$", f"{field}: {value.format(prefix)}", project.read(SITE), flags=re.M))
+    lines = project.lines()
+    assert any("E107" in line and f"“{field}”" in line and "省级行政区的简称" in line for line in lines), lines
+
+
+def test_the_longest_deliverable_email_is_valid(project):
+    project.write(SITE, re.sub(r"^email: .*$", f"email: {LONGEST_EMAIL}", project.read(SITE), flags=re.M))
+    assert project.lines() == []
 
 
 def test_sponsor_is_required_and_unknown_keys_are_errors(project):

@@ -88,8 +88,8 @@ def test_no_date_crashes_anything(project, capsys):
 # ---- the calendar warning (E607) ----
 
 E607 = ("data/calendar/2027.yaml: warning E607 还有未办结的诉求，而 2027 年的放假与调休安排尚未登记：跨入 2027 年的到期日只按周末推算，"
-        "标为“暂定”。提示：国务院办公厅通常在 10 至 12 月公布下一年的安排；公布后新建 data/calendar/2027.yaml"
-        "（holidays、workdays、source），或升级 chinese-calendar")
+        "标为“暂定”。提示：国务院办公厅通常在 10 至 12 月公布下一年的安排；公布后新建 data/calendar/2027.yaml，"
+        "写明 holidays（放假日期（含假期中的周末））、workdays（调休上班日期（周六或周日））和 source（通知的网址），或升级 chinese-calendar")
 
 
 def test_next_years_arrangement_is_asked_for_from_1_november(project):

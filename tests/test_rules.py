@@ -71,7 +71,7 @@ def test_r203_contacted_expert_must_hold_a_category(project):
     project.replace(E, "  field: 心血管\n  categories: [allowance]\n", "  field: 心血管\n")
     assert codes(project.lines(), "R203") == [
         "data/pairings.yaml:15:11: error R203 专家陈医生不属于任何联系对象类别，不能作为对口联系专家（依据：渝人发〔2002〕110号 第二条）"
-        "。提示：在 data/experts.yaml 中为该专家填写 categories，或结束这条联系"]
+        "。提示：在 data/experts.yaml 中为该专家填写 categories（专家类别），或结束这条联系"]
 
 
 def test_r203_expired_category_does_not_count(project):
@@ -87,8 +87,8 @@ def test_r204_consent_missing_or_late(project):
     project.replace(P, "  end: 2027-06-30\n  consent: {leader: 2025-06-01, expert: 2025-06-02}\n- id: p2",
                     "  end: 2027-06-30\n- id: p2")
     assert codes(project.lines(), "R204") == [
-        "data/pairings.yaml:1:3: error R204 联系“p1”未登记双方同意日期（consent）（依据：渝人发〔2002〕110号 第四条）"
-        "。提示：填写 consent: {leader: 年-月-日, expert: 年-月-日}",
+        "data/pairings.yaml:1:3: error R204 联系“p1”未登记 consent（双方同意）（依据：渝人发〔2002〕110号 第四条）"
+        "。提示：填写双方同意的日期（`consent: {leader: 年-月-日, expert: 年-月-日}`）",
         "data/pairings.yaml:29:41: error R204 联系“p5”的专家同意日期 2025-07-02 晚于开始日期 2025-07-01（依据：渝人发〔2002〕110号 第四条）",
     ]
 
@@ -97,13 +97,13 @@ def test_r205_term_too_long_expired_and_ending_soon(project):
     project.replace(P, "  expert: e5\n  start: 2025-07-01\n  end: 2027-06-30\n", "  expert: e5\n  start: 2025-07-01\n  end: 2027-07-01\n")
     assert codes(project.lines(), "R205") == [
         "data/pairings.yaml:29:8: warning R205 联系“p5”期限 2025-07-01 至 2027-07-01 超过一般期限 2 年（依据：渝人发〔2002〕110号 第四条）"
-        "。提示：一般的结束日期为 2027-06-30；期满后可用新记录续联（renews）"]
+        "。提示：一般的结束日期为 2027-06-30；期满后可用新记录续联，写明 renews（续联的联系）"]
     soon = codes(project.lines(today=date(2027, 6, 1)), "R205")
     assert ("data/pairings.yaml:5:8: warning R205 联系“p1”将于 2027-06-30 期满（还有 29 天）（依据：渝人发〔2002〕110号 第四条）"
             "。提示：请与领导和专家确认是否续联") in soon
     late = codes(project.lines(today=date(2027, 7, 2)), "R205")
     assert ("data/pairings.yaml:5:8: error R205 联系“p1”已于 2027-06-30 期满，仍作为在联系记录（依据：渝人发〔2002〕110号 第四条）"
-            "。提示：期满后续联请新建一条记录并写 renews；不再联系请填写 ended 与 end_reason") in late
+            "。提示：期满后续联请新建一条记录并写明 renews（续联的联系）；不再联系请填写 ended（提前结束日期）与 end_reason（结束原因）") in late
 
 
 def test_r205_exactly_two_years_is_allowed(project):
@@ -130,7 +130,7 @@ def test_r207_exited_expert_with_active_pairing(project):
                     "  field: 机械\n  status: exited\n  status_date: 2026-03-01\n  exit_reason: 出国逾期不归\n")
     assert codes(project.lines(), "R207") == [
         "data/pairings.yaml:27:11: error R207 专家吴工已于 2026-03-01 退出联系范围，与赵区长（副区长）的联系“p5”仍在进行"
-        "（依据：渝人发〔2002〕110号 第三条）。提示：为这条联系填写 ended 与 end_reason"]
+        "（依据：渝人发〔2002〕110号 第三条）。提示：为这条联系填写 ended（提前结束日期）与 end_reason（结束原因）"]
     project.replace(P, "  expert: e5\n  start: 2025-07-01\n", "  expert: e5\n  start: 2025-07-01\n  ended: 2026-03-01\n  end_reason: 专家退出\n")
     assert codes(project.lines(), "R207") == []
 
@@ -143,7 +143,7 @@ def test_r207_transferred_expert_keeps_no_pairing_with_old_system(project):
     assert codes(lines, "R202") == []  # began before the transfer: judged by R207 alone
     assert codes(lines, "R207") == [
         "data/pairings.yaml:15:11: error R207 专家陈医生已于 2026-05-01 调离原系统（卫生），与李局长（局长）的联系“p3”仍在进行"
-        "（依据：渝人发〔2002〕110号 第三条）。提示：跨区域、跨部门调动后不再作为直接联系对象：请填写 ended 与 end_reason"]
+        "（依据：渝人发〔2002〕110号 第三条）。提示：跨区域、跨部门调动后不再作为直接联系对象：为这条联系填写 ended（提前结束日期）与 end_reason（结束原因）"]
 
 
 def test_r208_key_expert_without_leader(project):
@@ -156,7 +156,7 @@ def test_r208_key_expert_without_leader(project):
 def test_r209_one_responsible_leader_per_unit(project):
     project.replace(L, "  tier: district\n  responsible: true\n", "  tier: district\n")
     assert codes(project.lines(), "R209") == [
-        "data/leaders.yaml:14:3: warning R209 单位“东区”没有确定责任领导（依据：渝人发〔2002〕110号 第一条）。提示：为其中一位领导写 responsible: true"]
+        "data/leaders.yaml:14:3: warning R209 单位“东区”没有确定责任领导（依据：渝人发〔2002〕110号 第一条）。提示：把其中一位领导定为责任领导（`responsible: true`）"]
     project.append(L, "- id: l-east2\n  name: 钱区长\n  post: 区长\n  unit: east\n  tier: district\n  responsible: true\n"
                       "- id: l-east3\n  name: 孙区长\n  post: 副区长\n  unit: east\n  tier: district\n  responsible: true\n")
     assert [line for line in codes(project.lines(), "R209")] == [
@@ -169,7 +169,7 @@ def test_beijing_profile_makes_coverage_and_responsibility_errors(project):
     project.replace("data/site.yaml", "rules_profile: chongqing-2002", "rules_profile: beijing-2014")
     project.replace(L, "  tier: district\n  responsible: true\n", "  tier: district\n")
     lines = project.lines()
-    assert "data/leaders.yaml:14:3: error R209 单位“东区”没有确定责任领导（依据：京组发〔2014〕4号 第五条（一））。提示：为其中一位领导写 responsible: true" in lines
+    assert "data/leaders.yaml:14:3: error R209 单位“东区”没有确定责任领导（依据：京组发〔2014〕4号 第五条（一））。提示：把其中一位领导定为责任领导（`responsible: true`）" in lines
 
 
 def test_rules_yaml_section_replaces_profile_section(project):
@@ -229,7 +229,7 @@ def test_r211_expert_information_reviewed_within_the_profiles_months(project):
                     "  contact: {mobile: 013912345678")
     assert codes(project.lines(), "R211") == [
         "data/experts.yaml:13:13: warning R211 专家“张院士”的信息于 2025-11-21 核对，已超过 12 个月（最晚应于 2026-11-21 再次核对）"
-        "（依据：渝人发〔2002〕110号 第四条）。提示：与专家核对联系方式、工作单位、职务等信息，更新后把 reviewed 改为核对的日期"]
+        "（依据：渝人发〔2002〕110号 第四条）。提示：与专家核对联系方式、工作单位、职务等信息，更新后把 reviewed（核对日期）改为核对的日期"]
     assert codes(project.lines(date(2026, 11, 21)), "R211") == []  # twelve months to the day: still in time
     project.write("data/rules.yaml", "review:\n  clause: 第四条\n  max_months: 24\n")
     assert codes(project.lines(), "R211") == []

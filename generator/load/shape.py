@@ -10,7 +10,7 @@ from typing import Any
 from ..clock import EARLIEST, LATEST, in_range, range_text
 from ..diagnostics import Diagnostics, Location
 from ..fields import At, Spec
-from ..kinds import DATE, FORMATS, ID, MONTH
+from ..kinds import DATE, FORMATS, ID, MONTH, wrong_year_brackets
 from ..positions import FOLDED, QUOTED, TRAILING_COMMENT, unpack
 from .yamlio import YList, YMap, has_invisible
 
@@ -116,7 +116,7 @@ class ShapeChecker:
         kind = spec.kind
         label = f"“{name}”（{spec.label}）"
         if flags & TRAILING_COMMENT and kind in ("text", "multiline", "phone", "email", "url", "id", "ref", "icp",
-                                                  "police_record"):
+                                                  "police_record", "doc_number"):
             self.diags.error(where, "E108", f"{label}的值“{_shown(text)}”后面跟着“#…”，YAML 会把“#”之后当作注释丢掉",
                              hint=f"如果“#”之后是值的一部分，请给整个值加引号：\"{_shown(text)} #…\"；如果是注释，请移到单独一行")
             return None
@@ -142,13 +142,17 @@ class ShapeChecker:
             hint = "需要多行时请用“|”块写法，并只用于说明类字段" if what == "换行" else "删除这个字符"
             self.diags.error(where, "E110", f"{label}中不能有{what}", hint=hint)
             return None
-        if kind in ("text", "multiline"):
+        if kind in ("text", "multiline", "doc_number"):
             if not text.strip():
                 self.diags.error(where, "E102", f"{label}是空白的")
                 return None
-            if kind == "text" and text != text.strip():
+            if kind != "multiline" and text != text.strip():
                 self.diags.error(where, "E112", f"{label}“{_shown(text)}”首尾有空白", hint="删除引号内首尾的空格")
                 return None
+            wrong = wrong_year_brackets(text) if kind == "doc_number" else None
+            if wrong:
+                self.diags.warning(where, "E114", f"{label}“{_shown(text)}”中的年份写作“{wrong}”，不是六角括号〔〕",
+                                   hint="文号中的年份用六角括号〔〕，如 渝人发〔2002〕110号")
             return text
         if kind == "ref":  # resolved, and explained when misspelt, by the reference check
             return text

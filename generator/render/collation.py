@@ -3,8 +3,12 @@
 `strokes` is the order of official lists: by each character's stroke count (mainland forms),
 then its strokes 横竖撇点折 one by one (起笔 first), character after character; `strokes.txt`
 (written by bench/make_strokes.py, which says where the data comes from) holds the order of every
-character. `pinyin` compares the characters' readings (syllable, then tone), then their strokes.
+character. `pinyin` compares the characters' readings (syllable, then tone), then their strokes; a character
+pypinyin has no reading for (𠮷, a variant of 吉, and other rare characters of CJK Ext. B–H) comes after
+every character that has one, and such characters among themselves in 姓氏笔画 order (count, strokes,
+code point): a name is never dropped to a random place, and one without a reading is found at the end.
 Digits and Latin letters come before Chinese characters; punctuation and spaces are not compared.
+〇 (IDEOGRAPHIC NUMBER ZERO, outside the ideograph blocks) is a Chinese character: líng, 1 stroke 折, after 乙.
 """
 from __future__ import annotations
 
@@ -21,6 +25,10 @@ Order = Literal["strokes", "pinyin"]
 DEFAULT_ORDER: Order = "strokes"
 COUNT_BASE = 0x20  # strokes.txt's R lines write a count n as chr(0x20 + n)
 UNKNOWN = 999  # the stroke count of a character newer than the table: after all others
+NO_READING = "{"  # the syllable of a character without a reading: after every syllable ("z" < "{")
+ZERO = "〇"  # a Chinese character that is not a CJK ideograph in Unicode: strokes.txt (from Unihan) lacks it
+_ZERO_STROKES = (1, 5, 1 << 30)  # 1 stroke, 折, after the table's 1-stroke 折 characters (乙)
+_HAN = ("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH")
 
 # Surnames whose reading differs from the character's usual one (多音字姓氏); a name's first
 # characters are read so. Only pinyin order and pinyin search use readings.
@@ -51,6 +59,7 @@ def _table() -> dict[str, tuple[int, int, int]]:
             base = int(start, 16)
             for offset, mark in enumerate(counts):
                 table[chr(base + offset)] = (ord(mark) - COUNT_BASE, 6, base + offset)
+    table.setdefault(ZERO, _ZERO_STROKES)
     return table
 
 
@@ -61,7 +70,7 @@ def stroke_count(char: str) -> int | None:
 
 
 def _is_han(char: str) -> bool:
-    return char in _table() or unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH")
+    return char in _table() or unicodedata.name(char, "").startswith(_HAN)
 
 
 def readings(text: str, person: bool = False) -> list[str]:
@@ -104,7 +113,7 @@ def _char_keys(text: str, order: Order, person: bool) -> tuple:
         if _is_han(char):
             strokes = table.get(char) or (UNKNOWN, 6, ord(char))
             if order == "pinyin":
-                keys.append((1, reading[:-1] or "{", int(reading[-1]) if reading else 9, *strokes))
+                keys.append((1, reading[:-1] or NO_READING, int(reading[-1]) if reading else 9, *strokes))
             else:
                 keys.append((1, *strokes))
         elif char.isalnum():

@@ -28,10 +28,12 @@ def experts_index(view: SiteView, texts: Iterable[str] = ()) -> dict[str, Any]:
     """Rows of [id, name, employer#, region#, field#, [category#…], page#, rank#, degree#] in name order.
 
     The employer, region and field tables are in the site's order (the directory's filter options);
-    the intranet adds [status#, 涉密 0/1, 同意公开 0/1] to each row. Besides, for search: ``py``, the
-    characters of the names by reading (``{"zhang": "张 章"}``), and ``pyx``, the names read otherwise
-    (曾 as zēng); ``t2s``, pairs of a traditional character and its simplified one (``"張张 偉伟"``), for
-    every character in the data or ``texts`` (the content pages) either side stands for.
+    the intranet adds [status#, 涉密 0/1, 同意公开 0/1] to each row. ``ld``: the leaders the 名单 shows
+    (the only other names on the site), [key, name, url of their unit's table, unit and post], key
+    ``l:`` + id. Besides, for search: ``py``, the characters of all these names by reading
+    (``{"zhang": "张 章"}``), and ``pyx``, the names read otherwise by key (曾 as zēng), so that pinyin
+    finds a leader as it finds an expert; ``t2s``, pairs of a traditional character and its simplified
+    one (``"張张 偉伟"``), for every character in the data or ``texts`` (the content pages) either side stands for.
 
     Characters are kept apart by spaces: no two of them that merely neighbour each other in a table
     can spell a name the audit looks for.
@@ -64,9 +66,11 @@ def experts_index(view: SiteView, texts: Iterable[str] = ()) -> dict[str, Any]:
     if view.intranet:
         out["st"] = [STATUS_NAMES[s] for s in STATUSES]
     out["rows"] = rows
-    out["py"], out["pyx"] = _readings(experts)
-    searched = [e["name"] for e in experts] + [v for k in ("emp", "reg", "fld", "rank", "deg") for v in tables[k]]
-    searched += [c[0] for c in out["cat"]] + out.get("st", [])
+    out["ld"] = leader_rows(view)
+    named = [(e["id"], e["name"]) for e in experts] + [(row[0], row[1]) for row in out["ld"]]
+    out["py"], out["pyx"] = _readings(named)
+    searched = [name for _key, name in named] + [v for k in ("emp", "reg", "fld", "rank", "deg") for v in tables[k]]
+    searched += [c[0] for c in out["cat"]] + out.get("st", []) + [row[3] for row in out["ld"]]
     out["t2s"] = simplified_pairs("".join(searched) + "".join(texts))
     return out
 
@@ -101,6 +105,8 @@ def search_shards(index: dict[str, Any]) -> dict[str, str]:
     A Latin term (zhangwei, zw) also loads ``p/<key>.json``, the readings of the names one of whose
     syllables starts with its first letter and whose next letter could follow (``zh``: zhang, or z then h…).
     The rows of the hits shown come from ``r/<K>.json``, CHUNK rows each, in the directory's order.
+    The leaders of the 名单 (``ld``, few) are in the manifest whole, each with its syllables (``ldpy``), and are
+    matched in the browser as the whole-download search matches them.
     """
     t2s = dict(pair for pair in (tuple(p) for p in index["t2s"].split(" ")) if len(pair) == 2)
     rows = index["rows"]
@@ -142,6 +148,9 @@ def search_shards(index: dict[str, Any]) -> dict[str, str]:
     for k in range(0, len(rows), CHUNK):
         files[f"r/{k // CHUNK}.json"] = dumps(rows[k:k + CHUNK])
     manifest = {"v": 2, "rows": len(rows), "chunk": CHUNK, "keys": keys}
+    # The leaders of the 名单 are few (hundreds even nationally): whole, with their syllables, searched as main did.
+    manifest["ld"] = index.get("ld", [])
+    manifest["ldpy"] = [" ".join(said) for said in row_readings(index, "ld")] if "ld" in index else []
     manifest.update({k: index[k] for k in ("cat", "emp", "reg", "fld", "pg", "rank", "deg", "st", "t2s") if k in index})
     files["index.json"] = dumps(manifest)
     return files
@@ -159,11 +168,12 @@ def _hex(key: str) -> str:
     return "-".join(f"{ord(c):x}" for c in key)
 
 
-def row_readings(index: dict[str, Any]) -> list[list[str]]:
-    """Each row's syllables as expert-guide.js `readings` finds them: the name read otherwise, or each character's usual reading."""
+def row_readings(index: dict[str, Any], key: str = "rows") -> list[list[str]]:
+    """Each row's syllables as expert-guide.js `readings` finds them: the name read otherwise, or each character's usual
+    reading; of the experts (``rows``) or of the leaders (``ld``)."""
     usual = {c: s for s, chars in index["py"].items() for c in chars.split(" ")}
     return [index["pyx"][row[0]].split(" ") if row[0] in index["pyx"]
-            else [usual[c] for c in unicodedata.normalize("NFKC", str(row[1])) if usual.get(c)] for row in index["rows"]]
+            else [usual[c] for c in unicodedata.normalize("NFKC", str(row[1])) if usual.get(c)] for row in index[key]]
 
 
 def _reading_keys(syllables: list[str]) -> set[str]:
@@ -183,9 +193,22 @@ def _reading_keys(syllables: list[str]) -> set[str]:
     return keys
 
 
-def _readings(experts: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
-    """Each name character under the reading it has most often; the names read otherwise, whole."""
-    said = {e["id"]: syllables(e["name"]) for e in experts}
+def leader_rows(view: SiteView) -> list[list[str]]:
+    """Each leader of the 名单 once, in its order: [l:id, name, pairings/#unit-…, unit and post]."""
+    rows, seen = [], set()
+    for group in view.pairing_groups:
+        for unit in group["units"]:
+            for leader in unit["leaders"]:
+                if leader["id"] not in seen:
+                    seen.add(leader["id"])
+                    rows.append([f"l:{leader['id']}", leader["name"], f"pairings/#unit-{unit['id']}",
+                                 f"{unit['name']} {leader['post']}"])
+    return rows
+
+
+def _readings(named: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
+    """Each name character under the reading it has most often; the names read otherwise, whole, by key."""
+    said = {key: syllables(name) for key, name in named}
     heard: dict[str, Counter[str]] = defaultdict(Counter)
     for pairs in said.values():
         for char, syllable in pairs:
@@ -218,19 +241,63 @@ def simplified_pairs(text: str) -> str:
     return " ".join(t + s for t, s in _t2s().items() if t in present or s in present)
 
 
+# What a reader of the web page reads, and only that: not what is printed only ({: .print-only }), not the
+# interface (controls, live status lines, hidden elements, widgets a script fills, marked data-search-exclude
+# as Material's search marks them), and never two cells or blocks run together.
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_CHROME = frozenset({"script", "style", "template", "noscript", "form", "button", "select", "option", "textarea",
+                     "label", "input", "svg", "nav"})
+_BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr",
+                     "caption", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section", "article",
+                     "aside", "header", "footer", "figure", "figcaption", "details", "summary", "br", "hr"})
+CELL_SEPARATOR = " · "  # between the cells of a table row; blocks are kept apart by a space
+
+
+def _skipped(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    given = dict(attrs)
+    classes = (given.get("class") or "").split()
+    return (tag in _CHROME or "print-only" in classes or "hidden" in given or "data-search-exclude" in given
+            or given.get("aria-hidden") == "true" or given.get("role") == "status" or "aria-live" in given)
+
+
 class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # (tag, skipped) of the elements around the text
         self.skip = 0
+        self.cells = 0  # cells begun in the current table row
 
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("script", "style"):
-            self.skip += 1
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("td", "th"):
+            if self.cells and not self.skip:
+                self.parts.append(CELL_SEPARATOR)
+            self.cells += 1
+        elif tag in _BLOCKS:
+            self.parts.append(" ")
+            if tag == "tr":
+                self.cells = 0
+        if tag in _VOID:
+            return
+        skipped = _skipped(tag, attrs)
+        self.open.append((tag, skipped))
+        self.skip += skipped
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self.skip:
-            self.skip -= 1
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+        if not any(t == tag for t, _s in self.open):
+            return  # a stray end tag
+        while self.open:
+            open_tag, skipped = self.open.pop()
+            self.skip -= skipped
+            if open_tag == tag:
+                break
 
     def handle_data(self, data: str) -> None:
         if not self.skip:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any, Sequence, overload
 
 from ..changes import Changes
+from ..codes import SEVERITY_NAMES
 from ..diagnostics import Diagnostic
 from ..fields import ALLOWED, PROFILES, Profile, Record
 from ..paths import REQUESTS_FEED
@@ -108,7 +109,7 @@ def build_view(project: Project, profile: Profile, today: date, diagnostics: Seq
         "institutions": len(institutions),
         "services": len(services),
     }
-    report = [d.as_dict() for d in diagnostics] if profile == "intranet" else []
+    report = [{**d.as_dict(), "severity_name": SEVERITY_NAMES[d.severity]} for d in diagnostics] if profile == "intranet" else []
     requests = _requests(project, today, by_id) if profile == "intranet" else None
     activities = activity_page(project, today, by_id, order) if profile == "intranet" else None
     return SiteView(profile, today, site, policies, categories, units, institutions, services, experts, pages, groups,

@@ -8,6 +8,8 @@ from datetime import date
 
 from ..deadlines import next_year_missing
 from ..diagnostics import Diagnostics, Location
+from ..fields import term
+from ..models import CalendarYear, Handler, Request
 from ..project import Project
 
 
@@ -18,18 +20,19 @@ def check_requests(project: Project, today: date, diags: Diagnostics) -> None:
             both = handler.unit is not None and handler.institution is not None
             diags.error(handler.location, "E605",
                         f"诉求“{request.id}”的承办单位" + ("同时写了 unit 和 institution，只能写一个" if both else
-                                                           "没有写 unit（单位）或 institution（服务机构）"),
+                                                           f"没有写 {term(Handler, 'unit')}或 {term(Handler, 'institution')}"),
                         hint="如 handler: {unit: hospital} 或 handler: {institution: center}")
         if request.answered is not None and request.received is not None and request.answered < request.received:
             diags.error(request.where("answered"), "E303",
                         f"诉求“{request.id}”的反馈日期 {request.answered} 早于收到日期 {request.received}")
         if request.answered is not None and not request.result:
             diags.warning(request.where("answered"), "E606",
-                          f"诉求“{request.id}”已于 {request.answered} 反馈，没有写 result（处理情况或结果）",
+                          f"诉求“{request.id}”已于 {request.answered} 反馈，没有写 {term(Request, 'result')}",
                           hint="简要写明反馈给专家的处理情况或结果")
     year = next_year_missing(project, today)
     if year is not None:
         diags.warning(Location(f"data/calendar/{year}.yaml"), "E607",
                       f"还有未办结的诉求，而 {year} 年的放假与调休安排尚未登记：跨入 {year} 年的到期日只按周末推算，标为“暂定”",
-                      hint=f"国务院办公厅通常在 10 至 12 月公布下一年的安排；公布后新建 data/calendar/{year}.yaml"
-                           "（holidays、workdays、source），或升级 chinese-calendar")
+                      hint=f"国务院办公厅通常在 10 至 12 月公布下一年的安排；公布后新建 data/calendar/{year}.yaml，"
+                           f"写明 {term(CalendarYear, 'holidays')}、{term(CalendarYear, 'workdays')}和 "
+                           f"{term(CalendarYear, 'source')}，或升级 chinese-calendar")

@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...diagnostics import Diagnostic
+from ...fields import term
+from ...models import Expert
 from .base import RuleContext, expert_label
 
 
@@ -21,4 +23,4 @@ class ContactTarget:
                 yield ctx.finding(self, pairing.where("expert"),
                                   f"专家{expert_label(expert, pairing.expert)}不属于任何联系对象类别{expired}，"
                                   f"不能作为对口联系专家",
-                                  hint=f"在 {expert.location.path} 中为该专家填写 categories，或结束这条联系")
+                                  hint=f"在 {expert.location.path} 中为该专家填写 {term(Expert, 'categories')}，或结束这条联系")

@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from typing import Iterator
 
 from ...diagnostics import Diagnostic
+from ...fields import term
+from ...models import Pairing
 from .base import RuleContext
 
 
@@ -30,14 +32,15 @@ class Term:
                 yield ctx.finding(self, pairing.where("end"),  # “一般为 2 年”: longer needs a reason, it is not barred
                                   f"联系“{pairing.id}”期限 {pairing.start} 至 {pairing.end} 超过一般期限 {params.max_years} 年",
                                   severity="warning",
-                                  hint=f"一般的结束日期为 {limit}；期满后可用新记录续联（renews）")
+                                  hint=f"一般的结束日期为 {limit}；期满后可用新记录续联，写明 {term(Pairing, 'renews')}")
         for pairing in ctx.active:
             if pairing.end is None:
                 continue
             if pairing.end < ctx.today:
                 yield ctx.finding(self, pairing.where("end"),
                                   f"联系“{pairing.id}”已于 {pairing.end} 期满，仍作为在联系记录",
-                                  hint="期满后续联请新建一条记录并写 renews；不再联系请填写 ended 与 end_reason")
+                                  hint=f"期满后续联请新建一条记录并写明 {term(Pairing, 'renews')}；"
+                                       f"不再联系请填写 {term(Pairing, 'ended')}与 {term(Pairing, 'end_reason')}")
             elif pairing.end <= soon:
                 days = (pairing.end - ctx.today).days
                 yield ctx.finding(self, pairing.where("end"),

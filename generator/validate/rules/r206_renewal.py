@@ -6,6 +6,7 @@ from datetime import date
 from typing import Iterator
 
 from ...diagnostics import Diagnostic
+from ...fields import term
 from ...models import Pairing
 from .base import RuleContext
 
@@ -48,5 +49,5 @@ class Renewal:
                                       f"（{earlier.start} 至 {_until(earlier)}）时间重叠")
                 elif later.renews is None:
                     yield ctx.finding(self, later.location,
-                                      f"联系“{later.id}”接续了同一对领导与专家的“{earlier.id}”，但没有注明 renews",
-                                      severity="warning", hint=f"写 renews: {earlier.id}")
+                                      f"联系“{later.id}”接续了同一对领导与专家的“{earlier.id}”，但没有注明 {term(Pairing, 'renews')}",
+                                      severity="warning", hint=f"注明所续的联系（`renews: {earlier.id}`）")

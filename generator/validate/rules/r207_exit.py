@@ -4,7 +4,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...diagnostics import Diagnostic
+from ...fields import term
+from ...models import Pairing
 from .base import RuleContext, leader_label
+
+_CLOSE = f"为这条联系填写 {term(Pairing, 'ended')}与 {term(Pairing, 'end_reason')}"
 
 
 class Exit:
@@ -23,7 +27,7 @@ class Exit:
                     yield ctx.finding(self, pairing.where("expert"),
                                       f"专家{expert.name}已于 {expert.status_date} 退出联系范围，"
                                       f"与{leader_label(leader, pairing.leader)}的联系“{pairing.id}”仍在进行",
-                                      hint="为这条联系填写 ended 与 end_reason")
+                                      hint=_CLOSE)
                     continue
                 unit = ctx.unit(leader.unit)
                 if unit is None:
@@ -37,4 +41,4 @@ class Exit:
                     yield ctx.finding(self, pairing.where("expert"),
                                       f"专家{expert.name}已于 {expert.status_date} 调离{left}，"
                                       f"与{leader_label(leader, pairing.leader)}的联系“{pairing.id}”仍在进行",
-                                      hint="跨区域、跨部门调动后不再作为直接联系对象：请填写 ended 与 end_reason")
+                                      hint="跨区域、跨部门调动后不再作为直接联系对象：" + _CLOSE)

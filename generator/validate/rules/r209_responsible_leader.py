@@ -24,7 +24,7 @@ class ResponsibleLeader:
             responsible = [leader for leader in leaders if leader.responsible is True]
             if not responsible:
                 yield ctx.finding(self, leaders[0].location, f"单位“{name}”没有确定责任领导",
-                                  hint="为其中一位领导写 responsible: true")
+                                  hint="把其中一位领导定为责任领导（`responsible: true`）")
             for extra in responsible[1:]:
                 yield ctx.finding(self, extra.where("responsible"),
                                   f"单位“{name}”有 {len(responsible)} 名责任领导（{'、'.join(x.name for x in responsible)}），应只有一名")

@@ -5,7 +5,8 @@ from typing import Iterator
 
 from ...deadlines import request_statuses
 from ...diagnostics import Diagnostic
-from ...models import REQUEST_KIND_NAMES
+from ...fields import term
+from ...models import REQUEST_KIND_NAMES, Request
 from .base import RuleContext, expert_label
 
 
@@ -26,7 +27,7 @@ class Feedback:
             if status.state == "overdue":
                 yield ctx.finding(self, request.location,
                                   f"{what}到期日为 {due.day}，至今未反馈，已逾期 {status.days_late(ctx.today)} 天",
-                                  severity="warning", hint="反馈后填写 answered（反馈日期）和 result（处理情况或结果）")
+                                  severity="warning", hint=f"反馈后填写 {term(Request, 'answered')}和 {term(Request, 'result')}")
             elif status.state == "answered_late":
                 yield ctx.finding(self, request.where("answered"),
                                   f"{what}于 {request.answered} 反馈，晚于到期日 {due.day}，逾期 {status.days_late(ctx.today)} 天",

@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...diagnostics import Diagnostic
+from ...fields import term
+from ...models import Expert
 from ...workdays import months_later
 from .base import RuleContext
 
@@ -22,4 +24,4 @@ class Review:
                 yield ctx.finding(self, expert.where("reviewed"),
                                   f"专家“{expert.name}”的信息于 {expert.reviewed} 核对，已超过 {months} 个月（最晚应于 {due} 再次核对）",
                                   severity="warning",
-                                  hint="与专家核对联系方式、工作单位、职务等信息，更新后把 reviewed 改为核对的日期")
+                                  hint=f"与专家核对联系方式、工作单位、职务等信息，更新后把 {term(Expert, 'reviewed')}改为核对的日期")

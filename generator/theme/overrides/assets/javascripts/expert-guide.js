@@ -2,8 +2,9 @@
  * The directory page loads directory/experts.json whole; the search box in the header loads search/index.json
  * and search/pages.json, then for each term only the shards of its rarest character and the rows of the hits
  * it shows (search/n, a, p, r: generator/render/search_index.py `search_shards`) — the same results either way.
- * Names are also found by pinyin (zhangwei, zhang wei, zw, zhangw), and traditional characters
- * by their simplified ones (張偉 → 张伟): the data carries the readings and the character pairs.
+ * Names — of experts and of the leaders in the 名单 (few: the manifest carries them whole, with their readings) —
+ * are also found by pinyin (zhangwei, zhang wei, zw, zhangw), and traditional characters by their simplified
+ * ones (張偉 → 张伟): the data carries the readings and the character pairs.
  * Everything is inserted with textContent: no value from data is ever parsed as HTML. */
 (function () {
   "use strict";
@@ -60,6 +61,17 @@
     return e;
   }
 
+  /* A leader of the 名单 ([key, name, url of the unit's table, unit and post]) as a hit of the header search. */
+  function leaderOf(row, syllables) {
+    var l = { id: row[0], name: row[1], url: url(row[2]), line: row[3] };
+    l.key = fold(l.name);
+    l.hay = fold(l.name + " | " + l.line);
+    l.syllables = syllables;
+    l.pinyin = l.syllables.join("");
+    l.initials = l.syllables.map(function (s) { return s.charAt(0); }).join("");
+    return l;
+  }
+
   function getJSON(path) {
     return fetch(url(path)).then(function (r) {
       if (!r.ok) throw new Error(path + ": " + r.status);
@@ -83,10 +95,11 @@
           e.initials = e.syllables.map(function (s) { return s.charAt(0); }).join("");
           return e;
         });
+        var leaders = (d.ld || []).map(function (row) { return leaderOf(row, syllablesOf(row)); });
         var pages = parts[1].map(function (s) {
           return { title: s.t, url: url(s.u), text: s.x, hay: fold(s.t + " | " + s.x) };
         });
-        return { index: d, experts: experts, pages: pages };
+        return { index: d, experts: experts, leaders: leaders, pages: pages };
       });
     }
     return loading;
@@ -126,12 +139,13 @@
     return true;
   }
 
-  function searchExperts(data, query) {
+  /* People (experts, or the leaders of the 名单) whose name, by characters or by pinyin, or other text matches. */
+  function searchPeople(people, query) {
     var q = fold(query);
     if (!q) return [];
     var terms = q.split(" ");
     var spelled = q.replace(/ /g, "");
-    var hits = data.experts.filter(function (e) { return expertMatches(e, terms); });
+    var hits = people.filter(function (e) { return expertMatches(e, terms); });
     var ranks = hits.map(function (e) { return rankOf(e.key, e.syllables, q, spelled); });
     var order = hits.map(function (_e, i) { return i; });
     order.sort(function (a, b) { return ranks[a] - ranks[b] || a - b; });  // the directory's order within a rank
@@ -158,6 +172,8 @@
       manifest = Promise.all([getJSON("search/index.json"), getJSON("search/pages.json")]).then(function (parts) {
         var m = parts[0];
         learnPairs(m.t2s);
+        // The leaders, whole (few), with their syllables as search_index.py `row_readings` reads them.
+        m.leaders = (m.ld || []).map(function (row, i) { return leaderOf(row, m.ldpy[i].split(" ").filter(Boolean)); });
         m.pages = parts[1].map(function (s) {
           return { title: s.t, url: url(s.u), text: s.x, hay: fold(s.t + " | " + s.x) };
         });
@@ -281,6 +297,8 @@
     });
   }
 
+  function searchExperts(data, query) { return searchPeople(data.experts, query); }
+
   function searchPages(data, query) {
     var q = fold(query);
     if (!q) return [];
@@ -318,8 +336,9 @@
     function render(data, query, found) {
       list.textContent = "";
       if (!found) { meta.textContent = "输入关键词开始检索"; return; }
+      var leaders = searchPeople(data.leaders, query);
       var pages = searchPages(data, query);
-      meta.textContent = "找到 " + found.total + " 位专家、" + pages.length + " 处政策与服务内容";
+      meta.textContent = "找到 " + found.total + " 位专家、" + leaders.length + " 位联系领导、" + pages.length + " 处政策与服务内容";
       found.experts.forEach(function (e) { list.appendChild(hit("expert", e.url, e.name, expertLine(e))); });
       if (found.total > 20) {
         var more = el("li", "eg-search__item eg-hit eg-hit--more");
@@ -328,6 +347,7 @@
         more.appendChild(link);
         list.appendChild(more);
       }
+      leaders.slice(0, 20).forEach(function (l) { list.appendChild(hit("leader", l.url, l.name, "联系领导 · " + l.line)); });
       pages.slice(0, 20).forEach(function (p) { list.appendChild(hit("page", p.url, p.title, snippet(p.text, query))); });
     }
 
@@ -358,15 +378,36 @@
       });
     }
 
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
-    input.addEventListener("focus", function () {
-      if (toggle && !toggle.checked) toggle.checked = true;  // opens the result panel (expert-guide.css)
+    /* The dialog opens only when asked: typing or clicking in the box, the header's search button, "/" or "s".
+     * Reaching the box with Tab does not open it (on a desktop the box is in the header; on a phone the closed
+     * dialog is not displayed at all, expert-guide.css), and it closes when focus leaves it. */
+    function open() {
+      if (toggle && !toggle.checked) { toggle.checked = true; sync(); }
+      loadManifest().catch(function () { /* run() says so when a query needs it */ });
+    }
+    function close() {
+      if (toggle && toggle.checked) { toggle.checked = false; sync(); }
+    }
+    function sync() {
+      var button = document.querySelector("label.md-header__button[for=__search]");
+      if (button) button.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+    }
+    input.addEventListener("input", function () { open(); clearTimeout(timer); timer = setTimeout(run, 120); });
+    input.addEventListener("pointerdown", open);
+    input.addEventListener("focus", function () {  // fetch the data early; the dialog stays as it is
       loadManifest().catch(function () { /* run() says so when a query needs it */ });
     });
     if (toggle) {
-      toggle.addEventListener("change", function () { if (toggle.checked) setTimeout(function () { input.focus(); }, 50); });
+      toggle.addEventListener("change", function () {
+        sync();
+        if (toggle.checked) setTimeout(function () { input.focus(); }, 50);
+      });
     }
-    list.addEventListener("click", function () { if (toggle) toggle.checked = false; });
+    root.addEventListener("focusout", function (ev) {
+      var to = ev.relatedTarget;
+      if (to && !root.contains(to) && !(to.matches && to.matches("label[for=__search]"))) close();
+    });
+    list.addEventListener("click", close);
     // The manifest and pages.json once the page has loaded, so that the first keystroke waits only for its shards.
     function prefetch() { loadManifest().catch(function () { /* run() says so when a query needs it */ }); }
     if (document.readyState === "complete") prefetch();
@@ -393,11 +434,13 @@
       var chord = ev.ctrlKey || ev.metaKey || ev.altKey;  // Ctrl/Cmd+S saves the page, it does not search
       if (!typing && !chord && (ev.key === "/" || ev.key === "s")) {
         ev.preventDefault();
-        if (toggle) toggle.checked = true;
+        open();
         input.focus();
       } else if (ev.key === "Escape" && toggle && toggle.checked) {
-        toggle.checked = false;
-        input.blur();
+        var button = document.querySelector("label.md-header__button[for=__search]");
+        close();
+        if (button && getComputedStyle(button).display !== "none") button.focus();  // a phone: back to the button
+        else input.blur();
       }
     });
   }
@@ -446,11 +489,17 @@
     }
 
     function showMore() {
-      current.slice(shown, shown + PAGE).forEach(function (e) { table.appendChild(row(e)); });
+      var first = null;
+      current.slice(shown, shown + PAGE).forEach(function (e) {
+        var tr = row(e);
+        first = first || tr;
+        table.appendChild(tr);
+      });
       shown = Math.min(current.length, shown + PAGE);
       var left = current.length - shown;
       moreButton.hidden = left <= 0;
       moreButton.textContent = "显示更多（还有 " + left + " 位）";
+      return first;
     }
 
     function remember() {
@@ -506,7 +555,11 @@
       form.addEventListener("change", apply);
       form.addEventListener("submit", function (ev) { ev.preventDefault(); apply(); });
       form.addEventListener("reset", function () { setTimeout(apply, 0); });
-      moreButton.addEventListener("click", showMore);
+      // The button may hide itself (nothing more to show): focus goes on to the first row it showed, not to <body>.
+      moreButton.addEventListener("click", function () {
+        var first = showMore();
+        if (first) first.querySelector("a").focus();
+      });
       apply();
     }, function () { status.textContent = "名录数据载入失败，请刷新页面后重试"; });
   }
@@ -531,7 +584,90 @@
     header.insertBefore(button, search || null);
   }
 
+  /* ---- Material's drawer, search and navigation panels are opened by <label for=…> of hidden checkboxes, which a
+   * keyboard cannot reach. On a narrow screen (where they are toggles) they become buttons: Tab reaches them, Enter
+   * or Space opens, focus moves into what opened and back to the button on Escape; a drawer or panel that focus
+   * leaves closes. What is closed is not displayed (visibility, expert-guide.css), so Tab never lands on it. ---- */
+  function initToggles() {
+    var narrow = window.matchMedia("(max-width: 76.234375em)");
+    var drawer = document.getElementById("__drawer");
+    var sidebar = document.querySelector(".md-sidebar--primary");
+    var labels = Array.prototype.slice.call(document.querySelectorAll(
+      "label.md-header__button[for=__drawer], label.md-header__button[for=__search], " +
+      ".md-nav--primary label.md-nav__link[for], .md-nav--primary .md-nav label.md-nav__title[for]:not([for=__drawer])"));
+    var names = { __drawer: "导航菜单", __search: "检索" };
+
+    function box(label) { return document.getElementById(label.htmlFor); }
+    function shown(el) { return el.getClientRects().length > 0 && getComputedStyle(el).visibility === "visible"; }
+    function focusables(within) {
+      return Array.prototype.filter.call(within.querySelectorAll("a[href], label[tabindex='0'], button, input"), shown);
+    }
+    function panelOf(label) {  // the nested navigation a section's label opens, or null
+      var item = label.closest(".md-nav__item");
+      return item && label.classList.contains("md-nav__link") ? item.querySelector(":scope > .md-nav") : null;
+    }
+    function later(fn) { setTimeout(fn, 260); }  // after Material's .25s slide
+
+    function update() {
+      labels.forEach(function (label) {
+        var input = box(label);
+        var active = label.closest(".md-header") ? true : narrow.matches;  // the header's buttons show only when narrow
+        if (!input || !active) {
+          label.removeAttribute("tabindex"); label.removeAttribute("role"); label.removeAttribute("aria-expanded");
+          return;
+        }
+        label.setAttribute("tabindex", "0");
+        label.setAttribute("role", "button");
+        if (names[label.htmlFor]) label.setAttribute("aria-label", names[label.htmlFor]);
+        if (!label.classList.contains("md-nav__title")) label.setAttribute("aria-expanded", input.checked ? "true" : "false");
+      });
+    }
+
+    labels.forEach(function (label) {
+      label.addEventListener("keydown", function (ev) {
+        if (label.getAttribute("tabindex") !== "0" || (ev.key !== "Enter" && ev.key !== " ")) return;
+        ev.preventDefault();
+        ev.stopPropagation();  // Material's keyboard handler would click the label again (and undo the toggle)
+        var input = box(label);
+        if (!input) return;
+        input.checked = !input.checked;
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+        update();
+        if (label.htmlFor === "__drawer" && input.checked && sidebar) {
+          later(function () { var all = focusables(sidebar); if (all.length) all[0].focus(); });
+        } else if (panelOf(label) && input.checked) {
+          later(function () { var all = focusables(panelOf(label)); if (all.length) all[0].focus(); });
+        } else if (label.classList.contains("md-nav__title")) {  // back from a panel: to the section that opened it
+          later(function () {
+            var opener = document.querySelector(".md-nav--primary label.md-nav__link[for='" + label.htmlFor + "']");
+            if (opener) opener.focus();
+          });
+        }
+      });
+    });
+    document.addEventListener("change", function (ev) { if (ev.target && ev.target.classList.contains("md-toggle")) update(); });
+
+    if (drawer && sidebar) {
+      var menu = document.querySelector("label.md-header__button[for=__drawer]");
+      function closeDrawer(refocus) {
+        if (!drawer.checked) return;
+        drawer.checked = false;
+        drawer.dispatchEvent(new Event("change", { bubbles: true }));
+        update();
+        if (refocus && menu) menu.focus();
+      }
+      sidebar.addEventListener("keydown", function (ev) { if (ev.key === "Escape" && narrow.matches) closeDrawer(true); });
+      sidebar.addEventListener("focusout", function (ev) {
+        var to = ev.relatedTarget;
+        if (narrow.matches && to && !sidebar.contains(to) && to !== menu) closeDrawer(false);
+      });
+    }
+    if (narrow.addEventListener) narrow.addEventListener("change", update);
+    update();
+  }
+
   initTextSize();
   initHeader();
   initDirectory();
+  initToggles();
 })();
