@@ -25,7 +25,7 @@ from generator import check
 from generator.build import build_site
 from generator.render.pages import environment, generated_pages
 from generator.render.pdf import guide_html
-from generator.render.search_index import experts_index, page_sections
+from generator.render.search_index import experts_index, page_sections, search_shards
 from generator.render.view import build_view
 
 IDENTIFYING = re.compile(r"^(隐名|地址|023-9|17|99)\d|@canary\.example\.com$")
@@ -119,6 +119,7 @@ def _render_everything(project, profile: str = "public") -> str:
     parts.append(env.get_template("home.html").render(view=view, site=view.site, base="", page_url="", pdf=True))
     parts.append(json.dumps(view.experts, ensure_ascii=False, default=str))  # the projection itself
     parts.append(json.dumps(experts_index(view), ensure_ascii=False))
+    parts.extend(search_shards(experts_index(view)).values())
     parts.append(guide_html(view, project.root))
     return "\n".join(parts)
 

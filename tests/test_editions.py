@@ -116,7 +116,7 @@ CASES = [
          {"experts_transferred": ["e5"]}, {"experts_transferred": ["e5"]}, ("工作单位：测试大学 → 测试医院", "系统：教育 → 卫生")),
     Case("transferred: status", lambda r: _edit(r, "data/experts.yaml", E5_STATUS,
                                                 "  field: 机械\n  status: transferred\n  status_date: 2026-08-01\n"),
-         {"experts_transferred": ["e5"]}, {"unlisted": 1}, ("状态：在联系 → 已调动",)),
+         {"experts_transferred": ["e5"]}, {"unlisted": 1}, ("状态：在册 → 已调动",)),
     Case("other change", lambda r: _edit(r, "data/experts.yaml", "  field: 化学\n", "  field: 催化化学\n"),
          {"experts_changed": ["e2"]}, {"experts_changed": ["e2"]}, ("专业领域：化学 → 催化化学",)),
     Case("pairing started", lambda r: _append(r, "data/pairings.yaml", PAIRING.format(

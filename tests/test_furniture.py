@@ -205,7 +205,8 @@ def test_every_internal_link_and_asset_resolves_under_a_sub_path(sub_site):
                     continue
                 checked += 1
                 is_base = 'data-eg-base="' + html.escape(ref) + '"' in text
-                targets = [url.rstrip("/") + "/directory/experts.json", url.rstrip("/") + "/search/pages.json"] if is_base else [url]
+                targets = [url.rstrip("/") + f for f in ("/directory/experts.json", "/search/pages.json", "/search/index.json")] \
+                    if is_base else [url]
                 broken += [(rel, page_url, ref) for t in targets if _target(sub_site, t) is None]
     assert checked > 100
     assert not broken, broken[:10]

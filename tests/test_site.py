@@ -130,16 +130,24 @@ def test_data_never_becomes_markup(hostile_site):
     assert "<" not in title and "＜／title＞" not in title and "＜/title＞＜script＞" in title
 
 
+SHARDED = [["search", kind] for kind in "anpr"]  # search_index.search_shards: hundreds of small files
+
+
 def _golden_tree(site: Path) -> dict[str, str]:
     """What the project renders into a built site: each page's article, and the search and directory JSON."""
-    tree = {}
+    tree: dict[str, str] = {}
+    shards: dict[str, dict[str, object]] = {}
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
         if path.name == "index.html":
             tree[(rel.removesuffix("index.html").strip("/").replace("/", "__") or "home") + ".html"] = article(path)
+        elif path.suffix == ".json" and rel.split("/")[:2] in SHARDED:  # one golden file per kind of search shard
+            shards.setdefault("__".join(rel.split("/")[:2]) + ".json", {})[path.name] = json.loads(path.read_text(encoding="utf-8"))
         elif path.suffix == ".json":
             data = json.loads(path.read_text(encoding="utf-8"))
             tree[rel.replace("/", "__")] = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    for name, files in shards.items():
+        tree[name] = json.dumps(files, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     return tree
 
 

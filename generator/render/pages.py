@@ -115,6 +115,7 @@ def nowrap_tokens(text: Any) -> Markup:
 _ISO_DAY = re.compile(r"( ?)(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])( ?)")
 _TERM = re.compile(r"( ?)(“?)\b([a-z][a-z0-9_]*)(”?)（((?:[^（）]|（[^（）]*）)+)）( ?)")
 _CODE = re.compile(r"`([^`]+)`")
+_PATH = re.compile(r"(?<![\w/.-])(?:data|content|schemas)/[\w./-]*[\w]")
 
 
 def _wide(text: str, at: int) -> bool:
@@ -150,7 +151,10 @@ def _term(text: str, m: re.Match[str]) -> str:
 def readable(text: Any) -> Markup:
     """A diagnostic's message or hint for the site: 2025年7月1日 (a token), field labels, `what to type` as code."""
     out = []
-    for i, part in enumerate(_CODE.split(str(text).replace("\0", ""))):
+    text = str(text).replace("\0", "")
+    text = "`".join(piece if i % 2 else _PATH.sub(lambda m: f"`{m.group()}`", piece)  # a file named is code too
+                    for i, piece in enumerate(text.split("`")))
+    for i, part in enumerate(_CODE.split(text)):
         if i % 2:
             out.append(Markup("<code>{}</code>").format(part))
             continue

@@ -75,6 +75,124 @@ def experts_index(view: SiteView, texts: Iterable[str] = ()) -> dict[str, Any]:
     return out
 
 
+# How many directory rows one file of records (search/r/K.json) holds: the header search fetches only
+# the files of the twenty hits it shows. Small, because the hits of a rare employer lie far apart.
+CHUNK = 128
+_TABLES = ("emp", "reg", "fld", "rank", "deg", "st")  # the columns of a row that are searched, with "cat"
+
+
+def _fold(text: str, t2s: dict[str, str]) -> str:
+    """What expert-guide.js `fold` compares: NFKC, lower case, one space, each traditional character simplified."""
+    text = " ".join(unicodedata.normalize("NFKC", text).lower().split())
+    return "".join(t2s.get(c, c) for c in text)
+
+
+def _gaps(ids: list[int]) -> list[int]:
+    """Sorted row numbers as the first and then the differences: small numbers, which compress well."""
+    return [b - a for a, b in zip([0] + ids, ids)]
+
+
+def search_shards(index: dict[str, Any]) -> dict[str, str]:
+    """The header search's data, loaded on demand (检索数据分片), from the directory index ``experts_index``.
+
+    ``search/index.json`` (the manifest, loaded when the search box gets focus): the tables, the character
+    pairs, and for every key how many rows its shard lists. A term such as 重庆大学 matches a row when a
+    name or a table value contains it; the browser loads the shard of its rarest character:
+    ``n/<hex>.json``, the names containing that character (``[name, row gaps]``), and ``a/<hex>.json``, the
+    table values containing it (``{"emp": [[value#, row gaps]…]…}``), or the pair of neighbouring characters
+    (``a/<hex>-<hex>.json``) that fewest rows have; the browser checks the whole term
+    against each name and value itself, so the results are exactly those of the whole directory.
+    A Latin term (zhangwei, zw) also loads ``p/<key>.json``, the readings of the names one of whose
+    syllables starts with its first letter and whose next letter could follow (``zh``: zhang, or z then h…).
+    The rows of the hits shown come from ``r/<K>.json``, CHUNK rows each, in the directory's order.
+    The leaders of the 名单 (``ld``, few) are in the manifest whole, each with its syllables (``ldpy``), and are
+    matched in the browser as the whole-download search matches them.
+    """
+    t2s = dict(pair for pair in (tuple(p) for p in index["t2s"].split(" ")) if len(pair) == 2)
+    rows = index["rows"]
+    names: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, row in enumerate(rows):
+        for char in set(_fold(row[1], t2s)) - {" "}:
+            names[char][row[1]].append(i)
+    values: dict[str, dict[str, dict[int, list[int]]]] = defaultdict(lambda: defaultdict(dict))
+    columns = {"emp": 2, "reg": 3, "fld": 4, "rank": 7, "deg": 8, "st": 9}
+    posting: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        for table in _TABLES:
+            if table in index:
+                posting[table, row[columns[table]]].append(i)
+        for c in row[5]:
+            posting["cat", c].append(i)
+    for (table, v), ids in posting.items():
+        text = _fold(index["cat"][v][0] if table == "cat" else index[table][v], t2s)
+        for key in _grams(text):
+            values[key][table][v] = ids
+    readings = row_readings(index)
+    said: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, syllables in enumerate(readings):
+        for key in _reading_keys(syllables):
+            said[key][" ".join(syllables)].append(i)
+
+    files: dict[str, str] = {}
+    keys: dict[str, dict[str, int]] = {"n": {}, "a": {}, "p": {}}
+    for char, by_name in sorted(names.items()):
+        files[f"n/{_hex(char)}.json"] = dumps([[name, _gaps(ids)] for name, ids in by_name.items()])
+        keys["n"][char] = sum(len(ids) for ids in by_name.values())
+    for char, by_table in sorted(values.items()):
+        files[f"a/{_hex(char)}.json"] = dumps({t: [[v, _gaps(ids)] for v, ids in sorted(by_value.items())]
+                                                for t, by_value in sorted(by_table.items())})
+        keys["a"][char] = sum(len(ids) for by_value in by_table.values() for ids in by_value.values())
+    for key, by_reading in sorted(said.items()):
+        files[f"p/{key}.json"] = dumps([[r, _gaps(ids)] for r, ids in by_reading.items()])
+        keys["p"][key] = sum(len(ids) for ids in by_reading.values())
+    for k in range(0, len(rows), CHUNK):
+        files[f"r/{k // CHUNK}.json"] = dumps(rows[k:k + CHUNK])
+    manifest = {"v": 2, "rows": len(rows), "chunk": CHUNK, "keys": keys}
+    # The leaders of the 名单 are few (hundreds even nationally): whole, with their syllables, searched as main did.
+    manifest["ld"] = index.get("ld", [])
+    manifest["ldpy"] = [" ".join(said) for said in row_readings(index, "ld")] if "ld" in index else []
+    manifest.update({k: index[k] for k in ("cat", "emp", "reg", "fld", "pg", "rank", "deg", "st", "t2s") if k in index})
+    files["index.json"] = dumps(manifest)
+    return files
+
+
+def _grams(text: str) -> set[str]:
+    """The characters of a table value and the pairs of neighbouring ones: a long value shares its rarest pair
+    (单位12) with far fewer values than its rarest character (2)."""
+    pairs = {a + b for a, b in zip(text, text[1:])}
+    return {g for g in set(text) | pairs if " " not in g}
+
+
+def _hex(key: str) -> str:
+    """A shard's file name: the code points of its one or two characters (no character of data in a path)."""
+    return "-".join(f"{ord(c):x}" for c in key)
+
+
+def row_readings(index: dict[str, Any], key: str = "rows") -> list[list[str]]:
+    """Each row's syllables as expert-guide.js `readings` finds them: the name read otherwise, or each character's usual
+    reading; of the experts (``rows``) or of the leaders (``ld``)."""
+    usual = {c: s for s, chars in index["py"].items() for c in chars.split(" ")}
+    return [index["pyx"][row[0]].split(" ") if row[0] in index["pyx"]
+            else [usual[c] for c in unicodedata.normalize("NFKC", str(row[1])) if usual.get(c)] for row in index[key]]
+
+
+def _reading_keys(syllables: list[str]) -> set[str]:
+    """The keys under which a Latin term can find these syllables (expert-guide.js `spells` starts a syllable with the
+    term's first letter): that letter, and the two letters a term of two or more starts with — both from one syllable
+    (zh of zhang, lu of lv) or an initial and the next syllable's first letter."""
+    keys = set()
+    for i, said in enumerate(syllables):
+        if not said:
+            continue
+        keys.add(said[0])
+        for way in {said, said.replace("v", "u")}:
+            if len(way) > 1:
+                keys.add(way[:2])
+        if i + 1 < len(syllables) and syllables[i + 1]:
+            keys.add(said[0] + syllables[i + 1][0])
+    return keys
+
+
 def leader_rows(view: SiteView) -> list[list[str]]:
     """Each leader of the 名单 once, in its order: [l:id, name, pairings/#unit-…, unit and post]."""
     rows, seen = [], set()

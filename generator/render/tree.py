@@ -23,7 +23,7 @@ from .content import ContentRenderer, as_markdown, page_url, raw_page
 from .requests import feed_domain, ics_feed
 from .pages import (GeneratedPage, environment, footer_html, generated_pages, meta_title, nav, safe_title,
                     split_front_matter)
-from .search_index import dumps, experts_index, page_sections
+from .search_index import dumps, experts_index, page_sections, search_shards
 from .view import SiteView
 from .workbook import export_workbook, template_workbook
 
@@ -110,7 +110,10 @@ def build_tree(project: Project, view: SiteView, *, pdf: bool = True) -> DocsTre
             sections.extend(page_sections(page_url(page.src_uri), page.title, html))
     tree.problems.extend(renderer.problems)
     texts = (section["t"] + section["x"] for section in sections)
-    tree.files["directory/experts.json"] = dumps(experts_index(view, texts)).encode("utf-8")
+    directory = experts_index(view, texts)
+    tree.files["directory/experts.json"] = dumps(directory).encode("utf-8")
+    for name, text in search_shards(directory).items():
+        tree.files[f"search/{name}"] = text.encode("utf-8")
     tree.files["search/pages.json"] = dumps(sections).encode("utf-8")
     if view.requests is not None and view.requests["deadlines"]:  # the intranet only
         tree.files[REQUESTS_FEED] = ics_feed(view.requests["rows"], name=f"{view.site.get('title') or '专家服务指南'}：诉求到期",

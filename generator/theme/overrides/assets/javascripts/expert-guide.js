@@ -1,8 +1,10 @@
 /* expert-guide: substring search over the directory and the content pages, and the directory filters.
- * Data comes from directory/experts.json and search/pages.json (generator/render/search_index.py).
- * Names — of experts and of the leaders in the 名单 — are also found by pinyin (zhangwei, zhang wei, zw,
- * zhangw), and traditional characters by their simplified ones (張偉 → 张伟): experts.json carries the
- * readings and the character pairs.
+ * The directory page loads directory/experts.json whole; the search box in the header loads search/index.json
+ * and search/pages.json, then for each term only the shards of its rarest character and the rows of the hits
+ * it shows (search/n, a, p, r: generator/render/search_index.py `search_shards`) — the same results either way.
+ * Names — of experts and of the leaders in the 名单 (few: the manifest carries them whole, with their readings) —
+ * are also found by pinyin (zhangwei, zhang wei, zw, zhangw), and traditional characters by their simplified
+ * ones (張偉 → 张伟): the data carries the readings and the character pairs.
  * Everything is inserted with textContent: no value from data is ever parsed as HTML. */
 (function () {
   "use strict";
@@ -36,6 +38,47 @@
     };
   }
 
+  function learnPairs(t2s) {
+    (t2s || "").split(" ").forEach(function (pair) {
+      var two = Array.from(pair);
+      if (two.length === 2) simplified[two[0]] = two[1];
+    });
+  }
+
+  /* A row of experts.json (or of a search/r file) as the object the pages show. */
+  function expertOf(d, row) {
+    var cats = row[5].map(function (i) { return d.cat[i][0]; });
+    var e = {
+      id: row[0], name: row[1], employer: d.emp[row[2]], region: d.reg[row[3]], field: d.fld[row[4]],
+      cats: cats, catIds: row[5], page: d.pg[row[6]], rank: d.rank[row[7]], degree: d.deg[row[8]]
+    };
+    if (d.st) {  // the intranet's: status, 涉密, 同意公开
+      e.status = row[9]; e.statusName = d.st[row[9]]; e.secret = row[10]; e.consent = row[11];
+    }
+    e.url = url("experts/" + e.page + "/#" + e.id);
+    e.key = fold(e.name);
+    e.hay = fold([e.name, e.employer, e.region, e.field, cats.join(" "), e.rank, e.degree, e.statusName].join(" | "));
+    return e;
+  }
+
+  /* A leader of the 名单 ([key, name, url of the unit's table, unit and post]) as a hit of the header search. */
+  function leaderOf(row, syllables) {
+    var l = { id: row[0], name: row[1], url: url(row[2]), line: row[3] };
+    l.key = fold(l.name);
+    l.hay = fold(l.name + " | " + l.line);
+    l.syllables = syllables;
+    l.pinyin = l.syllables.join("");
+    l.initials = l.syllables.map(function (s) { return s.charAt(0); }).join("");
+    return l;
+  }
+
+  function getJSON(path) {
+    return fetch(url(path)).then(function (r) {
+      if (!r.ok) throw new Error(path + ": " + r.status);
+      return r.json();
+    });
+  }
+
   function load() {
     if (!loading) {
       loading = Promise.all([
@@ -43,37 +86,16 @@
         fetch(url("search/pages.json")).then(function (r) { return r.json(); })
       ]).then(function (parts) {
         var d = parts[0];
-        (d.t2s || "").split(" ").forEach(function (pair) {
-          var two = Array.from(pair);
-          if (two.length === 2) simplified[two[0]] = two[1];
-        });
+        learnPairs(d.t2s);
         var syllablesOf = readings(d);
         var experts = d.rows.map(function (row) {
-          var cats = row[5].map(function (i) { return d.cat[i][0]; });
-          var e = {
-            id: row[0], name: row[1], employer: d.emp[row[2]], region: d.reg[row[3]], field: d.fld[row[4]],
-            cats: cats, catIds: row[5], page: d.pg[row[6]], rank: d.rank[row[7]], degree: d.deg[row[8]]
-          };
-          if (d.st) {  // the intranet's: status, 涉密, 同意公开
-            e.status = row[9]; e.statusName = d.st[row[9]]; e.secret = row[10]; e.consent = row[11];
-          }
-          e.url = url("experts/" + e.page + "/#" + e.id);
-          e.key = fold(e.name);
-          e.hay = fold([e.name, e.employer, e.region, e.field, cats.join(" "), e.rank, e.degree, e.statusName].join(" | "));
+          var e = expertOf(d, row);
           e.syllables = syllablesOf(row);
           e.pinyin = e.syllables.join("");
           e.initials = e.syllables.map(function (s) { return s.charAt(0); }).join("");
           return e;
         });
-        var leaders = (d.ld || []).map(function (row) {
-          var l = { id: row[0], name: row[1], url: url(row[2]), line: row[3] };
-          l.key = fold(l.name);
-          l.hay = fold(l.name + " | " + l.line);
-          l.syllables = syllablesOf(row);
-          l.pinyin = l.syllables.join("");
-          l.initials = l.syllables.map(function (s) { return s.charAt(0); }).join("");
-          return l;
-        });
+        var leaders = (d.ld || []).map(function (row) { return leaderOf(row, syllablesOf(row)); });
         var pages = parts[1].map(function (s) {
           return { title: s.t, url: url(s.u), text: s.x, hay: fold(s.t + " | " + s.x) };
         });
@@ -123,16 +145,156 @@
     if (!q) return [];
     var terms = q.split(" ");
     var spelled = q.replace(/ /g, "");
-    function rank(e) {
-      if (e.key === q || e.pinyin === spelled || e.initials === spelled) return 0;
-      if (e.key.indexOf(q) === 0 || (/^[a-z]+$/.test(spelled) && e.pinyin.indexOf(spelled) === 0)) return 1;
-      return 2;
-    }
     var hits = people.filter(function (e) { return expertMatches(e, terms); });
-    var ranks = hits.map(rank);
+    var ranks = hits.map(function (e) { return rankOf(e.key, e.syllables, q, spelled); });
     var order = hits.map(function (_e, i) { return i; });
     order.sort(function (a, b) { return ranks[a] - ranks[b] || a - b; });  // the directory's order within a rank
     return order.map(function (i) { return hits[i]; });
+  }
+
+  /* 0: the name, its pinyin or its initials are the query; 1: the name or its pinyin starts with it; 2: it is found elsewhere.
+   * `key` (the folded name) or `syllables` may be unknown (undefined): the sharded search knows them for every row
+   * whose name contains the first term or whose pinyin spells it, which are all the rows that can rank 0 or 1. */
+  function rankOf(key, syllables, q, spelled) {
+    var pinyin = syllables ? syllables.join("") : "";
+    var initials = syllables ? syllables.map(function (s) { return s.charAt(0); }).join("") : "";
+    if (key === q || (pinyin && pinyin === spelled) || (initials && initials === spelled)) return 0;
+    if ((key !== undefined && key.indexOf(q) === 0) || (pinyin && /^[a-z]+$/.test(spelled) && pinyin.indexOf(spelled) === 0)) return 1;
+    return 2;
+  }
+
+  /* ---- the header's search over the shards (search/index.json, then search/n, a, p and r on demand) ---- */
+  var manifest = null;
+  var shards = Object.create(null);
+
+  function loadManifest() {
+    if (!manifest) {
+      manifest = Promise.all([getJSON("search/index.json"), getJSON("search/pages.json")]).then(function (parts) {
+        var m = parts[0];
+        learnPairs(m.t2s);
+        // The leaders, whole (few), with their syllables as search_index.py `row_readings` reads them.
+        m.leaders = (m.ld || []).map(function (row, i) { return leaderOf(row, m.ldpy[i].split(" ").filter(Boolean)); });
+        m.pages = parts[1].map(function (s) {
+          return { title: s.t, url: url(s.u), text: s.x, hay: fold(s.t + " | " + s.x) };
+        });
+        return m;
+      }, function (error) { manifest = null; throw error; });
+    }
+    return manifest;
+  }
+
+  function shard(path) {
+    if (!shards[path]) {
+      shards[path] = getJSON("search/" + path).catch(function (error) { delete shards[path]; throw error; });
+    }
+    return shards[path];
+  }
+
+  /* Row numbers stored as the first and then the differences (search_index.py `_gaps`), each passed to `each`. */
+  function eachRow(gaps, each) {
+    var at = 0;
+    for (var i = 0; i < gaps.length; i++) { at += gaps[i]; each(at); }
+  }
+
+  /* The character of `term` whose shard lists the fewest rows; null when one of its characters is in no shard. */
+  function rarest(sizes, term) {
+    var best = null;
+    var chars = Array.from(term);
+    for (var i = 0; i < chars.length; i++) {
+      if (!own.call(sizes, chars[i])) return null;
+      if (best === null || sizes[chars[i]] < sizes[best]) best = chars[i];
+    }
+    return best;
+  }
+
+  /* The pair of neighbouring characters of `term` (or, for one character, the character) whose shard lists the
+   * fewest rows; null when one of them is in no shard: then no value contains the term. */
+  function rarestPair(sizes, term) {
+    var chars = Array.from(term);
+    if (chars.length < 2) return rarest(sizes, term);
+    var best = null;
+    for (var i = 0; i + 1 < chars.length; i++) {
+      var pair = chars[i] + chars[i + 1];
+      if (!own.call(sizes, pair)) return null;
+      if (best === null || sizes[pair] < sizes[best]) best = pair;
+    }
+    return best;
+  }
+
+  function hex(key) {
+    return Array.from(key).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+  }
+
+  /* The rows that contain `term` in a name or a table value, or whose name it spells: a mark per row (null: every row).
+   * Names and readings seen on the way go into `known`, for ranking. */
+  function termRows(m, term, known) {
+    if (term === "|") return Promise.resolve(null);  // the separator between the fields: in every row
+    var marks = new Uint8Array(m.rows);
+    var waits = [];
+    function mark(i) { marks[i] = 1; }
+    var c = rarest(m.keys.n, term);
+    if (c !== null) {
+      waits.push(shard("n/" + hex(c) + ".json").then(function (entries) {
+        entries.forEach(function (entry) {
+          var key = fold(entry[0]);
+          if (key.indexOf(term) >= 0) eachRow(entry[1], function (i) { marks[i] = 1; known.key[i] = key; });
+        });
+      }));
+    }
+    c = rarestPair(m.keys.a, term);
+    if (c !== null) {
+      waits.push(shard("a/" + hex(c) + ".json").then(function (tables) {
+        Object.keys(tables).forEach(function (t) {
+          tables[t].forEach(function (entry) {
+            var text = t === "cat" ? m.cat[entry[0]][0] : m[t][entry[0]];
+            if (fold(text).indexOf(term) >= 0) eachRow(entry[1], mark);
+          });
+        });
+      }));
+    }
+    var key = term.slice(0, 2);
+    if (/^[a-z]+$/.test(term) && own.call(m.keys.p, key)) {
+      waits.push(shard("p/" + key + ".json").then(function (entries) {
+        entries.forEach(function (entry) {
+          var said = entry[0].split(" ");
+          var spelt = sayable({ syllables: said }, term);
+          eachRow(entry[1], function (i) { known.said[i] = said; if (spelt) marks[i] = 1; });
+        });
+      }));
+    }
+    return Promise.all(waits).then(function () { return marks; });
+  }
+
+  /* How many experts the query finds, and the first `count` of them in searchExperts' order. */
+  function findExperts(m, query, count) {
+    var q = fold(query);
+    var terms = q.split(" ");
+    var spelled = q.replace(/ /g, "");
+    var known = { key: Object.create(null), said: Object.create(null) };
+    return Promise.all(terms.map(function (t) { return termRows(m, t, known); })).then(function (marks) {
+      var ranked = [[], [], []];
+      var total = 0;
+      for (var i = 0; i < m.rows; i++) {
+        var hit = true;
+        for (var k = 0; k < marks.length && hit; k++) hit = !marks[k] || marks[k][i] === 1;
+        if (!hit) continue;
+        total++;
+        var r = own.call(known.key, i) || own.call(known.said, i) ? rankOf(known.key[i], known.said[i], q, spelled) : 2;
+        if (ranked[r].length < count) ranked[r].push(i);
+      }
+      var first = ranked[0].concat(ranked[1], ranked[2]).slice(0, count);
+      var chunks = [];
+      first.forEach(function (i) {
+        var c = Math.floor(i / m.chunk);
+        if (chunks.indexOf(c) < 0) chunks.push(c);
+      });
+      return Promise.all(chunks.map(function (c) { return shard("r/" + c + ".json"); })).then(function (files) {
+        var experts = first.map(function (i) {
+          return expertOf(m, files[chunks.indexOf(Math.floor(i / m.chunk))][i % m.chunk]);
+        });
+        return { total: total, experts: experts };
+      });
+    });
   }
 
   function searchExperts(data, query) { return searchPeople(data.experts, query); }
@@ -171,17 +333,16 @@
     var toggle = document.getElementById("__search");
     var timer = null;
 
-    function render(data, query) {
+    function render(data, query, found) {
       list.textContent = "";
-      if (!norm(query)) { meta.textContent = "输入关键词开始检索"; return; }
-      var experts = searchExperts(data, query);
+      if (!found) { meta.textContent = "输入关键词开始检索"; return; }
       var leaders = searchPeople(data.leaders, query);
       var pages = searchPages(data, query);
-      meta.textContent = "找到 " + experts.length + " 位专家、" + leaders.length + " 位联系领导、" + pages.length + " 处政策与服务内容";
-      experts.slice(0, 20).forEach(function (e) { list.appendChild(hit("expert", e.url, e.name, expertLine(e))); });
-      if (experts.length > 20) {
+      meta.textContent = "找到 " + found.total + " 位专家、" + leaders.length + " 位联系领导、" + pages.length + " 处政策与服务内容";
+      found.experts.forEach(function (e) { list.appendChild(hit("expert", e.url, e.name, expertLine(e))); });
+      if (found.total > 20) {
         var more = el("li", "eg-search__item eg-hit eg-hit--more");
-        var link = el("a", "eg-search__link", "在专家名录中查看全部 " + experts.length + " 位专家");
+        var link = el("a", "eg-search__link", "在专家名录中查看全部 " + found.total + " 位专家");
         link.href = url("directory/?q=" + encodeURIComponent(query));
         more.appendChild(link);
         list.appendChild(more);
@@ -202,11 +363,18 @@
       return li;
     }
 
+    var asked = 0;  // a slower answer to an earlier query must not replace the answer to a later one
     function run() {
       var query = input.value;
+      var ticket = ++asked;
       meta.textContent = "正在载入检索数据…";
-      load().then(function (data) { render(data, query); }, function () {
-        meta.textContent = "检索数据载入失败，请刷新页面后重试";
+      loadManifest().then(function (m) {
+        if (!norm(query)) return [m, null];
+        return findExperts(m, query, 20).then(function (found) { return [m, found]; });
+      }).then(function (answer) {
+        if (ticket === asked) render(answer[0], query, answer[1]);
+      }, function () {
+        if (ticket === asked) meta.textContent = "检索数据载入失败，请刷新页面后重试";
       });
     }
 
@@ -215,7 +383,7 @@
      * dialog is not displayed at all, expert-guide.css), and it closes when focus leaves it. */
     function open() {
       if (toggle && !toggle.checked) { toggle.checked = true; sync(); }
-      load();
+      loadManifest().catch(function () { /* run() says so when a query needs it */ });
     }
     function close() {
       if (toggle && toggle.checked) { toggle.checked = false; sync(); }
@@ -226,7 +394,9 @@
     }
     input.addEventListener("input", function () { open(); clearTimeout(timer); timer = setTimeout(run, 120); });
     input.addEventListener("pointerdown", open);
-    input.addEventListener("focus", function () { load(); });  // fetch the data early; the dialog stays as it is
+    input.addEventListener("focus", function () {  // fetch the data early; the dialog stays as it is
+      loadManifest().catch(function () { /* run() says so when a query needs it */ });
+    });
     if (toggle) {
       toggle.addEventListener("change", function () {
         sync();
@@ -238,6 +408,10 @@
       if (to && !root.contains(to) && !(to.matches && to.matches("label[for=__search]"))) close();
     });
     list.addEventListener("click", close);
+    // The manifest and pages.json once the page has loaded, so that the first keystroke waits only for its shards.
+    function prefetch() { loadManifest().catch(function () { /* run() says so when a query needs it */ }); }
+    if (document.readyState === "complete") prefetch();
+    else window.addEventListener("load", prefetch);
     /* Keyboard: ↓ from the box into the results, ↑/↓ between them, Enter follows (it is a link), ↑ from the first back. */
     function links() { return Array.prototype.slice.call(list.querySelectorAll(".eg-search__link")); }
     input.addEventListener("keydown", function (ev) {
