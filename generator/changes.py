@@ -216,7 +216,7 @@ def _flat(rec: Record | None, project: Project, allowed: frozenset[str], prefix:
                         out[f"{full}.{sub}"] = (sub_spec, f"{shown_label}·{sub_spec.label}", None, None)
             continue
         if spec.kind == "list" and spec.item is not None and spec.item.kind == "object":
-            continue  # no diffed collection has a list of records
+            continue  # an expert's 动态: each event narrows by its kind (Record.ceiling); not compared yet
         compared, shown = _plain(project, spec, value)
         out[full] = (spec, shown_label, compared, shown)
     return out

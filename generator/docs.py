@@ -1,7 +1,8 @@
-"""README.md's generated parts: the tables of codes, rules and commands (生成说明文档).
+"""README.md's generated parts: the tables of codes, rules, commands and kinds of 动态 (生成说明文档).
 
 Each part sits between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` and is written from the
-one place its facts live: generator/codes.py, generator/profiles/*.yaml, the parser of generator/cli.py.
+one place its facts live: generator/codes.py, generator/profiles/*.yaml, the parser of generator/cli.py,
+models.EVENT_KINDS.
 ``make docs`` (``python -m generator.docs``) rewrites them; ``--check`` and tests/test_readme.py fail
 when README.md differs from what would be written.
 """
@@ -18,7 +19,8 @@ from .cli import build_parser
 from .codes import CODES, SEVERITY_NAMES
 from .diagnostics import Diagnostics, format_text
 from .load.project import load_profile
-from .models import TIER_NAMES, TIERS, Site
+from .fields import ALLOWED
+from .models import EVENT_KINDS, TIER_NAMES, TIERS, Site
 from .validate.rules import RULES
 from .ruleset import (DEFAULT_SEVERITY, Feedback, LeaderLoad, RegularContact, Review, RuleSet, Symposium, Term,
                       TierEligibility)
@@ -163,7 +165,20 @@ def _commands(parser: argparse.ArgumentParser, prefix: str) -> list[tuple[str, a
     return out
 
 
-PARTS: dict[str, Callable[[], str]] = {"codes": code_table, "rules": rule_table, "commands": command_table}
+# ---- the kinds of an expert's 动态 ----
+
+def event_table() -> str:
+    """Each kind of 动态 and where it is shown, from models.EVENT_KINDS."""
+    lines = [_row("`kind`", "类型", "公开版", "内网版", "说明"), "|---|---|---|---|---|"]
+    for kind, info in EVENT_KINDS.items():
+        public = "显示（只在公开的专家的卡片上）" if info.ceiling in ALLOWED["public"] else "不显示"
+        intranet = "显示" if info.ceiling in ALLOWED["intranet"] else "不显示内容和日期，只显示“另有 N 条不公开的记录”"
+        lines.append(_row(f"`{kind}`", info.name, public, intranet, info.doc))
+    return _note("generator/models.py 的 EVENT_KINDS") + "\n".join(lines) + "\n"
+
+
+PARTS: dict[str, Callable[[], str]] = {"codes": code_table, "rules": rule_table, "commands": command_table,
+                                       "events": event_table}
 
 
 def render(text: str) -> str:

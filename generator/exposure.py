@@ -27,7 +27,7 @@ from .models import Expert
 from .project import Project
 
 HIDDEN_REASON = "涉密、未同意公开或不在册的专家的任何信息都不公开"
-SECRET_REASON = "这一字段（如身份证号）不出现在任何输出中"
+SECRET_REASON = "这一信息（如身份证号、专家的伤病记录）不出现在任何输出中"
 INTERNAL_REASON = "联系方式等非公开字段只在内网版出现"
 REQUEST_REASON = "专家反映的问题（诉求）及其办理情况只在内网版出现"
 ACTIVITY_REASON = "联系活动的记录只在内网版出现"
@@ -79,38 +79,60 @@ def hidden_record(project: Project, collection: str, rec: Any, profile: Profile)
 
 def fields_of(rec: Record, prefix: str, everything: bool, allowed: frozenset[str]
             ) -> Iterator[tuple[str, Any, Any, bool]]:
-    """(label, spec, value, shown) for every scalar value of ``rec`` and its nested records."""
+    """(label, spec, value, shown) for every scalar value of ``rec`` and its nested records.
+
+    Visibility is read through the record (``Record.visibility``): a record may narrow its fields (an
+    illness among an expert's 动态 is secret whatever its fields declare); the spec handed out carries
+    that visibility. An entry of a list of records is labelled with its place: ``events[2].summary``.
+    """
     for name, spec in rec._specs.items():
         value = getattr(rec, name)
         if value is None:
             continue
         label = f"{prefix}{name}"
-        hidden = everything or spec.vis not in allowed
+        vis = rec.visibility(name)
+        if vis != spec.vis:
+            spec = dataclasses.replace(spec, vis=vis)
+        hidden = everything or vis not in allowed
         if spec.kind == "object":
             yield from fields_of(value, f"{label}.", hidden, allowed)
         elif spec.kind == "list":
             assert spec.item is not None
-            for entry in value:
+            for index, entry in enumerate(value):
                 if isinstance(entry, Record):
-                    yield from fields_of(entry, f"{label}.", hidden, allowed)
+                    yield from fields_of(entry, f"{label}[{index}].", hidden, allowed)
                 else:
                     yield label, spec.item, entry, not hidden
         else:
             yield label, spec, value, not hidden
 
 
+_STEP = re.compile(r"(\w+)(?:\[(\d+)\])?")
+
+
+def record_at(rec: Record, label: str) -> tuple[Record, str]:
+    """The (nested) record that holds the value ``label`` names, and the field's name in it.
+
+    ``contact.mobile`` is the contact's mobile, ``events[2].summary`` the third event's summary; where
+    the path cannot be followed, the record itself and the label's first name.
+    """
+    *parents, last = label.split(".")
+    current = rec
+    for step in parents:
+        match = _STEP.fullmatch(step)
+        inner = getattr(current, match.group(1), None) if match else None
+        if match and match.group(2) is not None and isinstance(inner, tuple) and int(match.group(2)) < len(inner):
+            inner = inner[int(match.group(2))]
+        if not isinstance(inner, Record):
+            return rec, _STEP.match(label).group(1)  # type: ignore[union-attr]
+        current = inner
+    return current, last
+
+
 def _where(rec: Record, label: str) -> str:
     """The location of a (nested) field's value: contact.mobile points at the mobile, not the contact."""
-    *parents, last = label.split(".")
-    for name in parents:
-        inner = getattr(rec, name, None)
-        if not isinstance(inner, Record):
-            break
-        rec = inner
-    else:
-        if last in rec._specs:
-            return str(rec.where(last))
-    return str(rec.location)
+    holder, name = record_at(rec, label)
+    return str(holder.where(name)) if name in holder._specs else str(holder.location)
 
 
 def shown_values(project: Project, profile: Profile) -> set[str]:

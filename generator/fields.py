@@ -17,6 +17,12 @@ Profile = Literal["public", "intranet"]
 # Who may see what: a profile shows the fields whose visibility it allows (an allow-list).
 PROFILES: tuple[Profile, ...] = ("public", "intranet")
 ALLOWED: dict[str, frozenset[str]] = {"public": frozenset({"public"}), "intranet": frozenset({"public", "internal"})}
+_BREADTH: dict[str, int] = {"public": 2, "internal": 1, "secret": 0}  # how many readers a visibility reaches
+
+
+def narrower(a: Visibility, b: Visibility) -> Visibility:
+    """The visibility that reaches fewer readers (public > internal > secret)."""
+    return a if _BREADTH[a] <= _BREADTH[b] else b
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,18 @@ class Record:
     def location(self) -> Location:
         at = self.at
         return Location(at.path, at.line, at.col)
+
+    def ceiling(self) -> Visibility:
+        """The widest visibility any field of this record may have; below it, each field's own decides.
+
+        A record whose content makes it sensitive as a whole narrows it (an expert's 动态 by its kind,
+        models.EVENT_KINDS): the view, the exposure and the audit all read fields through ``visibility``.
+        """
+        return "public"
+
+    def visibility(self, name: str) -> Visibility:
+        """Who may see the value of field ``name`` of this record: its declaration, within the record's ceiling."""
+        return narrower(self._specs[name].vis, self.ceiling())
 
     def where(self, name: str) -> Location:
         """The location of one field's value, or of the record when the field is absent."""

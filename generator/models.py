@@ -6,11 +6,12 @@ the rules, the site and the PDF agree.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
 from typing import Any
 
-from .fields import At, Record, f, item, record
+from .fields import At, Record, Visibility, f, item, record
 
 TIERS = ("bureau", "department", "district")
 TIER_NAMES = {"bureau": "局领导", "department": "部门领导", "district": "区县领导"}
@@ -137,6 +138,50 @@ class Leader(Record):
     at: At = dc_field(kw_only=True, repr=False, compare=False)
 
 
+# ---- 专家动态 (issue 11, part 6): 京组发〔2014〕4号 第二条（二） ----
+
+@dataclass(frozen=True)
+class EventKind:
+    """One kind of 动态: its Chinese name, and the widest visibility any of its fields may have."""
+
+    name: str
+    ceiling: Visibility
+    doc: str
+
+
+# 第二条（二）“及时更新专家工作调动、职务变化、严重伤病、取得重大成果、获得重要奖励等信息”: the five kinds.
+# Health information is sensitive personal information (个人信息保护法 第二十八条): an illness is never shown,
+# the intranet only counts it. Awards and achievements reach the public pages of an expert who is shown there
+# at all (active, not confidential, public_consent: true); transfers and post changes stay on the intranet.
+EVENT_KINDS: dict[str, EventKind] = {
+    "transfer": EventKind("工作调动", "internal", "写调入的 employer、system、region 中至少一项"),
+    "post": EventKind("职务变化", "internal", "如“任某某学院院长”"),
+    "illness": EventKind("严重伤病", "secret", "敏感个人信息（个人信息保护法 第二十八条）：与身份证号一样，审计在两个版本中查找"),
+    "achievement": EventKind("重大成果", "public", "如“主持的某某项目通过验收”"),
+    "award": EventKind("重要奖励", "public", "如“获某某奖一等奖”"),
+}
+TRANSFER_FIELDS = ("employer", "system", "region")  # what a transfer names: the new values of the expert's fields
+
+
+@record
+class Event(Record):
+    """专家动态：工作调动、职务变化、严重伤病、重大成果、重要奖励（京组发〔2014〕4号 第二条（二））。"""
+
+    date: date = f("date", "日期", "public", required=True, doc="不晚于检查日期")
+    kind: str = f("enum", "类型", "public", required=True, choices=tuple(EVENT_KINDS),
+                  doc="；".join(f"{k} {v.name}" for k, v in EVENT_KINDS.items()))
+    summary: str = f("multiline", "内容", "public", required=True)
+    employer: str = f("ref", "调入单位", "internal", ref="units", doc="只用于 transfer")
+    system: str = f("text", "调入系统", "internal", doc="只用于 transfer；不写时取调入单位的系统")
+    region: str = f("text", "调入地区", "internal", doc="只用于 transfer；不写时取调入单位的地区")
+    at: At = dc_field(kw_only=True, repr=False, compare=False)
+
+    def ceiling(self) -> Visibility:
+        """By kind; fail-closed: an event whose kind is missing or unknown is shown nowhere."""
+        kind = EVENT_KINDS.get(self.kind) if isinstance(self.kind, str) else None
+        return kind.ceiling if kind is not None else "secret"
+
+
 @record
 class Expert(Record):
     """专家。"""
@@ -162,6 +207,10 @@ class Expert(Record):
     id_number: str = f("text", "身份证号", "secret", identifies=True)
     notes: str = f("multiline", "备注", "internal")
     reviewed: date = f("date", "核对日期", "internal")
+    events: tuple[Event, ...] = f("list", "动态", "public", item=item("object", "动态", model=Event),
+                                  doc="工作调动、职务变化、严重伤病、重大成果、重要奖励，每条写 date、kind、summary；"
+                                      "每条的公开范围按类型：award、achievement 公开（专家公开时），transfer、post 仅内网，"
+                                      "illness 不出现在任何输出中")
     at: At = dc_field(kw_only=True, repr=False, compare=False)
 
     @property

@@ -19,6 +19,7 @@ import errno
 import fcntl
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -248,7 +249,7 @@ class Publication:
             guard(self.root, self.out, self.profile)  # the other builder may have changed it meanwhile
             _recover(self.out)
             _remove_stale(parent)
-            staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-{os.getpid()}-", dir=parent))
+            staging = self._make_staging(parent)
             umask = os.umask(0)
             os.umask(umask)
             staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a web server must be able to read it
@@ -258,6 +259,21 @@ class Publication:
             raise
         self.staging = staging
         return staging
+
+    def _make_staging(self, parent: Path) -> Path:
+        """Name the staging folder, remember it, then create it: a Ctrl-C at any moment finds close() knowing
+        every folder this build made (mkdtemp hands the name back only after its mkdir, so an interrupt in
+        between, or in the call that stores it, would leave the folder behind)."""
+        for _attempt in range(100):
+            candidate = parent / f".{self.out.name}.new-{os.getpid()}-{secrets.token_hex(6)}"
+            self.staging = candidate  # close() removes it only if it exists
+            try:
+                candidate.mkdir(mode=0o700)
+            except FileExistsError:  # our pid's name, left by a process long gone: another name
+                self.staging = None
+                continue
+            return candidate
+        raise PublishError(f"无法在“{_shown(parent)}”中建立暂存目录")
 
     @property
     def staged_output(self) -> Path:

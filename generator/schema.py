@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .fields import Spec
+from .fields import Record, Spec
 from .models import COLLECTIONS, CalendarYear, Policy, Site
 from .ruleset import RuleSet
 from .kinds import schema_fragment
@@ -16,7 +16,7 @@ _VIS = {"public": "公开", "internal": "仅内网", "secret": "保密，不出�
 MARK = "由 expert-guide schema 生成，请勿手工修改"
 
 
-def _spec(spec: Spec) -> dict[str, Any]:
+def _spec(spec: Spec, narrowed: bool = False) -> dict[str, Any]:
     if spec.kind == "object":
         out = object_schema(spec.model)
     elif spec.kind == "list":
@@ -24,7 +24,9 @@ def _spec(spec: Spec) -> dict[str, Any]:
         out = {"type": "array", "items": _spec(spec.item)}
     else:
         out = schema_fragment(spec)
-    described = f"{spec.label}（{_VIS[spec.vis]}）" + (f"：{spec.doc}" if spec.doc else "")
+    # a record that narrows its fields by what it holds (Record.ceiling: an expert's 动态 by kind) says so
+    vis = _VIS[spec.vis] + ("，按类型可能更窄" if narrowed and spec.vis != "secret" else "")
+    described = f"{spec.label}（{vis}）" + (f"：{spec.doc}" if spec.doc else "")
     out["description"] = f"{described}；{out['description']}" if "description" in out else described
     return out
 
@@ -34,7 +36,7 @@ def object_schema(model: Any, *, all_optional: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
-        "properties": {name: _spec(spec) for name, spec in specs.items()},
+        "properties": {name: _spec(spec, model.ceiling is not Record.ceiling) for name, spec in specs.items()},
     }
     required = [name for name, spec in specs.items() if spec.required]
     if required and not all_optional:

@@ -111,6 +111,8 @@ LONGEST_EMAIL = "z" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 58 + ".
 assert len(LONGEST_EMAIL) == 254
 
 HOSTILE = ["[x](javascript:alert(1))", "<img src=x onerror=alert(1)><!-- x -->", "张三 {: onmouseover=alert(1) }", "甲 | 乙"]
+HOSTILE_AWARD = "<script>alert(3)</script>获奖"
+HOSTILE_ACHIEVEMENT = "[成果](javascript:alert(4)) {: onclick=alert(5) }"
 
 
 def _hostile(folder: Path) -> None:
@@ -120,6 +122,9 @@ def _hostile(folder: Path) -> None:
     for old, new in zip(("张院士", "刘院士", "陈医生", "吴工"), HOSTILE):
         experts = experts.replace(f"name: {old}", f"name: '{new}'")  # none of them contains a quote
     experts = experts.replace("field: 材料科学", "field: '<script>alert(1)</script>'")
+    # e5's award and achievement reach its public card as text
+    experts = experts.replace("summary: 获测试市科学技术进步奖二等奖（第一完成人）", f"summary: '{HOSTILE_AWARD}'")
+    experts = experts.replace("summary: 主持研制的高精度数控机床主轴通过技术鉴定", f"summary: '{HOSTILE_ACHIEVEMENT}'")
     (root / "data" / "experts.yaml").write_text(experts, encoding="utf-8")
     units = (root / "data" / "units.yaml").read_text(encoding="utf-8")
     (root / "data" / "units.yaml").write_text(

@@ -49,6 +49,12 @@ def _plant(root) -> None:
         f"正文{inline}<script>window.__xss=1</script>\n\n[链接](#top) "
         "{: onclick=\"window.__xss=1\" data-xss }\n\n<iframe srcdoc=\"<script>parent.__xss=1</script>\" data-xss></iframe>\n",
         encoding="utf-8")
+    # every 动态 of e5 (the award and achievement reach the public card, the others the intranet's or nothing),
+    # and a transfer's written system (the intranet's card, and E308 in its report since the record differs)
+    experts = (root / "data/experts.yaml").read_text(encoding="utf-8")
+    for line in [l for l in experts.splitlines() if l.startswith("      summary: ")]:
+        edit("data/experts.yaml", line + "\n", f'      summary: "{line[len("      summary: "):]}{QUOTED}"\n')
+    edit("data/experts.yaml", "      employer: uni\n", f'      employer: uni\n      system: "教育{QUOTED}"\n')
     for rel, field in (("data/categories.yaml", "  name: "), ("data/institutions.yaml", "  name: "),
                        ("data/services.yaml", "  name: "), ("data/experts.yaml", "  field: "),
                        ("data/units.yaml", "  name: "), ("data/leaders.yaml", "  post: ")):

@@ -3,6 +3,10 @@
 Requests carry canaries in their summaries, results and channels, activities in their summaries, for
 public and hidden experts alike: nothing of a request or an activity may reach any public output.
 
+Every expert has 动态: a transfer and a post change with canaries (intranet only), an award (shown for
+a public expert, a canary for a hidden one), and an illness whose summary and date are secret: they
+must reach no output of either build, the intranet included.
+
 200 datasets go through the public projection and every renderer (site pages, search data,
 print HTML); 2 of them through the full build (site, search index, sitemap, PDF).
 """
@@ -30,9 +34,16 @@ DATASETS = 200
 FULL_BUILDS = 2
 
 
-def _dataset(rng: random.Random, root: Path) -> set[str]:
-    """Rewrite experts, leaders and pairings with canaries; returns the canaries that must not appear."""
+ILLNESS_YEAR = "1999"  # no other date of the datasets is in 1999: an illness's date in any written form is found by it
+
+
+def _dataset(rng: random.Random, root: Path, secret: set[str] | None = None) -> set[str]:
+    """Rewrite experts, leaders and pairings with canaries; returns the canaries that must not appear in public.
+
+    ``secret`` receives the canaries that must not appear in any output (illness summaries).
+    """
     canaries: set[str] = set()
+    secret = set() if secret is None else secret
 
     def canary(kind: str = "text") -> str:
         token = f"{rng.randrange(10**9, 10**10)}"
@@ -57,7 +68,8 @@ def _dataset(rng: random.Random, root: Path) -> set[str]:
             f"  categories: [academician]\n  status: {status}\n{extra}  confidential: {str(confidential).lower()}\n"
             f"  public_consent: {str(consent).lower()}\n"
             f"  contact: {{phone: {canary('phone')}, mobile: {canary('mobile')}, email: {canary('email')}, "
-            f"address: {canary('address')}}}\n  id_number: {canary('id')}\n  notes: {canary()}\n")
+            f"address: {canary('address')}}}\n  id_number: {canary('id')}\n  notes: {canary()}\n"
+            + _events(rng, i, public, canary, secret))
         if status == "active" and len(pairings) < 3:  # the bureau leader contacts at most three
             pairings.append(f"- id: q{i}\n  leader: l-bureau\n  expert: x{i}\n  start: 2025-07-01\n  end: 2027-06-30\n"
                             f"  consent: {{leader: 2025-06-01, expert: 2025-06-02}}\n  end_reason: {canary()}\n")
@@ -83,8 +95,20 @@ def _dataset(rng: random.Random, root: Path) -> set[str]:
     return canaries
 
 
-def _render_everything(project) -> str:
-    view = build_view(project, "public", TODAY)
+def _events(rng: random.Random, i: int, public: bool, canary, secret: set[str]) -> str:
+    illness = f"伤病{rng.randrange(10**9, 10**10)}"
+    secret.add(illness)
+    award = f"获奖{i}号成果" if public else canary()
+    events = [f"{{date: {ILLNESS_YEAR}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}, kind: illness, summary: {illness}}}",
+              f"{{date: 2025-0{rng.randint(1, 9)}-0{rng.randint(1, 9)}, kind: transfer, summary: {canary()}, region: 东区}}",
+              f"{{date: 2025-1{rng.randint(0, 2)}-1{rng.randint(0, 9)}, kind: post, summary: {canary()}}}",
+              f"{{date: 2026-0{rng.randint(1, 9)}-2{rng.randint(0, 8)}, kind: award, summary: {award}}}"]
+    rng.shuffle(events)  # written in any order: shown by date
+    return "  events:\n" + "".join(f"    - {e}\n" for e in events)
+
+
+def _render_everything(project, profile: str = "public") -> str:
+    view = build_view(project, profile, TODAY)
     env = environment()
     parts = []
     for page in generated_pages(view):
@@ -93,6 +117,7 @@ def _render_everything(project) -> str:
         parts.append(html)
         parts.append(json.dumps(page_sections(page.src_uri, page.title, html), ensure_ascii=False))
     parts.append(env.get_template("home.html").render(view=view, site=view.site, base="", page_url="", pdf=True))
+    parts.append(json.dumps(view.experts, ensure_ascii=False, default=str))  # the projection itself
     parts.append(json.dumps(experts_index(view), ensure_ascii=False))
     parts.extend(search_shards(experts_index(view)).values())
     parts.append(guide_html(view, project.root))
@@ -118,6 +143,44 @@ def test_canaries_never_reach_public_renderers(workspace):
         assert leaked == [], leaked
         checked += 1
     assert checked == DATASETS
+
+
+def test_illness_canaries_never_reach_intranet_renderers(workspace):
+    """The intranet shows transfers and post changes (the control) and counts illnesses, never their summary or date."""
+    rng = random.Random(28)
+    for _ in range(40):
+        secret: set[str] = set()
+        _dataset(rng, workspace, secret)
+        result = check(workspace, today=TODAY)
+        assert not result.errors, [d.text() for d in result.errors]
+        output = _render_everything(result.project, "intranet")
+        assert sorted(c for c in secret if c in output) == []
+        assert f"{ILLNESS_YEAR}年" not in output and f"{ILLNESS_YEAR}-" not in output
+        experts = result.project.experts
+        assert all(e.summary in output for x in experts for e in x.events if e.kind in ("transfer", "post"))
+        assert output.count("另有 1 条不公开的记录") >= len(experts)  # each card says one is withheld
+
+
+@pytest.mark.slow
+def test_an_illness_is_in_no_file_of_either_build(workspace, tmp_path):
+    """Both full builds (pages, search JSON, directory JSON, sitemap, PDF text and metadata), read by an independent decoder."""
+    from decode import texts
+
+    secret: set[str] = set()
+    canaries = _dataset(random.Random(5), workspace, secret)
+    awards = [e.summary for x in check(workspace, today=TODAY).project.experts if x.publishable
+              for e in x.events if e.kind == "award"]
+    for profile in ("public", "intranet"):
+        site = build_site(workspace, profile=profile, out=tmp_path / profile, today=TODAY).out
+        found = texts(site)
+        assert {"downloads/guide.pdf", "search/pages.json", "directory/experts.json", "sitemap.xml.gz"} <= set(found)
+        for name, text in found.items():
+            assert sorted(c for c in secret if c in text) == [], (profile, name)
+            assert f"{ILLNESS_YEAR}年" not in text and f"{ILLNESS_YEAR}-" not in text, (profile, name)
+            if profile == "public":
+                assert sorted(c for c in canaries if c in text) == [], name
+        shown = "\n".join(found.values())
+        assert all(award in shown for award in awards), profile  # the control: the builds do show 动态
 
 
 @pytest.mark.slow

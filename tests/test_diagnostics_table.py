@@ -112,6 +112,36 @@ CASES = [
      "data/calendar/2027.yaml:2:12: error E105 “holidays”（放假日期）“2027-02-30”是不存在的日期。提示：检查月份和日子，如 2 月没有 30 日"),
     ("calendar-no-source", C, None, "holidays: [2027-01-01]\n",
      "data/calendar/2027.yaml:1:1: error E102 2027.yaml（2027 年节假日安排）缺少必填字段“source”（通知的网址）"),
+    # experts' 动态 (events on the expert record; e5 of the sample has five of them, from line 76)
+    ("event-unknown-key", E, "      kind: post\n", "      kind: post\n      remark: 副院长\n",
+     "data/experts.yaml:86:7: error E101 “events”（动态）中有未知字段“remark”。提示：允许的字段：date、kind、summary、employer、system、region"),
+    ("event-kind", E, "      kind: award\n", "      kind: awards\n",
+     "data/experts.yaml:82:13: error E106 “kind”（类型）“awards”不是允许的取值（transfer、post、illness、achievement、award）。提示：是不是“award”？"),
+    ("event-missing-date", E, "    - date: 2024-12-20\n      kind: award\n", "    - kind: award\n",
+     "data/experts.yaml:81:7: error E102 “events”（动态）缺少必填字段“date”（日期）"),
+    ("event-missing-summary", E, "      summary: 任测试大学机械工程学院副院长\n", "",
+     "data/experts.yaml:84:7: error E102 “events”（动态）缺少必填字段“summary”（内容）"),
+    ("event-impossible-date", E, "    - date: 2026-04-15\n", "    - date: 2026-04-31\n",
+     "data/experts.yaml:87:13: error E105 “date”（日期）“2026-04-31”是不存在的日期。提示：检查月份和日子，如 2 月没有 30 日"),
+    ("event-future", E, "    - date: 2026-04-15\n", "    - date: 2026-12-15\n",
+     "data/experts.yaml:87:13: error E305 专家“吴工”的动态日期 2026-12-15 晚于今天（2026-11-22）：只登记已经发生的事。提示：发生后再登记；日期写错时请改正"),
+    ("transfer-nowhere", E, "      employer: uni\n", "",
+     "data/experts.yaml:78:13: error E306 专家“吴工”的工作调动（2019-09-01）没有写调到哪里。提示：至少写 employer（调入单位）、system（调入系统）、region（调入地区）中的一项；调入单位写单位编号"),
+    ("destination-on-award", E, "      kind: award\n", "      kind: award\n      region: 西区\n",
+     "data/experts.yaml:83:15: error E307 专家“吴工”的重要奖励写了 region（调入地区）：只有工作调动（`kind: transfer`）写调入的单位、系统、地区。提示：删除这些字段；如果这是一次调动，写 `kind: transfer`"),
+    ("record-not-followed", E, "      employer: uni\n", "      employer: hospital\n",
+     "data/experts.yaml:80:17: warning E308 专家“吴工”于 2019-09-01 调动，记录未随调动更新：调入的工作单位是“测试医院（hospital）”，记录中仍是“测试大学（uni）”；"
+     "调入的系统是“卫生”（按调入单位），记录中仍是“教育”。提示：专家记录写的是现在的情况：把 employer（工作单位）、system（系统）改为调动后的值；如果之后又有调动，请补记那一次；"
+     "专家的系统、地区确实与调入单位不同时，在调动记录中写明 system（调入系统）、region（调入地区）"),
+    ("record-not-followed-written", E, "      employer: uni\n", "      employer: uni\n      region: 西区\n",
+     "data/experts.yaml:81:15: warning E308 专家“吴工”于 2019-09-01 调动，记录未随调动更新：调入的地区是“西区”，记录中仍是“东区”。"
+     "提示：专家记录写的是现在的情况：把 region（地区）改为调动后的值；如果之后又有调动，请补记那一次"),
+    ("transfer-unknown-unit", E, "      employer: uni\n", "      employer: unii\n",
+     "data/experts.yaml:80:17: error E202 “employer”（调入单位）引用的单位“unii”不存在。提示：是不是“uni”？"),
+    ("events-not-a-list", E, "  events:\n    - date: 2019-09-01", "  events: 2019-09-01\n  eventz:\n    - date: 2019-09-01",
+     "data/experts.yaml:76:11: error E103 “events”（动态）应为列表。提示：写成列表：\n  events:\n    - …"),
+    ("event-not-a-mapping", E, "    - date: 2026-05-10\n      kind: illness\n      summary: 因病住院治疗，已出院休养\n", "    - 2026-05-10 住院\n",
+     "data/experts.yaml:90:7: error E103 “events”（动态）应为“键: 值”形式的映射，这里是文字"),
 ]
 
 
@@ -203,3 +233,9 @@ def test_a_weekend_listed_as_a_holiday_is_how_notices_read(project):
     project.write(C, YEAR + "holidays: [2027-10-01, 2027-10-02, 2027-10-03]\nworkdays: [2027-09-26]\n")
     assert project.lines() == []
     assert project.check().project.work_calendar.arrangement(2027).source == "https://www.gov.cn/example/2027"
+
+
+def test_an_unknown_employer_of_a_transfer_is_reported_once(project):
+    """E202 says the unit does not exist; E308 does not add that the record differs from it."""
+    project.replace(E, "      employer: uni\n", "      employer: unii\n")
+    assert [line.split()[2] for line in project.lines()] == ["E202"]

@@ -65,3 +65,41 @@ def test_alias_bomb_is_rejected_at_its_first_anchor(project):
     project.write(I, bomb)
     lines = project.lines()
     assert lines[0].startswith("data/institutions.yaml:2:9: error E007 不允许使用锚点（&a）")
+
+
+# ---- an expert's 动态: the summary of e5's award (line 83 of the sample) ----
+AWARD = "      summary: 获测试市科学技术进步奖二等奖（第一完成人）\n"
+
+# (case, the summary as written in YAML, expectation: an error code, or the literal text the model must hold)
+EVENT_CASES = [
+    ("markdown link", "'[x](javascript:alert(1))'", ("literal", "[x](javascript:alert(1))")),
+    ("img onerror", "'<img src=x onerror=alert(1)><!-- x -->'", ("literal", "<img src=x onerror=alert(1)><!-- x -->")),
+    ("script", "'<script>alert(1)</script>'", ("literal", "<script>alert(1)</script>")),
+    ("attribute list", "'获奖 {: onmouseover=alert(1) }'", ("literal", "获奖 {: onmouseover=alert(1) }")),
+    ("table pipe", "甲 | 乙", ("literal", "甲 | 乙")),
+    ("unquoted 12:30", "12:30", ("literal", "12:30")),
+    ("unquoted NO", "NO", ("literal", "NO")),
+    ("block with two lines", "|\n        第一行\n        第二行", ("literal", "第一行\n第二行\n")),
+    ("zero-width space", "获\u200b奖", "E109"),
+    ("right-to-left override", "获\u202e奖", "E109"),
+    ("trailing comment", "获奖 #1", "E108"),
+    ("python tag", "!!python/object/apply:os.system [echo pwned]", "E008"),
+    ("anchor", "&a 获奖", "E007"),
+    ("mapping instead of text", "{a: b}", "E103"),
+    ("empty", "''", "E102"),
+]
+
+
+@pytest.mark.parametrize("case", EVENT_CASES, ids=[c[0] for c in EVENT_CASES])
+def test_hostile_event_summary(project, case):
+    _name, written, expectation = case
+    project.replace(E, AWARD, f"      summary: {written}\n")
+    result = project.check()
+    lines = [d.text() for d in result.diagnostics]
+    if isinstance(expectation, str):
+        hits = [line for line in lines if f" error {expectation} " in line]
+        assert hits and LOCATED.match(hits[0]) and hits[0].startswith("data/experts.yaml:83:"), lines
+    else:
+        assert not result.errors, lines
+        award = next(e for e in result.project.get("experts", "e5").events if e.kind == "award")
+        assert award.summary == expectation[1]

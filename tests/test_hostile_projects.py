@@ -21,6 +21,9 @@ from conftest import MINIMAL, TODAY
 from generator import check
 
 HIDDEN = "周医生"  # e4: confidential
+ILLNESS = "因病住院治疗，已出院休养"  # e5's illness (secret): never in any output
+TRANSFER = "由测试医院设备处调入测试大学机械工程学院"  # e5's transfer (internal)
+HIDDEN_AWARD = "获测试市青年科技奖（未公开）"
 MOBILE = "013912345678"  # e1's contact.mobile (internal)
 ID_NUMBER = "010101195001010011"  # e1's id_number (secret)
 CLEAN = "clean"
@@ -198,6 +201,24 @@ CASES = [
                                                            f"  hours: 工作日 9:00—17:00，手机 {MOBILE}\n"), ("E401", I, 7)),
     ("hidden name inside a longer public name is that name",
      lambda r: replace(r, E, "  name: 吴工\n", f"  name: {HIDDEN}甲\n"), CLEAN),
+    # ---- experts' 动态: an illness anywhere, the intranet's transfers and a hidden expert's award in public ----
+    ("illness quoted in index.md", lambda r: write(r, "content/index.md", f"# 首页\n\n吴工{ILLNESS}。\n"),
+     ("E401", "content/index.md", 3)),
+    ("illness in a PDF attachment", lambda r: write(r, "content/附件.pdf", pdf_with(ILLNESS)), ("E401", "content/附件.pdf", None)),
+    ("illness in xlsx shared strings", lambda r: write(r, "content/t.xlsx", zipped({"xl/sharedStrings.xml": f"<si><t>{ILLNESS}</t></si>"})),
+     ("E401", "content/t.xlsx", None)),
+    ("illness quoted in a public field", lambda r: replace(r, I, "    - 受理专家服务申请\n", f"    - 受理专家服务申请（{ILLNESS}）\n"),
+     ("E401", I, 4)),
+    ("a transfer quoted in index.md", lambda r: write(r, "content/index.md", f"# 首页\n\n{TRANSFER}\n"), ("E401", "content/index.md", 3)),
+    ("a hidden expert's award quoted in index.md",
+     lambda r: (replace(r, E, "  public_consent: false\n", "  public_consent: false\n  events:\n    - date: 2025-05-01\n"
+                                                            f"      kind: award\n      summary: {HIDDEN_AWARD}\n"),
+                write(r, "content/index.md", f"# 首页\n\n{HIDDEN_AWARD}\n")), ("E401", "content/index.md", 3)),
+    ("a public award names a hidden expert", lambda r: replace(r, E, "      summary: 获测试市科学技术进步奖二等奖（第一完成人）\n",
+                                                               f"      summary: 与{HIDDEN}合作获测试市科学技术进步奖二等奖\n"), ("E401", E, 83)),
+    ("a hidden expert's events are the expert's", lambda r: replace(r, E, "  public_consent: false\n",
+                                                                    "  public_consent: false\n  events:\n    - date: 2025-05-01\n"
+                                                                    f"      kind: award\n      summary: {HIDDEN_AWARD}\n"), CLEAN),
     # ---- data files that are not data ----
     ("site.yaml links outside", lambda r: ((r / "data/site.yaml").unlink(), symlink(r, "data/site.yaml", "/etc/hostname")),
      ("E016", "data/site.yaml", None)),
@@ -301,6 +322,6 @@ def test_clean_cases_publish_nothing_hidden(root, tmp_path, case):
     case[1](root)
     site = build_site(root, out=tmp_path / "site", today=TODAY).out
     assert occurrences(site, HIDDEN, inside=(HIDDEN + "甲",)) == []
-    for value in (MOBILE, ID_NUMBER, "zhang@example.com", "3#楼"):
+    for value in (MOBILE, ID_NUMBER, "zhang@example.com", "3#楼", ILLNESS, TRANSFER, HIDDEN_AWARD):
         assert occurrences(site, value) == [], value
     assert occurrences(site, HIDDEN + "甲") or case[0] != "hidden name inside a longer public name is that name"

@@ -264,3 +264,34 @@ def test_no_publication_inside_another_and_look_alike_folders_are_kept(project):
     assert run("build", ".", "--no-pdf", "-q", cwd=project).returncode == 0
     for name in (".site.old-mybackup", ".site.new-999999-notes"):
         assert (project / name / "重要.txt").read_text(encoding="utf-8") == "保留"
+
+
+def test_a_ctrl_c_inside_mkdtemp_leaves_no_staging_folder(project, tmp_path, monkeypatch):
+    """On a busy machine the signal can land just after mkdtemp's mkdir, before the name is known (the moment
+    test_ctrl_c_says_one_chinese_line_and_publishes_nothing interrupts): the folder is removed all the same."""
+    import signal as signals
+
+    from generator.publish import Publication
+
+    real = os.mkdir
+    sent = []
+
+    def mkdir(path, *args, **kwargs):
+        real(path, *args, **kwargs)
+        if ".site.new-" in str(path) and not sent:  # the staging folder now exists: interrupt
+            sent.append(path)
+            os.kill(os.getpid(), signals.SIGINT)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signals.signal(signals.SIGINT, interrupt)
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with Publication(project, tmp_path / "site", "public"):
+                pass
+    finally:
+        monkeypatch.undo()
+        signals.signal(signals.SIGINT, previous)
+    assert sent and not list(tmp_path.glob(".site.new-*"))

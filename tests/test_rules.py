@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 P = "data/pairings.yaml"
 E = "data/experts.yaml"
 L = "data/leaders.yaml"
@@ -146,10 +148,76 @@ def test_r207_transferred_expert_keeps_no_pairing_with_old_system(project):
         "（依据：渝人发〔2002〕110号 第三条）。提示：跨区域、跨部门调动后不再作为直接联系对象：为这条联系填写 ended（提前结束日期）与 end_reason（结束原因）"]
 
 
+
+# ---- R207 from the experts' 动态: a transfer after the pairing began, away from the leader's system or region ----
+
+E3_END = "  categories: [allowance]\n  status: active\n  confidential: false\n  public_consent: true\n- id: e4"
+E3_MOVED = ("  employer: hospital\n  system: 卫生\n  region: 东区\n  title_rank: 正高级",
+            "  employer: uni\n  system: 教育\n  region: 东区\n  title_rank: 正高级")  # the record follows the transfer
+TO_UNI = "    - date: {day}\n      kind: transfer\n      summary: 调入测试大学\n      employer: uni\n"
+
+
+def events_of_e3(*events: str) -> tuple[str, str, str]:
+    return (E, E3_END, E3_END.replace("- id: e4", "  events:\n" + "".join(events) + "- id: e4"))
+
+
+BEIJING = [("content/policies/bj-2014-4.md", None, "---\ntitle: 意见\ndoc_number: 京组发〔2014〕4号\nissuer: 中共北京市委组织部\n"
+            "date: 2014-05-06\nstatus: 现行有效\n---\n正文\n"),
+           ("data/site.yaml", "rules_profile: chongqing-2002", "rules_profile: beijing-2014")]
+R207_P3 = ("data/pairings.yaml:15:11: {severity} R207 专家陈医生于 2026-05-01 调离原系统（卫生），调入“教育”（data/experts.yaml:46:7 的工作调动），"
+           "与李局长（局长）的联系“p3”仍在进行（依据：{basis}）。提示：跨区域、跨部门调动后不再作为直接联系对象：为这条联系填写 ended（提前结束日期）与 end_reason（结束原因）")
+
+# (case, edits, the R207 and R202 lines expected)
+TRANSFER_CASES = [
+    ("across system while paired", [events_of_e3(TO_UNI.format(day="2026-05-01")), (E, *E3_MOVED)],
+     [R207_P3.format(severity="error", basis="渝人发〔2002〕110号 第三条")]),
+    ("across system, record not yet updated (E308 too)", [events_of_e3(TO_UNI.format(day="2026-05-01"))],
+     [R207_P3.format(severity="error", basis="渝人发〔2002〕110号 第三条")]),
+    ("across system, the pairing ended", [events_of_e3(TO_UNI.format(day="2026-05-01")), (E, *E3_MOVED),
+                                          (P, "  expert: e3\n  start: 2025-07-01\n",
+                                           "  expert: e3\n  start: 2025-07-01\n  ended: 2026-05-01\n  end_reason: 专家调入测试大学\n")], []),
+    ("across system under the Beijing profile", [events_of_e3(TO_UNI.format(day="2026-05-01")), (E, *E3_MOVED), *BEIJING],
+     [R207_P3.format(severity="warning", basis="京组发〔2014〕4号 第二条（三）")]),
+    ("status transferred as well: reported once", [events_of_e3(TO_UNI.format(day="2026-05-01")), (E, *E3_MOVED),
+                                                   (E, "  categories: [allowance]\n  status: active\n  confidential: false\n  public_consent: true\n  events",
+                                                    "  categories: [allowance]\n  status: transferred\n  status_date: 2026-05-01\n"
+                                                    "  confidential: false\n  public_consent: true\n  events")],
+     [R207_P3.format(severity="error", basis="渝人发〔2002〕110号 第三条").replace("46:7", "47:7")]),
+    ("across region from a district leader", [(E, "      employer: uni\n", "      employer: uni\n    - date: 2026-06-01\n      kind: transfer\n"
+                                                                      "      summary: 调往西区工作\n      region: 西区\n"),
+                                              (E, "  region: 东区\n  title_rank: 副高级\n  degree: 硕士\n  field: 机械\n",
+                                               "  region: 西区\n  title_rank: 副高级\n  degree: 硕士\n  field: 机械\n")],
+     ["data/pairings.yaml:27:11: error R207 专家吴工于 2026-06-01 调离原地区（东区），调入“西区”（data/experts.yaml:81:7 的工作调动），"
+      "与赵区长（副区长）的联系“p5”仍在进行（依据：渝人发〔2002〕110号 第三条）。提示：跨区域、跨部门调动后不再作为直接联系对象：为这条联系填写 ended（提前结束日期）与 end_reason（结束原因）"]),
+    ("transfer before the pairing began: R202 judges the record", [events_of_e3(TO_UNI.format(day="2025-05-01")), (E, *E3_MOVED)],
+     ["data/pairings.yaml:15:11: error R202 李局长（局长）与专家陈医生的联系不符合要求：部门领导只联系本系统（卫生）专家，该专家属于“教育”"
+      "（依据：渝人发〔2002〕110号 第三条）"]),
+    ("transfer within the system", [events_of_e3("    - date: 2026-05-01\n      kind: transfer\n      summary: 调往本院东区分院\n      region: 东区\n")], []),
+    ("moved away and back: the latest transfer decides", [events_of_e3(TO_UNI.format(day="2026-05-01"),
+                                                                       "    - date: 2026-09-01\n      kind: transfer\n      summary: 调回测试医院\n"
+                                                                       "      employer: hospital\n")], []),
+    ("a transfer still to come is no transfer (E305)", [events_of_e3(TO_UNI.format(day="2026-12-01"))], []),
+]
+
+
+@pytest.mark.parametrize("case", TRANSFER_CASES, ids=[c[0] for c in TRANSFER_CASES])
+def test_r207_transfers_among_the_experts_events(project, case):
+    _name, edits, expected = case
+    for rel, old, new in edits:
+        if old is None:
+            project.write(rel, new)
+        else:
+            project.replace(rel, old, new)
+    lines = project.lines()
+    assert codes(lines, "R207") + codes(lines, "R202") == expected, "\n".join(lines)
+    stale = [line for line in lines if " E308 " in line]
+    assert bool(stale) == ("not yet updated" in case[0]), stale
+    assert bool(codes(lines, "E305")) == ("to come" in case[0])
+
 def test_r208_key_expert_without_leader(project):
     project.append(E, academician("e6", "孙院士"))
     assert codes(project.lines(), "R208") == [
-        "data/experts.yaml:72:3: warning R208 重点联系专家孙院士（两院院士）没有在联系的领导（依据：渝人发〔2002〕110号 第二条）"
+        "data/experts.yaml:93:3: warning R208 重点联系专家孙院士（两院院士）没有在联系的领导（依据：渝人发〔2002〕110号 第二条）"
         "。提示：在 data/pairings.yaml 中为其确定联系领导"]
 
 

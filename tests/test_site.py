@@ -124,6 +124,8 @@ def test_data_never_becomes_markup(hostile_site):
     body = article(page)
     assert "[x](javascript:alert(1))" in body
     assert "&lt;img src=x onerror=alert(1)&gt;&lt;!-- x --&gt;" in body
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;获奖" in body  # e5's award, as text
+    assert "[成果](javascript:alert(4)) {: onclick=alert(5) }" in body and 'onclick="alert(5)"' not in body
     title = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), re.S).group(1)
     assert "<" not in title and "＜／title＞" not in title and "＜/title＞＜script＞" in title
 

@@ -16,7 +16,7 @@ from ..codes import SEVERITY_NAMES
 from ..diagnostics import Diagnostic
 from ..fields import ALLOWED, PROFILES, Profile, Record
 from ..paths import REQUESTS_FEED
-from ..models import SCOPE_NAMES, STATUS_NAMES, TIER_NAMES, TIERS, Expert
+from ..models import EVENT_KINDS, SCOPE_NAMES, STATUS_NAMES, TIER_NAMES, TIERS, Expert
 from ..project import Project
 from ..ruleset import RuleSet
 from .activities import activity_page
@@ -32,19 +32,23 @@ def visible(rec: Record, profile: Profile) -> dict[str, Any]: ...
 @overload
 def visible(rec: Record | None, profile: Profile) -> dict[str, Any] | None: ...
 def visible(rec: Record | None, profile: Profile) -> dict[str, Any] | None:
-    """A plain dict of the fields ``profile`` may see; nested records are projected too."""
+    """A plain dict of the fields ``profile`` may see; nested records are projected too.
+
+    A field is read through its record (``Record.visibility``); an entry of a list of records whose
+    ceiling the profile does not reach (an illness among an expert's 动态) is left out whole.
+    """
     if rec is None:
         return None
     allowed = ALLOWED[profile]
     out: dict[str, Any] = {}
     for name, spec in rec._specs.items():
-        if spec.vis not in allowed:
+        if rec.visibility(name) not in allowed:
             continue
         value = getattr(rec, name)
         if spec.kind == "object":
             value = visible(value, profile)
         elif spec.kind == "list" and spec.item is not None and spec.item.kind == "object":
-            value = [visible(v, profile) for v in value]
+            value = [visible(v, profile) for v in value if v.ceiling() in allowed]
         out[name] = value
     return out
 
@@ -181,14 +185,35 @@ def _experts(project: Project, profile: Profile, units: dict, category_names: di
                                          for c in expert.categories]
                 item["url"] = f"{page['url']}#{expert.id}"
                 item["page"] = slug
+                item["events"], withheld = _events(expert, profile, units)
                 if profile == "intranet":
                     item["status_name"] = STATUS_NAMES.get(expert.status, expert.status)
                     item["leaders"] = []  # who contacts the expert now: filled in by _pairings
+                    item["events_withheld"] = withheld  # the intranet says that they exist, nothing more
                 page["experts"].append(item)
                 experts.append(item)
             pages.append(page)
     experts.sort(key=lambda e: (by_name(e["name"]), e["id"]))
     return experts, pages
+
+
+def _events(expert: Expert, profile: Profile, units: dict) -> tuple[list[dict[str, Any]], int]:
+    """The expert's 动态 the profile may see, oldest first, and how many it may not (illness everywhere;
+    on public pages, transfers and post changes too)."""
+    allowed = ALLOWED[profile]
+    shown = []
+    for event in expert.events:
+        if event.ceiling() not in allowed:
+            continue
+        item = visible(event, profile)
+        item["kind_name"] = EVENT_KINDS[event.kind].name
+        # where a transfer went, as written on it (the new employer by name): empty for other kinds and in public
+        employer = item.get("employer")
+        item["to"] = [v for v in ((units.get(employer) or {}).get("name", employer) if employer else None,
+                                  item.get("system"), item.get("region")) if v]
+        shown.append(item)
+    shown.sort(key=lambda e: e["date"] or date.min)  # stable: events of one day keep the order they were written in
+    return shown, len(expert.events) - len(shown)
 
 
 def _pairings(project: Project, profile: Profile, today: date, experts: dict, units: dict,

@@ -12,6 +12,7 @@ from ..project import Project
 from .rules import run_rules
 from .leaks import check_leaks
 from .printable import check_printable
+from .events import check_events
 from .records import check_records
 from .references import check_references
 from .requests import check_requests
@@ -24,6 +25,7 @@ def validate(project: Project, today: date, diags: Diagnostics) -> None:
     check_records(project, diags)
     check_requests(project, today, diags)
     check_activities(project, today, diags)
+    check_events(project, today, diags)
     check_leaks(project, diags)
     check_printable(project, diags)
     if rules_valid:  # the rules run only on parameters that are themselves valid

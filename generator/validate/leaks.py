@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from ..diagnostics import Diagnostics, Location
 from ..extract import Unreadable, channels  # the audit's readers: the same encodings and containers
-from ..exposure import COLLECTIONS, Finding, Matcher, fields_of, fold, forbidden_values, hidden_record, joined
+from ..exposure import COLLECTIONS, Finding, Matcher, fields_of, fold, forbidden_values, hidden_record, joined, record_at
 from ..fields import ALLOWED
 from ..project import Project
 
@@ -89,6 +89,6 @@ def _public_fields(project: Project, matcher: Matcher, diags: Diagnostics) -> No
                 if finding.forbidden.value in seen:
                     continue
                 seen.add(finding.forbidden.value)
-                top = label.split(".")[0]
-                _report(diags, rec.where(top) if top in rec._specs else rec.location, finding,
+                holder, name = record_at(rec, label)  # the value itself: an event's summary, not the expert
+                _report(diags, holder.where(name) if name in holder._specs else holder.location, finding,
                         f"公开字段“{label}”")

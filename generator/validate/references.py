@@ -36,6 +36,9 @@ def _walk(rec: Record, lookups: dict[str, "_Lookup"], diags: Diagnostics) -> Non
         elif spec.kind == "list" and spec.item is not None and spec.item.kind == "ref":
             for entry in value:
                 lookups[spec.item.ref].check(entry, rec, name, spec.label, diags)
+        elif spec.kind == "list" and spec.item is not None and spec.item.kind == "object":
+            for entry in value:  # an expert's 动态: a transfer's employer
+                _walk(entry, lookups, diags)
         elif spec.kind == "object":
             _walk(value, lookups, diags)
 

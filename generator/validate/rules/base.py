@@ -11,6 +11,7 @@ from typing import Any, Iterator, Literal, Protocol
 from ...diagnostics import Diagnostic, Location, Severity
 from ...models import Category, Expert, Leader, Pairing, Unit
 from ...ruleset import DEFAULT_SEVERITY, RuleSet
+from ...transfers import Destination, latest_move
 
 if TYPE_CHECKING:
     from ...project import Project
@@ -52,6 +53,10 @@ class RuleContext:
 
     def unit(self, ident: str | None) -> Unit | None:
         return self.project.get("units", ident)
+
+    def moved_since(self, expert: Expert, name: str, day: date) -> Destination | None:
+        """The expert's last transfer after ``day`` (and by today) that changed ``name`` (system or region)."""
+        return latest_move(expert, self.project, name, after=day, until=self.today)
 
     def current_categories(self, expert: Expert) -> list[Category]:
         """The expert's categories that are in force today (valid_from/valid_to)."""

@@ -28,11 +28,13 @@ class TierEligibility:
                     allowed = "、".join(category_names.get(c, c) for c in params.bureau_categories)
                     yield ctx.finding(self, where, f"{who}的联系不符合要求：局领导只联系{allowed}")
             elif leader.tier == "department" and params.department_same_system and unit is not None:
-                if unit.system and expert.system != unit.system:
+                # moved away from the leader's system after the pairing began: R207 judges it
+                if unit.system and expert.system != unit.system and not ctx.moved_since(expert, "system", pairing.start):
                     yield ctx.finding(self, where, f"{who}的联系不符合要求：部门领导只联系本系统（{unit.system}）专家，"
                                                    f"该专家属于“{expert.system}”")
             elif leader.tier == "district" and unit is not None:
-                if params.district_same_region and unit.region and expert.region != unit.region:
+                if params.district_same_region and unit.region and expert.region != unit.region \
+                        and not ctx.moved_since(expert, "region", pairing.start):  # moved after it began: R207
                     yield ctx.finding(self, where, f"{who}的联系不符合要求：区县领导只联系本地区（{unit.region}）专家，"
                                                    f"该专家属于“{expert.region}”")
                 elif not self._district_target(ctx, params, expert):
