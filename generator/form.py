@@ -122,7 +122,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("身份证号", "experts", "id_number", 20, note="保密：只用于核对身份，不出现在任何网站、指南或导出的表格中"),
     Column("状态", "experts", "status", 8),
     Column("涉密", "experts", "confidential", 6),
-    Column("同意公开", "experts", "public_consent", 8, note="只有在联系、不涉密且同意公开的专家才出现在公开版中"),
+    Column("同意公开", "experts", "public_consent", 8, note="只有在册、不涉密且同意公开的专家才出现在公开版中"),
     Column("核对日期", "experts", "reviewed", 12),
     Column("备注", "experts", "notes", 24),
 )

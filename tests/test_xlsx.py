@@ -93,7 +93,7 @@ def test_template_has_dropdowns_formats_and_protection(project, tmp_path):
     values = {options.cell(1, c).value: [options.cell(r, c).value for r in range(2, options.max_row + 1)
                                          if options.cell(r, c).value] for c in range(1, options.max_column + 1)}
     assert values["联系领导"] == ["王局长（测试市人事局局长）", "李局长（测试市卫生局局长）", "赵区长（东区副区长）"]
-    assert values["工作单位"][:2] == ["测试市人事局", "测试市卫生局"] and values["状态"] == ["在联系", "已调动", "已退出"]
+    assert values["工作单位"][:2] == ["测试市人事局", "测试市卫生局"] and values["状态"] == ["在册", "已调动", "已退出"]
     assert values["学位"] == ["博士", "硕士", "学士", "其他"] and values["涉密"] == ["是", "否"]
     assert sheet.protection.sheet and sheet["C3"].protection.locked
     assert sheet.column_dimensions[letter["专家姓名"]].protection.locked is False  # every data cell is open
