@@ -112,6 +112,7 @@ _TABLE: tuple[Code, ...] = (
     Code("E607", _W, _V, "11 月 1 日起仍有未办结的诉求，而下一年的放假与调休安排尚未登记（chinese-calendar 与 `data/calendar/` 都没有）"),
     Code("E608", _E, _V, "联系活动没有写 `unit`（组织单位）或 `leader`（参加的联系领导）中的任何一个：不知道是谁与专家的联系"),
     Code("E609", _E, _V, "联系活动的日期晚于检查的日期：活动记录只登记已经举行的活动"),
+    Code("E610", _E, _V, "诉求的收到日期、反馈日期或专家的核对日期晚于检查的日期：预先写上的日期会让诉求算作已反馈、让信息核对暂停检查"),
     # ---- Excel: a returned 登记表 (expert-guide xlsx import), located at its cell, e.g. 登记表.xlsx!登记表!E7 ----
     Code("E701", _E, _L, "不是可以导入的 Excel 工作簿（改了扩展名的文本、PDF、其他压缩包），或文件已损坏"),
     Code("E702", _E, _L, "工作簿已加密（设置了打开密码）"),

@@ -74,7 +74,7 @@ def _dataset(rng: random.Random, root: Path, secret: set[str] | None = None) -> 
             pairings.append(f"- id: q{i}\n  leader: l-bureau\n  expert: x{i}\n  start: 2025-07-01\n  end: 2027-06-30\n"
                             f"  consent: {{leader: 2025-06-01, expert: 2025-06-02}}\n  end_reason: {canary()}\n")
         for n in range(rng.randint(0, 2)):
-            answered = f"  answered: 2026-1{rng.randint(0, 1)}-2{rng.randint(0, 9)}\n  result: {canary()}\n" \
+            answered = f"  answered: 2026-10-2{rng.randint(0, 9)}\n  result: {canary()}\n" \
                 if rng.random() < 0.5 else ""
             handler = rng.choice(["{unit: uni}", "{institution: center}"])
             requests.append(f"- id: r{i}-{n}\n  expert: x{i}\n  received: 2026-{rng.randint(1, 9):02d}-1{rng.randint(0, 9)}\n"

@@ -57,8 +57,10 @@ def statuses(project, today=TODAY):
 def test_due_dates_follow_the_official_calendar_and_the_rule_set(project):
     project.write(R, request("a", "2026-09-22") + request("b", "2026-09-02", "suggestion")
                   + request("c", "2026-12-22"))
-    assert statuses(project) == {"a": ("2026-10-20", False, "overdue"), "b": ("2026-10-08", False, "overdue"),
-                                 "c": ("2027-01-12", True, "open")}
+    later = D("2026-12-30")  # c was received on 12-22: a date to come is refused (E610)
+    assert statuses(project, later) == {"a": ("2026-10-20", False, "overdue"), "b": ("2026-10-08", False, "overdue"),
+                                        "c": ("2027-01-12", True, "open")}
+    project.write(R, request("a", "2026-09-22") + request("b", "2026-09-02", "suggestion"))
     # the numbers are the rule set's, not the code's: 10 working days, 2 months
     project.write("data/rules.yaml", "feedback:\n  clause: 第五条\n  personal_days: 10\n  suggestion_months: 2\n")
     assert statuses(project)["a"] == ("2026-10-13", False, "overdue")
@@ -242,3 +244,24 @@ def test_intranet_build_has_the_page_and_the_feed_public_has_neither(sample_publ
     assert "诉求" not in text
     for r in project.requests:
         assert r.id not in text and r.summary not in text and (r.result or r.summary) not in text
+
+
+@pytest.mark.parametrize("old, new, line, what", [
+    ("  received: 2026-09-22\n", "  received: 2026-12-01\n", 6, "“received”（收到日期）"),
+    ("  answered: 2026-10-20\n", "  answered: 2026-12-10\n", 12, "“answered”（反馈日期）"),
+    ("  answered: 2026-11-16\n", "  answered: 2099-01-01\n", 21, "“answered”（反馈日期）"),
+])
+def test_a_date_still_to_come_is_refused(project, old, new, line, what):
+    # An answer written in advance would count as answered and leave the calendar feed; a year typo likewise.
+    project.replace(R, old, new)
+    hits = [x for x in project.lines() if " E610 " in x]
+    assert len(hits) == 1 and hits[0].startswith(f"{R}:{line}:") and " error E610 " in hits[0], hits
+    assert what.split("（")[0].strip("“”") in hits[0]
+
+
+def test_a_review_date_still_to_come_is_refused(project):
+    text = project.read("data/experts.yaml")
+    first = text.index("- id: e1\n")
+    project.write("data/experts.yaml", text[:first] + text[first:].replace("\n", "\n  reviewed: 2030-01-01\n", 1))
+    hits = [x for x in project.lines() if " E610 " in x]
+    assert len(hits) == 1 and hits[0].startswith("data/experts.yaml:") and "2030-01-01" in hits[0], hits
