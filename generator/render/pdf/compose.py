@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import markdown
 
 from ...cjk import join_html
 from ...clock import epoch_moment
+from ...load.config import markdown_extensions, read_settings
 from ...paths import THEME_DIR
 from ..pages import cn_period, environment, split_front_matter
 from ..sanitize import clean_html
@@ -18,6 +20,7 @@ from .fetcher import local_sources, print_links, refuse_schemes
 PRINT_DIR = THEME_DIR / "print"
 FORM_COLUMNS = ("序号", "专家姓名", "性别", "出生年月", "工作单位", "职务/职称", "专业领域", "专家类别", "联系领导及职务",
                 "联系起止日期", "备注")
+Extensions = tuple[list[str], dict[str, dict[str, Any]]]  # load.config.markdown_extensions
 ROWS_PER_TABLE = 60  # pairings per table (a leader's are never split): a unit with thousands still makes small tables
 
 
@@ -32,9 +35,11 @@ def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None)
     """
     env = _print_env()
     policy_ids = {p["id"] for p in view.policies}
-    letter = _markdown_file(root, "content/_print/letter.md", policy_ids, scope="letter")
-    intro = _markdown_file(root, "content/index.md", policy_ids, drop_title=True, scope="intro")
-    policies = [{**p, "html": print_html(p["body"], root, "content/policies", policy_ids, scope=f"policy-{p['id']}")}
+    extensions = markdown_extensions(read_settings(root))
+    letter = _markdown_file(root, "content/_print/letter.md", policy_ids, extensions, scope="letter")
+    intro = _markdown_file(root, "content/index.md", policy_ids, extensions, drop_title=True, scope="intro")
+    policies = [{**p, "html": print_html(p["body"], root, "content/policies", policy_ids, scope=f"policy-{p['id']}",
+                                         extensions=extensions)}
                 for p in view.policies]
     return env.get_template("guide.html").render(
         view=view, site=view.site, letter=letter, intro=intro, policies=policies, appendix=appendix_tables(view),
@@ -115,28 +120,38 @@ def split_appendix(appendix: list[dict], parts: int) -> list[list[dict]]:
     return [part for part in out if part]
 
 
-def _markdown_file(root: Path, rel: str, policy_ids: set[str], drop_title: bool = False, *, scope: str) -> str:
+def _markdown_file(root: Path, rel: str, policy_ids: set[str], extensions: Extensions, drop_title: bool = False, *,
+                   scope: str) -> str:
     path = root / rel
     if not path.is_file():
         return ""
     text = split_front_matter(path.read_text(encoding="utf-8-sig"))[1]
     if drop_title:
         text = re.sub(r"\A#\s[^\n]*\n", "", text.lstrip())
-    return print_html(text, root, str(Path(rel).parent), policy_ids, scope=scope)
+    return print_html(text, root, str(Path(rel).parent), policy_ids, scope=scope, extensions=extensions)
 
 
-def print_html(text: str, root: Path, folder: str, policy_ids: set[str], *, scope: str = "content") -> str:
+def print_html(text: str, root: Path, folder: str, policy_ids: set[str], *, scope: str = "content",
+               extensions: Extensions | None = None) -> str:
     """Content Markdown as print HTML: references checked first, then sanitized, then links rewritten.
+
+    Rendered with the site's Markdown extensions (``markdown_extensions`` of the project's mkdocs.yml,
+    read from ``root`` unless given), so a table or a ``{: .print-only }`` reads in print as on the site.
 
     The check comes before the sanitizer, which would silently drop a `file:` image: here it stops
     the build instead. Every id content writes is put under ``c-<scope>-``, and its own same-page
     links with it: no content can take an anchor of the guide (a chapter, the 名单, a placeholder page).
     """
-    raw = markdown.markdown(text, extensions=["attr_list"])
+    names, configs = extensions if extensions is not None else markdown_extensions(read_settings(root))
+    raw = markdown.markdown(text, extensions=names, extension_configs=configs)
     refuse_schemes(raw, folder)
     print_links(raw, root, folder, policy_ids)  # raises for a forbidden link before the sanitizer hides it
-    return join_html(local_sources(print_links(_namespaced(clean_html(raw), scope), root, folder, policy_ids), root,
-                                   folder))
+    html = _BACKREF.sub("", clean_html(raw))
+    return join_html(local_sources(print_links(_namespaced(html, scope), root, folder, policy_ids), root, folder))
+
+
+# A footnote's "↩" back to its reference: a link to click on the site, a glyph the print fonts lack.
+_BACKREF = re.compile(r'(?:&nbsp;|\xa0)?<a class="footnote-backref"[^>]*>.*?</a>', re.S)
 
 
 _ANCHOR = re.compile(r'(\s(?:id|name)=")([^"]*)(")')
