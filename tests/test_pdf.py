@@ -1,6 +1,7 @@
 """The printed guide, read back from the real PDF with poppler and pypdf."""
 from __future__ import annotations
 
+import html as html_lib
 import os
 import re
 import shutil
@@ -287,3 +288,34 @@ def test_print_details(public_pdf, sample):
     toc = text(public_pdf, 2, 2)
     for policy in sample.policies:
         assert _squash(policy.meta.title)[:12] in _squash(toc), policy.meta.title
+
+
+def words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words as pdftotext -bbox sees them: (x0, y0, x1, y1, text), in points from the top left."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in re.findall(r"<page\b.*?</page>", out, re.S):
+        pages.append([(float(a), float(b), float(c), float(d), html_lib.unescape(t)) for a, b, c, d, t in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page)])
+    return pages
+
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def test_no_wide_gaps_beside_digits_and_latin_words(public_pdf):
+    """A number or Latin word between Chinese on a line ("为 2 年", "15 个工作日") stands one space from its
+    neighbours: no justification that widens those spaces only (WeasyPrint has no inter-character justification)."""
+    checked = 0
+    for number, page in enumerate(words(public_pdf), 1):
+        for left, middle, right in zip(page, page[1:], page[2:]):
+            if not (re.fullmatch(r"[0-9A-Za-z.%@:/+-]+", middle[4]) and CJK.match(left[4][-1]) and CJK.match(right[4][0])
+                    and left[1] == middle[1] == right[1] and left[2] < middle[0] < middle[2] < right[0]):
+                continue
+            em = (middle[3] - middle[1]) / 1.437  # Noto CJK's line box is 1.437 em high
+            gaps = (middle[0] - left[2], right[0] - middle[2])
+            if max(gaps) > 3 * em:
+                continue  # the next column of a table, not a space
+            assert max(gaps) <= 0.35 * em, (number, left[4][-6:], middle[4], right[4][:6], gaps, em)  # a space: 0.26 em
+            checked += 1
+    assert checked >= 5, "the sample has numbers between Chinese words: 为 2 年, 15 个工作日"
