@@ -12,7 +12,7 @@ import pytest
 from conftest import MINIMAL, TODAY
 
 from generator.build import build_site
-from generator.cjk import fold_break, join_html, join_text
+from generator.cjk import fold_break, join_html, join_text, keep_last_pair
 from generator.diagnostics import Diagnostics
 from generator.load.yamlio import parse_yaml
 from generator.render import pages
@@ -143,3 +143,108 @@ def test_in_the_pdf(joined_site, tag):
         head, tail = f"【{tag}{number}】甲{left}", f"{right}乙"
         wrapped = "\n*".join(map(re.escape, head)) + ("\n*" if joined else "[ \n]+") + "\n*".join(map(re.escape, tail))
         assert re.search(wrapped, text), (head + tail, [line for line in text.splitlines() if f"{tag}{number}】" in line])
+
+
+# ---- print: no block ends on a line of one Chinese character (keep_last_pair) ----
+
+K = '<span class="eg-keep">'
+KEEP_CASES = [
+    # (the HTML, what keep_last_pair makes of it)
+    ("<p>一二三见。</p>", f"<p>一二{K}三见。</span></p>"),
+    ("<td>重庆医科大学附属第一医院</td>", f"<td>重庆医科大学附属第一{K}医院</span></td>"),
+    ("<p>甲乙，见。</p>", f"<p>甲{K}乙，见。</span></p>"),  # punctuation between the two is passed over
+    ("<p>甲乙见”。</p>\n", f"<p>甲{K}乙见”。</span></p>\n"),
+    ("<p>为 2 年</p>", f"<p>为 {K}2 年</span></p>"),  # a digit before the last character goes down with it
+    ("<p>联系电话 023-69077236</p>", "<p>联系电话 023-69077236</p>"),  # ends in digits: nothing to bind
+    ("<p>见 expert@cqpa.gov.cn。</p>", "<p>见 expert@cqpa.gov.cn。</p>"),  # ends in Latin
+    ("<p>见</p>", "<p>见</p>"),  # one character: nothing to bind it to
+    ("<p>甲<strong>乙丙。</strong></p>", f"<p>甲<strong>{K}乙丙。</span></strong></p>"),
+    ("<p>甲乙<strong>丙</strong>丁。</p>", f"<p>甲乙{K}<strong>丙</strong>丁。</span></p>"),
+    ("<p>甲<strong>乙丙</strong>丁。</p>", f"<p>甲<strong>乙</strong>{K}<strong>丙</strong>丁。</span></p>"),
+    # a link closed between the two: closed before the span, opened again inside it, without its id
+    ('<p>见<a href="https://x.cn" id="r">通知全文</a>。</p>',
+     f'<p>见<a href="https://x.cn" id="r">通知</a>{K}<a href="https://x.cn">全文</a>。</span></p>'),
+    ("<p>甲<em>乙<strong>丙</strong></em>丁</p>", f"<p>甲<em>乙</em>{K}<em><strong>丙</strong></em>丁</span></p>"),
+    ("<li>甲&amp;乙</li>", f"<li>{K}甲&amp;乙</span></li>"),
+    ("<p>&#x4e2d;&#25991;</p>", f"<p>{K}&#x4e2d;&#25991;</span></p>"),
+    ("<td>1. 办理申请<br>2. 审核</td>", f"<td>1. 办理{K}申请</span><br>2. {K}审核</span></td>"),
+    # before the br the span would have to hold the opening of <strong> but not its end: left alone
+    ("<p>甲<strong>乙<br>丙</strong>丁</p>", f"<p>甲<strong>乙<br></strong>{K}<strong>丙</strong>丁</span></p>"),
+    ("<p>请修改<code>index.md</code>。</p>", "<p>请修改<code>index.md</code>。</p>"),  # ends in code: left alone
+    ("<p>甲<code>x</code>乙</p>", "<p>甲<code>x</code>乙</p>"),  # the one before is code: nothing short to bind
+    ('<p>甲乙<img src="a.png" alt="图"></p>', '<p>甲乙<img src="a.png" alt="图"></p>'),
+    ("<p>见注<sup><a href=\"#fn\">1</a></sup>。</p>", "<p>见注<sup><a href=\"#fn\">1</a></sup>。</p>"),
+    ("<pre>甲乙丙</pre><p>丁戊</p>", f"<pre>甲乙丙</pre><p>{K}丁戊</span></p>"),
+    ("<head><title>专家服务指南</title><style>p{}</style></head>", "<head><title>专家服务指南</title><style>p{}</style></head>"),
+    ('<p title="甲乙">丙丁</p>', f'<p title="甲乙">{K}丙丁</span></p>'),
+    ("<p>甲乙<!-- 注释 --></p>", f"<p>{K}甲乙</span><!-- 注释 --></p>"),
+    ("<td>填报日期：　　年　　月　　日</td>", f"<td>填报日期：　　年　　{K}月　　日</span></td>"),
+]
+
+
+@pytest.mark.parametrize("source,expected", KEEP_CASES)
+def test_keep_last_pair(source, expected):
+    assert keep_last_pair(source) == expected
+
+
+def _balanced(markup: str) -> bool:
+    from html.parser import HTMLParser
+
+    stack: list[str] = []
+    ok = [True]
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in ("br", "img", "meta", "link", "col", "hr", "wbr"):
+                stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if not stack or stack.pop() != tag:
+                ok[0] = False
+
+    Parser().feed(markup)
+    return ok[0] and not stack
+
+
+INLINE_PIECES = ["甲", "乙", "。", " ", "A", "7", "<strong>", "</strong>", "<a href=\"#x\" id=\"x\">", "</a>", "<br>",
+                 "&amp;", "”", "<code>c</code>"]
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_keep_last_pair_adds_nothing_but_balanced_spans(seed):
+    """Random runs of text and inline tags: the text is unchanged, the markup stays balanced, no id is doubled,
+    and a block that ends in a Chinese character has it in a span with one more character."""
+    import random
+
+    rng = random.Random(seed)
+    body, open_tags = [], []
+    for _ in range(rng.randint(1, 12)):
+        piece = rng.choice(INLINE_PIECES)
+        if piece in ("</strong>", "</a>"):
+            if not open_tags or open_tags[-1] != piece[2:-1]:
+                continue
+            open_tags.pop()
+        elif piece.startswith(("<strong", "<a ")):
+            if "a" in open_tags and piece.startswith("<a "):
+                continue
+            open_tags.append("strong" if piece == "<strong>" else "a")
+        body.append(piece)
+    body += [f"</{t}>" for t in reversed(open_tags)]
+    source = "<p>" + "".join(body) + "</p>"
+    out = keep_last_pair(source)
+    strip = lambda h: re.sub(r"<[^>]+>", "", h)  # noqa: E731
+    assert strip(out) == strip(source)
+    assert _balanced(out), out
+    assert out.count('id="x"') == source.count('id="x"')
+    last = source.split("<br>")[-1].replace("<code>c</code>", "\x00")
+    content = re.sub(r"[ 。”&;]|amp;", "", strip(last))  # what counts: characters, not spaces or punctuation
+    if len(content) >= 2 and content[-1] in "甲乙" and content[-2] != "\x00" and not _opens_before_br(source):
+        assert K in out.split("<br>")[-1], (source, out)
+
+
+def _opens_before_br(source: str) -> bool:
+    """An element open across the last br: the span cannot hold its start without its end (left alone)."""
+    if "<br>" not in source:
+        return False
+    before = source.rsplit("<br>", 1)[0]
+    return any(before.count(f"<{t}") > before.count(f"</{t}>") for t in ("strong", "a "))

@@ -319,3 +319,23 @@ def test_no_wide_gaps_beside_digits_and_latin_words(public_pdf):
             assert max(gaps) <= 0.35 * em, (number, left[4][-6:], middle[4], right[4][:6], gaps, em)  # a space: 0.26 em
             checked += 1
     assert checked >= 5, "the sample has numbers between Chinese words: 为 2 年, 15 个工作日"
+
+
+# A line of one Chinese character, perhaps with the punctuation after it: the last line of a block that
+# broke one character too late (“见。” under a paragraph, “院” under 重庆医科大学附属第一医).
+LONE = re.compile(r"^\s*[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff][\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f"
+                  r"\u2018-\u201f\u2026\u2014)）」』】〕》〉]*\s*$", re.M)
+
+
+def lone_characters(pdf: Path) -> list[tuple[int, str]]:
+    """Every (page, line) of the PDF's text (pdftotext -layout) holding one Chinese character alone."""
+    found = []
+    for number, page in enumerate(text(pdf).split("\f"), 1):
+        found += [(number, m.group().strip()) for m in LONE.finditer(page)]
+    return found
+
+
+def test_no_line_holds_one_character_alone(guide):
+    """The last line of every paragraph, list item, cell and heading holds two characters at least."""
+    assert lone_characters(guide) == []
+    assert "eg-keep" not in text(guide)

@@ -8,7 +8,7 @@ from typing import Any
 import jinja2
 import markdown
 
-from ...cjk import join_html
+from ...cjk import join_html, keep_last_pair
 from ...clock import epoch_moment
 from ...load.config import markdown_extensions, read_settings
 from ...paths import THEME_DIR
@@ -28,12 +28,20 @@ def _print_env() -> jinja2.Environment:
     return environment(str(PRINT_DIR))
 
 
+def _typeset(template: str, **context: Any) -> str:
+    """A print template rendered as WeasyPrint gets it: the guide and each part of the 名单 alike.
+
+    No block ends on a line of one Chinese character (cjk.keep_last_pair): CSS orphans and widows
+    govern page breaks only.
+    """
+    return keep_last_pair(_print_env().get_template(template).render(**context))
+
+
 def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None) -> str:
     """The print document as HTML: chapters in the order the notice lists them.
 
     With ``placeholder_pages`` the 名单 is left as that many pages for parts typeset apart.
     """
-    env = _print_env()
     policy_ids = {p["id"] for p in view.policies}
     extensions = markdown_extensions(read_settings(root))
     letter = _markdown_file(root, "content/_print/letter.md", policy_ids, extensions, scope="letter")
@@ -41,15 +49,15 @@ def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None)
     policies = [{**p, "html": print_html(p["body"], root, "content/policies", policy_ids, scope=f"policy-{p['id']}",
                                          extensions=extensions)}
                 for p in view.policies]
-    return env.get_template("guide.html").render(
-        view=view, site=view.site, letter=letter, intro=intro, policies=policies, appendix=appendix_tables(view),
-        form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view),
+    return _typeset(
+        "guide.html", view=view, site=view.site, letter=letter, intro=intro, policies=policies,
+        appendix=appendix_tables(view), form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view),
         **({"placeholder_pages": placeholder_pages} if placeholder_pages else {}))
 
 
 def part_html(view: SiteView, part: list[dict], first: bool) -> str:
     """One part of the 名单 (see split_appendix) as a document of its own, without header or page number."""
-    return _print_env().get_template("part.html").render(appendix=part, view=view, first=first)
+    return _typeset("part.html", appendix=part, view=view, first=first)
 
 
 def appendix_tables(view: SiteView) -> list[dict]:
