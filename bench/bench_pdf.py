@@ -43,7 +43,7 @@ if mode == "guide":
     pages = result.pages
     mode = "guide" if limit == 0 else f"guide ({pairing_count(appendix_tables(view))} pairings)"
 else:
-    leaders = [r for g in appendix_tables(view) for u in g["units"] for table in u["tables"] for r in table]
+    leaders = [r for g in appendix_tables(view) for u in g["units"] for chunk in u["chunks"] for r in chunk]
     rows = [{"leader": r["leader"], "post": r["post"], **row} for r in leaders for row in r["rows"]][:limit]
     head = "<tr><th class=n>序号</th><th>联系领导</th><th>职务</th><th>联系专家</th><th>工作单位</th><th class=term>联系期限</th></tr>"
     line = lambda n, r: (f"<tr><td class=n>{n}</td><td>{escape(r['leader'])}</td><td>{escape(r['post'])}</td>"

@@ -136,6 +136,11 @@ def _join_run(pieces: list[str], run: list[int]) -> None:
 # ---- print: no line of one character at the end of a block (末行不留单字) ----
 
 KEEP_CLASS = "eg-keep"  # print CSS: white-space: nowrap
+NOWRAP_CLASS = "eg-nowrap"  # a block of this class never wraps: nothing to bind in it
+# The narrowest measure a block of print text is set in holds 4 characters (the 名单's 联系专家 column, 16 mm at
+# 9.5 pt): a block of 4 or fewer never wraps, and is left without a span (each one costs WeasyPrint an inline box).
+MIN_WRAPPING = 5
+_CLASS_ATTR = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 # Inline elements set as one piece whose text is not split into characters here, and elements whose
 # text is not set in lines of the page at all.
 _ATOMS = frozenset({"code", "kbd", "samp", "img", "svg", "math"})
@@ -152,7 +157,8 @@ def keep_last_pair(html: str) -> str:
 
     A block (paragraph, list item, table cell, heading, definition, or the text before a ``br``) whose
     text ends in a Chinese character then never ends on a line holding that one character: the
-    character before it goes down with it. Punctuation after it (。”）) is bound too; spaces and
+    character before it goes down with it. Blocks too short to wrap (fewer than MIN_WRAPPING
+    characters) and blocks of class ``eg-nowrap`` are left as they are. Punctuation after it (。”）) is bound too; spaces and
     punctuation between the two are passed over (“甲，乙。” binds all four). Text ending in Latin
     letters, digits, a piece of ``code`` or an image is left as it is. Inline tags stay balanced: an
     element that closes between the two characters is closed before the span and opened again inside
@@ -162,14 +168,18 @@ def keep_last_pair(html: str) -> str:
     run: list[Item] = []  # the text of one block so far, and the inline tags in it
     stack: list[tuple[str, str]] = []  # inline elements open at this point: (name, opening tag)
     run_stack: list[tuple[str, str]] = []  # ... when the run began
+    unbreakable = [False]  # the run's block is of NOWRAP_CLASS
     skip: list[str] = []  # names of the elements we are inside whose text is not split (atoms, head, pre …)
     atom_at = 0
 
-    def flush() -> None:
-        if run:
+    def flush(tag: str | None = "") -> None:
+        """End the run; ``tag`` (None for a br, which stays in its block) begins the next one."""
+        if run and not unbreakable[0]:
             _bind(pieces, run, run_stack)
         run.clear()
         run_stack[:] = stack
+        if tag is not None:
+            unbreakable[0] = _has_class(tag, NOWRAP_CLASS) and not tag.startswith("</")
 
     def text(value: str) -> None:
         pieces.append(value)
@@ -211,13 +221,18 @@ def keep_last_pair(html: str) -> str:
                 run.append(("open", len(pieces) - 1, name))
                 _track(stack, "open", name, tag)
         else:  # a block, a cell, a br: the line ends here
-            flush()
+            flush(tag if name != "br" else None)
             if (name in _NOT_TEXT or name in _VERBATIM) and not closing and not void:
                 skip.append(name)
     if position < len(html):
         text(html[position:])
     flush()
     return "".join(pieces)
+
+
+def _has_class(tag: str, name: str) -> bool:
+    match = _CLASS_ATTR.search(tag) if "class" in tag else None
+    return match is not None and name in (match.group(1) or match.group(2) or "").split()
 
 
 def _track(stack: list[tuple[str, str]], kind: str, name: str, tag: str) -> None:
@@ -256,12 +271,12 @@ def _bind(pieces: list[str], run: list[Item], open_before: list[tuple[str, str]]
             for m in reversed(list(_UNIT.finditer(pieces[index]))):
                 units.append((number, m.start(), m.end(), _kind(html_lib.unescape(m.group()))))
                 content += units[-1][3] in ("han", "other")
-                if content == 2:
+                if content == MIN_WRAPPING:
                     break
-        if content >= 2:
+        if content >= MIN_WRAPPING:
             break
     words = [u for u in units if u[3] in ("han", "other")]
-    if len(words) < 2 or words[0][3] != "han" or run[words[1][0]][0] == "atom":
+    if len(words) < MIN_WRAPPING or words[0][3] != "han" or run[words[1][0]][0] == "atom":
         return
     start = words[1]
     end = next(u for u in units if u[3] != "blank")  # after the punctuation that ends the text

@@ -12,7 +12,7 @@ import pytest
 from conftest import MINIMAL, TODAY
 
 from generator.build import build_site
-from generator.cjk import fold_break, join_html, join_text, keep_last_pair
+from generator.cjk import MIN_WRAPPING, fold_break, join_html, join_text, keep_last_pair
 from generator.diagnostics import Diagnostics
 from generator.load.yamlio import parse_yaml
 from generator.render import pages
@@ -150,34 +150,36 @@ def test_in_the_pdf(joined_site, tag):
 K = '<span class="eg-keep">'
 KEEP_CASES = [
     # (the HTML, what keep_last_pair makes of it)
-    ("<p>一二三见。</p>", f"<p>一二{K}三见。</span></p>"),
+    ("<p>联系和服务意见。</p>", f"<p>联系和服务{K}意见。</span></p>"),
     ("<td>重庆医科大学附属第一医院</td>", f"<td>重庆医科大学附属第一{K}医院</span></td>"),
-    ("<p>甲乙，见。</p>", f"<p>甲{K}乙，见。</span></p>"),  # punctuation between the two is passed over
-    ("<p>甲乙见”。</p>\n", f"<p>甲{K}乙见”。</span></p>\n"),
-    ("<p>为 2 年</p>", f"<p>为 {K}2 年</span></p>"),  # a digit before the last character goes down with it
+    ("<p>请各单位研究，见。</p>", f"<p>请各单位研{K}究，见。</span></p>"),  # punctuation between the two is passed over
+    ("<p>甲乙丙丁见”。</p>\n", f"<p>甲乙丙{K}丁见”。</span></p>\n"),
+    ("<p>联系时间一般为 2 年</p>", f"<p>联系时间一般为 {K}2 年</span></p>"),  # a digit goes down with the last character
     ("<p>联系电话 023-69077236</p>", "<p>联系电话 023-69077236</p>"),  # ends in digits: nothing to bind
-    ("<p>见 expert@cqpa.gov.cn。</p>", "<p>见 expert@cqpa.gov.cn。</p>"),  # ends in Latin
-    ("<p>见</p>", "<p>见</p>"),  # one character: nothing to bind it to
-    ("<p>甲<strong>乙丙。</strong></p>", f"<p>甲<strong>{K}乙丙。</span></strong></p>"),
-    ("<p>甲乙<strong>丙</strong>丁。</p>", f"<p>甲乙{K}<strong>丙</strong>丁。</span></p>"),
-    ("<p>甲<strong>乙丙</strong>丁。</p>", f"<p>甲<strong>乙</strong>{K}<strong>丙</strong>丁。</span></p>"),
+    ("<p>请发送至 expert@cqpa.gov.cn。</p>", "<p>请发送至 expert@cqpa.gov.cn。</p>"),  # ends in Latin
+    ("<td>欧阳修远</td>", "<td>欧阳修远</td>"),  # four characters fit the narrowest column: no span
+    ("<td>阿依古丽买提</td>", f"<td>阿依古丽{K}买提</span></td>"),
+    ('<td class="term eg-nowrap">2026年3月1日至2028年2月29日</td>', '<td class="term eg-nowrap">2026年3月1日至2028年2月29日</td>'),
+    ("<p>甲乙丙<strong>丁戊己。</strong></p>", f"<p>甲乙丙<strong>丁{K}戊己。</span></strong></p>"),
+    ("<p>甲乙丙丁<strong>戊</strong>己。</p>", f"<p>甲乙丙丁{K}<strong>戊</strong>己。</span></p>"),
+    ("<p>甲乙丙<strong>丁戊</strong>己。</p>", f"<p>甲乙丙<strong>丁</strong>{K}<strong>戊</strong>己。</span></p>"),
     # a link closed between the two: closed before the span, opened again inside it, without its id
-    ('<p>见<a href="https://x.cn" id="r">通知全文</a>。</p>',
-     f'<p>见<a href="https://x.cn" id="r">通知</a>{K}<a href="https://x.cn">全文</a>。</span></p>'),
-    ("<p>甲<em>乙<strong>丙</strong></em>丁</p>", f"<p>甲<em>乙</em>{K}<em><strong>丙</strong></em>丁</span></p>"),
-    ("<li>甲&amp;乙</li>", f"<li>{K}甲&amp;乙</span></li>"),
-    ("<p>&#x4e2d;&#25991;</p>", f"<p>{K}&#x4e2d;&#25991;</span></p>"),
-    ("<td>1. 办理申请<br>2. 审核</td>", f"<td>1. 办理{K}申请</span><br>2. {K}审核</span></td>"),
+    ('<p>请见<a href="https://x.cn" id="r">通知全文</a>。</p>',
+     f'<p>请见<a href="https://x.cn" id="r">通知</a>{K}<a href="https://x.cn">全文</a>。</span></p>'),
+    ("<p>甲乙丙<em>丁<strong>戊</strong></em>己</p>", f"<p>甲乙丙<em>丁</em>{K}<em><strong>戊</strong></em>己</span></p>"),
+    ("<li>甲乙丙丁&amp;戊</li>", f"<li>甲乙丙{K}丁&amp;戊</span></li>"),
+    ("<p>&#x4e2d;&#25991;中文字</p>", f"<p>&#x4e2d;&#25991;中{K}文字</span></p>"),
+    ("<td>1. 提交申请材料<br>2. 审核</td>", f"<td>1. 提交申请{K}材料</span><br>2. 审核</td>"),
     # before the br the span would have to hold the opening of <strong> but not its end: left alone
-    ("<p>甲<strong>乙<br>丙</strong>丁</p>", f"<p>甲<strong>乙<br></strong>{K}<strong>丙</strong>丁</span></p>"),
-    ("<p>请修改<code>index.md</code>。</p>", "<p>请修改<code>index.md</code>。</p>"),  # ends in code: left alone
-    ("<p>甲<code>x</code>乙</p>", "<p>甲<code>x</code>乙</p>"),  # the one before is code: nothing short to bind
-    ('<p>甲乙<img src="a.png" alt="图"></p>', '<p>甲乙<img src="a.png" alt="图"></p>'),
-    ("<p>见注<sup><a href=\"#fn\">1</a></sup>。</p>", "<p>见注<sup><a href=\"#fn\">1</a></sup>。</p>"),
-    ("<pre>甲乙丙</pre><p>丁戊</p>", f"<pre>甲乙丙</pre><p>{K}丁戊</span></p>"),
+    ("<p>甲乙丙丁<strong>戊<br>己庚辛壬癸</strong>子丑</p>", f"<p>甲乙丙丁<strong>戊<br>己庚辛壬癸</strong>{K}子丑</span></p>"),
+    ("<p>请修改文件<code>index.md</code>。</p>", "<p>请修改文件<code>index.md</code>。</p>"),  # ends in code
+    ("<p>甲乙丙丁<code>x</code>乙</p>", "<p>甲乙丙丁<code>x</code>乙</p>"),  # the one before is code: nothing short to bind
+    ('<p>甲乙丙丁戊<img src="a.png" alt="图"></p>', '<p>甲乙丙丁戊<img src="a.png" alt="图"></p>'),
+    ("<p>见通知注<sup><a href=\"#fn\">1</a></sup>。</p>", "<p>见通知注<sup><a href=\"#fn\">1</a></sup>。</p>"),
+    ("<pre>甲乙丙丁戊</pre><p>丁戊己庚辛</p>", f"<pre>甲乙丙丁戊</pre><p>丁戊己{K}庚辛</span></p>"),
     ("<head><title>专家服务指南</title><style>p{}</style></head>", "<head><title>专家服务指南</title><style>p{}</style></head>"),
-    ('<p title="甲乙">丙丁</p>', f'<p title="甲乙">{K}丙丁</span></p>'),
-    ("<p>甲乙<!-- 注释 --></p>", f"<p>{K}甲乙</span><!-- 注释 --></p>"),
+    ('<p title="甲乙">丙丁戊己庚</p>', f'<p title="甲乙">丙丁戊{K}己庚</span></p>'),
+    ("<p>甲乙丙丁戊<!-- 注释 --></p>", f"<p>甲乙丙{K}丁戊</span><!-- 注释 --></p>"),
     ("<td>填报日期：　　年　　月　　日</td>", f"<td>填报日期：　　年　　{K}月　　日</span></td>"),
 ]
 
@@ -206,7 +208,7 @@ def _balanced(markup: str) -> bool:
     return ok[0] and not stack
 
 
-INLINE_PIECES = ["甲", "乙", "。", " ", "A", "7", "<strong>", "</strong>", "<a href=\"#x\" id=\"x\">", "</a>", "<br>",
+INLINE_PIECES = ["甲", "乙", "甲乙甲", "乙甲乙甲", "甲乙", "。", " ", "A", "7", "<strong>", "</strong>", "<a href=\"#x\" id=\"x\">", "</a>", "<br>",
                  "&amp;", "”", "<code>c</code>"]
 
 
@@ -218,7 +220,7 @@ def test_keep_last_pair_adds_nothing_but_balanced_spans(seed):
 
     rng = random.Random(seed)
     body, open_tags = [], []
-    for _ in range(rng.randint(1, 12)):
+    for _ in range(rng.randint(1, 16)):
         piece = rng.choice(INLINE_PIECES)
         if piece in ("</strong>", "</a>"):
             if not open_tags or open_tags[-1] != piece[2:-1]:
@@ -238,7 +240,7 @@ def test_keep_last_pair_adds_nothing_but_balanced_spans(seed):
     assert out.count('id="x"') == source.count('id="x"')
     last = source.split("<br>")[-1].replace("<code>c</code>", "\x00")
     content = re.sub(r"[ 。”&;]|amp;", "", strip(last))  # what counts: characters, not spaces or punctuation
-    if len(content) >= 2 and content[-1] in "甲乙" and content[-2] != "\x00" and not _opens_before_br(source):
+    if len(content) >= MIN_WRAPPING and content[-1] in "甲乙" and content[-2] != "\x00" and not _opens_before_br(source):
         assert K in out.split("<br>")[-1], (source, out)
 
 

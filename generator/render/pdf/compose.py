@@ -1,4 +1,4 @@
-"""The guide as HTML: chapters, content Markdown for print, the 名单 in small tables (排版稿)."""
+"""The guide as HTML: chapters, content Markdown for print, the 名单 one table per unit (排版稿)."""
 from __future__ import annotations
 
 import re
@@ -21,7 +21,7 @@ PRINT_DIR = THEME_DIR / "print"
 FORM_COLUMNS = ("序号", "专家姓名", "性别", "出生年月", "工作单位", "职务/职称", "专业领域", "专家类别", "联系领导及职务",
                 "联系起止日期", "备注")
 Extensions = tuple[list[str], dict[str, dict[str, Any]]]  # load.config.markdown_extensions
-ROWS_PER_TABLE = 60  # pairings per table (a leader's are never split): a unit with thousands still makes small tables
+ROWS_PER_CHUNK = 60  # pairings between the places where the 名单 may be cut into parts (never inside a leader's)
 
 
 def _print_env() -> jinja2.Environment:
@@ -61,17 +61,18 @@ def part_html(view: SiteView, part: list[dict], first: bool) -> str:
 
 
 def appendix_tables(view: SiteView) -> list[dict]:
-    """The 名单 as small tables per unit: tier → unit → tables → leaders → one row per pairing.
+    """The 名单: tier → unit → chunks → leaders → one row per pairing; each unit is one table in print.
 
     One row per pairing, so each contact period stands on the line of its expert however the
-    employer wraps; a leader's rows stay in one table (a ``tbody``), at most about ROWS_PER_TABLE
-    rows a table, because WeasyPrint lays out many small tables faster than one long one.
+    employer wraps; a leader's rows are one ``tbody``. The chunks (about ROWS_PER_CHUNK rows, whole
+    leaders) are where split_appendix may cut the 名单 into parts typeset side by side; within a
+    part a unit's chunks are one table, its header repeated at the top of each page.
     """
     groups = []
     for group in view.pairing_groups:
         units = []
         for unit in group["units"]:
-            tables: list[list[dict]] = [[]]
+            chunks: list[list[dict]] = [[]]
             size = n = 0
             for leader in unit["leaders"]:
                 rows = []
@@ -79,38 +80,38 @@ def appendix_tables(view: SiteView) -> list[dict]:
                     n += 1
                     rows.append({"n": n, "expert": p["expert_name"], "employer": p["expert_employer"],
                                  "term": cn_period(p["start"], p["end"])})
-                if tables[-1] and size + len(rows) > ROWS_PER_TABLE:
-                    tables.append([])
+                if chunks[-1] and size + len(rows) > ROWS_PER_CHUNK:
+                    chunks.append([])
                     size = 0
-                tables[-1].append({"leader": leader["name"], "post": leader["post"],
+                chunks[-1].append({"leader": leader["name"], "post": leader["post"],
                                    "phone": (leader.get("contact") or {}).get("phone") or "—", "rows": rows})
                 size += len(rows)
-            units.append({"name": unit["name"], "cont": f"{unit['name']}（续）", "tables": tables})
+            units.append({"name": unit["name"], "cont": f"{unit['name']}（续）", "chunks": chunks})
         groups.append({"name": group["name"], "units": units})
     return groups
 
 
 def pairing_count(appendix: list[dict]) -> int:
-    return sum(_rows(table) for g in appendix for u in g["units"] for table in u["tables"])
+    return sum(_rows(chunk) for g in appendix for u in g["units"] for chunk in u["chunks"])
 
 
-def _rows(table: list[dict]) -> int:
-    return sum(len(leader["rows"]) for leader in table)
+def _rows(chunk: list[dict]) -> int:
+    return sum(len(leader["rows"]) for leader in chunk)
 
 
 def split_appendix(appendix: list[dict], parts: int) -> list[list[dict]]:
-    """Cut the 名单 between its small tables into ``parts`` runs of about equal numbers of pairings.
+    """Cut the 名单 between its chunks into ``parts`` runs of about equal numbers of pairings.
 
-    A tier continued in the next part keeps its heading only where it starts; a unit continued
-    there is headed “（续）”.
+    A part starts on a new page: a tier continued in the next part keeps its heading only where it
+    starts; a unit continued there is headed “（续）” above the rest of its table.
     """
-    tables = [(group["name"], unit, table) for group in appendix for unit in group["units"] for table in unit["tables"]]
-    weights = [_rows(table) for _tier, _unit, table in tables]
+    chunks = [(group["name"], unit, chunk) for group in appendix for unit in group["units"] for chunk in unit["chunks"]]
+    weights = [_rows(chunk) for _tier, _unit, chunk in chunks]
     total, done = sum(weights), 0
     out: list[list[dict]] = [[]]
     seen_tiers: set[str] = set()
     seen_units: set[tuple[str, str]] = set()
-    for (tier, unit, table), weight in zip(tables, weights):
+    for (tier, unit, chunk), weight in zip(chunks, weights):
         if out[-1] and len(out) < parts and done >= total * len(out) / parts:
             out.append([])
         part = out[-1]
@@ -121,9 +122,9 @@ def split_appendix(appendix: list[dict], parts: int) -> list[list[dict]]:
         key = (tier, unit["name"])
         if not units or units[-1]["key"] != key:
             units.append({"key": key, "name": unit["name"] if key not in seen_units else unit["cont"],
-                          "cont": unit["cont"], "tables": []})
+                          "cont": unit["cont"], "chunks": []})
             seen_units.add(key)
-        units[-1]["tables"].append(table)
+        units[-1]["chunks"].append(chunk)
         done += weight
     return [part for part in out if part]
 
