@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 # layer and the layers below it, never above.
 LAYERS = [
     ("core", ("diagnostics", "codes", "positions", "kinds", "fields", "models", "ruleset", "project", "clock", "paths",
-              "exposure", "extract", "workdays", "deadlines", "cjk")),
+              "exposure", "extract", "workdays", "deadlines", "cjk", "glyphs")),
     ("load", ("load",)),
     ("validate", ("validate",)),
     ("render", ("render",)),

@@ -201,7 +201,9 @@ def test_rare_characters_render_and_unknown_glyphs_fail(minimal, tmp_path):
     raw = subprocess.run(["pdftotext", "-raw", str(ok), "-"], capture_output=True, text=True, check=True).stdout
     assert "李堃喆珺赟镕" in _squash(raw)
     path.write_text(path.read_text(encoding="utf-8").replace("name: 刘院士", "name: 刘\U00013000"), encoding="utf-8")
-    with pytest.raises(BuildError, match=r"字符“\U00013000”（U\+13000）在 Noto Serif CJK SC、Noto Sans CJK SC 中没有字形"):
+    line = next(n for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "\U00013000" in t)
+    with pytest.raises(BuildError, match=rf"data/experts\.yaml:{line}:10：字符“\U00013000”（U\+13000）在 Noto Serif CJK SC、"
+                                         r"Noto Sans CJK SC 中没有字形.*\n请改用.*expert-guide build --no-pdf"):
         _build(minimal, tmp_path / "bad.pdf")
     assert not (tmp_path / "bad.pdf").exists()
 
