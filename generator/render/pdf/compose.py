@@ -8,7 +8,7 @@ from typing import Any
 import jinja2
 import markdown
 
-from ...cjk import join_html, keep_last_pair
+from ...cjk import join_html
 from ...clock import epoch_moment
 from ...load.config import markdown_extensions, read_settings
 from ...paths import THEME_DIR
@@ -29,12 +29,8 @@ def _print_env() -> jinja2.Environment:
 
 
 def _typeset(template: str, **context: Any) -> str:
-    """A print template rendered as WeasyPrint gets it: the guide and each part of the 名单 alike.
-
-    No block ends on a line of one Chinese character (cjk.keep_last_pair): CSS orphans and widows
-    govern page breaks only.
-    """
-    return keep_last_pair(_print_env().get_template(template).render(**context))
+    """A print template rendered (fetcher.render binds each block's last two characters when laying it out)."""
+    return _print_env().get_template(template).render(**context)
 
 
 def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None) -> str:
