@@ -157,12 +157,12 @@ def keep_last_pair(html: str) -> str:
 
     A block (paragraph, list item, table cell, heading, definition, or the text before a ``br``) whose
     text ends in a Chinese character then never ends on a line holding that one character: the
-    character before it goes down with it. Blocks too short to wrap (fewer than MIN_WRAPPING
-    characters) and blocks of class ``eg-nowrap`` are left as they are. Punctuation after it (。”）) is bound too; spaces and
-    punctuation between the two are passed over (“甲，乙。” binds all four). Text ending in Latin
-    letters, digits, a piece of ``code`` or an image is left as it is. Inline tags stay balanced: an
-    element that closes between the two characters is closed before the span and opened again inside
-    it (without its id). Nothing is added but the span's tags: no character the fonts could lack.
+    character before it goes down with it. Punctuation after the last character (。”）) is bound too;
+    spaces and punctuation between the two are passed over (“甲，乙。” binds all four). Text ending in
+    Latin letters, digits, a piece of ``code`` or an image is left as it is, and so are blocks too short
+    to wrap (fewer than MIN_WRAPPING characters) and blocks of class ``eg-nowrap``. Inline tags stay
+    balanced: an element that closes between the two characters is closed before the span and opened
+    again inside it (without its id). Nothing is added but the span's tags: no character the fonts lack.
     """
     pieces: list[str] = []
     run: list[Item] = []  # the text of one block so far, and the inline tags in it

@@ -9,12 +9,14 @@ says they are missing).
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 
 from ..diagnostics import Diagnostics, Location
 from ..exposure import COLLECTIONS, fields_of
 from ..fields import ALLOWED, Record
 from ..glyphs import lacking, print_faces
+from ..load.files import problem
 from ..project import Project
 from .printable import printed_files
 
@@ -25,20 +27,13 @@ def check_glyphs(project: Project, diags: Diagnostics) -> None:
     faces = print_faces()
     if faces is None:
         return
-    texts = []
-    for rel in printed_files(project):
-        try:
-            texts.append((rel, (project.root / rel).read_text(encoding="utf-8-sig")))
-        except (OSError, UnicodeDecodeError):
-            continue  # reported by load
+    root = project.root
+    texts = [(rel, text) for rel in printed_files(project) if (text := _read(root, root / rel)) is not None]
     # Each distinct character of data/ and the printed files looked up once: the files' text is read in a
     # blink, walking 20,000 experts' fields is not, so the fields are walked only when a character lacks a glyph.
     chars: set[str] = set()
-    for path in sorted((project.root / "data").rglob("*.y*ml")):
-        try:
-            chars.update(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError):
-            continue
+    for path in sorted((root / "data").rglob("*.y*ml")):
+        chars.update(_read(root, path) or "")
     for _rel, text in texts:
         chars.update(text)
     bad = lacking("".join(sorted(chars)), faces)
@@ -54,6 +49,16 @@ def check_glyphs(project: Project, diags: Diagnostics) -> None:
                 column = line.find(char)
                 if column >= 0:
                     _report(diags, Location(rel, number, column + 1), char, bad[char], "印刷的文稿")
+
+
+def _read(root: Path, path: Path) -> str | None:
+    """A project file's text, unless load found it unreadable (a FIFO, a link out of the project, too large …)."""
+    if problem(root, path) is not None:
+        return None  # reported by load
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _values(project: Project) -> Iterator[tuple[Location, str, str]]:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from ...glyphs import FONTS, Face, font_face, lacking
+from ...load.files import problem
 from .errors import PdfError
 
 __all__ = ["FONTS", "require_fonts", "missing_glyphs", "written_at"]
@@ -49,6 +50,8 @@ def written_at(chars: set[str], root: Path) -> dict[str, list[str]]:
                                      if path.suffix.lower() in TEXT_FILES]
     found: dict[str, list[str]] = {}
     for path in files:
+        if not path.exists() or problem(root, path) is not None:
+            continue  # a FIFO would block the read, a link may lead out of the project
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
