@@ -14,7 +14,9 @@ digits stays a space ("共\\n3 位" → "共 3 位").
 """
 from __future__ import annotations
 
+import html as html_lib
 import re
+import unicodedata
 
 # Wide characters (East Asian Width W/F/H without Hangul, which separates words with spaces),
 # and the Chinese punctuation Unicode counts as ambiguous: “ ” ‘ ’ — ― … ·
@@ -129,3 +131,203 @@ def _join_run(pieces: list[str], run: list[int]) -> None:
         kept.append(whole[cursor:end])
         pieces[index] = "".join(kept)
         start = end
+
+
+# ---- print: no line of one character at the end of a block (末行不留单字) ----
+
+KEEP_CLASS = "eg-keep"  # print CSS: white-space: nowrap
+NOWRAP_CLASS = "eg-nowrap"  # a block of this class never wraps: nothing to bind in it
+# The narrowest measure a block of print text is set in holds 4 characters (the 名单's 联系专家 column, 16 mm at
+# 9.5 pt): a block of 4 or fewer never wraps, and is left without a span (each one costs WeasyPrint an inline box).
+MIN_WRAPPING = 5
+_CLASS_ATTR = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+# Inline elements set as one piece whose text is not split into characters here, and elements whose
+# text is not set in lines of the page at all.
+_ATOMS = frozenset({"code", "kbd", "samp", "img", "svg", "math"})
+_NOT_TEXT = frozenset({"head", "title", "script", "style", "textarea", "template", "select", "option"})
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_UNIT = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|.", re.S)  # a character or a reference
+_ANCHOR_ATTR = re.compile(r"""\s(?:id|name)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+
+Item = tuple[str, int, str]  # (text | open | close | atom, index in the pieces, tag name)
+
+
+def keep_last_pair(html: str) -> str:
+    """``html`` with the last two characters of every block's text in one unbreakable span (``eg-keep``).
+
+    A block (paragraph, list item, table cell, heading, definition, or the text before a ``br``) whose
+    text ends in a Chinese character then never ends on a line holding that one character: the
+    character before it goes down with it. Punctuation after the last character (。”）) is bound too;
+    spaces and punctuation between the two are passed over (“甲，乙。” binds all four). Text ending in
+    Latin letters, digits, a piece of ``code`` or an image is left as it is, and so are blocks too short
+    to wrap (fewer than MIN_WRAPPING characters) and blocks of class ``eg-nowrap``. Inline tags stay
+    balanced: an element that closes between the two characters is closed before the span and opened
+    again inside it (without its id). Nothing is added but the span's tags: no character the fonts lack.
+    """
+    pieces: list[str] = []
+    run: list[Item] = []  # the text of one block so far, and the inline tags in it
+    stack: list[tuple[str, str]] = []  # inline elements open at this point: (name, opening tag)
+    run_stack: list[tuple[str, str]] = []  # ... when the run began
+    unbreakable = [False]  # the run's block is of NOWRAP_CLASS
+    skip: list[str] = []  # names of the elements we are inside whose text is not split (atoms, head, pre …)
+    atom_at = 0
+
+    def flush(tag: str | None = "") -> None:
+        """End the run; ``tag`` (None for a br, which stays in its block) begins the next one."""
+        if run and not unbreakable[0]:
+            _bind(pieces, run, run_stack)
+        run.clear()
+        run_stack[:] = stack
+        if tag is not None:
+            unbreakable[0] = _has_class(tag, NOWRAP_CLASS) and not tag.startswith("</")
+
+    def text(value: str) -> None:
+        pieces.append(value)
+        if not skip:
+            run.append(("text", len(pieces) - 1, ""))
+
+    position = 0
+    for match in _TOKEN.finditer(html):
+        if match.start() > position:
+            text(html[position:match.start()])
+        tag = match.group()
+        pieces.append(tag)
+        position = match.end()
+        name_match = _NAME.match(tag)
+        if name_match is None:  # a comment or doctype
+            continue
+        name = name_match.group(1).lower()
+        closing, void = tag.startswith("</"), tag.endswith("/>") or name in _VOID
+        if skip:
+            if name == skip[-1] and closing:
+                skip.pop()
+                if not skip and name in _ATOMS:
+                    run.append(("atom", atom_at, name))
+            elif name == skip[-1] and not void:
+                skip.append(name)
+        elif name in _ATOMS:
+            if closing:
+                continue
+            if void:
+                run.append(("atom", len(pieces) - 1, name))
+            else:
+                skip.append(name)
+                atom_at = len(pieces) - 1
+        elif name in _INLINE:
+            if closing:
+                run.append(("close", len(pieces) - 1, name))
+                _track(stack, "close", name, tag)
+            elif not void:
+                run.append(("open", len(pieces) - 1, name))
+                _track(stack, "open", name, tag)
+        else:  # a block, a cell, a br: the line ends here
+            flush(tag if name != "br" else None)
+            if (name in _NOT_TEXT or name in _VERBATIM) and not closing and not void:
+                skip.append(name)
+    if position < len(html):
+        text(html[position:])
+    flush()
+    return "".join(pieces)
+
+
+def _has_class(tag: str, name: str) -> bool:
+    match = _CLASS_ATTR.search(tag) if "class" in tag else None
+    return match is not None and name in (match.group(1) or match.group(2) or "").split()
+
+
+def _track(stack: list[tuple[str, str]], kind: str, name: str, tag: str) -> None:
+    """``stack`` of open inline elements after the tag ``tag``."""
+    if kind == "open":
+        stack.append((name, tag))
+    elif kind == "close":
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] == name:
+                del stack[depth:]
+                break
+
+
+def _kind(char: str | None) -> str:
+    """han (a Chinese character or kana), blank, mark (punctuation), or other (Latin, digits, an atom …)."""
+    if char is None or len(char) != 1:
+        return "other"
+    if char.isspace():
+        return "blank"
+    category = unicodedata.category(char)
+    if category.startswith("P"):
+        return "mark"
+    return "han" if is_wide(char) and not category.startswith(("S", "Z")) else "other"
+
+
+def _bind(pieces: list[str], run: list[Item], open_before: list[tuple[str, str]]) -> None:
+    """Put the run's last two characters (and the punctuation after them) in one ``eg-keep`` span."""
+    units: list[tuple[int, int, int, str]] = []  # from the end: (item, start, end offset in its text, kind)
+    content = 0
+    for number in range(len(run) - 1, -1, -1):
+        kind, index, _name = run[number]
+        if kind == "atom":
+            units.append((number, 0, 0, "other"))
+            content += 1
+        elif kind == "text":
+            for m in reversed(list(_UNIT.finditer(pieces[index]))):
+                units.append((number, m.start(), m.end(), _kind(html_lib.unescape(m.group()))))
+                content += units[-1][3] in ("han", "other")
+                if content == MIN_WRAPPING:
+                    break
+        if content >= MIN_WRAPPING:
+            break
+    words = [u for u in units if u[3] in ("han", "other")]
+    if len(words) < MIN_WRAPPING or words[0][3] != "han" or run[words[1][0]][0] == "atom":
+        return
+    start = words[1]
+    end = next(u for u in units if u[3] != "blank")  # after the punctuation that ends the text
+    # Between start and end, an element opened after start must close by the end (else the span is
+    # stretched over its closing tag); one opened before start and closed in between must be the
+    # innermost open there: it is closed before the span and opened again inside it.
+    stack = list(open_before)
+    for kind, index, name in run[:start[0]]:
+        _track(stack, kind, name, pieces[index])
+    opened: list[str] = []
+    reopen = 0
+    for kind, _index, name in run[start[0] + 1:end[0] + 1]:
+        if kind == "open":
+            opened.append(name)
+        elif kind == "close" and opened:
+            if opened.pop() != name:
+                return
+        elif kind == "close":
+            reopen += 1
+            if reopen > len(stack) or stack[-reopen][0] != name:
+                return
+    last_close = None
+    empty: list[str] = []  # elements after the end (holding blanks at most), e.g. <span class="blank"></span>
+    for kind, index, name in run[end[0] + 1:]:
+        if not opened:
+            break
+        if kind == "open":
+            empty.append(name)
+        elif kind == "close" and empty:
+            if empty.pop() != name:
+                return
+        elif kind == "close" and name == opened[-1]:
+            opened.pop()
+            last_close = index
+        elif kind != "text":
+            return
+    if opened:
+        return
+    inner = stack[len(stack) - reopen:]
+    at = start[0]
+    while inner and start[1] == 0 and at > 0 and run[at - 1][0] == "open" and run[at - 1][1] == run[at][1] - 1 \
+            and pieces[run[at - 1][1]] == inner[-1][1]:
+        at -= 1  # the text opens the element: the span begins before it, nothing to close and open again
+        inner = inner[:-1]
+    if last_close is not None:
+        pieces[last_close] += "</span>"
+    else:
+        index = run[end[0]][1]
+        pieces[index] = pieces[index][:end[2]] + "</span>" + pieces[index][end[2]:]
+    head = "".join(f"</{name}>" for name, _tag in reversed(inner)) + f'<span class="{KEEP_CLASS}">' \
+        + "".join(_ANCHOR_ATTR.sub("", tag) for _name, tag in inner)
+    index = run[at][1]
+    offset = start[1] if at == start[0] else 0
+    pieces[index] = pieces[index][:offset] + head + pieces[index][offset:]

@@ -97,6 +97,8 @@ _TABLE: tuple[Code, ...] = (
     Code("E403", _E, _V, "`content/` 中的文件已加密、损坏或解压后过大，无法核查"),
     Code("E406", _E, _V, "印刷的文稿（首页、致专家的信、政策文件）引用了印刷版不允许的链接或资源：其他协议、"
                          "`content/` 之外的文件、不存在的图片"),
+    Code("E407", _W, _V, "可能印入指南的字段或印刷的文稿中有印刷字体（Noto Serif/Sans CJK SC）没有字形的字符"
+                         "（如 𪚥、表情符号）：生成 PDF 会停止，网站不受影响"),
     Code("E501", _E, _L, "`mkdocs.yml` 中有不允许的标签（只允许 `!ENV`、`!relative` 和标题锚点的 slugify 函数）"),
     Code("E502", _E, _L, "`mkdocs.yml` 中有 `hooks`（MkDocs 会运行其中的 Python 文件）"),
     Code("E503", _E, _L, "`mkdocs.yml` 没有启用 `expert-guide` 插件"),

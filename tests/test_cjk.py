@@ -12,7 +12,7 @@ import pytest
 from conftest import MINIMAL, TODAY
 
 from generator.build import build_site
-from generator.cjk import fold_break, join_html, join_text
+from generator.cjk import MIN_WRAPPING, fold_break, join_html, join_text, keep_last_pair
 from generator.diagnostics import Diagnostics
 from generator.load.yamlio import parse_yaml
 from generator.render import pages
@@ -143,3 +143,110 @@ def test_in_the_pdf(joined_site, tag):
         head, tail = f"【{tag}{number}】甲{left}", f"{right}乙"
         wrapped = "\n*".join(map(re.escape, head)) + ("\n*" if joined else "[ \n]+") + "\n*".join(map(re.escape, tail))
         assert re.search(wrapped, text), (head + tail, [line for line in text.splitlines() if f"{tag}{number}】" in line])
+
+
+# ---- print: no block ends on a line of one Chinese character (keep_last_pair) ----
+
+K = '<span class="eg-keep">'
+KEEP_CASES = [
+    # (the HTML, what keep_last_pair makes of it)
+    ("<p>联系和服务意见。</p>", f"<p>联系和服务{K}意见。</span></p>"),
+    ("<td>重庆医科大学附属第一医院</td>", f"<td>重庆医科大学附属第一{K}医院</span></td>"),
+    ("<p>请各单位研究，见。</p>", f"<p>请各单位研{K}究，见。</span></p>"),  # punctuation between the two is passed over
+    ("<p>甲乙丙丁见”。</p>\n", f"<p>甲乙丙{K}丁见”。</span></p>\n"),
+    ("<p>联系时间一般为 2 年</p>", f"<p>联系时间一般为 {K}2 年</span></p>"),  # a digit goes down with the last character
+    ("<p>联系电话 023-69077236</p>", "<p>联系电话 023-69077236</p>"),  # ends in digits: nothing to bind
+    ("<p>请发送至 expert@cqpa.gov.cn。</p>", "<p>请发送至 expert@cqpa.gov.cn。</p>"),  # ends in Latin
+    ("<td>欧阳修远</td>", "<td>欧阳修远</td>"),  # four characters fit the narrowest column: no span
+    ("<td>阿依古丽买提</td>", f"<td>阿依古丽{K}买提</span></td>"),
+    ('<td class="term eg-nowrap">2026年3月1日至2028年2月29日</td>', '<td class="term eg-nowrap">2026年3月1日至2028年2月29日</td>'),
+    ("<p>甲乙丙<strong>丁戊己。</strong></p>", f"<p>甲乙丙<strong>丁{K}戊己。</span></strong></p>"),
+    ("<p>甲乙丙丁<strong>戊</strong>己。</p>", f"<p>甲乙丙丁{K}<strong>戊</strong>己。</span></p>"),
+    ("<p>甲乙丙<strong>丁戊</strong>己。</p>", f"<p>甲乙丙<strong>丁</strong>{K}<strong>戊</strong>己。</span></p>"),
+    # a link closed between the two: closed before the span, opened again inside it, without its id
+    ('<p>请见<a href="https://x.cn" id="r">通知全文</a>。</p>',
+     f'<p>请见<a href="https://x.cn" id="r">通知</a>{K}<a href="https://x.cn">全文</a>。</span></p>'),
+    ("<p>甲乙丙<em>丁<strong>戊</strong></em>己</p>", f"<p>甲乙丙<em>丁</em>{K}<em><strong>戊</strong></em>己</span></p>"),
+    ("<li>甲乙丙丁&amp;戊</li>", f"<li>甲乙丙{K}丁&amp;戊</span></li>"),
+    ("<p>&#x4e2d;&#25991;中文字</p>", f"<p>&#x4e2d;&#25991;中{K}文字</span></p>"),
+    ("<td>1. 提交申请材料<br>2. 审核</td>", f"<td>1. 提交申请{K}材料</span><br>2. 审核</td>"),
+    # before the br the span would have to hold the opening of <strong> but not its end: left alone
+    ("<p>甲乙丙丁<strong>戊<br>己庚辛壬癸</strong>子丑</p>", f"<p>甲乙丙丁<strong>戊<br>己庚辛壬癸</strong>{K}子丑</span></p>"),
+    ("<p>请修改文件<code>index.md</code>。</p>", "<p>请修改文件<code>index.md</code>。</p>"),  # ends in code
+    ("<p>甲乙丙丁<code>x</code>乙</p>", "<p>甲乙丙丁<code>x</code>乙</p>"),  # the one before is code: nothing short to bind
+    ('<p>甲乙丙丁戊<img src="a.png" alt="图"></p>', '<p>甲乙丙丁戊<img src="a.png" alt="图"></p>'),
+    ("<p>见通知注<sup><a href=\"#fn\">1</a></sup>。</p>", "<p>见通知注<sup><a href=\"#fn\">1</a></sup>。</p>"),
+    ("<pre>甲乙丙丁戊</pre><p>丁戊己庚辛</p>", f"<pre>甲乙丙丁戊</pre><p>丁戊己{K}庚辛</span></p>"),
+    ("<head><title>专家服务指南</title><style>p{}</style></head>", "<head><title>专家服务指南</title><style>p{}</style></head>"),
+    ('<p title="甲乙">丙丁戊己庚</p>', f'<p title="甲乙">丙丁戊{K}己庚</span></p>'),
+    ("<p>甲乙丙丁戊<!-- 注释 --></p>", f"<p>甲乙丙{K}丁戊</span><!-- 注释 --></p>"),
+    ("<td>填报日期：　　年　　月　　日</td>", f"<td>填报日期：　　年　　{K}月　　日</span></td>"),
+]
+
+
+@pytest.mark.parametrize("source,expected", KEEP_CASES)
+def test_keep_last_pair(source, expected):
+    assert keep_last_pair(source) == expected
+
+
+def _balanced(markup: str) -> bool:
+    from html.parser import HTMLParser
+
+    stack: list[str] = []
+    ok = [True]
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in ("br", "img", "meta", "link", "col", "hr", "wbr"):
+                stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if not stack or stack.pop() != tag:
+                ok[0] = False
+
+    Parser().feed(markup)
+    return ok[0] and not stack
+
+
+INLINE_PIECES = ["甲", "乙", "甲乙甲", "乙甲乙甲", "甲乙", "。", " ", "A", "7", "<strong>", "</strong>", "<a href=\"#x\" id=\"x\">", "</a>", "<br>",
+                 "&amp;", "”", "<code>c</code>"]
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_keep_last_pair_adds_nothing_but_balanced_spans(seed):
+    """Random runs of text and inline tags: the text is unchanged, the markup stays balanced, no id is doubled,
+    and a block that ends in a Chinese character has it in a span with one more character."""
+    import random
+
+    rng = random.Random(seed)
+    body, open_tags = [], []
+    for _ in range(rng.randint(1, 16)):
+        piece = rng.choice(INLINE_PIECES)
+        if piece in ("</strong>", "</a>"):
+            if not open_tags or open_tags[-1] != piece[2:-1]:
+                continue
+            open_tags.pop()
+        elif piece.startswith(("<strong", "<a ")):
+            if "a" in open_tags and piece.startswith("<a "):
+                continue
+            open_tags.append("strong" if piece == "<strong>" else "a")
+        body.append(piece)
+    body += [f"</{t}>" for t in reversed(open_tags)]
+    source = "<p>" + "".join(body) + "</p>"
+    out = keep_last_pair(source)
+    strip = lambda h: re.sub(r"<[^>]+>", "", h)  # noqa: E731
+    assert strip(out) == strip(source)
+    assert _balanced(out), out
+    assert out.count('id="x"') == source.count('id="x"')
+    last = source.split("<br>")[-1].replace("<code>c</code>", "\x00")
+    content = re.sub(r"[ 。”&;]|amp;", "", strip(last))  # what counts: characters, not spaces or punctuation
+    if len(content) >= MIN_WRAPPING and content[-1] in "甲乙" and content[-2] != "\x00" and not _opens_before_br(source):
+        assert K in out.split("<br>")[-1], (source, out)
+
+
+def _opens_before_br(source: str) -> bool:
+    """An element open across the last br: the span cannot hold its start without its end (left alone)."""
+    if "<br>" not in source:
+        return False
+    before = source.rsplit("<br>", 1)[0]
+    return any(before.count(f"<{t}") > before.count(f"</{t}>") for t in ("strong", "a "))

@@ -1,6 +1,7 @@
 """The printed guide, read back from the real PDF with poppler and pypdf."""
 from __future__ import annotations
 
+import html as html_lib
 import os
 import re
 import shutil
@@ -200,7 +201,9 @@ def test_rare_characters_render_and_unknown_glyphs_fail(minimal, tmp_path):
     raw = subprocess.run(["pdftotext", "-raw", str(ok), "-"], capture_output=True, text=True, check=True).stdout
     assert "李堃喆珺赟镕" in _squash(raw)
     path.write_text(path.read_text(encoding="utf-8").replace("name: 刘院士", "name: 刘\U00013000"), encoding="utf-8")
-    with pytest.raises(BuildError, match=r"字符“\U00013000”（U\+13000）在 Noto Serif CJK SC、Noto Sans CJK SC 中没有字形"):
+    line = next(n for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "\U00013000" in t)
+    with pytest.raises(BuildError, match=rf"data/experts\.yaml:{line}:10：字符“\U00013000”（U\+13000）在 Noto Serif CJK SC、"
+                                         r"Noto Sans CJK SC 中没有字形.*\n请改用.*expert-guide build --no-pdf"):
         _build(minimal, tmp_path / "bad.pdf")
     assert not (tmp_path / "bad.pdf").exists()
 
@@ -287,3 +290,54 @@ def test_print_details(public_pdf, sample):
     toc = text(public_pdf, 2, 2)
     for policy in sample.policies:
         assert _squash(policy.meta.title)[:12] in _squash(toc), policy.meta.title
+
+
+def words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words as pdftotext -bbox sees them: (x0, y0, x1, y1, text), in points from the top left."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in re.findall(r"<page\b.*?</page>", out, re.S):
+        pages.append([(float(a), float(b), float(c), float(d), html_lib.unescape(t)) for a, b, c, d, t in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page)])
+    return pages
+
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def test_no_wide_gaps_beside_digits_and_latin_words(public_pdf):
+    """A number or Latin word between Chinese on a line ("为 2 年", "15 个工作日") stands one space from its
+    neighbours: no justification that widens those spaces only (WeasyPrint has no inter-character justification)."""
+    checked = 0
+    for number, page in enumerate(words(public_pdf), 1):
+        for left, middle, right in zip(page, page[1:], page[2:]):
+            if not (re.fullmatch(r"[0-9A-Za-z.%@:/+-]+", middle[4]) and CJK.match(left[4][-1]) and CJK.match(right[4][0])
+                    and left[1] == middle[1] == right[1] and left[2] < middle[0] < middle[2] < right[0]):
+                continue
+            em = (middle[3] - middle[1]) / 1.437  # Noto CJK's line box is 1.437 em high
+            gaps = (middle[0] - left[2], right[0] - middle[2])
+            if max(gaps) > 3 * em:
+                continue  # the next column of a table, not a space
+            assert max(gaps) <= 0.35 * em, (number, left[4][-6:], middle[4], right[4][:6], gaps, em)  # a space: 0.26 em
+            checked += 1
+    assert checked >= 5, "the sample has numbers between Chinese words: 为 2 年, 15 个工作日"
+
+
+# A line of one Chinese character, perhaps with the punctuation after it: the last line of a block that
+# broke one character too late (“见。” under a paragraph, “院” under 重庆医科大学附属第一医).
+LONE = re.compile(r"^\s*[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff][\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f"
+                  r"\u2018-\u201f\u2026\u2014)）」』】〕》〉]*\s*$", re.M)
+
+
+def lone_characters(pdf: Path) -> list[tuple[int, str]]:
+    """Every (page, line) of the PDF's text (pdftotext -layout) holding one Chinese character alone."""
+    found = []
+    for number, page in enumerate(text(pdf).split("\f"), 1):
+        found += [(number, m.group().strip()) for m in LONE.finditer(page)]
+    return found
+
+
+def test_no_line_holds_one_character_alone(guide):
+    """The last line of every paragraph, list item, cell and heading holds two characters at least."""
+    assert lone_characters(guide) == []
+    assert "eg-keep" not in text(guide)

@@ -17,7 +17,7 @@ from sitebuild import article, build
 from generator import check
 from generator.build import build_pdf
 from generator.render.pages import cn_date
-from generator.render.pdf import write
+from generator.render.pdf import compose, write
 from generator.render.view import build_view
 
 pytestmark = pytest.mark.slow
@@ -48,21 +48,28 @@ def view(long_names):
 
 
 @pytest.fixture(scope="module", params=["one document", "parallel parts"])
-def pdf_pages(request, long_names, tmp_path_factory) -> list[str]:
-    old_min, old_epoch = write.PARALLEL_MIN, os.environ.get("SOURCE_DATE_EPOCH")
+def roster_pdf(request, long_names, tmp_path_factory) -> Path:
+    """The guide on both paths, with the 名单 chunked every few rows (compose.ROWS_PER_CHUNK, 60 in use): every
+    unit has chunk boundaries inside it, as one of more than 60 pairings has, and parts are cut between them."""
+    old_min, old_chunk, old_epoch = write.PARALLEL_MIN, compose.ROWS_PER_CHUNK, os.environ.get("SOURCE_DATE_EPOCH")
     write.PARALLEL_MIN = 10**9 if request.param == "one document" else 1
+    compose.ROWS_PER_CHUNK = 7
     os.environ["SOURCE_DATE_EPOCH"] = "1795305600"
     try:
-        pdf = build_pdf(long_names, out=tmp_path_factory.mktemp("roster-pdf") / "guide.pdf", today=TODAY).path
+        return build_pdf(long_names, out=tmp_path_factory.mktemp("roster-pdf") / "guide.pdf", today=TODAY).path
     finally:
-        write.PARALLEL_MIN = old_min
+        write.PARALLEL_MIN, compose.ROWS_PER_CHUNK = old_min, old_chunk
         if old_epoch is None:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = old_epoch
-    count = len(PdfReader(pdf).pages)
-    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
-                           text=True, check=True).stdout for n in range(1, count + 1)]
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(roster_pdf) -> list[str]:
+    count = len(PdfReader(roster_pdf).pages)
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(roster_pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout for n in range(1, count + 1)]
 
 
 def _roster(pages: list[str]) -> list[list[str]]:
@@ -108,6 +115,46 @@ def test_a_unit_continued_on_the_next_page_is_headed_continued(view, pdf_pages):
             if line in units:
                 current = line
     assert continued, "some unit's table must run over a page for this test to mean anything"
+
+
+def test_each_unit_is_one_table_its_header_repeated_only_at_page_tops(view, pdf_pages):
+    """A header row stands only under the unit's heading or its “（续）” line at the top of a page: never after a
+    row, as a second table of the same unit would put it (one was started every 60 rows)."""
+    units = {unit["name"] for group in view.pairing_groups for unit in group["units"]}
+    header = re.compile(r"序号\s+联系领导\s+职务\s+联系专家\s+工作单位\s+联系期限")
+    heads = 0
+    for lines in _roster(pdf_pages):
+        for i, line in enumerate(lines):
+            if header.search(line):
+                heads += 1
+                above = lines[i - 1]
+                assert above in units or (above.endswith("（续）") and i == 2), (above, line, lines[:3])
+    assert heads > len(units), "some unit's table must run over a page for this test to mean anything"
+
+
+def test_continued_heading_stands_inside_the_type_area(roster_pdf):
+    """“单位（续）” at the top of a page stands where a unit's own heading stands on a page it opens: inside the
+    版心 (from 37 mm), below the running header and its rule, right above the column headings."""
+    top = 37 * 72 / 25.4
+    pages = re.findall(r"<page\b.*?</page>", subprocess.run(["pdftotext", "-bbox", str(roster_pdf), "-"],
+                                                           capture_output=True, text=True, check=True).stdout, re.S)
+    continued, opened = [], []
+    for page in pages:
+        words = [(float(y0), float(y1), html.unescape(t)) for y0, y1, t in
+                 re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>', page)]
+        if len(words) < 4 or not words[0][2].startswith("附件一"):
+            continue
+        body = [w for w in words if w[0] > words[1][1] + 1]  # below the running header
+        first, columns = body[0], next((w for w in body if w[2] == "序号"), None)
+        if columns is None:
+            continue
+        if first[2].endswith("（续）"):
+            continued.append(first)
+            assert first[0] >= top - 0.5 and first[1] <= columns[0], (first, columns)
+        elif columns is body[1] and not first[2].startswith("附件一"):
+            opened.append(first)
+    assert continued and opened
+    assert {round(w[0]) for w in continued} == {round(w[0]) for w in opened}, (continued[:2], opened[:2])
 
 
 def test_column_headings_are_whole(pdf_pages):

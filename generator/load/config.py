@@ -19,6 +19,7 @@ nodes here (nothing is constructed, nothing runs) and checked against what this 
 """
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from pathlib import Path
@@ -73,6 +74,33 @@ def read_settings(root: Path) -> dict[str, Any]:
         DEFAULT_CONFIG.read_text(encoding="utf-8")
     settings = yaml.load(text, Loader=_SettingsLoader)
     return settings if isinstance(settings, dict) else {}
+
+
+def markdown_extensions(settings: dict[str, Any]) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The Markdown extensions content is rendered with: the site, the printed guide and `check` use this one list.
+
+    Those of the project's mkdocs.yml (allow-listed by check_config), with toc giving heading ids only.
+    """
+    names: list[str] = []
+    configs: dict[str, dict[str, Any]] = {}
+    for entry in settings.get("markdown_extensions") or ():
+        name, options = (next(iter(entry.items())) if isinstance(entry, dict) else (entry, None))
+        names.append(name)
+        configs[name] = dict(options or {})
+    if "toc" not in names:
+        names.append("toc")
+    toc = configs.setdefault("toc", {})
+    slugify = toc.get("slugify", SLUGIFY[0])
+    if isinstance(slugify, str) and slugify in SLUGIFY:
+        module, _, function = slugify.rpartition(".")
+        toc["slugify"] = getattr(importlib.import_module(module), function)
+    else:
+        toc.pop("slugify", None)
+    toc["permalink"] = False  # the engine adds the permalinks to the headings written as Markdown
+    for key in list(toc):
+        if key not in ("slugify", "permalink", "separator", "toc_depth"):
+            toc.pop(key)
+    return names, configs
 
 
 def check_config(root: Path, diags: Diagnostics) -> None:

@@ -9,7 +9,6 @@ interprets a character the user wrote.
 from __future__ import annotations
 
 import html
-import importlib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -21,10 +20,8 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 
 from ..cjk import join_html
+from ..load.config import markdown_extensions
 from .sanitize import clean_html
-
-SLUGIFY = {"markdown.extensions.toc.slugify_unicode", "markdown.extensions.toc.slugify"}
-
 
 def page_url(src: str) -> str:
     """The URL (relative to the site root) of a page with directory URLs: a/b.md → a/b/, a/index.md → a/."""
@@ -89,35 +86,11 @@ class _LinkTree(Treeprocessor):
                     element.set(attribute, links.rewrite(value))
 
 
-def _extensions(settings: dict[str, Any]) -> tuple[list[str], dict[str, dict[str, Any]]]:
-    """The project's Markdown extensions (allow-listed by load/config.py), with toc giving ids only."""
-    names: list[str] = []
-    configs: dict[str, dict[str, Any]] = {}
-    for entry in settings.get("markdown_extensions") or ():
-        name, options = (next(iter(entry.items())) if isinstance(entry, dict) else (entry, None))
-        names.append(name)
-        configs[name] = dict(options or {})
-    if "toc" not in names:
-        names.append("toc")
-    toc = configs.setdefault("toc", {})
-    slugify = toc.get("slugify", "markdown.extensions.toc.slugify_unicode")
-    if isinstance(slugify, str) and slugify in SLUGIFY:
-        module, _, function = slugify.rpartition(".")
-        toc["slugify"] = getattr(importlib.import_module(module), function)
-    else:
-        toc.pop("slugify", None)
-    toc["permalink"] = False  # the engine adds the permalinks to the headings written as Markdown
-    for key in list(toc):
-        if key not in ("slugify", "permalink", "separator", "toc_depth"):
-            toc.pop(key)
-    return names, configs
-
-
 class ContentRenderer:
     """One Markdown instance for all content pages of a build."""
 
     def __init__(self, settings: dict[str, Any], pages: frozenset[str], files: frozenset[str]) -> None:
-        names, configs = _extensions(settings)
+        names, configs = markdown_extensions(settings)
         self.md = markdown.Markdown(extensions=names, extension_configs=configs)
         self.current = Links("", pages, files)
         self.md.treeprocessors.register(_LinkTree(self.md, lambda: self.current), "expert_guide_links", 1)

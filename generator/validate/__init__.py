@@ -11,6 +11,7 @@ from ..models import COLLECTIONS
 from ..project import Project
 from .rules import run_rules
 from .leaks import check_leaks
+from .glyphs import check_glyphs
 from .printable import check_printable
 from .events import check_events
 from .records import check_records
@@ -28,6 +29,7 @@ def validate(project: Project, today: date, diags: Diagnostics) -> None:
     check_events(project, today, diags)
     check_leaks(project, diags)
     check_printable(project, diags)
+    check_glyphs(project, diags)
     if rules_valid:  # the rules run only on parameters that are themselves valid
         run_rules(complete_part(project), today, diags)
 

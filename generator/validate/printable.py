@@ -15,6 +15,7 @@ from urllib.parse import unquote
 import markdown
 
 from ..diagnostics import Diagnostics, Location
+from ..load.config import markdown_extensions
 from ..load.files import split_front_matter
 from ..project import Project
 
@@ -32,6 +33,7 @@ def printed_files(project: Project) -> list[str]:
 
 def check_printable(project: Project, diags: Diagnostics) -> None:
     content = (project.root / "content").resolve()
+    names, configs = markdown_extensions(project.settings)  # as the site and the printed guide render content
     for rel in printed_files(project):
         path = project.root / rel
         try:
@@ -40,7 +42,7 @@ def check_printable(project: Project, diags: Diagnostics) -> None:
             continue  # reported by load
         meta, body = split_front_matter(text)
         text = "\n" * meta.count("\n") + "\n\n" + body if meta or body != text else text  # lines kept in place
-        html = markdown.markdown(text, extensions=["attr_list"])
+        html = markdown.markdown(text, extensions=names, extension_configs=configs)
         folder = path.parent
         for src in SRC.findall(html):
             target = html_lib.unescape(src)

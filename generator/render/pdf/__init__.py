@@ -10,8 +10,9 @@ from __future__ import annotations
 from .compose import PRINT_DIR, appendix_tables, guide_html, print_html, split_appendix
 from .errors import PdfError
 from .fetcher import StrictFetcher, check_links, print_links
-from .fonts import FONTS, missing_glyphs, require_fonts
+from .fonts import FONTS, missing_glyphs, require_fonts, written_at
 from .write import PdfResult, write_pdf
 
 __all__ = ["write_pdf", "PdfResult", "PdfError", "guide_html", "appendix_tables", "split_appendix", "print_html",
-           "print_links", "check_links", "StrictFetcher", "FONTS", "require_fonts", "missing_glyphs", "PRINT_DIR"]
+           "print_links", "check_links", "StrictFetcher", "FONTS", "require_fonts", "missing_glyphs",
+           "written_at", "PRINT_DIR"]

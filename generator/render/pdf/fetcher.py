@@ -1,4 +1,4 @@
-"""What the printed guide may reference and read (引用规则).
+"""What the printed guide may reference and read, and the one door to WeasyPrint (引用规则与排版).
 
 Images only from content/, links only inside the guide or to https:, mailto:, tel:; WeasyPrint
 itself reads files under theme/ and content/ only (StrictFetcher). Every breach stops the build.
@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ...cjk import keep_last_pair
 from ...validate.printable import HREF, PRINT_SCHEMES, SCHEME, SRC
 from .errors import PdfError
 
@@ -97,14 +98,19 @@ class StrictFetcher:
 
 
 def render(html: str, base_url: str, allowed: list[Path]):
-    """Lay out one document with WeasyPrint; only allowed files may be read, only allowed links made."""
+    """Lay out one document with WeasyPrint; only allowed files may be read, only allowed links made.
+
+    Every document is laid out here (the guide, its placeholder version, each part of the 名单), so
+    here no block is let end on a line of one Chinese character (cjk.keep_last_pair: CSS orphans and
+    widows govern page breaks only); the HTML composed before stays as the templates wrote it.
+    """
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = StrictFetcher(allowed)
     try:
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher.make()) \
+        document = HTML(string=keep_last_pair(html), base_url=base_url, url_fetcher=fetcher.make()) \
             .render(font_config=FontConfiguration())
     except FatalURLFetchingError:
         raise PdfError("模板或文稿引用了不允许读取的资源（只允许 theme/ 与 content/ 下的文件）："

@@ -33,9 +33,12 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     say("排版《专家服务指南》：准备 HTML")
     html = guide_html(view, root)
     fonts = require_fonts()
-    problems = missing_glyphs(html, fonts)  # the full document: every character of every part
+    problems = missing_glyphs(html, fonts, root)  # the full document: every character of every part
     if problems:
-        raise PdfError("以下字符无法显示，PDF 未生成：\n  " + "\n  ".join(problems))
+        # The whole build stops, the site too: it would link a guide that is missing or out of date. Publishing the
+        # site alone is a choice the user makes (--no-pdf: its downloads page then lists no PDF).
+        raise PdfError("以下字符印刷字体中没有字形，PDF 未生成：\n  " + "\n  ".join(problems)
+                       + "\n请改用字体中有的字或通行写法（check 也会报告它们）；只发布网站可用 expert-guide build --no-pdf")
     allowed = [THEME_DIR, root / "content"]
     base_url = (PRINT_DIR / "guide.html").as_uri()
     appendix = appendix_tables(view)
