@@ -98,7 +98,8 @@ def joined_site(tmp_path_factory):
     with open(site_templates / "downloads.html", "a", encoding="utf-8") as handle:
         handle.write(cases)
     guide = (print_templates / "guide.html").read_text(encoding="utf-8")
-    (print_templates / "guide.html").write_text(guide.replace("  {{ letter | safe }}\n", "  {{ letter | safe }}\n" + cases),
+    assert guide.count("{{ letter | safe }}") == 1  # the cases go into the letter's chapter: fail, not skip, if it moves
+    (print_templates / "guide.html").write_text(guide.replace("{{ letter | safe }}", "{{ letter | safe }}\n" + cases),
                                                 encoding="utf-8")
     patch = pytest.MonkeyPatch()
     patch.setattr(pages, "TEMPLATES", site_templates)
