@@ -37,6 +37,9 @@ sys.path.insert(0, str(ROOT))
 from bench_site import size, timed  # noqa: E402
 from synth import generate  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import spells  # noqa: E402  (the ground truth the browser tests use)
+
 from generator.render.search_index import row_readings, search_shards  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -94,22 +97,6 @@ def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
-def _spells(said: list[str], i: int, term: str) -> bool:
-    """expert-guide.js `spells` (as in tests/test_browser.py)."""
-    if not term:
-        return True
-    if i >= len(said):
-        return False
-    for way in {said[i], said[i].replace("v", "u")}:
-        if way.startswith(term) or (term.startswith(way) and _spells(said, i + 1, term[len(way):])):
-            return True
-    if term[0] != said[i][0]:
-        return False
-    if said[i][:2] in ("zh", "ch", "sh") and term[1:2] == "h" and _spells(said, i + 1, term[2:]):
-        return True
-    return _spells(said, i + 1, term[1:])
-
-
 def truth(index: dict, query: str) -> set[str]:
     """The experts (ids) of directory/experts.json whose fields contain every term, or whose name spells a Latin one."""
     readings = row_readings(index)
@@ -117,7 +104,7 @@ def truth(index: dict, query: str) -> set[str]:
     for row, said in zip(index["rows"], readings):
         hay = _norm(" | ".join([row[1], index["emp"][row[2]], index["reg"][row[3]], index["fld"][row[4]],
                                 " ".join(index["cat"][c][0] for c in row[5]), index["rank"][row[7]], index["deg"][row[8]]]))
-        if all(t in hay or (t.isascii() and t.isalpha() and any(_spells(said, i, t) for i in range(len(said))))
+        if all(t in hay or (t.isascii() and t.isalpha() and any(spells(said, i, t) for i in range(len(said))))
                for t in _norm(query).split()):
             out.add(row[0])
     return out

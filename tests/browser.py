@@ -59,3 +59,20 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+def spells(said: list[str], i: int, term: str) -> bool:
+    """The ground truth of expert-guide.js `spells`, for the browser tests and bench/bench_search.py: whole
+    syllables, initials (z or zh), or the start of the last."""
+    if not term:
+        return True
+    if i >= len(said):
+        return False
+    for way in {said[i], said[i].replace("v", "u")}:
+        if way.startswith(term) or (term.startswith(way) and spells(said, i + 1, term[len(way):])):
+            return True
+    if term[0] != said[i][0]:
+        return False
+    if said[i][:2] in ("zh", "ch", "sh") and term[1:2] == "h" and spells(said, i + 1, term[2:]):
+        return True
+    return spells(said, i + 1, term[1:])

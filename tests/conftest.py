@@ -187,12 +187,7 @@ def lengths_project(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def lengths_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The lengths project built as the public and the intranet site, no PDF."""
-    def make(folder: Path) -> None:
-        root = lengths_project(folder / "project")
-        for profile in ("public", "intranet"):
-            build_site(root, profile=profile, out=folder / profile, today=TODAY, pdf=False)  # type: ignore[arg-type]
-    folder = once(tmp_path_factory, "lengths", make)
-    return {"public": folder / "public", "intranet": folder / "intranet"}
+    return _both_sites(tmp_path_factory, "lengths", lengths_project)
 
 
 # ---- a 名单 of long names: four-character, eight-character and Latin names, and a 30-character post ----
@@ -220,11 +215,16 @@ def long_names_project(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def long_names_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The long-names project built as the public and the intranet site, no PDF."""
+    return _both_sites(tmp_path_factory, "long-names", long_names_project)
+
+
+def _both_sites(tmp_path_factory: pytest.TempPathFactory, name: str, project) -> dict[str, Path]:
+    """A project made by ``project(root)``, built once per session as both sites without the PDF."""
     def make(folder: Path) -> None:
-        root = long_names_project(folder / "project")
+        root = project(folder / "project")
         for profile in ("public", "intranet"):
             build_site(root, profile=profile, out=folder / profile, today=TODAY, pdf=False)  # type: ignore[arg-type]
-    folder = once(tmp_path_factory, "long-names", make)
+    folder = once(tmp_path_factory, name, make)
     return {"public": folder / "public", "intranet": folder / "intranet"}
 
 

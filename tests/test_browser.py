@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 import pytest
-from browser import Watched, chromium, serve
+from browser import Watched, chromium, serve, spells
 from conftest import ROOT, TODAY
 
 from generator import check
@@ -164,21 +164,6 @@ def test_hostile_values_show_as_text_in_the_browser(browser, hostile_public):
 
 # ---- pinyin, traditional characters, blank queries, the more button, the address, the intranet's filters ----
 
-def _spells(said: list[str], i: int, term: str) -> bool:
-    """The directory's rule (expert-guide.js `spells`): whole syllables, initials (z or zh), or the start of the last."""
-    if not term:
-        return True
-    if i >= len(said):
-        return False
-    for way in {said[i], said[i].replace("v", "u")}:
-        if way.startswith(term) or (term.startswith(way) and _spells(said, i + 1, term[len(way):])):
-            return True
-    if term[0] != said[i][0]:
-        return False
-    if said[i][:2] in ("zh", "ch", "sh") and term[1:2] == "h" and _spells(said, i + 1, term[2:]):
-        return True
-    return _spells(said, i + 1, term[1:])
-
 
 def pinyin_truth(project, query: str) -> set[str]:
     """Public experts whose name every Latin term spells (or whose fields contain it)."""
@@ -189,7 +174,7 @@ def pinyin_truth(project, query: str) -> set[str]:
             continue
         said = [s for _c, s in syllables(e.name)]
         terms = _norm(query).split()
-        if all(term in _norm(e.name + e.field) or any(_spells(said, i, term) for i in range(len(said))) for term in terms):
+        if all(term in _norm(e.name + e.field) or any(spells(said, i, term) for i in range(len(said))) for term in terms):
             out.add(e.id)
     return out
 

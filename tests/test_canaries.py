@@ -261,37 +261,39 @@ def test_a_planted_canary_publishes_nothing(workspace, tmp_path):
     assert not (tmp_path / "site").exists()
 
 
-def test_request_canaries_are_real_the_intranet_page_shows_them(workspace):
-    """The control: the same canaries do reach the intranet's 诉求办理 page, so their absence above means something."""
-    rng = random.Random(11)
+def _checked_dataset(rng: random.Random, workspace, wanted):
+    """Up to five random datasets, each checked without errors, until one has what ``wanted`` asks of its project."""
     for _ in range(5):
         _dataset(rng, workspace)
         result = check(workspace, today=TODAY)
         assert not result.errors, [d.text() for d in result.errors]
-        if any(r.answered is None for r in result.project.requests):
+        if wanted(result.project):
             break
+    return result
+
+
+def _intranet_page(result, src_uri: str) -> str:
+    """The HTML of one generated page of the intranet view, rendered from its template."""
+    view = build_view(result.project, "intranet", TODAY)
+    page = next(p for p in generated_pages(view) if p.src_uri == src_uri)
+    return environment().get_template(page.template).render(view=view, site=view.site, base="", page_url="", pdf=True)
+
+
+def test_request_canaries_are_real_the_intranet_page_shows_them(workspace):
+    """The control: the same canaries do reach the intranet's 诉求办理 page, so their absence above means something."""
+    result = _checked_dataset(random.Random(11), workspace, lambda p: any(r.answered is None for r in p.requests))
     open_ones = [r for r in result.project.requests if r.answered is None]
     assert open_ones, "no dataset with an open request"
-    view = build_view(result.project, "intranet", TODAY)
-    page = next(p for p in generated_pages(view) if p.src_uri == "requests.md")
-    html = environment().get_template(page.template).render(view=view, site=view.site, base="", page_url="", pdf=True)
+    html = _intranet_page(result, "requests.md")
     assert all(r.summary in html for r in open_ones)  # the page lists what is still open
     assert build_view(result.project, "public", TODAY).requests is None
 
 
 def test_activity_canaries_are_real_the_intranet_page_shows_them(workspace):
     """The control for activities: this year's summaries do reach the intranet's 联系活动 page."""
-    rng = random.Random(12)
-    for _ in range(5):
-        _dataset(rng, workspace)
-        result = check(workspace, today=TODAY)
-        assert not result.errors, [d.text() for d in result.errors]
-        if result.project.activities:
-            break
+    result = _checked_dataset(random.Random(12), workspace, lambda p: bool(p.activities))
     assert result.project.activities, "no dataset with an activity"
-    view = build_view(result.project, "intranet", TODAY)
-    page = next(p for p in generated_pages(view) if p.src_uri == "activities.md")
-    html = environment().get_template(page.template).render(view=view, site=view.site, base="", page_url="", pdf=True)
+    html = _intranet_page(result, "activities.md")
     assert all(a.summary in html for a in result.project.activities)  # every one is of this year
     public = build_view(result.project, "public", TODAY)
     assert public.activities is None and "activities.md" not in {p.src_uri for p in generated_pages(public)}
