@@ -84,4 +84,13 @@ def next_year_missing(project: Project, today: date) -> int | None:
     return year
 
 
-__all__ = ["STATES", "STATE_NAMES", "RequestStatus", "due_of", "next_year_missing", "request_statuses", "state_of"]
+def missing_years(status: RequestStatus, calendar: WorkCalendar, today: date) -> tuple[int, ...]:
+    """The years up to ``today``'s that a provisional due date depends on and nothing knows (they will not become known by waiting)."""
+    received = status.request.received
+    if status.due is None or not status.due.provisional or received is None:
+        return ()
+    return tuple(y for y in range(received.year, min(status.due.day.year, today.year) + 1) if not calendar.known(y))
+
+
+__all__ = ["STATES", "STATE_NAMES", "RequestStatus", "due_of", "missing_years", "next_year_missing", "request_statuses",
+           "state_of"]

@@ -81,6 +81,11 @@ class WorkCalendar:
     def arrangement(self, year: int) -> YearArrangement | None:
         return self.overrides.get(year) or _package_years().get(year)
 
+    def first_known_year(self) -> int | None:
+        """The earliest year with an arrangement (the package's first year, or an earlier file's)."""
+        years = set(self.overrides) | set(_package_years())
+        return min(years) if years else None
+
     def known(self, year: int) -> bool:
         return self.arrangement(year) is not None
 

@@ -61,6 +61,8 @@ SHAPE = [
      "data/activities.yaml:5:12: error E103 “experts”（参加的专家）应为列表。提示：写成列表：\n  experts:\n    - …"),
     ("unknown expert", activity("x1", "2026-10-10", leader="l-bureau", experts=("e1", "e9")),
      "data/activities.yaml:5:12: error E202 “experts”（参加的专家）引用的专家“e9”不存在。提示：请先在 data/experts.yaml 中登记"),
+    ("an expert listed twice", activity("x1", "2026-10-10", leader="l-bureau", experts=("e1", "e2", "e1")),
+     "data/activities.yaml:5:21: error E115 “experts”（参加的专家）中“e1”写了两次（第一次在第 5 行）。提示：删去重复的一项；如果本想写另一项，请改正"),
     ("unknown leader", activity("x1", "2026-10-10", leader="l-bureu"),
      "data/activities.yaml:4:11: error E202 “leader”（参加的联系领导）引用的领导“l-bureu”不存在。提示：是不是“l-bureau”？"),
     ("leader by name", activity("x1", "2026-10-10", leader="王局长"),

@@ -87,6 +87,31 @@ def test_no_date_crashes_anything(project, capsys):
     assert [r["due"] for r in json.loads(capsys.readouterr().out)] == ["2101-01-21", "2101-01-31"]
 
 
+# ---- a year that will never become known by waiting (E611) ----
+
+def test_a_year_before_the_official_data_is_located_at_the_request(project):
+    project.write(R, request("a", "1926-09-22") + request("b", "1926-09-02", "suggestion", "  answered: 1926-09-10\n"
+                                                                                            "  result: 已答复。\n"))
+    assert [line for line in project.lines() if "E611" in line] == [
+        f"data/requests.yaml:{line}:13: warning E611 诉求“{ident}”的received（收到日期） 1926-09-{day}：1926 年没有官方放假安排"
+        "（已知的安排从 2004 年起），到期日只能按周末推算，标为“暂定”，永远不会算作逾期。"
+        "提示：年份写错了的请改正；确是 1926 年的诉求，新建 data/calendar/1926.yaml 写明当年的安排"
+        for ident, line, day in (("a", 3, "22"), ("b", 10, "02"))]
+    project.write(R, request("a", "2026-09-22"))
+    assert not [line for line in project.lines() if "E611" in line]
+
+
+def test_this_years_missing_arrangement_is_one_warning_per_year(project):
+    project.write(R, "".join(request(f"r{n}", f"2026-12-{20 + n}") for n in range(7)))
+    assert not [line for line in project.lines(D("2026-12-30")) if "E611" in line]  # 2027 is still to come: E607's
+    assert [line for line in project.lines(D("2027-03-01")) if "E611" in line] == [
+        "data/calendar/2027.yaml: warning E611 2027 年的放假与调休安排没有登记，诉求“r0”、“r1”、“r2”、“r3”、“r4”等 7 件的到期日"
+        "只按周末推算，标为“暂定”，不会算作逾期。提示：新建 data/calendar/2027.yaml，写明 holidays（放假日期（含假期中的周末））、"
+        "workdays（调休上班日期（周六或周日））和 source（通知的网址），或升级 chinese-calendar"]
+    project.write("data/calendar/2027.yaml", "source: https://www.gov.cn/example/2027\nholidays: [2027-01-01]\n")
+    assert not [line for line in project.lines(D("2027-03-01")) if "E611" in line]
+
+
 # ---- the calendar warning (E607) ----
 
 E607 = ("data/calendar/2027.yaml: warning E607 还有未办结的诉求，而 2027 年的放假与调休安排尚未登记：跨入 2027 年的到期日只按周末推算，"

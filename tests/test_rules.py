@@ -311,3 +311,31 @@ def test_beijing_profile_states_review_but_no_deadline():
     rules = load_profile("beijing-2014", Diagnostics())
     assert rules.feedback is None
     assert (rules.review.clause, rules.review.severity, rules.review.max_months) == ("第二条（二）", "warning", 12)
+
+
+# ---- a transfer R207 cannot judge: the new unit records no system or region, the transfer says none (E309) ----
+
+NO_SYSTEM_UNIT = "- id: newco\n  name: 某新建研究院\n  kind: employer\n"
+TO_NEWCO = "    - date: {day}\n      kind: transfer\n      summary: 调入某新建研究院\n      employer: newco\n{more}"
+E309 = ("data/experts.yaml:49:17: warning E309 专家“陈医生”于 2026-05-01 调入“某新建研究院（newco）”，这个单位没有登记{labels}，"
+        "调动记录也没有写：无法判断是否调离了联系领导的{labels}（跨部门、跨区域调动后不再直接联系）。"
+        "提示：在调动记录中写明 {terms}，或在 data/units.yaml 中为该单位登记")
+
+
+@pytest.mark.parametrize("unit,more,expected", [
+    (NO_SYSTEM_UNIT, "", [E309.format(labels="系统", terms="system（调入系统）")]),
+    (NO_SYSTEM_UNIT, "      system: 教育\n", []),  # the transfer says it: R207 judges (and reports) it
+    (NO_SYSTEM_UNIT + "  system: 卫生\n", "", []),  # the unit records it
+], ids=["undecided", "the transfer names the system", "the unit records the system"])
+def test_e309_a_transfer_r207_cannot_judge(project, unit, more, expected):
+    project.append("data/units.yaml", unit)
+    project.replace(*events_of_e3(TO_NEWCO.format(day="2026-05-01", more=more)))
+    lines = project.lines()
+    assert codes(lines, "E309") == expected, "\n".join(lines)
+    assert bool(codes(lines, "R207")) == ("教育" in more)
+
+
+def test_e309_only_where_a_pairing_is_judged_by_the_field(project):
+    project.append("data/units.yaml", NO_SYSTEM_UNIT)
+    project.replace(*events_of_e3(TO_NEWCO.format(day="2025-05-01", more="")))  # before the pairing began: R202's
+    assert codes(project.lines(), "E309") == []

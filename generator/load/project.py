@@ -16,6 +16,7 @@ from .calendar import load_calendar
 from .config import check_config, read_settings
 from .files import present, scan_content
 from .index import build_index
+from .layout import check_layout
 from .yamlio import YList, YMap, load_yaml_file, parse_yaml, read_text
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
@@ -78,6 +79,7 @@ def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None
     policies = _load_policies(root, diags, checker)
     rules = _load_rules(root, site, diags, checker)
     calendar = load_calendar(root, diags, checker)
+    check_layout(root, diags)
     index = build_index({**collections, "policies": policies}, diags)
     return Project(root=root, site=site, rules=rules, policies=policies, unreadable=frozenset(unreadable),
                    content_files=content, index=index, settings=settings, calendar=calendar,

@@ -103,12 +103,19 @@ class ShapeChecker:
             return None
         out = []
         assert spec.item is not None
+        first: dict[Any, int] = {}  # a value already listed, and its line
         for index, entry in enumerate(raw):
             line, col, flags = unpack(raw.pos[index])
             value = self.value(spec.item, entry, Location(raw.path, line, col), flags, name)
             if entry is None:
                 self.diags.error(Location(raw.path, line, col), "E102", f"“{name}”（{spec.label}）中有空的列表项")
             elif value is not None and value is not _REJECTED:
+                if spec.item.kind != "object" and value in first:  # a second mention counts nothing twice: most often a typo
+                    self.diags.error(Location(raw.path, line, col), "E115",
+                                     f"“{name}”（{spec.label}）中“{_shown(str(value))}”写了两次（第一次在第 {first[value]} 行）",
+                                     hint="删去重复的一项；如果本想写另一项，请改正")
+                    continue
+                first[value] = line
                 out.append(value)
         return tuple(out)
 

@@ -10,7 +10,9 @@ from ..diagnostics import Diagnostics
 from ..fields import term
 from ..models import EVENT_KINDS, TRANSFER_FIELDS, Event, Expert
 from ..project import Project
-from ..transfers import FIELD_NAMES, Destination, latest_move
+from ..transfers import FIELD_NAMES, Destination, destinations, latest_move
+
+NEEDED_BY_TIER = {"department": "system", "district": "region"}  # what R207 compares for a leader of each tier
 
 
 def check_events(project: Project, today: date, diags: Diagnostics) -> None:
@@ -32,6 +34,7 @@ def check_events(project: Project, today: date, diags: Diagnostics) -> None:
                             f"只有工作调动（`kind: transfer`）写调入的单位、系统、地区",
                             hint="删除这些字段；如果这是一次调动，写 `kind: transfer`")
         _followed(project, expert, today, diags)
+        _undecided(project, expert, today, diags)
 
 
 def _followed(project: Project, expert: Expert, today: date, diags: Diagnostics) -> None:
@@ -59,6 +62,36 @@ def _followed(project: Project, expert: Expert, today: date, diags: Diagnostics)
             hint += f"；专家的系统、地区确实与调入单位不同时，在调动记录中写明 {term(Event, 'system')}、{term(Event, 'region')}"
         diags.warning(moves[0].where, "E308",
                       f"专家“{expert.name}”于 {event.date} 调动，记录未随调动更新：{'；'.join(parts)}", hint=hint)
+
+
+def _undecided(project: Project, expert: Expert, today: date, diags: Diagnostics) -> None:
+    """A transfer to a unit that records no system (or region), and says none itself: R207 cannot tell (E309).
+
+    Only where it matters: a pairing in force today, begun before the transfer, with a leader whose tier is
+    judged by that field (a department leader by system, a district leader by region).
+    """
+    needed: dict[str, date] = {}  # field -> the earliest start of a pairing judged by it
+    for pairing in project.pairings:
+        if pairing.expert != expert.id or pairing.start is None or not pairing.active_on(today):
+            continue
+        leader = project.get("leaders", pairing.leader)
+        name = NEEDED_BY_TIER.get(getattr(leader, "tier", None) or "")
+        if name is not None and (name not in needed or pairing.start < needed[name]):
+            needed[name] = pairing.start
+    for event in expert.events:
+        if event.kind != "transfer" or event.employer is None or event.date is None:
+            continue
+        unit = project.get("units", event.employer)
+        if unit is None:
+            continue  # an unknown unit is E202's
+        known = destinations(event, project)
+        missing = [n for n, start in needed.items() if n not in known and event.date > start]
+        if missing:
+            labels = "、".join(FIELD_NAMES[n] for n in missing)
+            diags.warning(event.where("employer"), "E309",
+                          f"专家“{expert.name}”于 {event.date} 调入“{_unit_name(project, event.employer)}”，这个单位没有登记{labels}，"
+                          f"调动记录也没有写：无法判断是否调离了联系领导的{labels}（跨部门、跨区域调动后不再直接联系）",
+                          hint=f"在调动记录中写明 {'、'.join(term(Event, n) for n in missing)}，或在 data/units.yaml 中为该单位登记")
 
 
 def _unit_name(project: Project, ident: str | None) -> str:
