@@ -115,7 +115,7 @@ def build_site(root: Path | str = ".", *, profile: Profile = "public", out: Path
     """
     root = Path(root).resolve()
     target = Path(os.path.abspath(out)).resolve() if out else root / DEFAULT_SITE[profile]
-    with build_clock(root):
+    with build_clock(root, progress):
         return _build_site(root, target, profile, strict, today, progress, pdf, engine, edition, since)
 
 
@@ -153,7 +153,7 @@ def write_docs_tree(root: Path | str = ".", *, profile: Profile = "public", out:
                     since: str | None = None) -> BuildResult:
     """The docs tree alone (mkdocs.yml, docs/, overrides/), guarded and audited like a site."""
     root = Path(root).resolve()
-    with build_clock(root):
+    with build_clock(root, progress):
         prepared = _prepare(root, Path(os.path.abspath(out)).resolve(), profile, today, progress, strict=False, pdf=pdf,
                             edition=edition, since=since)
         return _write_tree(root, prepared, profile, progress, pdf)
@@ -177,7 +177,7 @@ def build_pdf(root: Path | str = ".", *, profile: Profile = "public", out: Path 
     """Check, then typeset only the guide (default: guide.pdf, or guide-intranet.pdf), audited like the site."""
     root = Path(root).resolve()
     target = Path(os.path.abspath(out)).resolve() if out else root / DEFAULT_PDF[profile]
-    with build_clock(root):
+    with build_clock(root, progress):
         return _build_pdf(root, target, profile, strict, today, progress, edition, since)
 
 

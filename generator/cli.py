@@ -13,6 +13,7 @@ from .check import check as run_check
 from .clock import ClockError, parse_day
 from .diagnostics import FORMATTERS
 from .load.edition import EditionError
+from .provenance import repository_prefix
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -251,7 +252,8 @@ def _progress(quiet: bool):
 def _cmd_check(args: argparse.Namespace) -> int:
     root = _folder(args.dir)
     result = run_check(root, today=args.today, progress=_progress(args.quiet or args.format != "text"))
-    sys.stdout.write(FORMATTERS[args.format](result.diagnostics))
+    prefix = repository_prefix(root) if args.format in ("github", "gitlab") else ""
+    sys.stdout.write(FORMATTERS[args.format](result.diagnostics, root=Path(root), prefix=prefix))
     return EXIT_OK if result.ok(strict=args.strict) else EXIT_ERRORS
 
 

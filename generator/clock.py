@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import date, datetime, timezone
 
+BUILD_DAY = "EXPERT_GUIDE_BUILD_DAY"  # set with SOURCE_DATE_EPOCH by provenance.build_clock: the committer's own day
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2100, 12, 31)
 
@@ -48,8 +49,18 @@ def epoch_moment() -> datetime | None:
 
 
 def reference_day() -> date:
+    """The day of a check or build: the commit's own day while a build runs from git, else SOURCE_DATE_EPOCH's
+    day in UTC, else today."""
     moment = epoch_moment()
-    return moment.date() if moment is not None else date.today()
+    if moment is None:
+        return date.today()
+    day = os.environ.get(BUILD_DAY, "")
+    try:
+        given = date.fromisoformat(day) if day else None
+    except ValueError:
+        given = None
+    # the committer's day is within a day of the moment (time zones reach ±14 h); anything else was not set by us
+    return given if given is not None and abs((given - moment.date()).days) <= 1 else moment.date()
 
 
 def parse_day(text: str) -> date:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Literal
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -94,14 +96,14 @@ def summary_line(diagnostics: Iterable[Diagnostic]) -> str:
     return f"{verdict}：{errors} 个错误，{warnings} 个警告。"
 
 
-def format_text(diagnostics: Iterable[Diagnostic]) -> str:
+def format_text(diagnostics: Iterable[Diagnostic], *, root: Path | None = None, prefix: str = "") -> str:
     items = list(diagnostics)
     lines = [d.text() for d in items]
     lines.append(summary_line(items))
     return "\n".join(lines) + "\n"
 
 
-def format_json(diagnostics: Iterable[Diagnostic]) -> str:
+def format_json(diagnostics: Iterable[Diagnostic], *, root: Path | None = None, prefix: str = "") -> str:
     return json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False, indent=2) + "\n"
 
 
@@ -112,13 +114,18 @@ def _gh_escape(value: str, *, prop: bool = False) -> str:
     return value
 
 
-def format_github(diagnostics: Iterable[Diagnostic]) -> str:
-    """GitHub Actions workflow commands, one annotation per diagnostic."""
+def _in_repository(path: str, prefix: str) -> str:
+    """A project path as the forge names it: from the repository's top (``prefix`` is the project's folder there)."""
+    return f"{prefix}{path}" if prefix and path and not path.startswith("<") else path
+
+
+def format_github(diagnostics: Iterable[Diagnostic], *, root: Path | None = None, prefix: str = "") -> str:
+    """GitHub Actions workflow commands, one annotation per diagnostic, at paths from the repository's top."""
     items = list(diagnostics)  # read twice: the annotations, then the summary
     out = []
     for d in items:
         loc = d.location
-        props = [f"file={_gh_escape(loc.path, prop=True)}"]
+        props = [f"file={_gh_escape(_in_repository(loc.path, prefix), prop=True)}"]
         if loc.line:
             props += [f"line={loc.line}", f"col={loc.col}"]
         props.append(f"title={_gh_escape(d.code, prop=True)}")
@@ -131,18 +138,45 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
 
 # GitLab's Code Quality severities: an error stops publication, a warning does not.
 _GITLAB_SEVERITY = {"error": "critical", "warning": "minor"}
+_DIGITS = re.compile(r"\d+")
 
 
-def format_gitlab(diagnostics: Iterable[Diagnostic]) -> str:
-    """A GitLab Code Quality report: a JSON array, one issue per diagnostic.
+class _SourceLines:
+    """The text of a located line, read once per file (None: no project, no such file or line)."""
 
-    The fingerprint names the finding, not where it sits today: code, file and message (with the
-    same finding's repetitions numbered), so a line added above it keeps its identity across runs.
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.files: dict[str, list[str] | None] = {}
+
+    def __call__(self, path: str, line: int) -> str | None:
+        if self.root is None or line < 1:
+            return None
+        if path not in self.files:
+            try:
+                target = (self.root / path).resolve()
+                inside = target.is_relative_to(self.root.resolve()) and target.is_file()
+                self.files[path] = target.read_text(encoding="utf-8", errors="replace").splitlines() if inside else None
+            except (OSError, ValueError):
+                self.files[path] = None
+        lines = self.files[path]
+        return lines[line - 1].strip() if lines is not None and line <= len(lines) else None
+
+
+def format_gitlab(diagnostics: Iterable[Diagnostic], *, root: Path | None = None, prefix: str = "") -> str:
+    """A GitLab Code Quality report: a JSON array, one issue per diagnostic, at paths from the repository's top.
+
+    The fingerprint names the finding, not where it sits today nor the day it is checked: code, file,
+    the text of the line it points at (not its number: a line added above keeps its identity) and the
+    message with every number left out (a request 55 days overdue today is 56 days overdue tomorrow),
+    with the same finding's repetitions numbered.
     """
-    seen: dict[tuple[str, str, str], int] = {}
+    source = _SourceLines(root)
+    seen: dict[tuple[str, ...], int] = {}
     issues = []
     for d in sorted(diagnostics, key=Diagnostic.sort_key):
-        key = (d.code, d.location.path, d.message)
+        line_text = source(d.location.path, d.location.line)
+        key = (d.code, d.location.path, line_text or "",
+               _DIGITS.sub("#", d.message))
         seen[key] = seen.get(key, 0) + 1
         identity = "\x1f".join((*key, str(seen[key])))
         basis = f"（依据：{d.basis}）" if d.basis else ""
@@ -152,11 +186,12 @@ def format_gitlab(diagnostics: Iterable[Diagnostic]) -> str:
             "check_name": d.code,
             "fingerprint": hashlib.sha256(identity.encode("utf-8")).hexdigest(),
             "severity": _GITLAB_SEVERITY[d.severity],
-            "location": {"path": d.location.path, "lines": {"begin": max(d.location.line, 1)}},
+            "location": {"path": _in_repository(d.location.path, prefix), "lines": {"begin": max(d.location.line, 1)}},
         })
     return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
 
 
-FORMATTERS = {"text": format_text, "json": format_json, "github": format_github, "gitlab": format_gitlab}
+Formatter = Callable[..., str]
+FORMATTERS: dict[str, Formatter] = {"text": format_text, "json": format_json, "github": format_github, "gitlab": format_gitlab}
 
 __all__ = ["Location", "Diagnostic", "Diagnostics", "Severity", "FORMATTERS", "summary_line"]

@@ -60,9 +60,23 @@ def write_workflows(project: Path | str) -> Written:
             parent = parent / part
             if parent.is_symlink() or (parent.exists() and not parent.is_dir()):
                 raise WorkflowError(f"{parent} 是符号链接或文件：未写入任何文件")
-    for (rel, name, executable), path in zip(FILES, targets):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(template(name), encoding="utf-8")
-        if executable:
-            path.chmod(0o755)
+    made: list[Path] = []  # files and folders this call created, to take back if a later one cannot be written
+    try:
+        for (rel, name, executable), path in zip(FILES, targets):
+            for folder in reversed(path.parents):
+                if folder.is_relative_to(root) and folder != root and not folder.exists():
+                    folder.mkdir()
+                    made.append(folder)
+            with open(path, "x", encoding="utf-8") as handle:  # never over a file that appeared meanwhile
+                made.append(path)
+                handle.write(template(name))
+            if executable:
+                path.chmod(0o755)
+    except OSError as exc:
+        for done in reversed(made):
+            try:
+                done.rmdir() if done.is_dir() and not done.is_symlink() else done.unlink()
+            except OSError:
+                pass
+        raise WorkflowError(f"无法写入 {exc.filename or root}（{exc.strerror}）：未写入任何文件") from None
     return Written(tuple(targets))

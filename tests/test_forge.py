@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -192,11 +193,16 @@ def test_the_github_workflow_passes_actionlint_and_only_runs_the_script(tmp_path
     assert [f["kind"] for f in found] == ["job-needs"]
     spec = yaml.safe_load(workflow.read_text(encoding="utf-8"))
     runs = [step["run"] for job in spec["jobs"].values() for step in job["steps"] if "run" in step]
-    assert _publish_commands(runs) == [["check"], ["build"], ["edition", '"$GITHUB_REF_NAME"']]
+    assert _publish_commands(runs) == [["install"], ["check"], ["install"], ["build"], ["edition", '"$GITHUB_REF_NAME"']]
     for run in runs:
-        assert run.startswith(("sh ci/publish.sh ", "python -m pip install -r ci/requirements.txt",
-                               "sudo apt-get update")), run
-    assert spec[True] == {"push": {"branches": ["main"], "tags": ["edition-*"]}, "pull_request": None}  # `on:` is YAML 1.1 true
+        assert run.startswith(("sh ci/publish.sh ", "sudo apt-get update")), run
+    # `on:` is YAML 1.1 true; every branch is checked, only main and edition tags are built
+    assert spec[True] == {"push": {"branches": ["**"], "tags": ["edition-*"]}, "pull_request": None}
+    assert spec["jobs"]["publish"]["if"] == ("github.event_name == 'push' && (github.ref == 'refs/heads/main' || "
+                                             "startswith(github.ref, 'refs/tags/edition-'))".replace("startswith", "startsWith"))
+    installs = [step for job in spec["jobs"].values() for step in job["steps"] if step.get("run") == "sh ci/publish.sh install"]
+    assert len(installs) == 2 and all(step["env"] == {"EXPERT_GUIDE_INDEX_URL": "${{ secrets.EXPERT_GUIDE_INDEX_URL }}"}
+                                      for step in installs)
 
 
 def test_the_gitlab_file_names_only_existing_jobs_and_stages(tmp_path):
@@ -217,6 +223,8 @@ def test_the_gitlab_file_names_only_existing_jobs_and_stages(tmp_path):
     assert _publish_commands(scripts) == [["check"], ["build"], ["edition", '"$CI_COMMIT_TAG"']]
     assert real["check"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     assert spec["variables"]["GIT_DEPTH"] == "0"  # the edition job compares with earlier tags
+    assert spec["default"]["before_script"] == ["sh ci/publish.sh install"]
+    assert spec[".fonts"]["before_script"][-1] == "sh ci/publish.sh install"
 
 
 # ---- the script both workflows run, run here --------------------------------------------------
@@ -295,12 +303,8 @@ def test_the_hook_definition():
     [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "expert-guide-check" and hook["language"] == "python"
     assert hook["pass_filenames"] is False  # rules cross files: the whole project is checked
-    import re
-    pattern = re.compile(hook["files"])
-    for changed in ("data/experts.yaml", "content/index.md", "content/policies/a.md", "mkdocs.yml"):
-        assert pattern.search(changed), changed
-    for other in ("README.md", "ci/publish.sh", "site/index.html", "mkdocs.yml.bak", "olddata/x.yaml"):
-        assert not pattern.search(other), other
+    # on every commit: pre-commit hands a hook no deleted file, and deleting one can break references in others
+    assert hook["always_run"] is True and "files" not in hook
 
 
 @pytest.mark.slow
@@ -314,9 +318,13 @@ def test_an_edition_tag_names_the_edition_and_attaches_the_changes(tmp_path):
     experts.write_text(text.replace(old, old.replace("东区", "北区")), encoding="utf-8")
     git(repo, "commit", "-q", "-am", "专家调往北区")
     git(repo, "tag", "edition-2027")
+    not_here = script(repo, "edition", "edition-2026")  # the tag is not the commit checked out
+    assert not_here.returncode == 1 and "标签“edition-2026”指向的提交不是当前检出的提交" in not_here.stderr
+    git(repo, "checkout", "-q", "edition-2026")
     first = script(repo, "edition", "edition-2026")
     assert first.returncode == 0, first.stderr
     assert "没有更早的 edition-* 标签" in (repo / "out" / "changes.md").read_text(encoding="utf-8")
+    git(repo, "checkout", "-q", "main")
     summary = tmp_path / "summary.md"
     built = script(repo, "edition", "edition-2027", GITHUB_STEP_SUMMARY=str(summary))
     assert built.returncode == 0, built.stderr
@@ -331,3 +339,173 @@ def test_an_edition_tag_names_the_edition_and_attaches_the_changes(tmp_path):
     assert "2027年版" in (out / "intranet" / "index.html").read_text(encoding="utf-8")
     for profile in ("public", "intranet"):  # the 本版变化 page against edition-2026
         assert "地区：东区 → 北区" in (out / profile / "changes" / "index.html").read_text(encoding="utf-8")
+
+
+# ---- the outside review of issue 13 ----------------------------------------------------------
+
+def test_the_install_step_takes_only_the_units_index_when_one_is_given(tmp_path):
+    repo = repository(tmp_path)
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "python").write_text('#!/bin/sh\necho "$@" > "$LOG"\n', encoding="utf-8")
+    (fake / "python").chmod(0o755)
+    log = tmp_path / "pip.log"
+    path = f"{fake}{os.pathsep}{os.environ['PATH']}"
+    assert script(repo, "install", PATH=path, LOG=str(log)).returncode == 0
+    assert log.read_text(encoding="utf-8").split() == ["-m", "pip", "install", "-r", "ci/requirements.txt"]
+    index = "https://pypi.example.gov.cn/simple/"
+    assert script(repo, "install", PATH=path, LOG=str(log), EXPERT_GUIDE_INDEX_URL=index).returncode == 0
+    assert log.read_text(encoding="utf-8").split() == ["-m", "pip", "install", "--index-url", index, "-r",
+                                                       "ci/requirements.txt"]  # never --extra-index-url
+
+
+def _day_of_build(root: Path) -> str:
+    from generator.clock import reference_day
+    from generator.provenance import build_clock
+
+    said: list[str] = []
+    with build_clock(root, said.append):
+        day = reference_day().isoformat()
+    return day + ("｜" + "".join(said) if said else "")
+
+
+def test_the_build_day_is_the_committers_own_day(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    repo = new_project(tmp_path / "p")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "早上的提交", date_="2026-12-05T07:00:00+08:00")  # 2026-12-04 23:00 UTC
+    for zone in ("UTC", "Asia/Shanghai", "America/Los_Angeles"):
+        monkeypatch.setenv("TZ", zone)
+        assert _day_of_build(repo) == "2026-12-05", zone
+    assert "EXPERT_GUIDE_BUILD_DAY" not in os.environ and "SOURCE_DATE_EPOCH" not in os.environ  # put back
+
+
+def test_a_dirty_tree_is_built_as_of_today_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    repo = repository(tmp_path)
+    assert _day_of_build(repo) == "2026-11-22"
+    (repo / "content" / "index.md").write_text("改过\n", encoding="utf-8")
+    assert _day_of_build(repo) == f"{date.today()}｜注意：content/index.md 有未提交的修改：按今天的日期构建；提交后再构建，日期取自提交，结果可重现"
+    git(repo, "commit", "-q", "-am", "提交")
+    (repo / "data" / "new.yaml").write_text("[]\n", encoding="utf-8")  # untracked counts too
+    assert _day_of_build(repo).split("｜")[1].startswith("注意：data/new.yaml 有未提交的修改")
+    (repo / "data" / "new.yaml").unlink()
+    (repo / "notes.txt").write_text("不是数据\n", encoding="utf-8")  # outside data/ and content/: not the build's
+    assert _day_of_build(repo) == "2026-11-22"
+
+
+def test_a_repository_git_cannot_read_is_built_as_of_today_and_says_so(tmp_path, monkeypatch):
+    from generator import provenance
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    repo = repository(tmp_path)
+    refused = subprocess.CompletedProcess([], 128, "", "fatal: detected dubious ownership in repository at '/x'\n")
+    monkeypatch.setattr(provenance, "_git", lambda root, *args: refused)
+    assert _day_of_build(repo) == (f"{date.today()}｜注意：项目在 git 仓库中，但 git 无法读取"
+                                   "（fatal: detected dubious ownership in repository at '/x'）：按今天的日期构建，结果不可重现")
+
+
+def test_edition_script_refuses_a_missing_tag_a_shallow_clone_and_a_bad_previous(tmp_path):
+    repo = repository(tmp_path)
+    git(repo, "tag", "edition-2026")
+    (repo / "content" / "index.md").write_text("第二版\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "第二版")
+    git(repo, "tag", "edition-2027")
+    missing = script(repo, "edition", "edition-9999")
+    assert missing.returncode == 1 and missing.stderr.strip() == "没有标签“edition-9999”"
+    wrong = script(repo, "edition", "edition-2027", PREVIOUS="edition-20xx")
+    assert wrong.returncode == 1 and "PREVIOUS=“edition-20xx”不是已有的标签" in wrong.stderr
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "edition-2027", f"file://{repo}", str(shallow)],
+                   check=True, env=clean_env(), capture_output=True)
+    done = script(shallow, "edition", "edition-2027")
+    assert done.returncode == 1 and done.stderr.startswith("这是浅克隆"), done.stderr
+    assert not (shallow / "out" / "public").exists()
+
+
+@pytest.mark.slow
+def test_previous_none_builds_an_edition_without_comparing(tmp_path):
+    repo = repository(tmp_path)
+    break_a_pairing(repo)
+    git(repo, "commit", "-q", "-am", "有错的一版")
+    git(repo, "tag", "edition-2026")
+    fixed = repo / "data" / "pairings.yaml"
+    fixed.write_text(fixed.read_text(encoding="utf-8").replace("  expert: e999\n", "  expert: e1\n"), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "改正")
+    git(repo, "tag", "edition-2027")
+    blocked = script(repo, "edition", "edition-2027")
+    assert blocked.returncode == 1 and "edition-2026" in blocked.stderr
+    done = script(repo, "edition", "edition-2027", PREVIOUS="none")
+    assert done.returncode == 0, done.stderr
+    assert "没有更早的 edition-* 标签" in (repo / "out" / "changes.md").read_text(encoding="utf-8")
+
+
+def test_annotations_name_paths_from_the_repositorys_top(tmp_path):
+    top = tmp_path / "mono"
+    top.mkdir()
+    git(top, "init", "-q", "-b", "main")
+    root = new_project(top / "专家项目")
+    break_a_pairing(root)
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "1")
+    for fmt, expected in (("github", "::error file=专家项目/data/pairings.yaml,line=4,col=11,title=E202::"),
+                          ("gitlab", '"path": "专家项目/data/pairings.yaml"')):
+        done = subprocess.run([sys.executable, "-m", "generator", "check", str(root), "--format", fmt, "-q"],
+                              capture_output=True, text=True, env=clean_env(), timeout=120, cwd=top)
+        assert expected in done.stdout, done.stdout
+    plain = subprocess.run([sys.executable, "-m", "generator", "check", str(root), "-q"], capture_output=True,
+                           text=True, env=clean_env(), timeout=120)
+    assert "\ndata/pairings.yaml:4:11: error E202" in "\n" + plain.stdout  # the staff member's view stays the project's
+
+
+def test_gitlab_fingerprints_do_not_change_with_the_day_or_the_line(project):
+    from generator.check import check
+
+    project.write("data/requests.yaml", "- id: r1\n  expert: e1\n  received: 2026-09-22\n  kind: difficulty\n"
+                  "  channel: 电话\n  summary: 希望协助。\n  handler: {institution: center}\n")
+
+    def fingerprints(day: str) -> dict[str, str]:
+        result = check(project.root, today=date.fromisoformat(day))
+        issues = json.loads(format_gitlab(result.diagnostics, root=project.root))
+        return {i["check_name"]: i["fingerprint"] for i in issues if i["check_name"] == "R210"}
+
+    first = fingerprints("2027-01-10")
+    assert first and fingerprints("2027-01-11") == first  # 已逾期 N 天 grows by one a day
+    project.write("data/requests.yaml", "# 一行说明\n" + project.read("data/requests.yaml"))
+    assert fingerprints("2027-01-11") == first  # a line added above
+
+
+def test_workflows_that_cannot_all_be_written_leave_nothing(tmp_path, monkeypatch):
+    from generator import forge
+
+    root = new_project(tmp_path / "p")
+    for rel, _name, _x in forge.FILES:
+        (root / rel).unlink()
+    shutil.rmtree(root / ".github")
+    shutil.rmtree(root / "ci")
+    real = forge.template
+    calls = []
+
+    def third_fails(name: str) -> str:
+        calls.append(name)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device", str(root / "ci" / "publish.sh"))
+        return real(name)
+
+    monkeypatch.setattr(forge, "template", third_fails)
+    with pytest.raises(forge.WorkflowError, match="未写入任何文件"):
+        forge.write_workflows(root)
+    assert not (root / ".github").exists() and not (root / ".gitlab-ci.yml").exists() and not (root / "ci").exists()
+
+
+def test_a_name_with_a_line_break_is_refused(project):
+    project.replace("data/experts.yaml", "  name: 张院士\n", '  name: "张院士\\n::error file=x::注入"\n')
+    assert [line for line in project.lines() if " E110 " in line] == [
+        "data/experts.yaml:2:9: error E110 “name”（姓名）中不能有换行。提示：需要多行时请用“|”块写法，并只用于说明类字段"]
+
+
+@pytest.mark.parametrize("given", ["a\u202eb", "第\u200b一版"])
+def test_an_edition_with_invisible_characters_is_refused(given):
+    with pytest.raises(EditionError, match="不可见的控制字符"):
+        edition_name(given)

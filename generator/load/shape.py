@@ -14,7 +14,7 @@ from ..kinds import DATE, FORMATS, ID, MONTH, wrong_year_brackets
 from ..positions import FOLDED, QUOTED, TRAILING_COMMENT, unpack
 from .yamlio import YList, YMap, has_invisible
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # a tab is allowed; a line break only in multiline fields
 
 _SUGGESTIONS = 50  # unknown keys per mapping that get a "did you mean"; the rest list the allowed fields
 
