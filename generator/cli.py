@@ -154,6 +154,7 @@ def _xlsx_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
     p.add_argument("--unit", metavar="ID", help="填报单位的编号：填入单位名称，联系领导的下拉列表只列这个单位的领导")
     p.add_argument("-o", "--output", type=_path, required=True, metavar="FILE.xlsx", help="输出文件")
+    p.add_argument("--replace", action="store_true", help="输出文件已存在时覆盖它（默认不覆盖：它可能是单位填好的登记表）")
     p = steps.add_parser("import", help="把填好的登记表（.xlsx 或旧版 .xls）并入 data/：先整体校验，通过后才写入；问题按单元格报告")
     p.add_argument("file", metavar="FILE", help="填好的登记表（.xlsx 或 .xls）")
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
@@ -165,6 +166,7 @@ def _xlsx_parsers(sub: argparse._SubParsersAction) -> None:
                    help="public（公开版，默认）或 intranet（内网版：含联系方式）")
     p.add_argument("--today", type=_day, metavar="年-月-日", help="按此日期判断在联系（默认 SOURCE_DATE_EPOCH、最后一次提交的日期或今天）")
     p.add_argument("-o", "--output", type=_path, required=True, metavar="FILE.xlsx", help="输出文件")
+    p.add_argument("--replace", action="store_true", help="输出文件已存在时覆盖它（默认不覆盖：它可能是改过的导出或填好的登记表）")
 
 
 def _cmd_xlsx(args: argparse.Namespace) -> int:
@@ -173,11 +175,11 @@ def _cmd_xlsx(args: argparse.Namespace) -> int:
     root = _folder(args.dir)
     try:
         if args.xlsx_command == "template":
-            path = write_template(root, args.output, unit=args.unit)
+            path = write_template(root, args.output, unit=args.unit, replace=args.replace)
             print(f"已写出登记表模板：{path}", file=sys.stderr)
             return EXIT_OK
         if args.xlsx_command == "export":
-            path = write_export(root, args.output, profile=args.profile, today=args.today)
+            path = write_export(root, args.output, profile=args.profile, today=args.today, replace=args.replace)
             print(f"已导出：{path}", file=sys.stderr)
             return EXIT_OK
         source = Path(args.file)
@@ -206,6 +208,7 @@ def _cmd_xlsx(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     _safe_streams()
+    args = None
     try:
         args = build_parser().parse_args(argv)
         command = {"check": _cmd_check, "new": _cmd_new, "build": _cmd_build, "tree": _cmd_tree, "pdf": _cmd_pdf, "audit": _cmd_audit,
@@ -216,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"expert-guide: 用法错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("expert-guide: 已中断（Ctrl-C）；已发布的内容保持不变。", file=sys.stderr)
+        untouched = "data/ 未作任何修改" if getattr(args, "xlsx_command", None) == "import" else "已发布的内容保持不变"
+        print(f"expert-guide: 已中断（Ctrl-C）；{untouched}。", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:
         from .publish import describe

@@ -166,7 +166,7 @@ def guard_file(root: Path, target: Path, profile: str) -> None:
     if not (target.exists() or target.is_symlink()):
         return
     if target.is_dir():
-        raise PublishError(f"输出文件“{_shown(target)}”是一个目录：请给出文件名，如 guide.pdf")
+        raise PublishError(f"输出文件“{_shown(target)}”是一个目录：请给出文件名，如 guide.pdf 或 roster.xlsx")
     previous = written_profile(target) if target.is_file() and not target.is_symlink() else None
     what = "Excel 工作簿" if target.suffix.lower() == ".xlsx" else "指南"
     if previous is None:

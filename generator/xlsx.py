@@ -80,17 +80,23 @@ def _publish(root: Path, target: Path, kind: str, profile: Profile, data: bytes,
     return target
 
 
-def _target(out: Path | str, root: Path) -> Path:
+def _target(out: Path | str, root: Path, replace: bool) -> Path:
     target = Path(os.path.abspath(out)).resolve()
     if target.suffix.lower() != ".xlsx":
         raise XlsxError(f"输出文件“{out}”应以 .xlsx 结尾（Excel 工作簿）")
+    if not replace and os.path.lexists(os.path.abspath(out)):
+        # a unit's filled return or an edited export has the same name as the blank one more often than not,
+        # and returns are not kept in git: the only copy would be lost
+        raise XlsxError(f"“{out}”已经存在，没有覆盖：它可能是单位填好的登记表或改过的导出。"
+                        "换一个文件名；确认要覆盖时加 --replace")
     return target
 
 
-def write_template(root: Path | str, out: Path | str, *, unit: str | None = None, today: date | None = None) -> Path:
+def write_template(root: Path | str, out: Path | str, *, unit: str | None = None, today: date | None = None,
+                   replace: bool = False) -> Path:
     """The blank 登记表 (with ``unit``: its name filled in, and only its leaders in the drop-down)."""
     root = Path(root).resolve()
-    target = _target(out, root)
+    target = _target(out, root, replace)
     with build_clock(root):
         result = _checked(root, today, "登记表模板")
         project = result.project
@@ -101,10 +107,11 @@ def write_template(root: Path | str, out: Path | str, *, unit: str | None = None
         return _publish(root, target, "template", "public", data, project, today or reference_day())
 
 
-def write_export(root: Path | str, out: Path | str, *, profile: Profile = "public", today: date | None = None) -> Path:
+def write_export(root: Path | str, out: Path | str, *, profile: Profile = "public", today: date | None = None,
+                 replace: bool = False) -> Path:
     """The 名单 and the filled 登记表 of ``profile``, audited like the site of that profile."""
     root = Path(root).resolve()
-    target = _target(out, root)
+    target = _target(out, root, replace)
     with build_clock(root):
         day = today or reference_day()
         result = _checked(root, day, "导出的工作簿")

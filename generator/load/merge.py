@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Location
 from ..form import COLUMNS, NO, YES, Column, cell_ref, choices_shown, parse_choice, ref_labels
@@ -64,6 +64,7 @@ class Merger:
         self.project, self.sheet, self.diags = project, sheet, diags
         self.lookups = {name: _Names(project, name) for name in ("units", "leaders", "categories")}
         self.taken = {c: set(project.index.get(c, {})) for c in ("experts", "pairings")}
+        self.id_style: dict[str, tuple[str, int, int]] = {}  # collection → (prefix, width, next number to try)
         self.plan = Plan(file=sheet.file)
         self.docs: dict[str, Document] = {}
         self.appended: dict[str, list[str]] = {}
@@ -233,7 +234,8 @@ class Merger:
             first = first or cell.ref
             leader_written = leader_written or column.key == ("pairings", "leader")
             if column.path == "categories":
-                for part in _split(cell.value) if isinstance(cell.value, str) else [cell.value]:
+                known = self.lookups["categories"].by
+                for part in _split(cell.value, known) if isinstance(cell.value, str) else [cell.value]:
                     value = self.convert(column, Cell(cell.ref, part, cell.number_format))
                     if value is not None:
                         categories.append(Value(value, cell.ref))
@@ -335,11 +337,34 @@ class Merger:
                 self.plan.cells[(collection, record.id, path)] = given.cell
                 continue
             self.plan.cells[(collection, record.id, path)] = given.cell
+            if collection == "experts" and not self._may_change(record, path, current, new, given.cell):
+                continue
             self.plan.intended.append((collection, record.id, path, new))
             label = _label(collection, path)
             before = "（空）" if current is None else _shown(current)
             self.plan.changes.append(f"修改{name}的{label}：{before} → {_shown(new)}（{self.where(given.cell)}）")
             self._edit(record, path, new)
+
+    def _may_change(self, expert: Any, path: str, current: Any, new: Any, cell: str) -> bool:
+        """What a unit's return may change on an expert already registered, and what it must say out loud.
+
+        A return may not lift 涉密 (that would publish the expert): E716, the change is not made. Another
+        name or birth month on a known 专家编号 is most often another person typed over a row (E715), and
+        a consent given in a return puts the expert on the public site (E717): both are made, and said.
+        """
+        who = f"专家 {expert.id}（{expert.name}）"
+        if path == "confidential" and current is True and new is False:
+            self.diags.error(self.where(cell), "E716", f"登记表取消了{who}的涉密标记：导入后这位专家会出现在公开版中",
+                             hint="取消涉密须经审核，请直接在 data/ 中修改 confidential 并在提交说明中写明依据；登记表中这一格改回“是”")
+            return False
+        if path in ("name", "birth"):
+            self.diags.warning(self.where(cell), "E715",
+                               f"登记表把{who}的{_label('experts', path)}从“{_shown(current)}”改为“{_shown(new)}”：请确认是同一位专家",
+                               hint="不是同一位专家时，删去这一行的专家编号（新专家的编号留空）")
+        if path == "public_consent" and new is True and current is not True:
+            self.diags.warning(self.where(cell), "E717", f"登记表写明{who}同意公开：导入后这位专家会出现在公开版中",
+                               hint="请确认有专家本人的书面同意")
+        return True
 
     def _edit(self, record: Any, path: str, new: Any) -> None:
         rel = record.at.path
@@ -410,24 +435,31 @@ class Merger:
         return cell_ref(_row_number(first), number)
 
     def _next_id(self, collection: str) -> str:
-        """The next number in the style of the project's ids: e0107 after e0106; e1, e2 … stay short."""
+        """The next number in the style of the project's ids: e0107 after e0106; e1, e2 … stay short.
+
+        The style and the highest number are found once per collection (a scan of every id per new
+        record made a 6,000-row return take a minute); later calls count on from there.
+        """
         taken = self.taken[collection]
-        styles: dict[tuple[str, int], list[int]] = {}
-        for ident in taken:
-            match = re.fullmatch(r"([a-z]+)(\d+)", ident)
-            if match:
-                styles.setdefault((match.group(1), len(match.group(2))), []).append(int(match.group(2)))
-        if styles:
-            prefix, width = max(styles, key=lambda k: (len(styles[k]), k))
-            number = max(styles[(prefix, width)]) + 1
-        else:
-            prefix, width, number = ("e" if collection == "experts" else "p"), 4, 1
-        while True:
-            ident = f"{prefix}{number:0{width}d}"
-            if ident not in taken:
-                taken.add(ident)
-                return ident
+        style = self.id_style.get(collection)
+        if style is None:
+            styles: dict[tuple[str, int], list[int]] = {}
+            for ident in taken:
+                match = re.fullmatch(r"([a-z]+)(\d+)", ident)
+                if match:
+                    styles.setdefault((match.group(1), len(match.group(2))), []).append(int(match.group(2)))
+            if styles:
+                prefix, width = max(styles, key=lambda k: (len(styles[k]), k))
+                style = (prefix, width, max(styles[(prefix, width)]) + 1)
+            else:
+                style = ("e" if collection == "experts" else "p", 4, 1)
+        prefix, width, number = style
+        while f"{prefix}{number:0{width}d}" in taken:
             number += 1
+        ident = f"{prefix}{number:0{width}d}"
+        taken.add(ident)
+        self.id_style[collection] = (prefix, width, number + 1)
+        return ident
 
     def _file_for(self, collection: str, values: dict[str, Value]) -> str:
         """The file that holds most records like this one (same employer, same leader), else the collection's own file."""
@@ -520,8 +552,26 @@ class _Names:
         return None
 
 
-def _split(text: str) -> list[str]:
-    return [part for part in re.split(r"[、,，;；\n]", text) if part.strip()]
+_SEPARATORS = re.compile(r"([、,，;；\n])")
+
+
+def _split(text: str, known: Mapping[str, object] = {}) -> list[str]:
+    """The names in a list cell, split at 、，；or line breaks — except inside a name that holds one itself
+    (有突出贡献的中青年科学、技术、管理专家): the longest run of pieces that is a known name stays whole."""
+    pieces = _SEPARATORS.split(text)  # name, separator, name, …
+    out = []
+    start = 0
+    while start < len(pieces):
+        end = start
+        for last in range(len(pieces) - 1, start, -2):  # the longest joined run first
+            if "".join("".join(pieces[start:last + 1]).split()) in known:
+                end = last
+                break
+        part = "".join(pieces[start:end + 1])
+        if part.strip():
+            out.append(part)
+        start = end + 2
+    return out
 
 
 def _get(record: Any, path: str) -> Any:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import io
 import re
 import warnings
 import zipfile
@@ -24,8 +25,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..diagnostics import Diagnostics, Location
-from ..form import (FORM_SHEET, HEADER_SEARCH_ROWS, LISTS_SHEET, NUMBER, Column, cell_path, cell_ref, column_of,
-                    known_headers)
+from ..form import (FORM_SHEET, HEADER_SEARCH_ROWS, LISTS_SHEET, NOTES_SHEET, NUMBER, ROSTER_SHEET, Column, cell_path,
+                    cell_ref, column_of, known_headers)
 
 MAX_BYTES = 64 * 1024 * 1024  # the file, and everything inside it uncompressed (as the leak audit's budget)
 MAX_MEMBERS = 10_000
@@ -166,7 +167,7 @@ class _XlsxReader:
         names = {m.filename for m in members}
         if "xl/workbook.xml" not in names:
             what = ("Word 文档" if "word/document.xml" in names else "PowerPoint 演示文稿" if "ppt/presentation.xml" in names
-                    else "OpenDocument 文件" if "mimetype" in names else "zip 压缩包")
+                    else "OpenDocument 文件" if "mimetype" in names else " zip 压缩包")
             self.fail("E701", f"不是 Excel 工作簿：这是{what}",
                       hint="请把登记表另存为“Excel 工作簿（*.xlsx）”后再导入，不要压缩")
         return archive
@@ -214,7 +215,7 @@ class _XlsxReader:
         from openpyxl import load_workbook
 
         try:
-            book = load_workbook(self.path, read_only=True, data_only=False, keep_links=False)
+            book = load_workbook(io.BytesIO(self.path.read_bytes()), read_only=True, data_only=False, keep_links=False)
         except Exception as exc:  # anything openpyxl meets in a damaged file: it is not a readable workbook
             self.fail("E701", f"文件已损坏，无法作为 Excel 工作簿读取（{type(exc).__name__}）",
                       hint="请在 Excel 中打开并重新另存为 .xlsx")
@@ -243,7 +244,7 @@ class _XlsxReader:
 
         wanted = {int(_REF.fullmatch(ref).group(2)) for ref in formulas}  # type: ignore[union-attr]
         saved: dict[str, Any] = {}
-        book = load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
+        book = load_workbook(io.BytesIO(self.path.read_bytes()), read_only=True, data_only=True, keep_links=False)
         try:
             for number, row in enumerate(book[FORM_SHEET].iter_rows(max_row=max(wanted), max_col=MAX_COLUMNS), 1):
                 if number in wanted:
@@ -290,6 +291,9 @@ def _sheet_present(states: dict[str, str], name: str, diags: Diagnostics) -> boo
     for sheet, state in states.items():
         if state != "visible" and sheet != LISTS_SHEET:
             diags.warning(Location(cell_path(name, sheet)), "E705", f"隐藏的工作表“{sheet}”没有读取（只读取“{FORM_SHEET}”）")
+        elif state == "visible" and sheet not in (FORM_SHEET, NOTES_SHEET, ROSTER_SHEET, LISTS_SHEET):
+            diags.warning(Location(cell_path(name, sheet)), "E705", f"工作表“{sheet}”没有读取（只读取“{FORM_SHEET}”）",
+                          hint=f"填在其他工作表中的专家不会导入：请都填在“{FORM_SHEET}”中")
     return True
 
 
@@ -299,7 +303,8 @@ def _read_xls(path: Path, name: str, diags: Diagnostics) -> Sheet | None:
     import python_calamine as calamine
 
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
+        with path.open("rb") as handle:  # by content: from_path would choose its reader by the file's extension
+            book = calamine.CalamineWorkbook.from_filelike(handle)
     except calamine.PasswordError:
         diags.error(Location(name), "E702", "工作簿已加密（设置了打开密码），无法读取",
                     hint="删除打开密码后另存，再导入")

@@ -151,6 +151,17 @@ def _moment(project: Project) -> datetime:
 
 
 def _save(book: Workbook) -> bytes:
+    """The workbook's bytes; every cell we wrote is a value, never a formula.
+
+    openpyxl turns any text that begins with "=" into a formula: a name or 专业领域 such as
+    ``=HYPERLINK("http://…")`` or ``=WEBSERVICE(…)`` from a unit's return would run in the reader's
+    Excel. Such text is written as the text it is.
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
