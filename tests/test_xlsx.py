@@ -605,3 +605,22 @@ def test_the_template_does_not_replace_a_filled_return(project, tmp_path):
     before = filled.read_bytes()
     assert run("xlsx", "template", str(project.root), "-o", str(filled)) == 1
     assert filled.read_bytes() == before
+
+
+def test_an_import_into_a_linked_data_file_is_refused_and_changes_nothing(project, tmp_path):
+    shared = project.root / "shared"
+    shared.mkdir()
+    (project.root / "data" / "experts.yaml").rename(shared / "experts.yaml")
+    (project.root / "data" / "experts.yaml").symlink_to("../shared/experts.yaml")
+    assert not check(project.root, today=TODAY).errors  # a link inside the project is read
+    before = tree_digest(project.root), (shared / "experts.yaml").read_bytes()
+    result = import_workbook(form(tmp_path / "r.xlsx", [{"专家编号": "e1", "电子邮箱": "zhang.new@example.com"}]),
+                             project.root, today=TODAY)
+    assert [d.text() for d in result.errors] == [
+        "data/experts.yaml: error E016 data/experts.yaml 是符号链接：导入不改写链接，也不改写它指向的文件。"
+        "提示：把数据文件直接放在 data/ 中（用文件代替链接）后再导入"]
+    assert (tree_digest(project.root), (shared / "experts.yaml").read_bytes()) == before
+    assert (project.root / "data" / "experts.yaml").is_symlink()
+    # a linked file the return does not touch is no obstacle: its content is checked with the rest
+    other = import_workbook(form(tmp_path / "n.xlsx", [NEW_EXPERT]), project.root, today=TODAY, dry_run=True)
+    assert other.ok or [d.code for d in other.errors] == ["E016"], [d.text() for d in other.diagnostics]
