@@ -461,3 +461,14 @@ def test_an_activity_summary_pasted_into_content_is_refused(project):
     lines = codes(project.lines(), "E401")
     assert len(lines) == 1 and lines[0].startswith("content/news.md:3:1: error E401 文稿中出现了不应公开的值 ")
     assert "（来自 data/activities.yaml:30:12 的 Activity.summary：联系活动的记录只在内网版出现）" in lines[0]
+
+
+def test_r212_names_at_most_ten_leaders(project):
+    leaders = "".join(f"- id: l-x{n}\n  name: 副局长{n}\n  post: 副局长\n  unit: bureau\n  tier: bureau\n" for n in range(12))
+    pairings = "".join(f"- id: px{n}\n  leader: l-x{n}\n  expert: e1\n  start: 2025-07-01\n  end: 2027-06-30\n"
+                       f"  consent: {{leader: 2025-06-01, expert: 2025-06-02}}\n" for n in range(12))
+    project.write(A, CONTACTED)  # no symposium this year
+    project.append("data/leaders.yaml", leaders)
+    project.append(P, pairings)
+    [line] = [line for line in codes(project.lines(), "R212") if "data/units.yaml:1:3" in line]
+    assert "（王局长、副局长0、副局长1、副局长2、副局长3、副局长4、副局长5、副局长6、副局长7、副局长8等 13 位），2026 年" in line

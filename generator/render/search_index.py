@@ -311,18 +311,21 @@ def _text(fragment: str) -> str:
     return " ".join("".join(parser.parts).split())
 
 
-def page_sections(url: str, title: str, content_html: str) -> list[dict[str, str]]:
-    """Split a rendered page at its h1–h3 headings: one searchable section per heading."""
+def page_sections(url: str, title: str, content_html: str, *, body: bool = True) -> list[dict[str, str]]:
+    """Split a rendered page at its h1–h3 headings: one searchable section per heading (``body=False``: the
+    headings alone, for pages whose every row is found through the expert and leader search)."""
     sections = []
     matches = list(_HEADING.finditer(content_html))
     head = content_html[:matches[0].start()] if matches else content_html
-    if _text(head):
+    if not body:
+        sections.append({"t": title, "u": url, "x": ""})
+    elif _text(head):
         sections.append({"t": title, "u": url, "x": _text(head)})
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(content_html)
         heading = _text(m.group(3)).rstrip("¶").strip()
         sections.append({"t": f"{title} › {heading}" if heading != title else title,
-                         "u": f"{url}#{html.unescape(m.group(2))}", "x": _text(content_html[m.end():end])})
+                         "u": f"{url}#{html.unescape(m.group(2))}", "x": _text(content_html[m.end():end]) if body else ""})
     return sections
 
 

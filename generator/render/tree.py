@@ -107,7 +107,7 @@ def build_tree(project: Project, view: SiteView, *, pdf: bool = True) -> DocsTre
             html = env.get_template("home.html").render(**context(page.src_uri))
         tree.pages[docs_path(page.src_uri)] = _front_matter(page) + raw_page(html)
         if page.in_search:
-            sections.extend(page_sections(page_url(page.src_uri), page.title, html))
+            sections.extend(page_sections(page_url(page.src_uri), page.title, html, body=page.search_body))
     tree.problems.extend(renderer.problems)
     texts = (section["t"] + section["x"] for section in sections)
     directory = experts_index(view, texts)

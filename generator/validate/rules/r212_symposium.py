@@ -8,6 +8,9 @@ from ...diagnostics import Diagnostic
 from .base import RuleContext
 
 
+SHOWN = 10  # leaders named in one finding
+
+
 class Symposium:
     CODE = "R212"
     SECTION = "symposium"
@@ -25,7 +28,8 @@ class Symposium:
             unit = ctx.unit(unit_id)
             if unit is None:
                 continue
-            names = "、".join(leader.name for leader in map(ctx.leader, leaders) if leader is not None)
+            found = [leader.name for leader in map(ctx.leader, leaders) if leader is not None]
+            names = "、".join(found[:SHOWN]) + (f"等 {len(found)} 位" if len(found) > SHOWN else "")  # a bureau may have thousands
             yield ctx.finding(self, unit.location,
                               f"单位“{unit.name}”有联系专家的领导（{names}），{year} 年还没有座谈会记录"
                               f"（至少每年召开一次；{start} 起检查）",
