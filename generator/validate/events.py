@@ -8,7 +8,7 @@ from datetime import date
 
 from ..diagnostics import Diagnostics
 from ..fields import term
-from ..models import EVENT_KINDS, TRANSFER_FIELDS, Event, Expert
+from ..models import EVENT_KINDS, TRANSFER_FIELDS, Event, Expert, Pairing
 from ..project import Project
 from ..transfers import FIELD_NAMES, Destination, destinations, latest_move
 
@@ -16,6 +16,10 @@ NEEDED_BY_TIER = {"department": "system", "district": "region"}  # what R207 com
 
 
 def check_events(project: Project, today: date, diags: Diagnostics) -> None:
+    by_expert: dict[str, list[Pairing]] = {}  # the pairings in force today, by expert: read once, not per expert
+    for pairing in project.pairings:
+        if pairing.expert is not None and pairing.start is not None and pairing.active_on(today):
+            by_expert.setdefault(pairing.expert, []).append(pairing)
     for expert in project.experts:
         for event in expert.events:
             kind = EVENT_KINDS.get(event.kind) if event.kind is not None else None
@@ -34,7 +38,8 @@ def check_events(project: Project, today: date, diags: Diagnostics) -> None:
                             f"只有工作调动（`kind: transfer`）写调入的单位、系统、地区",
                             hint="删除这些字段；如果这是一次调动，写 `kind: transfer`")
         _followed(project, expert, today, diags)
-        _undecided(project, expert, today, diags)
+        if any(e.kind == "transfer" for e in expert.events):
+            _undecided(project, expert, by_expert.get(expert.id or "", []), diags)
 
 
 def _followed(project: Project, expert: Expert, today: date, diags: Diagnostics) -> None:
@@ -64,16 +69,14 @@ def _followed(project: Project, expert: Expert, today: date, diags: Diagnostics)
                       f"专家“{expert.name}”于 {event.date} 调动，记录未随调动更新：{'；'.join(parts)}", hint=hint)
 
 
-def _undecided(project: Project, expert: Expert, today: date, diags: Diagnostics) -> None:
+def _undecided(project: Project, expert: Expert, pairings: list[Pairing], diags: Diagnostics) -> None:
     """A transfer to a unit that records no system (or region), and says none itself: R207 cannot tell (E309).
 
     Only where it matters: a pairing in force today, begun before the transfer, with a leader whose tier is
     judged by that field (a department leader by system, a district leader by region).
     """
     needed: dict[str, date] = {}  # field -> the earliest start of a pairing judged by it
-    for pairing in project.pairings:
-        if pairing.expert != expert.id or pairing.start is None or not pairing.active_on(today):
-            continue
+    for pairing in pairings:
         leader = project.get("leaders", pairing.leader)
         name = NEEDED_BY_TIER.get(getattr(leader, "tier", None) or "")
         if name is not None and (name not in needed or pairing.start < needed[name]):
