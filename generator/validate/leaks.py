@@ -75,6 +75,16 @@ def _public_fields(project: Project, matcher: Matcher, diags: Diagnostics) -> No
     if project.site is not None:
         records.append(("site", project.site))
     records.extend(("policies", p.meta) for p in project.policies if p.meta is not None)
+    found: dict[str, list[Finding]] = {}  # by value: an employer, region or field recurs on thousands of records
+
+    def search(value: str) -> list[Finding]:
+        if value not in found:
+            # as a browser shows it too: %E8%91%A3 in a URL, &#33891; in a text
+            found[value] = [f for v in dict.fromkeys((value, unquote(value), html.unescape(value)))
+                            for folded in (fold(v),) for variant in (folded, joined(folded))
+                            for f in matcher.search(variant)]
+        return found[value]
+
     for collection, rec in records:
         if hidden_record(project, collection, rec, "public"):
             continue
@@ -82,10 +92,7 @@ def _public_fields(project: Project, matcher: Matcher, diags: Diagnostics) -> No
             if not visible or not isinstance(value, str):
                 continue
             seen: set[str] = set()
-            # as a browser shows it too: %E8%91%A3 in a URL, &#33891; in a text
-            for finding in [f for v in dict.fromkeys((value, unquote(value), html.unescape(value)))
-                            for folded in (fold(v),) for variant in (folded, joined(folded))
-                            for f in matcher.search(variant)]:
+            for finding in search(value):
                 if finding.forbidden.value in seen:
                     continue
                 seen.add(finding.forbidden.value)
