@@ -20,9 +20,19 @@ class Location:
     col: int = 0
 
     def __str__(self) -> str:
+        path = visible(self.path)
         if self.line:
-            return f"{self.path}:{self.line}:{self.col}"
-        return self.path
+            return f"{path}:{self.line}:{self.col}"
+        return path
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def visible(text: str) -> str:
+    """A name as one line of text: control characters and line breaks written as escapes (\\n, \\x1b), so that a
+    file name cannot start a line of its own in a log (a CI runner reads "::error …" at a line's start as a command)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +148,8 @@ def format_github(diagnostics: Iterable[Diagnostic], *, root: Path | None = None
 
 # GitLab's Code Quality severities: an error stops publication, a warning does not.
 _GITLAB_SEVERITY = {"error": "critical", "warning": "minor"}
-_DIGITS = re.compile(r"\d+")
+# what changes from day to day in a message: dates, and counts (已逾期 55 天); an id's digits (p4, e0101) stay
+_DAY_OR_COUNT = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|(?<![A-Za-z0-9_.\-])\d+(?:\.\d+)?(?![A-Za-z0-9_\-])")
 
 
 class _SourceLines:
@@ -167,7 +178,8 @@ def format_gitlab(diagnostics: Iterable[Diagnostic], *, root: Path | None = None
 
     The fingerprint names the finding, not where it sits today nor the day it is checked: code, file,
     the text of the line it points at (not its number: a line added above keeps its identity) and the
-    message with every number left out (a request 55 days overdue today is 56 days overdue tomorrow),
+    message with its dates and counts left out (a request 55 days overdue today is 56 days overdue tomorrow;
+    the digits of an id such as p4 stay, so that p4's finding and p5's are told apart),
     with the same finding's repetitions numbered.
     """
     source = _SourceLines(root)
@@ -176,7 +188,7 @@ def format_gitlab(diagnostics: Iterable[Diagnostic], *, root: Path | None = None
     for d in sorted(diagnostics, key=Diagnostic.sort_key):
         line_text = source(d.location.path, d.location.line)
         key = (d.code, d.location.path, line_text or "",
-               _DIGITS.sub("#", d.message))
+               _DAY_OR_COUNT.sub("#", d.message))
         seen[key] = seen.get(key, 0) + 1
         identity = "\x1f".join((*key, str(seen[key])))
         basis = f"（依据：{d.basis}）" if d.basis else ""

@@ -94,10 +94,12 @@ def repository_prefix(root: Path) -> str:
 
 def uncommitted(root: Path) -> list[str]:
     """The project's data, content and mkdocs.yml that differ from HEAD or are not tracked (at most a few, for the message)."""
-    done = _git(root, "status", "--porcelain", "--untracked-files=all", "--", "data", "content", "mkdocs.yml")
+    # ignored files too (a ledger kept out of git is still built), but not hidden ones (.DS_Store, editor swap files)
+    done = _git(root, "status", "--porcelain", "--untracked-files=all", "--ignored", "--", "data", "content", "mkdocs.yml")
     if done is None or done.returncode != 0:
         return []
-    return [line[3:] for line in done.stdout.splitlines() if len(line) > 3][:5]
+    paths = [line[3:] for line in done.stdout.splitlines() if len(line) > 3]
+    return [p for p in paths if not p.rstrip("/").rsplit("/", 1)[-1].startswith(".")][:5]
 
 
 @contextmanager

@@ -135,10 +135,6 @@ def import_workbook(file: Path | str, root: Path | str = ".", *, dry_run: bool =
     sheet = read_form(file, diags)
     result = ImportResult(dry_run=dry_run)
     plan = plan_import(before.project, sheet, diags) if sheet is not None and not diags.errors else Plan()
-    for rel in plan.texts:  # a linked file would be replaced by a copy, and the file it links to go stale
-        if (root / rel).is_symlink():
-            diags.error(Location(rel), "E016", f"{rel} 是符号链接：导入不改写链接，也不改写它指向的文件",
-                        hint="把数据文件直接放在 data/ 中（用文件代替链接）后再导入")
     result.diagnostics = diags.sorted()
     if diags.errors or plan.empty:
         return result

@@ -46,7 +46,11 @@ CASES = [
      "提示：说明文字写在 content/ 中；备份和表格放在项目以外（或 git 历史中）"),
     ("a workbook", "data/登记表.xlsx",
      "data/登记表.xlsx: warning E022 “data/登记表.xlsx”不是数据文件，不会被读取。提示：说明文字写在 content/ 中；备份和表格放在项目以外（或 git 历史中）"),
+    ("a name with a trailing space", "data/experts.yaml ",
+     "data/experts.yaml : error E021 “data/experts.yaml ”中的数据不会被读取：文件名或位置不是本系统读取的。"
+     "提示：data/experts.yaml 已经存在：把其中的记录并入 data/experts.yaml，再删除这个文件"),
     ("a hidden file", "data/.gitkeep", None),
+    ("macOS's AppleDouble file in a folder is not read", "data/experts/._cqu.yaml", None),
     ("a hidden file in a folder", "data/experts/.DS_Store", None),
     ("a unit's file is read", "data/experts/cqu.yaml", None),
 ]
@@ -55,7 +59,7 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_every_file_in_data_is_read_or_reported(project, case):
     _what, rel, expected = case
-    project.write(rel, YAML if rel.endswith((".yaml", ".yml", ".YAML")) and "/experts/cqu.yaml" not in rel else "x")
+    project.write(rel, YAML if rel.strip().endswith((".yaml", ".yml", ".YAML")) and "/experts/cqu.yaml" not in rel else "x")
     if rel == "data/experts/cqu.yaml":
         project.write(rel, "[]\n")
     lines = [line for line in project.lines() if " E021 " in line or " E022 " in line]
@@ -87,3 +91,8 @@ def test_a_calendar_folder_of_yaml_files_that_are_not_years_stays_e601(project):
     project.write("data/calendar/abc.yaml", "holidays: []\n")
     lines = project.lines()
     assert [line.split(" ")[2] for line in lines if "calendar/abc" in line] == ["E601"]
+
+
+def test_a_hidden_yaml_file_in_a_collection_folder_is_not_read(project):
+    project.write("data/experts/._cqu.yaml", "- id: e1\n")  # would be E201 (the id is taken) if it were read
+    assert not [line for line in project.lines() if " E201 " in line or " E021 " in line]

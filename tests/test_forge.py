@@ -509,3 +509,60 @@ def test_a_name_with_a_line_break_is_refused(project):
 def test_an_edition_with_invisible_characters_is_refused(given):
     with pytest.raises(EditionError, match="不可见的控制字符"):
         edition_name(given)
+
+
+def test_no_file_name_starts_a_line_of_its_own_in_the_text_output(project):
+    """A name with a line break in data/ or content/ is shown escaped: a CI runner would read "::…" as a command."""
+    injected = "x\n::error title=Build OK::all good\n::add-mask::y"
+    project.write(f"data/{injected}", "备忘")
+    project.write(f"content/{injected}.md", "# 页\n")
+    out = subprocess.run([sys.executable, "-m", "generator", "check", str(project.root)], capture_output=True,
+                         text=True, env=clean_env(), timeout=120)
+    lines = (out.stdout + out.stderr).splitlines()
+    assert any("\\n::error title=Build OK" in line for line in lines), lines
+    assert not [line for line in lines if line.startswith("::")]
+
+
+def test_a_content_title_with_a_line_break_is_one_line(project):
+    from generator.render.pages import meta_title
+
+    assert meta_title('title: "a\\n::error::注入\\tb"\n', "") == "a ::error::注入 b"
+
+
+def test_fingerprints_keep_ids_apart_and_drop_only_dates_and_counts():
+    from generator.diagnostics import _DAY_OR_COUNT
+
+    assert _DAY_OR_COUNT.sub("#", "联系“p4”已于 2027-06-30 期满，已过 185 天") == "联系“p4”已于 # 期满，已过 # 天"
+    assert _DAY_OR_COUNT.sub("#", "专家 e0101 与 e0102") == "专家 e0101 与 e0102"
+    p4 = _diag("data/pairings.yaml", 5, "R205", "联系“p4”已期满 3 天")
+    p5 = _diag("data/pairings.yaml", 10, "R205", "联系“p5”已期满 3 天")
+    one = {i["description"]: i["fingerprint"] for i in json.loads(format_gitlab([p4, p5]))}
+    alone = {i["description"]: i["fingerprint"] for i in json.loads(format_gitlab([p5]))}  # p4 put right
+    assert alone["R205 联系“p5”已期满 3 天"] == one["R205 联系“p5”已期满 3 天"]
+
+
+def test_an_ignored_data_file_that_changed_makes_the_tree_dirty(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    repo = repository(tmp_path)
+    (repo / ".gitignore").write_text("data/requests.yaml\n.*.swp\n", encoding="utf-8")
+    git(repo, "add", ".gitignore")
+    git(repo, "rm", "-q", "--cached", "data/requests.yaml")
+    git(repo, "commit", "-q", "-m", "诉求台账不进仓库")
+    assert _day_of_build(repo).split("｜")[1].startswith("注意：data/requests.yaml 有未提交的修改")
+    (repo / "data" / "requests.yaml").unlink()
+    (repo / "data" / ".experts.yaml.swp").write_text("x", encoding="utf-8")  # an editor's: not data
+    assert _day_of_build(repo) == "2026-11-22"
+
+
+def test_previous_must_be_an_earlier_edition_tag(tmp_path):
+    repo = repository(tmp_path)
+    git(repo, "tag", "edition-2026")
+    (repo / "content" / "index.md").write_text("第二版\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "第二版")
+    git(repo, "tag", "edition-2027")
+    for bad in ("edition-2027~1", "HEAD", "main"):
+        done = script(repo, "edition", "edition-2027", PREVIOUS=bad)
+        assert done.returncode == 1 and f"PREVIOUS=“{bad}”不是已有的标签" in done.stderr, (bad, done.stderr)
+    git(repo, "checkout", "-q", "edition-2026")
+    later = script(repo, "edition", "edition-2026", PREVIOUS="edition-2027")
+    assert later.returncode == 1 and "不在“edition-2026”之前" in later.stderr, later.stderr

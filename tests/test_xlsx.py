@@ -617,10 +617,49 @@ def test_an_import_into_a_linked_data_file_is_refused_and_changes_nothing(projec
     result = import_workbook(form(tmp_path / "r.xlsx", [{"专家编号": "e1", "电子邮箱": "zhang.new@example.com"}]),
                              project.root, today=TODAY)
     assert [d.text() for d in result.errors] == [
-        "data/experts.yaml: error E016 data/experts.yaml 是符号链接：导入不改写链接，也不改写它指向的文件。"
+        "data/experts.yaml: error E719 data/experts.yaml 是符号链接：导入不改写链接，也不改写它指向的文件。"
         "提示：把数据文件直接放在 data/ 中（用文件代替链接）后再导入"]
     assert (tree_digest(project.root), (shared / "experts.yaml").read_bytes()) == before
     assert (project.root / "data" / "experts.yaml").is_symlink()
     # a linked file the return does not touch is no obstacle: its content is checked with the rest
     other = import_workbook(form(tmp_path / "n.xlsx", [NEW_EXPERT]), project.root, today=TODAY, dry_run=True)
-    assert other.ok or [d.code for d in other.errors] == ["E016"], [d.text() for d in other.diagnostics]
+    assert other.ok or [d.code for d in other.errors] == ["E719"], [d.text() for d in other.diagnostics]
+
+
+
+@pytest.mark.parametrize("change", ["another id", "no id, another birth month", "no id, another employer"])
+def test_a_confidential_expert_cannot_come_back_as_a_new_public_one(project, tmp_path, change):
+    """The outside review: the export's row of a 涉密 expert, edited to a new expert who may be published."""
+    out = write_export(project.root, tmp_path / "x.xlsx", profile="intranet", today=TODAY)
+    book = openpyxl.load_workbook(out)
+    sheet = book[FORM_SHEET]
+    headers = {sheet.cell(3, n).value: n for n in range(1, sheet.max_column + 1)}
+    secret = next(e for e in check(project.root, today=TODAY).project.experts if e.confidential)
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, headers["专家编号"]).value == secret.id)
+    for r in range(sheet.max_row, 3, -1):  # the one row alone
+        if r != row:
+            sheet.delete_rows(r)
+    sheet.cell(4, headers["涉密"]).value = "否"
+    sheet.cell(4, headers["同意公开"]).value = "是"
+    if change == "another id":
+        sheet.cell(4, headers["专家编号"]).value = "e99"
+    else:
+        sheet.cell(4, headers["专家编号"]).value = None
+        if change == "no id, another birth month":
+            sheet.cell(4, headers["出生年月"]).value = "1901-01"
+        else:
+            other = next(u.name for u in check(project.root, today=TODAY).project.units if u.id != secret.employer
+                         and u.kind == "employer")
+            sheet.cell(4, headers["工作单位"]).value = other
+    book.save(out)
+    before = tree_digest(project.root)
+    result = import_workbook(out, project.root, today=TODAY)
+    assert "E716" in [d.code for d in result.errors], [d.text() for d in result.diagnostics]
+    assert tree_digest(project.root) == before
+
+
+def test_a_pairing_cannot_be_moved_to_another_expert(project, tmp_path):
+    pairing = check(project.root, today=TODAY).project.pairings[0]
+    other = next(e.id for e in check(project.root, today=TODAY).project.experts if e.id != pairing.expert)
+    result = import_workbook(form(tmp_path / "r.xlsx", [{"专家编号": other, "联系编号": pairing.id}]), project.root, today=TODAY)
+    assert [d.code for d in result.errors] == ["E718"], [d.text() for d in result.diagnostics]

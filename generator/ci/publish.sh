@@ -76,8 +76,10 @@ previous_edition() {
         if [ "$PREVIOUS" = none ]; then
             return 0
         fi
-        git rev-parse -q --verify "refs/tags/$PREVIOUS^{commit}" > /dev/null ||
+        git show-ref --verify -q "refs/tags/$PREVIOUS" ||
             fail "PREVIOUS=“$PREVIOUS”不是已有的标签"
+        git merge-base --is-ancestor "refs/tags/$PREVIOUS" "refs/tags/$tag" ||
+            fail "PREVIOUS=“$PREVIOUS”不在“$tag”之前：上一版须是这一版的历史中更早的标签"
         echo "$PREVIOUS"
         return 0
     fi

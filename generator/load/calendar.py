@@ -36,7 +36,7 @@ def load_calendar(root: Path, diags: Diagnostics, checker: ShapeChecker) -> tupl
     if not folder.is_dir():
         return ()
     years = []
-    for path in sorted(p for p in folder.iterdir() if p.suffix == ".yaml"):
+    for path in sorted(p for p in folder.iterdir() if p.suffix == ".yaml" and not p.name.startswith(".")):
         rel = path.relative_to(root).as_posix()
         before = len(diags.errors)
         year = _year_of(path, rel, diags)

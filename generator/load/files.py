@@ -14,7 +14,7 @@ import re
 import stat
 from pathlib import Path
 
-from ..diagnostics import Diagnostics, Location
+from ..diagnostics import Diagnostics, Location, visible
 from ..paths import reserved
 from ..project import ContentFile
 from .yamlio import decode_text
@@ -32,8 +32,8 @@ ATTACHMENTS = {
 
 
 def shown_name(path: str | Path) -> str:
-    """A file name as text, whatever bytes it was made of."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    """A file name as one line of text, whatever bytes it was made of (control characters escaped)."""
+    return visible(os.fsencode(path).decode("utf-8", "backslashreplace"))
 
 
 def problem(root: Path, path: Path) -> tuple[str, str] | None:

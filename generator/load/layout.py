@@ -83,7 +83,7 @@ def _folder_strays(data: Path, folder: Path, rel: str) -> list[tuple[str, bool, 
 
 
 def _is_yaml(name: str) -> bool:
-    return name.lower().endswith(YAML_SUFFIXES)
+    return name.strip().lower().endswith(YAML_SUFFIXES)  # "experts.yaml " too
 
 
 def _holds_yaml(folder: Path) -> bool:
@@ -100,7 +100,7 @@ def _holds_yaml(folder: Path) -> bool:
 
 
 def _file_hint(data: Path, name: str, rel: str) -> str:
-    stem, dot, suffix = name.rpartition(".")
+    stem, dot, suffix = name.strip().rpartition(".")
     if not (dot and suffix.lower() in ("yaml", "yml")):
         return "说明文字写在 content/ 中；备份和表格放在项目以外（或 git 历史中）"
     right = f"{rel}/{stem}.yaml" if rel else f"data/{stem.lower()}.yaml"

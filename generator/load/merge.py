@@ -290,6 +290,8 @@ class Merger:
         if existing is not None:
             self._changes("experts", existing, values, first)
             return existing.id
+        if not self._may_add(values):
+            return None
         ident_value = ident[1] if ident[0] == "id" else self._next_id("experts")
         if ident[0] == "id":
             self.taken["experts"].add(ident_value)
@@ -339,6 +341,12 @@ class Merger:
             self.plan.cells[(collection, record.id, path)] = given.cell
             if collection == "experts" and not self._may_change(record, path, current, new, given.cell):
                 continue
+            if collection == "pairings" and path in ("expert", "leader"):  # the two sides are what a pairing is
+                side = "专家" if path == "expert" else "联系领导"
+                self.diags.error(self.where(given.cell), "E718",
+                                 f"登记表把联系 {record.id} 的{side}从“{_shown(current)}”改为“{_shown(new)}”：联系的双方不能改",
+                                 hint="原来的联系写上提前结束日期和原因；与另一方的联系作为新联系填写（联系编号留空）")
+                continue
             self.plan.intended.append((collection, record.id, path, new))
             label = _label(collection, path)
             before = "（空）" if current is None else _shown(current)
@@ -364,6 +372,27 @@ class Merger:
         if path == "public_consent" and new is True and current is not True:
             self.diags.warning(self.where(cell), "E717", f"登记表写明{who}同意公开：导入后这位专家会出现在公开版中",
                                hint="请确认有专家本人的书面同意")
+        return True
+
+    def _may_add(self, values: dict[str, Value]) -> bool:
+        """A new expert with the name, and the employer or the 出生年月, of one already registered: most often that
+        expert again (another 出生年月, 工作单位 or 专家编号 typed). Over a 涉密 expert it is refused (E716: the copy would be public);
+        otherwise said (E715)."""
+        name, employer, birth = values.get("name"), values.get("employer"), values.get("birth")
+        if name is None:
+            return True
+        same = [e for e in self.by_name.get(name.value, ())
+                if (employer is not None and e.employer == employer.value) or (birth is not None and e.birth == birth.value)]
+        secret = [e for e in same if e.confidential]
+        if secret:
+            self.diags.error(self.where(name.cell), "E716",
+                             f"新登记的专家“{name.value}”与涉密专家 {secret[0].id} 同名、同单位或同出生年月：登记表不能另建一位涉密专家的记录",
+                             hint="同一位专家请写原来的专家编号；确是另一位专家时，请在 data/ 中直接登记")
+            return False
+        if same:
+            self.diags.warning(self.where(name.cell), "E715",
+                               f"新登记的专家“{name.value}”与已登记的专家 {'、'.join(e.id for e in same[:3])} 同名、同单位或同出生年月：请确认不是同一位专家",
+                               hint="同一位专家请写原来的专家编号（出生年月不同时以核实的为准）")
         return True
 
     def _edit(self, record: Any, path: str, new: Any) -> None:
@@ -621,7 +650,12 @@ def _row_number(ref: str) -> int:
 
 def plan_import(project: Project, sheet: Sheet, diags: Diagnostics) -> Plan:
     """The edits that bring ``project`` up to the workbook (errors in ``diags`` mean: write nothing)."""
-    return Merger(project, sheet, diags).run()
+    plan = Merger(project, sheet, diags).run()
+    for rel in plan.texts:  # a linked file would be replaced by a copy, and the file it links to go stale
+        if (project.root / rel).is_symlink():
+            diags.error(Location(rel), "E719", f"{rel} 是符号链接：导入不改写链接，也不改写它指向的文件",
+                        hint="把数据文件直接放在 data/ 中（用文件代替链接）后再导入")
+    return plan
 
 
 __all__ = ["Plan", "plan_import"]

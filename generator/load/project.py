@@ -40,7 +40,7 @@ def collection_files(root: Path, name: str) -> list[Path]:
         files.append(single)
     folder = root / "data" / name
     if folder.is_dir() and not folder.is_symlink():
-        files.extend(sorted(folder.glob("*.yaml")))
+        files.extend(sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(".")))  # ._x.yaml: macOS's
     elif folder.is_symlink():
         files.append(folder)  # reported: a linked folder is not followed
     return files

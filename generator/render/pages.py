@@ -270,8 +270,12 @@ def meta_title(front_matter: str, body: str) -> str | None:
         from ..load.yamlio import YMap, parse_yaml
 
         meta = parse_yaml(front_matter, "front matter", Diagnostics())
-        if isinstance(meta, YMap) and isinstance(meta.get("title"), str) and meta["title"].strip():
-            return meta["title"]
+        title = meta.get("title") if isinstance(meta, YMap) else None
+        if isinstance(title, str):
+            # one line, as a title shows: a "\n" or other control character written in quotes becomes a space
+            title = " ".join("".join(c if c.isprintable() else " " for c in title).split())
+            if title:
+                return title
     heading = _HEADING.search(body)
     return heading.group(1) if heading else None
 
