@@ -11,12 +11,32 @@ import html
 import re
 import subprocess
 import zlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote
 
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
-MAX_INFLATE = 64 * 1024 * 1024  # bytes read out of one compressed member or file
+MAX_INFLATE = 64 * 1024 * 1024  # bytes read out of one compressed member or file (content/: untrusted)
+# What the audit reads out of the build's own output, which `check` has vouched for: the 名单 workbook and the
+# guide of 200,000 experts are far larger than any attachment, and what cannot be read is not published.
+OUTPUT_INFLATE = 1024 * 1024 * 1024
+_LIMIT: ContextVar[int] = ContextVar("inflate_limit", default=MAX_INFLATE)
+
+
+def _limit() -> int:
+    return _LIMIT.get()
+
+
+@contextmanager
+def reading_output() -> Iterator[None]:
+    """While the audit reads a build's own output: the larger limit (the files are ours, made from checked data)."""
+    token = _LIMIT.set(OUTPUT_INFLATE)
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
 MAX_MEMBERS = 10_000
 MAX_NESTING = 4  # an archive in an archive in …
 
@@ -93,12 +113,13 @@ def _strings(data: bytes) -> str:
 
 
 def _inflate(data: bytes, what: str, budget: list[int] | None = None) -> bytes:
-    """zlib or gzip data inflated, every gzip member of it; at most MAX_INFLATE bytes in all.
+    """zlib or gzip data inflated, every gzip member of it; at most the limit in all (MAX_INFLATE; OUTPUT_INFLATE
+    while the audit reads a build's output).
 
     ``budget`` (one number in a list) is shared by the calls for one file, so that many small
     bombs in one file are bounded together.
     """
-    budget = budget if budget is not None else [MAX_INFLATE]
+    budget = budget if budget is not None else [_limit()]
     parts = []
     rest = data
     try:
@@ -107,7 +128,7 @@ def _inflate(data: bytes, what: str, budget: list[int] | None = None) -> bytes:
             out = stream.decompress(rest, budget[0] + 1)
             budget[0] -= len(out)
             if budget[0] < 0 or stream.unconsumed_tail:
-                raise Unreadable(f"{what}解压后超过 {MAX_INFLATE // 1024 // 1024} MB")
+                raise Unreadable(f"{what}解压后超过 {_limit() // 1024 // 1024} MB")
             parts.append(out)
             rest = stream.unused_data if stream.eof and rest[:2] == b"\x1f\x8b" else b""
             if rest and rest[:2] != b"\x1f\x8b":
@@ -119,7 +140,7 @@ def _inflate(data: bytes, what: str, budget: list[int] | None = None) -> bytes:
 
 def _png_text(data: bytes) -> str:
     """The tEXt, zTXt and iTXt chunks of a PNG, compressed ones inflated (within one budget)."""
-    parts, at, budget = [], 8, [MAX_INFLATE]
+    parts, at, budget = [], 8, [_limit()]
     while at + 8 <= len(data):
         size = int.from_bytes(data[at:at + 4], "big")
         kind, body = data[at + 4:at + 8], data[at + 8:at + 8 + size]
@@ -175,7 +196,7 @@ def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
     except Exception as exc:  # a damaged PDF: what could not be read cannot be vouched for
         raise Unreadable(f"PDF 无法读取（{type(exc).__name__}）") from None
     raw = path.read_bytes()
-    budget = [MAX_INFLATE]
+    budget = [_limit()]
     for number, stream in enumerate(re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S), 1):
         try:
             inner = _inflate(stream, "PDF 数据流", budget)
@@ -285,14 +306,14 @@ def _zip_channels(data: bytes, depth: int) -> Iterator[tuple[str, str]]:
         if not base.lower().endswith(ZIP_MEMBERS) and base not in ZIP_NAMES:
             raise Unreadable(f"压缩包中的“{member.filename}”不是可以核查的文件类型（如宏、嵌入对象、其他压缩格式）")
         total += member.file_size
-        if member.file_size > MAX_INFLATE or total > MAX_INFLATE:
-            raise Unreadable(f"zip 文件解压后超过 {MAX_INFLATE // 1024 // 1024} MB")
+        if member.file_size > _limit() or total > _limit():
+            raise Unreadable(f"zip 文件解压后超过 {_limit() // 1024 // 1024} MB")
         try:
             with archive.open(member) as handle:
-                inner = handle.read(MAX_INFLATE + 1)
+                inner = handle.read(_limit() + 1)
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError, zlib.error):
             raise Unreadable(f"zip 成员“{member.filename}”无法读取") from None
-        if len(inner) > MAX_INFLATE:
+        if len(inner) > _limit():
             raise Unreadable("zip 文件解压后超过上限")
         yield f"压缩包内 {member.filename}", member.filename
         for channel, text in _byte_channels(member.filename, inner, depth + 1):

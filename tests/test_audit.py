@@ -110,3 +110,28 @@ def test_audit_command(built):
     ok = subprocess.run([sys.executable, "-m", "generator", "audit", str(built[1]), "--data", str(built[0]),
                          "--today", "2026-11-22"], capture_output=True, text=True, cwd=ROOT)
     assert ok.returncode == 0 and ok.stdout.startswith("审计通过：0 处泄露"), ok.stdout + ok.stderr
+
+
+def test_the_build_output_is_read_beyond_the_attachment_limit(forbidden, tmp_path):
+    """A 200,000-expert 名单 workbook is over 64 MB unzipped: the audit reads the build's own files to 1 GB (a leak at
+    the end is still found); content/ attachments keep the 64 MB bound (test_hostile_projects: a zip bomb is E403)."""
+    import io
+    import zipfile
+
+    from generator.extract import MAX_INFLATE, OUTPUT_INFLATE, Unreadable, channels
+
+    site = tmp_path / "site"
+    site.mkdir()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
+            row = "<si><t>专家服务 材料科学 正高级</t></si>".encode() * 2048
+            for _ in range((MAX_INFLATE + len(row)) // len(row) + 1):
+                member.write(row)
+            member.write(f"<si><t>{HIDDEN}</t></si>".encode())
+    (site / "roster.xlsx").write_bytes(buffer.getvalue())
+    assert OUTPUT_INFLATE > MAX_INFLATE
+    hits = audit(site, forbidden)
+    assert [h.forbidden.value for h in hits] == [HIDDEN]
+    with pytest.raises(Unreadable, match="解压后超过 64 MB"):  # read as an attachment would be
+        list(channels(site / "roster.xlsx"))
