@@ -105,9 +105,11 @@ def test_a_profile_never_lands_in_the_other_profiles_folder(project):
 
 def _start(project: Path, out: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(ROOT)}
+    # Ctrl-C as in a terminal: a process started with SIGINT ignored (as children of a test runner's worker can
+    # be) keeps it ignored, and Python then installs no KeyboardInterrupt; the full CI run showed it
     return subprocess.Popen([sys.executable, "-m", "generator", "build", str(project), "--out", str(out), "-q", *extra],
                             cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _done(proc: subprocess.Popen) -> int:
