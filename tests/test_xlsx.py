@@ -111,6 +111,12 @@ def test_template_of_one_unit(project, tmp_path):
     assert [options.cell(r, column).value for r in range(2, 5)] == ["赵区长（东区副区长）", None, None]
     with pytest.raises(XlsxError, match="单位“nowhere”不存在"):
         write_template(project.root, tmp_path / "other.xlsx", unit="nowhere", today=TODAY)
+    # an employer has no leaders of its own: its experts are contacted by others', so every leader is listed
+    employer = write_template(project.root, tmp_path / "uni.xlsx", unit="uni", today=TODAY)
+    options = openpyxl.load_workbook(employer)[LISTS_SHEET]
+    column = next(c for c in range(1, options.max_column + 1) if options.cell(1, c).value == "联系领导")
+    listed = [options.cell(r, column).value for r in range(2, options.max_row + 1) if options.cell(r, column).value]
+    assert len(listed) == len(check(project.root, today=TODAY).project.leaders) > 1
 
 
 # ---- export → import ----

@@ -55,8 +55,8 @@ def template_workbook(project: Project, *, unit: str | None = None) -> bytes:
     """The blank 登记表 (with every column, the secret 身份证号 included: it is collected, never given out)."""
     book = _book("template", project)
     leaders = None
-    if unit is not None:
-        leaders = [leader.id for leader in project.leaders if leader.unit == unit]
+    if unit is not None:  # a unit with leaders of its own lists them; an employer's experts are contacted by others'
+        leaders = [leader.id for leader in project.leaders if leader.unit == unit] or None
     lists = _Lists(book, project, leaders)
     unit_name = next((u.name for u in project.units if u.id == unit), "") if unit else ""
     _form_sheet(book.active, project, columns_for(None), [], lists, heading=("填报单位（盖章）", unit_name),
@@ -218,7 +218,7 @@ def _form_sheet(sheet: Worksheet, project: Project, columns: list[tuple[str, Col
     sheet.merge_cells(f"A1:{last}1")
     sheet.row_dimensions[1].height = 30
     sheet.cell(2, 1, heading[0]).font = _BOLD
-    sheet.cell(2, 3, heading[1])
+    sheet.cell(2, 3, heading[1]).number_format = "@"  # the unit's or the organisation's name: text, even if typed over
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2)
     sheet.merge_cells(start_row=2, start_column=3, end_row=2, end_column=min(width, 8))
     for n, (header, column) in enumerate(columns, 1):
@@ -315,7 +315,7 @@ def _roster_sheet(sheet: Worksheet, view: SiteView) -> None:
     sheet.merge_cells(f"A1:{last}1")
     sheet.row_dimensions[1].height = 30
     note = "" if view.intranet else "（只列出同意公开的专家）"
-    sheet.cell(2, 1, f"{view.site.get('org', '')}　截至{cn_date(view.today)}{note}")
+    sheet.cell(2, 1, f"{view.site.get('org', '')}　截至{cn_date(view.today)}{note}").number_format = "@"  # text, as typed
     sheet.merge_cells(f"A2:{last}2")
     for n, (header, width) in enumerate(zip(headers, widths), 1):
         cell = sheet.cell(HEADER_ROW, n, header)
