@@ -293,7 +293,7 @@ def _experts(old: Project, new: Project, profile: Profile, guard: _Guard) -> dic
                                             date=now.status_date if guard.ok("date", now.status_date) else None))
         elif was_in and now_in:
             assert was is not None and now is not None
-            fields = _field_changes(was, now, old, new, profile, guard)
+            fields = _field_changes(was, now, old, new, profile, guard) + _event_changes(was, now, new, profile, guard)
             if not fields:
                 continue
             moved = any(f.field in TRANSFER_FIELDS for f in fields) or any(
@@ -301,6 +301,37 @@ def _experts(old: Project, new: Project, profile: Profile, guard: _Guard) -> dic
             (transferred if moved else changed).append(_expert_entry(now, new, guard, fields=fields))
     return {"experts_added": tuple(added), "experts_exited": tuple(exited), "experts_transferred": tuple(transferred),
             "experts_changed": tuple(changed), "experts_unlisted": unlisted if profile == "public" else None}
+
+
+EVENT_SEPARATOR = "\x1f"  # between an event's date, kind, summary and destination in a compared value
+
+
+def _events_seen(expert: Expert, project: Project, profile: Profile) -> list[str]:
+    """The expert's 动态 the profile may see (Event.ceiling: illness nowhere; in public, awards and achievements
+    only), each as date, kind, summary and — for a transfer on the intranet — where it went."""
+    from .models import EVENT_KINDS
+
+    allowed = ALLOWED[profile]
+    out = []
+    for event in expert.events:
+        if event.ceiling() not in allowed or event.date is None or event.kind not in EVENT_KINDS:
+            continue
+        to = "" if profile == "public" else "、".join(
+            v for v in (_ref_name(project, "units", event.employer) if event.employer else None, event.system,
+                        event.region) if v)
+        out.append(EVENT_SEPARATOR.join((event.date.isoformat(), EVENT_KINDS[event.kind].name, event.summary or "", to)))
+    return out
+
+
+def _event_changes(was: Expert, now: Expert, new: Project, profile: Profile, guard: _Guard) -> tuple[FieldChange, ...]:
+    """动态 recorded since the old edition, and those taken out: one change, kind ``events`` (old: removed, new: added).
+    An event whose text the new edition may not show this profile is left out, as any value is."""
+    before, after = _events_seen(was, new, profile), _events_seen(now, new, profile)
+    added = tuple(e for e in after if e not in before and guard.ok("multiline", e))
+    removed = tuple(e for e in before if e not in after and guard.ok("multiline", e))
+    if not added and not removed:
+        return ()
+    return (FieldChange("events", "动态", "events", removed or None, added or None),)
 
 
 # ---- pairings ----

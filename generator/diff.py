@@ -17,7 +17,8 @@ JSON (``--format json``), the same keys in both profiles (a value the profile ma
 
 An expert is ``id name employer region date how fields``; a pairing ``id leader leader_name expert
 expert_name start end renews ended how fields``; a service or institution ``id name fields``; a field
-``field label old new`` (old null: not written before, or not to be shown now). Dates are YYYY-MM-DD,
+``field label old new`` (old null: not written before, or not to be shown now; for ``events``, 动态, old lists the
+events taken out and new those recorded since, each ``date kind summary to``). Dates are YYYY-MM-DD,
 lists are arrays, entries are in id order.
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .changes import GROUPS, Changes, Edition, compare
+from .changes import EVENT_SEPARATOR, GROUPS, Changes, Edition, compare
 from .check import CheckResult, check
 from .diagnostics import Diagnostic, Location
 from .fields import Profile
@@ -183,12 +184,21 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _field_value(change: Any, key: str) -> Any:
+    """A field's value for JSON; 动态 (kind ``events``: old removed, new added) as objects of date, kind, summary, to."""
+    value = getattr(change, key)
+    if change.kind == "events" and key in ("old", "new") and value is not None:
+        return [dict(zip(("date", "kind", "summary", "to"), (e.split(EVENT_SEPARATOR) + ["", "", "", ""])[:4]))
+                for e in value]
+    return _json_value(value)
+
+
 def _entry(entry: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     out = {}
     for key in keys:
         value = getattr(entry, key)
         if key == "fields":
-            value = [{k: _json_value(getattr(f, k)) for k in FIELD_KEYS} for f in value]
+            value = [{k: _field_value(f, k) for k in FIELD_KEYS} for f in value]
         out[key] = _json_value(value)
     return out
 

@@ -149,6 +149,22 @@ CASES = [
          ("不再列出的服务机构（1）",), before=second_institution),
     Case("institution changed", lambda r: _edit(r, "data/institutions.yaml", "  hours: 工作日 9:00—17:00\n", ""),
          {"institutions_changed": ["center"]}, {"institutions_changed": ["center"]}, ("办公时间：删去（原为 工作日 9:00—17:00）",)),
+    Case("an award recorded: both editions", lambda r: _edit(r, "data/experts.yaml", "    - date: 2024-12-20\n",
+                                                            "    - date: 2026-06-01\n      kind: award\n      summary: 获测试市青年科技奖\n"
+                                                            "    - date: 2024-12-20\n"),
+         {"experts_changed": ["e5"]}, {"experts_changed": ["e5"]}, ("动态：新记 2026年6月1日 重要奖励：获测试市青年科技奖",)),
+    Case("a post change recorded: the intranet only", lambda r: _edit(r, "data/experts.yaml", "    - date: 2024-12-20\n",
+                                                                     "    - date: 2026-06-01\n      kind: post\n      summary: 任测试大学副校长\n"
+                                                                     "    - date: 2024-12-20\n"),
+         {"experts_changed": ["e5"]}, {}, ("动态：新记 2026年6月1日 职务变化：任测试大学副校长",)),
+    Case("an illness recorded: in no edition's changes", lambda r: _edit(r, "data/experts.yaml", "    - date: 2024-12-20\n",
+                                                                        "    - date: 2026-06-01\n      kind: illness\n      summary: 住院治疗\n"
+                                                                        "    - date: 2024-12-20\n"),
+         {}, {}),
+    Case("an award taken out", lambda r: _edit(r, "data/experts.yaml",
+                                               "    - date: 2024-12-20\n      kind: award\n      summary: 获测试市科学技术进步奖二等奖（第一完成人）\n", ""),
+         {"experts_changed": ["e5"]}, {"experts_changed": ["e5"]},
+         ("动态：删去 2024年12月20日 重要奖励：获测试市科学技术进步奖二等奖（第一完成人）",)),
     Case("renamed id: an exit and an addition", rename_e1,
          {"experts_exited": ["e1"], "experts_added": ["e1-renamed"], "pairings_changed": ["p1"]},
          {"unlisted": 1, "experts_added": ["e1-renamed"], "pairings_changed": ["p1"]},
@@ -563,3 +579,17 @@ def test_an_edition_is_what_the_commit_recorded(repository, capsys, monkeypatch)
     monkeypatch.chdir(repository)
     code, out, err = run_diff(capsys, "HEAD", ".", "--format", "json")
     assert code == 0 and json.loads(out)["empty"] is True, err
+
+
+def test_events_in_json_are_objects(editions):
+    from generator.diff import as_dict
+
+    old, new = editions
+    _edit(new, "data/experts.yaml", "    - date: 2024-12-20\n",
+          "    - date: 2026-06-01\n      kind: transfer\n      summary: 调入测试医院\n      employer: hospital\n"
+          "    - date: 2024-12-20\n")
+    [entry] = as_dict(_diff(old, new, "intranet"))["experts"]["changed"]
+    [field] = [f for f in entry["fields"] if f["field"] == "events"]
+    assert field == {"field": "events", "label": "动态", "old": None,
+                     "new": [{"date": "2026-06-01", "kind": "工作调动", "summary": "调入测试医院", "to": "测试医院"}]}
+    assert not _diff(old, new, "public").experts_changed  # a transfer is not a public event

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from ..changes import Changes, ExpertChange, FieldChange, PairingChange, RecordChange
+from ..changes import EVENT_SEPARATOR, Changes, ExpertChange, FieldChange, PairingChange, RecordChange
 from ..models import STATUS_NAMES
 from .collation import DEFAULT_ORDER, Order, name_key, text_key
 from .dates import cn_date, cn_period
@@ -32,9 +32,26 @@ def value_text(change: FieldChange, value: Any) -> str:
     return str(value)
 
 
+def event_text(value: str) -> str:
+    """One 动态 as the guide writes it: 2026年5月1日 重要奖励：获……（调入 某单位）."""
+    day, kind, summary, to = (value.split(EVENT_SEPARATOR) + ["", "", "", ""])[:4]
+    try:
+        shown = cn_date(date.fromisoformat(day))
+    except ValueError:
+        shown = day
+    return f"{shown} {kind}：{summary}" + (f"（调入 {to}）" if to else "")
+
+
 def field_line(change: FieldChange) -> str:
     """工作单位：测试大学 → 测试医院; a value this profile may not see is simply not written."""
     old, new = change.old, change.new
+    if change.kind == "events":  # old: the 动态 taken out, new: those recorded since the old edition
+        parts = []
+        if isinstance(new, tuple):
+            parts.append("新记 " + "；".join(event_text(e) for e in new))
+        if isinstance(old, tuple):
+            parts.append("删去 " + "；".join(event_text(e) for e in old))
+        return f"{change.label}：" + "；".join(parts)
     if old is not None and new is not None:
         return f"{change.label}：{value_text(change, old)} → {value_text(change, new)}"
     if new is not None:
