@@ -47,18 +47,30 @@ def view(long_names):
     return build_view(result.project, "public", TODAY)
 
 
-@pytest.fixture(scope="module", params=["one document", "parallel parts"])
+@pytest.fixture(scope="module", params=["one document", "parallel parts", "more parts than cores"])
 def roster_pdf(request, long_names, tmp_path_factory) -> Path:
-    """The guide on both paths, with the 名单 chunked every few rows (compose.ROWS_PER_CHUNK, 60 in use): every
-    unit has chunk boundaries inside it, as one of more than 60 pairings has, and parts are cut between them."""
-    old_min, old_chunk, old_epoch = write.PARALLEL_MIN, compose.ROWS_PER_CHUNK, os.environ.get("SOURCE_DATE_EPOCH")
+    """The guide on every path, with the 名单 chunked every few rows (compose.ROWS_PER_CHUNK, 60 in use): every
+    unit has chunk boundaries inside it, as one of more than 60 pairings has, and parts are cut between them.
+    "more parts than cores": parts of at most a few pairings (write.MAX_PART_PAIRINGS, 3,000 in use: a worker's
+    memory grows with its rows), typeset a core's worth at a time."""
+    old = write.PARALLEL_MIN, compose.ROWS_PER_CHUNK, write.MAX_PART_PAIRINGS
+    old_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     write.PARALLEL_MIN = 10**9 if request.param == "one document" else 1
     compose.ROWS_PER_CHUNK = 7
+    if request.param == "more parts than cores":
+        write.MAX_PART_PAIRINGS = 15
     os.environ["SOURCE_DATE_EPOCH"] = "1795305600"
+    said: list[str] = []
     try:
-        return build_pdf(long_names, out=tmp_path_factory.mktemp("roster-pdf") / "guide.pdf", today=TODAY).path
+        path = build_pdf(long_names, out=tmp_path_factory.mktemp("roster-pdf") / "guide.pdf", today=TODAY,
+                         progress=said.append).path
+        if request.param == "more parts than cores":
+            [line] = [m for m in said if "份、" in m]
+            parts, processes = map(int, re.findall(r"分 (\d+) 份、(\d+) 个进程", line)[0])
+            assert parts > processes >= 2, line
+        return path
     finally:
-        write.PARALLEL_MIN, compose.ROWS_PER_CHUNK = old_min, old_chunk
+        write.PARALLEL_MIN, compose.ROWS_PER_CHUNK, write.MAX_PART_PAIRINGS = old
         if old_epoch is None:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:

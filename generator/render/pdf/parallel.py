@@ -11,7 +11,7 @@ import logging
 import os
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from .errors import PdfError
 from .fetcher import render
@@ -19,21 +19,27 @@ from .fetcher import render
 START_METHOD: Final = "spawn"
 
 
-def typeset_parts(htmls: list[str], base_url: str, allowed: list[Path]) -> list[tuple[bytes, int]]:
-    """Each HTML as a PDF of its own, all at once; no worker outlives this call."""
+def typeset_parts(htmls: list[str], base_url: str, allowed: list[Path], concurrency: int | None = None
+                  ) -> list[tuple[bytes, int]]:
+    """Each HTML as a PDF of its own, at most ``concurrency`` at a time (default: all at once), in order;
+    no worker outlives this call."""
     context = get_context(START_METHOD)
-    workers = []
+    limit = max(1, concurrency or len(htmls))
+    pending = list(enumerate(htmls))
+    running: list[tuple[int, Any, Any]] = []  # (part, process, its pipe), oldest first; removed once done
+    results: dict[int, tuple[bytes, int]] = {}
     try:
-        for html in htmls:
-            receive, send = context.Pipe(duplex=False)
-            job = (html, base_url, [str(p) for p in allowed])
-            # typeset_part is passed, not looked up in the worker: it is pickled by name, like any job
-            process = context.Process(target=_work, args=(typeset_part, job, send, os.getpid()), daemon=True)
-            process.start()
-            send.close()
-            workers.append((process, receive))
-        results = []
-        for process, receive in workers:
+        while pending or running:
+            while pending and len(running) < limit:
+                index, html = pending.pop(0)
+                receive, send = context.Pipe(duplex=False)
+                job = (html, base_url, [str(p) for p in allowed])
+                # typeset_part is passed, not looked up in the worker: it is pickled by name, like any job
+                process = context.Process(target=_work, args=(typeset_part, job, send, os.getpid()), daemon=True)
+                process.start()
+                send.close()
+                running.append((index, process, receive))
+            index, process, receive = running[0]
             try:
                 ok, value = receive.recv()
             except EOFError:
@@ -41,10 +47,13 @@ def typeset_parts(htmls: list[str], base_url: str, allowed: list[Path]) -> list[
                 raise PdfError(f"名单的排版子进程意外退出（退出码 {process.exitcode}），PDF 未生成") from None
             if not ok:
                 raise value
-            results.append(value)
-        return results
+            results[index] = value
+            running.pop(0)
+            process.join()
+            receive.close()
+        return [results[i] for i in range(len(htmls))]
     finally:
-        for process, receive in workers:  # on success, failure or Ctrl-C alike: no worker outlives the build
+        for _index, process, receive in running:  # on failure or Ctrl-C: no worker outlives the build
             if process.is_alive():
                 process.kill()
             process.join()

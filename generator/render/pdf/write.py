@@ -18,6 +18,9 @@ from .overlay import lay_over_parts, placeholder_pages
 from .parallel import typeset_parts
 
 PARALLEL_MIN = 600  # pairings: below this one document is faster than starting worker processes
+# pairings in one part at most: a worker's memory grows with its rows (about 6,000 rows took 944 MB, 24,000
+# took 3.2 GB), so a large 名单 is cut into more parts than there are cores, typeset a core's worth at a time
+MAX_PART_PAIRINGS = 3000
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,8 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     logger.setLevel(logging.ERROR)  # WeasyPrint warns about CSS it ignores; failures are raised below
     try:
         if pairings >= PARALLEL_MIN and workers > 1:
-            say(f"排版《专家服务指南》：名单 {pairings} 对联系分 {workers} 个进程并行排版")
+            say(f"排版《专家服务指南》：名单 {pairings} 对联系分 {max(workers, -(-pairings // MAX_PART_PAIRINGS))} 份、"
+                f"{workers} 个进程并行排版")
             data, pages = _typeset_in_parts(view, root, appendix, workers, base_url, allowed)
         else:
             say("排版《专家服务指南》：版面计算（页数多时需要几十秒）")
@@ -80,8 +84,10 @@ def _typeset_in_parts(view: SiteView, root: Path, appendix: list[dict], workers:
 
     Page breaks inside a part do not depend on its page numbers, so the parts need not wait for each other.
     """
-    parts = split_appendix(appendix, workers)
-    typeset = typeset_parts([part_html(view, part, first=i == 0) for i, part in enumerate(parts)], base_url, allowed)
+    count_parts = max(workers, -(-pairing_count(appendix) // MAX_PART_PAIRINGS))
+    parts = split_appendix(appendix, count_parts)
+    typeset = typeset_parts([part_html(view, part, first=i == 0) for i, part in enumerate(parts)], base_url, allowed,
+                            concurrency=workers)
     count = sum(pages for _data, pages in typeset)
     document = render(guide_html(view, root, placeholder_pages=count), base_url, allowed)
     pages = placeholder_pages(document, count)
