@@ -31,7 +31,7 @@ from typing import Any, Iterable
 from .exposure import Matcher, forbidden_values
 from .fields import ALLOWED, Profile, Record, Spec
 from .kinds import AUDIT_FORMS
-from .models import Expert, Pairing
+from .models import EVENT_KINDS, Expert, Pairing
 from .project import Project
 
 # Bookkeeping that changes with every review of the data and says nothing to a reader of the guide.
@@ -304,13 +304,17 @@ def _experts(old: Project, new: Project, profile: Profile, guard: _Guard) -> dic
 
 
 EVENT_SEPARATOR = "\x1f"  # between an event's date, kind, summary and destination in a compared value
+EVENT_PARTS = ("date", "kind", "summary", "to")
+
+
+def event_parts(value: str) -> dict[str, str]:
+    """A compared 动态 (_events_seen) as its parts: date (YYYY-MM-DD), kind (its Chinese name), summary, to."""
+    return dict(zip(EVENT_PARTS, (value.split(EVENT_SEPARATOR) + [""] * len(EVENT_PARTS))[:len(EVENT_PARTS)]))
 
 
 def _events_seen(expert: Expert, project: Project, profile: Profile) -> list[str]:
     """The expert's 动态 the profile may see (Event.ceiling: illness nowhere; in public, awards and achievements
     only), each as date, kind, summary and — for a transfer on the intranet — where it went."""
-    from .models import EVENT_KINDS
-
     allowed = ALLOWED[profile]
     out = []
     for event in expert.events:

@@ -31,7 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .changes import EVENT_SEPARATOR, GROUPS, Changes, Edition, compare
+from .changes import GROUPS, Changes, Edition, compare, event_parts
 from .check import CheckResult, check
 from .diagnostics import Diagnostic, Location
 from .fields import Profile
@@ -188,8 +188,7 @@ def _field_value(change: Any, key: str) -> Any:
     """A field's value for JSON; 动态 (kind ``events``: old removed, new added) as objects of date, kind, summary, to."""
     value = getattr(change, key)
     if change.kind == "events" and key in ("old", "new") and value is not None:
-        return [dict(zip(("date", "kind", "summary", "to"), (e.split(EVENT_SEPARATOR) + ["", "", "", ""])[:4]))
-                for e in value]
+        return [event_parts(e) for e in value]
     return _json_value(value)
 
 

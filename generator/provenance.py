@@ -64,23 +64,14 @@ def head_commit(root: Path) -> Commit | None:
         return None
     if done.returncode != 0:
         error = done.stderr.strip()
-        if "not a git repository" in error or "does not have any commits" in error or "unknown revision" in error \
-                or "ambiguous argument 'HEAD'" in error:
+        if any(said in error for said in ("not a git repository", "does not have any commits", "unknown revision",
+                                          "ambiguous argument 'HEAD'", "bad revision 'HEAD'")):  # no commit yet
             return None
         raise GitUnreadable(error.splitlines()[-1] if error else f"git 退出码 {done.returncode}")
     match = re.fullmatch(r"(\d+) (\d{4}-\d{2}-\d{2})T\S+", done.stdout.strip())
     if match is None:
         return None
     return Commit(int(match.group(1)), date.fromisoformat(match.group(2)))
-
-
-def commit_epoch(root: Path) -> int | None:
-    """The committer time of HEAD of the git repository holding ``root``, or None (no git, no repository, no commit)."""
-    try:
-        commit = head_commit(root)
-    except GitUnreadable:
-        return None
-    return commit.seconds if commit is not None else None
 
 
 def repository_prefix(root: Path) -> str:

@@ -5,6 +5,7 @@ import os
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -269,3 +270,21 @@ def names_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     def make(folder: Path) -> None:
         build_site(names_project(folder / "project"), out=folder / "site", today=TODAY, pdf=False)
     return once(tmp_path_factory, "names-public", make) / "site"
+
+
+def synthetic_project(root: Path, experts: int, unit_name: Callable[[int], str]) -> Path:
+    """bench/synth.py's project of ``experts`` experts at ``root``, the n-th unit named ``unit_name(n)``."""
+    import re
+    import sys
+
+    bench = str(ROOT / "bench")
+    sys.path.insert(0, bench)
+    try:
+        from synth import generate
+    finally:
+        sys.path.remove(bench)
+    generate(experts, root)
+    units = root / "data" / "units.yaml"
+    units.write_text(re.sub(r"name: 合成单位(\d+)", lambda m: "name: " + unit_name(int(m[1])),
+                            units.read_text(encoding="utf-8")), encoding="utf-8")
+    return root

@@ -16,7 +16,7 @@ from conftest import ROOT
 from generator.diagnostics import Diagnostic, Location, format_gitlab
 from generator.forge import FILES, WorkflowError, write_workflows
 from generator.new import new_project
-from generator.provenance import EditionError, commit_epoch, edition_name
+from generator.provenance import EditionError, edition_name, head_commit
 
 COMMIT_DATE = "2026-11-22T12:00:00+00:00"  # 2026年11月22日 wherever the test runs (the samples' records are older)
 NODE = ROOT / "tests" / "node"
@@ -113,6 +113,11 @@ def test_edition_names(given, printed):
 def test_edition_names_that_cannot_be_printed(given):
     with pytest.raises(EditionError):
         edition_name(given)
+
+
+def commit_epoch(root: Path) -> int | None:
+    commit = head_commit(root)
+    return commit.seconds if commit is not None else None
 
 
 def test_commit_epoch(tmp_path):
@@ -406,12 +411,18 @@ def test_a_repository_git_cannot_read_is_built_as_of_today_and_says_so(tmp_path,
                                    "（fatal: detected dubious ownership in repository at '/x'）：按今天的日期构建，结果不可重现")
 
 
-def test_edition_script_refuses_a_missing_tag_a_shallow_clone_and_a_bad_previous(tmp_path):
+def two_editions(tmp_path: Path) -> Path:
+    """A data repository tagged edition-2026, then edition-2027 one commit later (HEAD)."""
     repo = repository(tmp_path)
     git(repo, "tag", "edition-2026")
     (repo / "content" / "index.md").write_text("第二版\n", encoding="utf-8")
     git(repo, "commit", "-q", "-am", "第二版")
     git(repo, "tag", "edition-2027")
+    return repo
+
+
+def test_edition_script_refuses_a_missing_tag_a_shallow_clone_and_a_bad_previous(tmp_path):
+    repo = two_editions(tmp_path)
     missing = script(repo, "edition", "edition-9999")
     assert missing.returncode == 1 and missing.stderr.strip() == "没有标签“edition-9999”"
     wrong = script(repo, "edition", "edition-2027", PREVIOUS="edition-20xx")
@@ -555,11 +566,7 @@ def test_an_ignored_data_file_that_changed_makes_the_tree_dirty(tmp_path, monkey
 
 
 def test_previous_must_be_an_earlier_edition_tag(tmp_path):
-    repo = repository(tmp_path)
-    git(repo, "tag", "edition-2026")
-    (repo / "content" / "index.md").write_text("第二版\n", encoding="utf-8")
-    git(repo, "commit", "-q", "-am", "第二版")
-    git(repo, "tag", "edition-2027")
+    repo = two_editions(tmp_path)
     for bad in ("edition-2027~1", "HEAD", "main"):
         done = script(repo, "edition", "edition-2027", PREVIOUS=bad)
         assert done.returncode == 1 and f"PREVIOUS=“{bad}”不是已有的标签" in done.stderr, (bad, done.stderr)

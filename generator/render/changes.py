@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from ..changes import EVENT_SEPARATOR, Changes, ExpertChange, FieldChange, PairingChange, RecordChange
+from ..changes import Changes, ExpertChange, FieldChange, PairingChange, RecordChange, event_parts
 from ..models import STATUS_NAMES
 from .collation import DEFAULT_ORDER, Order, name_key, text_key
 from .dates import cn_date, cn_period
@@ -34,12 +34,12 @@ def value_text(change: FieldChange, value: Any) -> str:
 
 def event_text(value: str) -> str:
     """One 动态 as the guide writes it: 2026年5月1日 重要奖励：获……（调入 某单位）."""
-    day, kind, summary, to = (value.split(EVENT_SEPARATOR) + ["", "", "", ""])[:4]
+    parts = event_parts(value)
     try:
-        shown = cn_date(date.fromisoformat(day))
+        shown = cn_date(date.fromisoformat(parts["date"]))
     except ValueError:
-        shown = day
-    return f"{shown} {kind}：{summary}" + (f"（调入 {to}）" if to else "")
+        shown = parts["date"]
+    return f"{shown} {parts['kind']}：{parts['summary']}" + (f"（调入 {parts['to']}）" if parts["to"] else "")
 
 
 def field_line(change: FieldChange) -> str:
