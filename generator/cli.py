@@ -107,6 +107,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="文档树中不含 PDF 版指南")
     _edition_option(p)
 
+    p = sub.add_parser("serve", help="本机实时预览：修改 data/、content/ 后只重读改动的文件、只重绘受影响的页面，页面自动刷新，校验结果显示在页面底部")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
+    p.add_argument("--profile", choices=("public", "intranet"), default="public",
+                   help="public（公开版，默认）或 intranet（内网版）")
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000；0 为任一空闲端口）")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="监听地址（默认 127.0.0.1，只在本机；内网版含个人信息，不要对外开放）")
+    p.add_argument("--today", type=_day, metavar="年-月-日", help="按此日期判断期满与在联系（默认今天，或 SOURCE_DATE_EPOCH）")
+    p.add_argument("--no-pdf", action="store_true", help="不提供 PDF 版指南（下载页不链接它）")
+    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+
     p = sub.add_parser("pdf", help="校验后只生成《专家服务指南》PDF")
     _project_options(p, builds=True)
     p.add_argument("-o", "--output", type=_path, metavar="FILE", help="输出文件（默认 guide.pdf，内网版 guide-intranet.pdf）")
@@ -213,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         command = {"check": _cmd_check, "new": _cmd_new, "build": _cmd_build, "tree": _cmd_tree, "pdf": _cmd_pdf, "audit": _cmd_audit,
                    "due": _cmd_due, "schema": _cmd_schema, "workflows": _cmd_workflows,
-                   "diff": _cmd_diff, "xlsx": _cmd_xlsx}[args.command]
+                   "diff": _cmd_diff, "xlsx": _cmd_xlsx, "serve": _cmd_serve}[args.command]
         return command(args)
     except (_UsageError, ClockError, argparse.ArgumentTypeError, EditionError) as exc:
         print(f"expert-guide: 用法错误：{exc}", file=sys.stderr)
@@ -325,6 +336,21 @@ def _cmd_tree(args: argparse.Namespace) -> int:
         return _failed(exc)
     config = shlex.quote(str(result.out / "mkdocs.yml"))
     print(f"已写出文档树：{result.out}（用 mkdocs build -f {config} 等构建）", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .preview import serve
+
+    root = _folder(args.dir)
+    if not 0 <= args.port <= 65535:
+        raise _UsageError(f"端口 {args.port} 不在 0–65535 之间")
+    say = _progress(args.quiet) or (lambda message: None)
+    try:
+        serve(root, args.profile, host=args.host, port=args.port, pdf=not args.no_pdf, today=args.today,
+              progress=say, announce=lambda message: print(message, file=sys.stderr, flush=True))
+    except KeyboardInterrupt:
+        print("expert-guide: 预览已停止。", file=sys.stderr)
     return EXIT_OK
 
 

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ENGINES = ("mkdocs", "properdocs")
 
@@ -117,6 +118,94 @@ def run_engine(engine: str, folder: Path, site_dir: Path) -> list[str]:
     finally:
         logger.removeHandler(collect)
     return collect.messages
+
+
+class EngineSession:
+    """In-process MkDocs kept open on one docs tree (a preview's): built whole once, then page by page.
+
+    ``update`` renders again only the pages whose source changed in ``folder``/docs, each exactly as a whole
+    build renders it (MkDocs' own steps for one page, with the navigation, files and theme of the whole
+    build); a page whose title changed changes the navigation of every page (and of the 404 page), so the
+    whole tree is built again. tests/test_preview.py compares the result with a whole build, byte for byte.
+    """
+
+    def __init__(self, folder: Path, site_dir: Path) -> None:
+        self.folder, self.site_dir = folder, site_dir
+        self.warnings: list[str] = []  # of the last build or update
+        self.build()
+
+    def build(self) -> None:
+        """The whole tree again (a page added or taken away, the configuration or the theme changed)."""
+        os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+        from mkdocs.commands import build as build_module
+        from mkdocs.config import load_config
+
+        state: dict[str, Any] = {}
+        self.warnings = []
+
+        def on_nav(nav: object, files: object, **_: object) -> object:
+            state["nav"], state["files"] = nav, files
+            return nav
+
+        def on_env(env: object, **_: object) -> object:
+            state["env"] = env
+            return env
+
+        on_nav.mkdocs_priority = -100  # type: ignore[attr-defined]
+        on_env.mkdocs_priority = -100  # type: ignore[attr-defined]
+        keep = type("KeepState", (), {"on_nav": staticmethod(on_nav), "on_env": staticmethod(on_env)})()
+        with self._collecting():
+            config: Any = load_config(config_file=os.fspath(self.folder / "mkdocs.yml"), site_dir=os.fspath(self.site_dir))
+            config.plugins["expert-guide-raw-pages"] = RawPages()
+            config.plugins["expert-guide-keep-state"] = keep
+            build_module.build(config)
+        self.config, self.nav, self.files, self.env = config, state["nav"], state["files"], state["env"]
+        stale = self.site_dir / "search" / "search_index.json"  # the engine's index: ours is used
+        if stale.exists():
+            stale.unlink()
+
+    def update(self, pages: list[str]) -> bool:
+        """Render again the pages (docs paths) whose source was rewritten in the docs folder; True when a
+        title changed and so the whole tree was built again."""
+        from mkdocs.commands import build as build_module
+        from mkdocs.structure.files import InclusionLevel
+
+        config, files = self.config, self.files
+        self.warnings = []
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        with self._collecting():
+            changed = []
+            for src in pages:
+                file = files.get_file_from_path(src)
+                if file is None or file.page is None:
+                    raise EngineError(f"页面 {src} 不在上次构建中")
+                title = file.page.title
+                build_module._populate_page(file.page, config, files)
+                if file.page.title != title:  # the navigation of every page shows it
+                    break
+                changed.append(file.page)
+            else:
+                for page in changed:
+                    build_module._build_page(page, config, doc_files, self.nav, self.env)
+                return False
+        self.build()
+        return True
+
+    def _collecting(self) -> "_Collecting":
+        return _Collecting(self.warnings)
+
+
+class _Collecting:
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        self.handler = CollectWarnings()
+
+    def __enter__(self) -> None:
+        self.handler.messages = self.messages
+        logging.getLogger("mkdocs").addHandler(self.handler)
+
+    def __exit__(self, *_: object) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.handler)
 
 
 def strict_hint(messages: list[str]) -> str:

@@ -23,7 +23,7 @@ LAYERS = [
     ("render", ("render",)),
     ("publish", ("publish", "audit")),
     ("doors", ("check", "build", "engine", "new", "forge", "provenance", "docs", "schema", "cli", "due", "diff", "mkdocs_plugin", "__init__", "__main__",
-               "xlsx")),
+               "xlsx", "preview")),
 ]
 
 

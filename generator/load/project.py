@@ -12,6 +12,7 @@ from ..project import Project
 from ..ruleset import RuleSet
 from .shape import ShapeChecker
 from ..paths import reserved
+from .cache import LoadCache
 from .calendar import load_calendar
 from .config import check_config, read_settings
 from .files import present, scan_content
@@ -46,8 +47,11 @@ def collection_files(root: Path, name: str) -> list[Path]:
     return files
 
 
-def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None = None) -> Project:
-    """Read every data and content file; shape errors go to ``diags``, nothing is written."""
+def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None = None,
+                 cache: LoadCache | None = None) -> Project:
+    """Read every data and content file; shape errors go to ``diags``, nothing is written.
+
+    With ``cache`` (a preview's), a collection file whose text is unchanged gives its records again unparsed."""
     root = Path(root).resolve()
     checker = ShapeChecker(diags)
     data = root / "data"
@@ -69,7 +73,8 @@ def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None
         for path in files:
             if progress:
                 progress(f"读取 {_rel(root, path)}")
-            if not _load_collection(root, path, _rel(root, path), model, COLLECTION_NAMES[name], records, diags, checker):
+            if not _load_collection(root, path, _rel(root, path), model, COLLECTION_NAMES[name], records, diags,
+                                    cache):
                 unreadable.add(name)
         collections[name] = tuple(records)
     before = len(diags.errors)
@@ -98,27 +103,34 @@ def _load_site(root: Path, diags: Diagnostics, checker: ShapeChecker) -> Site | 
 
 
 def _load_collection(root: Path, path: Path, rel: str, model: Any, label: str, out: list, diags: Diagnostics,
-                     checker: ShapeChecker) -> bool:
+                     cache: LoadCache | None) -> bool:
     """Append the file's records to ``out``; False when the file could not be read at all."""
     text = read_text(path, rel, diags, root)
     if text is None:
         return False
 
-    def take(raw: Any, where: Location) -> None:
-        ident = raw.get("id") if isinstance(raw, YMap) else None
-        what = f"{label}“{ident}”" if isinstance(ident, str) else label
-        record = checker.record(model, raw, where, what)
-        if record is not None:
-            out.append(record)
+    def parse(out: list, diags: Diagnostics) -> bool:
+        checker = ShapeChecker(diags)
 
-    root = parse_yaml(text, rel, diags, on_item=take)
-    if root is None:  # items handed over before the error are kept; the rest is unknown
-        return False
-    if not isinstance(root, YList):
-        where = root.location if isinstance(root, YMap) else Location(rel, 1, 1)
-        diags.error(where, "E103", f"{rel} 应为{label}的列表（每项以“- ”开头）")
-        return False
-    return True
+        def take(raw: Any, where: Location) -> None:
+            ident = raw.get("id") if isinstance(raw, YMap) else None
+            what = f"{label}“{ident}”" if isinstance(ident, str) else label
+            record = checker.record(model, raw, where, what)
+            if record is not None:
+                out.append(record)
+
+        parsed = parse_yaml(text, rel, diags, on_item=take)
+        if parsed is None:  # items handed over before the error are kept; the rest is unknown
+            return False
+        if not isinstance(parsed, YList):
+            where = parsed.location if isinstance(parsed, YMap) else Location(rel, 1, 1)
+            diags.error(where, "E103", f"{rel} 应为{label}的列表（每项以“- ”开头）")
+            return False
+        return True
+
+    if cache is None:
+        return parse(out, diags)
+    return cache.collection(rel, model, text, out, diags, parse)
 
 
 def _load_policies(root: Path, diags: Diagnostics, checker: ShapeChecker) -> tuple[PolicyDoc, ...]:

@@ -7,12 +7,15 @@ folder with no plugin of ours: nothing of the data depends on an engine's plugin
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
+import pickle
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pathspec
 import yaml
@@ -38,6 +41,7 @@ class DocsTree:
     copies: dict[str, Path] = field(default_factory=dict)  # docs path → attachment of content/
     config: dict[str, Any] = field(default_factory=dict)  # the engine's mkdocs.yml, without the folders
     problems: list[str] = field(default_factory=list)  # broken links and the like: MkDocs' warnings, in Chinese
+    deferred: list[Deferred] = field(default_factory=list)  # files a preview makes when asked; a build has none
 
 
 def _front_matter(page: GeneratedPage) -> str:
@@ -54,8 +58,14 @@ def excluded(settings: dict[str, Any]) -> pathspec.PathSpec:
     return pathspec.GitIgnoreSpec.from_lines(lines.splitlines())
 
 
-def build_tree(project: Project, view: SiteView, *, pdf: bool = True) -> DocsTree:
-    """Every page of the site for ``view``'s profile; the printed guide is added by the caller."""
+def build_tree(project: Project, view: SiteView, *, pdf: bool = True, memo: PageMemo | None = None,
+               defer: bool = False) -> DocsTree:
+    """Every page of the site for ``view``'s profile; the printed guide is added by the caller.
+
+    A preview passes ``memo`` (a page is rendered again only when what it read has changed) and
+    ``defer`` (the search data of the directory and the workbooks are made when first asked for, by
+    ``tree.deferred``); a build makes everything at once, by the same functions.
+    """
     settings = project.settings
     skip = excluded(settings)
     tree = DocsTree()
@@ -78,51 +88,170 @@ def build_tree(project: Project, view: SiteView, *, pdf: bool = True) -> DocsTre
         generated.insert(0, GeneratedPage("index.md", view.site.get("title") or "首页", "", in_search=True))
     env = environment()
     sections: list[dict[str, str]] = []
+    workbooks = {"form": FORM_WORKBOOK, "roster": ROSTER_WORKBOOK} if view.intranet else None
+    memo = memo if memo is not None else PageMemo(remember=False)
+    memo.begin(view)
 
-    def context(src: str) -> dict[str, Any]:
+    def context(src: str, seen: Any) -> dict[str, Any]:
         url = page_url(src)
-        return {"view": view, "site": view.site, "base": "../" * url.count("/"), "page_url": url, "pdf": pdf,
-                "workbooks": {"form": FORM_WORKBOOK, "roster": ROSTER_WORKBOOK} if view.intranet else None}
+        return {"view": seen, "site": seen.site, "base": "../" * url.count("/"), "page_url": url, "pdf": pdf,
+                "workbooks": workbooks}
 
-    renderer = ContentRenderer(settings, frozenset(content_pages) | {p.src_uri for p in generated},
-                               frozenset(tree.copies))
+    known = frozenset(content_pages) | {p.src_uri for p in generated}
+    renderers: list[ContentRenderer] = []  # made when a content page is rendered (a preview's memo spares it)
     policies = {f"policies/{p['id']}.md": p for p in view.policies}
     for src in content_pages:
         text = (project.root / "content" / src).read_text(encoding="utf-8-sig")  # check: it is UTF-8
-        meta, body = split_front_matter(text)
         policy = policies.get(src)
-        title = policy["title"] if policy is not None else meta_title(meta, body) or Path(src).stem
-        html = renderer.render(src, body)
-        if policy is not None:
-            html = env.get_template("policy_meta.html").render(**context(src), policy=policy) + html
-        elif src == "index.md":
-            html = html + env.get_template("home.html").render(**context(src))
-        page = GeneratedPage(src, title, "")
-        tree.pages[docs_path(src)] = _front_matter(page) + as_markdown(html)
-        sections.extend(page_sections(page_url(src), title, html))
+
+        def content_page(seen: Any, src: str = src, text: str = text, policy: Any = policy) -> _Rendered:
+            if not renderers:
+                renderers.append(ContentRenderer(settings, known, frozenset(tree.copies)))
+            renderer = renderers[0]
+            meta, body = split_front_matter(text)
+            title = policy["title"] if policy is not None else meta_title(meta, body) or Path(src).stem
+            before = len(renderer.problems)
+            html = renderer.render(src, body)
+            if policy is not None:
+                html = env.get_template("policy_meta.html").render(**context(src, seen), policy=policy) + html
+            elif src == "index.md":
+                html = html + env.get_template("home.html").render(**context(src, seen))
+            page = GeneratedPage(src, title, "")
+            return _Rendered(_front_matter(page) + as_markdown(html), page_sections(page_url(src), title, html),
+                             tuple(renderer.problems[before:]))
+
+        key: tuple[Any, ...] = ("content", src, text, policy, sorted(known), sorted(tree.copies), settings, pdf, workbooks)
+        done = memo.page(docs_path(src), key, view, content_page)
+        tree.pages[docs_path(src)] = done.markdown
+        sections.extend(done.sections)
+        tree.problems.extend(done.problems)
     for page in generated:
-        if page.template:
-            html = env.get_template(page.template).render(**context(page.src_uri), **page.context)
-        else:  # the home page of a project without content/index.md
-            html = env.get_template("home.html").render(**context(page.src_uri))
-        tree.pages[docs_path(page.src_uri)] = _front_matter(page) + raw_page(html)
-        if page.in_search:
-            sections.extend(page_sections(page_url(page.src_uri), page.title, html, body=page.search_body))
-    tree.problems.extend(renderer.problems)
-    texts = (section["t"] + section["x"] for section in sections)
-    directory = experts_index(view, texts)
-    tree.files["directory/experts.json"] = dumps(directory).encode("utf-8")
-    for name, text in search_shards(directory).items():
-        tree.files[f"search/{name}"] = text.encode("utf-8")
+        def generated_page(seen: Any, page: GeneratedPage = page) -> _Rendered:
+            if page.template:
+                html = env.get_template(page.template).render(**context(page.src_uri, seen), **page.context)
+            else:  # the home page of a project without content/index.md
+                html = env.get_template("home.html").render(**context(page.src_uri, seen))
+            found = page_sections(page_url(page.src_uri), page.title, html, body=page.search_body) if page.in_search else []
+            return _Rendered(_front_matter(page) + raw_page(html), found, ())
+
+        key = ("generated", dataclasses.replace(page, context={}), sorted(page.context), list(page.context.values()),
+               view.site, pdf, workbooks)
+        done = memo.page(docs_path(page.src_uri), key, view, generated_page)
+        tree.pages[docs_path(page.src_uri)] = done.markdown
+        sections.extend(done.sections)
     tree.files["search/pages.json"] = dumps(sections).encode("utf-8")
     if view.requests is not None and view.requests["deadlines"]:  # the intranet only
         tree.files[REQUESTS_FEED] = ics_feed(view.requests["rows"], name=f"{view.site.get('title') or '专家服务指南'}：诉求到期",
                                              domain=feed_domain(view.site.get("email")), today=view.today)
+
+    def directory() -> dict[str, bytes]:  # the 名录's data and the search shards come from one table
+        index = experts_index(view, (section["t"] + section["x"] for section in sections))
+        return {"directory/experts.json": dumps(index).encode("utf-8"),
+                **{f"search/{name}": text.encode("utf-8") for name, text in search_shards(index).items()}}
+
+    tree.deferred.append(Deferred(("directory/experts.json", "search/"), directory))
     if view.intranet:  # the 登记表 to fill in and the current 名单 and 登记表, for the units' returns (issue 12)
-        tree.files[FORM_WORKBOOK] = template_workbook(project)
-        tree.files[ROSTER_WORKBOOK] = export_workbook(project, view)
+        tree.deferred.append(Deferred((FORM_WORKBOOK,), lambda: {FORM_WORKBOOK: template_workbook(project)}))
+        tree.deferred.append(Deferred((ROSTER_WORKBOOK,), lambda: {ROSTER_WORKBOOK: export_workbook(project, view)}))
     tree.config = engine_config(settings, view)
+    if not defer:
+        for later in tree.deferred:
+            tree.files.update(later.make())
+        tree.deferred = []
     return tree
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """Files of the tree a preview makes only when one of them is asked for (the directory's search data,
+    the workbooks): ``make`` gives all of them; ``covers`` names them, a name ending in "/" a folder."""
+
+    covers: tuple[str, ...]
+    make: Callable[[], dict[str, bytes]]
+
+    def has(self, path: str) -> bool:
+        return any(path == c or (c.endswith("/") and path.startswith(c)) for c in self.covers)
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    markdown: str
+    sections: list[dict[str, str]]
+    problems: tuple[str, ...]
+
+
+class _Reads:
+    """The view as a template sees it, noting which of its parts the template read."""
+
+    def __init__(self, view: SiteView) -> None:
+        self._view = view
+        self._names: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self._names.add(name)
+        return getattr(self._view, name)
+
+
+def _digest(value: Any, known: dict[int, bytes] | None = None) -> bytes:
+    """A digest of a plain value (dicts, lists, dates, text): equal values of one process give equal digests.
+
+    A list is digested item by item, each item once per build (``known``, by identity: the view's chunks of
+    the directory are read both whole, by the 名录, and one by one, by the experts' pages)."""
+    if known is not None and isinstance(value, list):
+        out = hashlib.blake2b(b"list", digest_size=20)
+        for item in value:
+            digest = known.get(id(item))
+            if digest is None:
+                digest = known[id(item)] = _digest(item)
+            out.update(digest)
+        return out.digest()
+    try:
+        data = pickle.dumps(value, protocol=5)
+    except Exception:  # noqa: BLE001 — not picklable: never equal to anything, so always rendered again
+        return os.urandom(20)
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+class PageMemo:
+    """Pages rendered before, each with what it read: the key its caller gave (the page, its own context, the
+    text of a content file) and the parts of the view its templates read (noted as they were read). A page is
+    rendered again only when one of them differs; reading is noted on every render, so a template that comes
+    to read another part of the view is followed without any list to keep up to date."""
+
+    def __init__(self, *, remember: bool = True) -> None:
+        self.remember = remember
+        self.kept: dict[str, tuple[bytes, frozenset[str], bytes, _Rendered]] = {}
+        self.rendered: list[str] = []  # the pages rendered by the last build_tree, in order
+        self._view: SiteView | None = None
+        self._parts: dict[str, bytes] = {}
+        self._known: dict[int, bytes] = {}  # digests of the view's list items, by identity, for one build
+
+    def begin(self, view: SiteView) -> None:
+        self._view, self._parts, self._known, self.rendered = view, {}, {}, []
+
+    def _parts_digest(self, names: frozenset[str]) -> bytes:
+        out = hashlib.blake2b(digest_size=20)
+        for name in sorted(names):
+            if name not in self._parts:
+                self._parts[name] = _digest(getattr(self._view, name), self._known)
+            out.update(name.encode() + b"\0" + self._parts[name])
+        return out.digest()
+
+    def page(self, path: str, key: Any, view: SiteView, render: Callable[[Any], _Rendered]) -> _Rendered:
+        if not self.remember:
+            return render(view)
+        key_digest = hashlib.blake2b(b"".join(_digest(part, self._known) for part in key), digest_size=20).digest()
+        kept = self.kept.get(path)
+        if kept is not None and kept[0] == key_digest and self._parts_digest(kept[1]) == kept[2]:
+            return kept[3]
+        reads = _Reads(view)
+        done = render(reads)
+        names = frozenset(reads._names)
+        self.kept[path] = (key_digest, names, self._parts_digest(names), done)
+        self.rendered.append(path)
+        return done
 
 
 # Settings of the project's mkdocs.yml that reach the engine; everything else is ours.

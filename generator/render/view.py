@@ -6,6 +6,7 @@ consenting. Nothing else is reachable from a template.
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,7 +15,7 @@ from typing import Any, Sequence, overload
 from ..changes import Changes
 from ..codes import SEVERITY_NAMES
 from ..diagnostics import Diagnostic
-from ..fields import ALLOWED, PROFILES, Profile, Record
+from ..fields import ALLOWED, PROFILES, Profile, Record, narrower
 from ..paths import REQUESTS_FEED
 from ..models import EVENT_KINDS, SCOPE_NAMES, STATUS_NAMES, TIER_NAMES, TIERS, Expert
 from ..project import Project
@@ -41,16 +42,34 @@ def visible(rec: Record | None, profile: Profile) -> dict[str, Any] | None:
         return None
     allowed = ALLOWED[profile]
     out: dict[str, Any] = {}
-    for name, spec in rec._specs.items():
-        if rec.visibility(name) not in allowed:
-            continue
+    cls: Any = type(rec)
+    plan = _plan(cls, rec.ceiling(), profile) if cls.visibility is Record.visibility else \
+        tuple((n, shape) for n, shape in _plan(cls, "public", profile) if rec.visibility(n) in allowed)
+    for name, shape in plan:
         value = getattr(rec, name)
-        if spec.kind == "object":
+        if shape == "object":
             value = visible(value, profile)
-        elif spec.kind == "list" and spec.item is not None and spec.item.kind == "object":
+        elif shape == "objects":
             value = [visible(v, profile) for v in value if v.ceiling() in allowed]
         out[name] = value
     return out
+
+
+@functools.cache
+def _plan(cls: Any, ceiling: str, profile: Profile) -> tuple[tuple[str, str], ...]:
+    """The fields of a record of ``cls`` with this ceiling that ``profile`` sees, each with how to copy it.
+
+    ``Record.visibility`` is the declaration narrowed by the ceiling; a class that decides visibility
+    otherwise is asked field by field (no plan is made for it)."""
+    allowed = ALLOWED[profile]
+    plan = []
+    for name, spec in cls._specs.items():
+        if narrower(spec.vis, ceiling) not in allowed:  # type: ignore[arg-type]
+            continue
+        shape = "object" if spec.kind == "object" else (
+            "objects" if spec.kind == "list" and spec.item is not None and spec.item.kind == "object" else "")
+        plan.append((name, shape))
+    return tuple(plan)
 
 
 def shows_expert(expert: Expert, profile: Profile) -> bool:
@@ -113,13 +132,20 @@ def build_view(project: Project, profile: Profile, today: date, diagnostics: Seq
         "institutions": len(institutions),
         "services": len(services),
     }
-    report = [{**d.as_dict(), "severity_name": SEVERITY_NAMES[d.severity]} for d in diagnostics] if profile == "intranet" else []
+    report = report_rows(diagnostics, profile)
     requests = _requests(project, today, by_id) if profile == "intranet" else None
     activities = activity_page(project, today, by_id, order) if profile == "intranet" else None
     return SiteView(profile, today, site, policies, categories, units, institutions, services, experts, pages, groups,
                     stats, policy_numbers(project.rules), report, ending if profile == "intranet" else [], requests,
                     activities, _changes(changes, order, by_id))
 
+
+
+def report_rows(diagnostics: Sequence[Diagnostic], profile: Profile) -> list[dict[str, Any]]:
+    """The intranet's 校验报告: every diagnostic of the check; the public view has none."""
+    if profile != "intranet":
+        return []
+    return [{**d.as_dict(), "severity_name": SEVERITY_NAMES[d.severity]} for d in diagnostics]
 
 
 def _changes(changes: Changes | None, order: Order, experts: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
