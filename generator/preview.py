@@ -39,7 +39,7 @@ from .load.project import load_project
 from .project import Project
 from .render.pdf import PdfError, write_pdf
 from .render.tree import Deferred, DocsTree, PageMemo, build_tree, write_tree
-from .render.view import SiteView, build_view, report_rows
+from .render.view import Projections, SiteView, build_view, report_rows
 from .validate import validate
 
 Say = Callable[[str], None]
@@ -100,7 +100,7 @@ class Preview:
         self._own_work = work is None
         self.work = Path(work) if work is not None else Path(tempfile.mkdtemp(prefix="expert-guide-preview-"))
         self.folder, self.site_dir = self.work / "tree", self.work / "site"
-        self.cache, self.memo = LoadCache(), PageMemo()
+        self.cache, self.memo, self.projections = LoadCache(), PageMemo(), Projections()
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.epoch = 0  # the pages changed
@@ -146,7 +146,8 @@ class Preview:
             return Refresh(changed, self.cache.parsed - parsed, (), False, time.perf_counter() - began)
         try:
             # the 校验报告 of the last check until this data is checked (report_rows of 13,000 findings: 0.2 s)
-            view = dataclasses.replace(build_view(project, self.profile, self.today), report=self.report)
+            view = dataclasses.replace(build_view(project, self.profile, self.today, projections=self.projections),
+                                       report=self.report)
             tree = build_tree(project, view, pdf=self.pdf, memo=self.memo, defer=True)
         except Exception as exc:  # noqa: BLE001 — data the check would refuse; the check says which
             with self.lock:
@@ -205,18 +206,27 @@ class Preview:
         self.status_epoch += 1
 
     def _snapshot(self) -> dict[str, tuple[int, int, int]]:
-        """Every watched file by (size, time, inode): a changed one is read again (by its text, load/cache.py)."""
+        """Every watched file by (size, time, inode): a changed one is read again (by its text, load/cache.py).
+
+        Links are not followed (a folder linked into itself would be walked for ever); the loader reports them."""
         out: dict[str, tuple[int, int, int]] = {}
         for name in WATCHED:
             top = self.root / name
-            paths = [top] if top.is_file() else (top.rglob("*") if top.is_dir() else ())
-            for path in paths:
-                try:
-                    st = path.lstat()
-                except OSError:
-                    continue
-                out[path.relative_to(self.root).as_posix()] = (st.st_size, st.st_mtime_ns, st.st_ino)
+            if top.is_symlink() or top.is_file():
+                self._stat(top, out)
+                continue
+            for folder, dirs, files in os.walk(top, followlinks=False):
+                base = Path(folder)
+                for entry in (*dirs, *files):
+                    self._stat(base / entry, out)
         return out
+
+    def _stat(self, path: Path, out: dict[str, tuple[int, int, int]]) -> None:
+        try:
+            st = path.lstat()
+        except OSError:
+            return
+        out[path.relative_to(self.root).as_posix()] = (st.st_size, st.st_mtime_ns, st.st_ino)
 
     def _apply(self, tree: DocsTree) -> bool:
         """Write what changed into the docs tree and the site; True when the engine built everything again."""

@@ -104,7 +104,7 @@ class SiteView:
 
 
 def build_view(project: Project, profile: Profile, today: date, diagnostics: Sequence[Diagnostic] = (),
-               changes: Changes | None = None) -> SiteView:
+               changes: Changes | None = None, projections: Projections | None = None) -> SiteView:
     """The view of ``profile``; ``changes`` (generator.changes, computed for the same profile) adds 本版变化."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}")
@@ -121,7 +121,7 @@ def build_view(project: Project, profile: Profile, today: date, diagnostics: Seq
     policies = [{"id": p.id, **visible(p.meta, profile), "body": p.body} for p in project.policies]
     order = order_of(site)
 
-    experts, pages = _experts(project, profile, units, category_names, order)
+    experts, pages = _experts(project, profile, units, category_names, order, projections or Projections(keep=False))
     by_id = {e["id"]: e for e in experts}
     groups, ending = _pairings(project, profile, today, by_id, units, order)
     stats = {
@@ -186,7 +186,7 @@ def policy_numbers(rules: RuleSet | None) -> dict[str, Any]:
 
 
 def _experts(project: Project, profile: Profile, units: dict, category_names: dict,
-             order: Order) -> tuple[list, list]:
+             order: Order, projections: Projections) -> tuple[list, list]:
     """Experts in name order (the directory) and their pages: one per employer, in order of the employers' names."""
     scopes = {c.id: c.scope for c in project.categories}
     by_employer: dict[str, list[Expert]] = defaultdict(list)
@@ -205,7 +205,7 @@ def _experts(project: Project, profile: Profile, units: dict, category_names: di
             page = {"slug": slug, "employer": employer, "employer_name": employer_name, "part": part + 1,
                     "url": f"experts/{slug}/", "experts": []}
             for expert in members[start:start + CHUNK]:
-                item = visible(expert, profile)
+                item = projections.visible(expert, profile)
                 item["employer_name"] = employer_name
                 item["category_list"] = [{"id": c, "name": category_names.get(c, c), "scope": scopes.get(c)}
                                          for c in expert.categories]
@@ -220,7 +220,31 @@ def _experts(project: Project, profile: Profile, units: dict, category_names: di
                 experts.append(item)
             pages.append(page)
     experts.sort(key=lambda e: (by_name(e["name"]), e["id"]))
+    projections.rotate()
     return experts, pages
+
+
+class Projections:
+    """Experts projected by the previous view of a preview: a record is frozen, so an unchanged one (the same
+    object, from load/cache.py) projects to the same fields; a copy is handed out, as the view adds to it."""
+
+    def __init__(self, *, keep: bool = True) -> None:
+        self.keep = keep
+        self.kept: dict[tuple[int, str], tuple[Record, dict[str, Any]]] = {}
+        self.seen: dict[tuple[int, str], tuple[Record, dict[str, Any]]] = {}
+
+    def visible(self, rec: Record, profile: Profile) -> dict[str, Any]:
+        if not self.keep:
+            return visible(rec, profile)
+        key = (id(rec), profile)
+        hit = self.kept.get(key)
+        out = hit[1] if hit is not None and hit[0] is rec else visible(rec, profile)
+        self.seen[key] = (rec, out)
+        return dict(out)
+
+    def rotate(self) -> None:
+        """What this view projected is what the next one may reuse; records no longer loaded are let go."""
+        self.kept, self.seen = self.seen, {}
 
 
 def _events(expert: Expert, profile: Profile, units: dict) -> tuple[list[dict[str, Any]], int]:
