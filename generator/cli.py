@@ -340,7 +340,7 @@ def _cmd_tree(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .preview import serve
+    from .preview import ServeError, serve
 
     root = _folder(args.dir)
     if not 0 <= args.port <= 65535:
@@ -349,8 +349,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     try:
         serve(root, args.profile, host=args.host, port=args.port, pdf=not args.no_pdf, today=args.today,
               progress=say, announce=lambda message: print(message, file=sys.stderr, flush=True))
+    except ServeError as exc:
+        print(f"expert-guide: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
     except KeyboardInterrupt:
         print("expert-guide: 预览已停止。", file=sys.stderr)
+    except OSError as exc:
+        from .publish import describe
+
+        print(f"expert-guide: 预览停止：{describe(exc)}", file=sys.stderr)
+        return EXIT_ERRORS
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -129,13 +130,29 @@ class EngineSession:
     whole tree is built again. tests/test_preview.py compares the result with a whole build, byte for byte.
     """
 
-    def __init__(self, folder: Path, site_dir: Path) -> None:
-        self.folder, self.site_dir = folder, site_dir
+    def __init__(self, folder: Path, sites: Path) -> None:
+        self.folder, self.sites = folder, sites
+        self.generation = 0
+        self.site_dir = sites / "site-0"  # none yet
         self.warnings: list[str] = []  # of the last build or update
         self.build()
 
     def build(self) -> None:
-        """The whole tree again (a page added or taken away, the configuration or the theme changed)."""
+        """The whole tree again (a page added or taken away, the configuration or the theme changed).
+
+        Into a new folder: the site being served stays whole until the new one is complete (a theme's
+        template error leaves the last pages, not an emptied folder)."""
+        self.generation += 1
+        target = self.sites / f"site-{self.generation}"
+        try:
+            self._build(target)
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        previous, self.site_dir = self.site_dir, target
+        shutil.rmtree(previous, ignore_errors=True)
+
+    def _build(self, site_dir: Path) -> None:
         os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
         from mkdocs.commands import build as build_module
         from mkdocs.config import load_config
@@ -155,12 +172,12 @@ class EngineSession:
         on_env.mkdocs_priority = -100  # type: ignore[attr-defined]
         keep = type("KeepState", (), {"on_nav": staticmethod(on_nav), "on_env": staticmethod(on_env)})()
         with self._collecting():
-            config: Any = load_config(config_file=os.fspath(self.folder / "mkdocs.yml"), site_dir=os.fspath(self.site_dir))
+            config: Any = load_config(config_file=os.fspath(self.folder / "mkdocs.yml"), site_dir=os.fspath(site_dir))
             config.plugins["expert-guide-raw-pages"] = RawPages()
             config.plugins["expert-guide-keep-state"] = keep
             build_module.build(config)
         self.config, self.nav, self.files, self.env = config, state["nav"], state["files"], state["env"]
-        stale = self.site_dir / "search" / "search_index.json"  # the engine's index: ours is used
+        stale = site_dir / "search" / "search_index.json"  # the engine's index: ours is used
         if stale.exists():
             stale.unlink()
 

@@ -19,6 +19,9 @@ import html
 import json
 import os
 import shutil
+import signal
+import socket
+import sys
 import tempfile
 import threading
 import time
@@ -55,7 +58,9 @@ class Status:
     note: str = ""
     problems: list[str] = field(default_factory=list)  # broken links, pages outside the navigation: MkDocs' warnings
 
-    def banner(self) -> str:
+    def banner(self, profile: Profile) -> str:
+        """The bar's HTML. On the public preview a finding shows its place and code only: a message may name a
+        confidential expert, a request or a pairing, which the public site never shows (`check` gives them whole)."""
         errors = [d for d in self.diagnostics if d.severity == "error"]
         warnings = [d for d in self.diagnostics if d.severity == "warning"]
         if self.state == "checking":
@@ -66,12 +71,16 @@ class Status:
             head = f"预览：有文件无法读取，页面仍是上次的样子（{len(errors)} 个错误）"
         else:
             head = f"预览：校验未通过，build 不会发布（{len(errors)} 个错误，{len(warnings)} 个警告）"
-        items = "".join(f"<li>{html.escape(d.text())}</li>" for d in (errors + warnings)[:20])
+        shown = (lambda d: d.text()) if profile == "intranet" else (
+            lambda d: f"{d.location}: {d.severity} {d.code}（内容见 expert-guide check）")
+        items = "".join(f"<li>{html.escape(shown(d))}</li>" for d in (errors + warnings)[:20])
         more = len(errors) + len(warnings) - 20
         if more > 0:
             items += f"<li>…… 另有 {more} 条，见 expert-guide check</li>"
         note = f"<p>{html.escape(self.note)}</p>" if self.note else ""
-        if self.problems:
+        if self.problems and profile != "intranet":
+            note += f"<p>生成网站时有 {len(self.problems)} 个警告（见 expert-guide build）</p>"
+        elif self.problems:
             note += ("<p>生成网站时的警告（mkdocs.yml 中 strict: true 时 build 不会发布）：</p><ul>"
                      + "".join(f"<li>{html.escape(p)}</li>" for p in self.problems[:20]) + "</ul>")
         return f"<strong>{html.escape(head)}</strong>{note}" + (f"<ul>{items}</ul>" if items else "")
@@ -99,7 +108,7 @@ class Preview:
         self.say = progress or (lambda message: None)
         self._own_work = work is None
         self.work = Path(work) if work is not None else Path(tempfile.mkdtemp(prefix="expert-guide-preview-"))
-        self.folder, self.site_dir = self.work / "tree", self.work / "site"
+        self.folder = self.work / "tree"
         self.cache, self.memo, self.projections = LoadCache(), PageMemo(), Projections()
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
@@ -109,6 +118,8 @@ class Preview:
         self.diagnostics: list[Diagnostic] = []
         self.report: list[dict[str, Any]] = []
         self.problems: list[str] = []
+        self.failed: str | None = None  # why the last refresh could not build the site (a theme's template error)
+        self.stale = False  # the last whole build failed: the next refresh builds everything again
         self.tree: DocsTree | None = None
         self.view: SiteView | None = None
         self.project: Project | None = None
@@ -116,7 +127,13 @@ class Preview:
         self.made: set[int] = set()  # deferred groups made since the last change
         self._stamp = self._snapshot()
         self._theme = self._theme_stamp()
+        self._attachments: dict[str, tuple[int, ...] | None] = {}
         self._checked: tuple[Project, list[Diagnostic]] | None = None
+
+    @property
+    def site_dir(self) -> Path:
+        """The site being served (a whole rebuild makes a new folder and swaps to it when it is complete)."""
+        return self.engine.site_dir if self.engine is not None else self.work / "site-0"
 
     # ---- building ----
 
@@ -156,7 +173,17 @@ class Preview:
             self.check()
             return Refresh(changed, self.cache.parsed - parsed, (), False, time.perf_counter() - began)
         with self.lock:
-            whole = self._apply(tree)
+            before = self.tree
+            try:
+                whole = self._apply(tree)
+            except Exception as exc:  # noqa: BLE001 — the theme or mkdocs.yml: the next refresh builds everything again
+                self.tree, self.stale = before, True  # the pages served are still those of ``before``
+                self.failed = f"网站未能生成，页面仍是上次的样子（{type(exc).__name__}：{exc}）"
+                self._set_status(Status("invalid", self.status.diagnostics, self.failed, self.problems))
+                self.changed.notify_all()
+                self._checked = None
+                return Refresh(changed, self.cache.parsed - parsed, (), True, time.perf_counter() - began)
+            self.failed = None
             self.project, self.view = project, view
             self.epoch += 1
             self.problems = list(tree.problems) + (self.engine.warnings if self.engine is not None else [])
@@ -187,7 +214,8 @@ class Preview:
                 self.epoch += 1
             self.diagnostics = diagnostics
             note = self.status.note if self.status.state == "invalid" and project is not self.project else ""
-            state = "invalid" if any(d.severity == "error" for d in diagnostics) else "ok"
+            state = "invalid" if any(d.severity == "error" for d in diagnostics) or self.failed else "ok"
+            note = self.failed or note
             self._set_status(Status(state, diagnostics, note, self.problems))
             self.changed.notify_all()
 
@@ -205,11 +233,11 @@ class Preview:
         self.status = status
         self.status_epoch += 1
 
-    def _snapshot(self) -> dict[str, tuple[int, int, int]]:
+    def _snapshot(self) -> dict[str, tuple[int, ...]]:
         """Every watched file by (size, time, inode): a changed one is read again (by its text, load/cache.py).
 
         Links are not followed (a folder linked into itself would be walked for ever); the loader reports them."""
-        out: dict[str, tuple[int, int, int]] = {}
+        out: dict[str, tuple[int, ...]] = {}
         for name in WATCHED:
             top = self.root / name
             if top.is_symlink() or top.is_file():
@@ -221,12 +249,13 @@ class Preview:
                     self._stat(base / entry, out)
         return out
 
-    def _stat(self, path: Path, out: dict[str, tuple[int, int, int]]) -> None:
+    def _stat(self, path: Path, out: dict[str, tuple[int, ...]]) -> None:
         try:
             st = path.lstat()
         except OSError:
             return
-        out[path.relative_to(self.root).as_posix()] = (st.st_size, st.st_mtime_ns, st.st_ino)
+        # the change time too: copying with the old time kept (cp -p, rsync -t) still changes it
+        out[path.relative_to(self.root).as_posix()] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
     def _apply(self, tree: DocsTree) -> bool:
         """Write what changed into the docs tree and the site; True when the engine built everything again."""
@@ -235,17 +264,21 @@ class Preview:
         self.made.clear()
         self._forget_deferred(old)
         theme, self._theme = self._theme, self._theme_stamp()
+        # an attachment of content/ is the same path whatever its bytes: compared by the file's stamp
+        attachments, self._attachments = self._attachments, {rel: self._stamp.get(f"content/{rel}") for rel in tree.copies}
         whole = (old is None or self.engine is None or set(old.pages) != set(tree.pages) or old.config != tree.config
-                 or old.copies != tree.copies or set(old.files) != set(tree.files) or theme != self._theme)
+                 or old.copies != tree.copies or attachments != self._attachments or set(old.files) != set(tree.files)
+                 or theme != self._theme or self.stale)
         if whole:
             self.say("生成全部页面")
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder.mkdir(parents=True)
             write_tree(tree, self.root, self.folder)
             if self.engine is None:
-                self.engine = EngineSession(self.folder, self.site_dir)
+                self.engine = EngineSession(self.folder, self.work)
             else:
                 self.engine.build()
+            self.stale = False
             return True
         assert old is not None
         docs = self.folder / "docs"
@@ -261,7 +294,7 @@ class Preview:
             return self.engine.update(pages)
         return False
 
-    def _theme_stamp(self) -> dict[str, tuple[int, int, int]]:
+    def _theme_stamp(self) -> dict[str, tuple[int, ...]]:
         """The project's theme and mkdocs.yml as last seen: the engine builds everything again when they change."""
         return {k: v for k, v in self._stamp.items() if k.startswith("theme/") or k == "mkdocs.yml"}
 
@@ -345,9 +378,9 @@ class Preview:
 
 # ---- serving ----
 
-_SCRIPT = """<div id="eg-preview" role="status" style="position:fixed;z-index:1000;left:0;right:0;bottom:0;
-max-height:40vh;overflow:auto;background:#fffbe6;color:#000;border-top:2px solid #b58900;padding:.4em .8em;
-font-size:16px;line-height:1.5">{banner}</div>
+_SCRIPT = """<details id="eg-preview-box" open style="position:fixed;z-index:1000;left:0;right:0;bottom:0;
+max-height:30vh;overflow:auto;background:#fffbe6;color:#000;border-top:2px solid #b58900;padding:.2em .8em;
+font-size:16px;line-height:1.5"><summary>预览状态（点此收起或展开）</summary><div id="eg-preview" role="status">{banner}</div></details>
 <script>(function(){{var e={epoch},s={status};function poll(){{fetch("/.expert-guide/wait?epoch="+e+"&status="+s)
 .then(function(r){{return r.json()}}).then(function(d){{if(d.epoch!==e){{location.reload();return}}
 s=d.status;document.getElementById("eg-preview").innerHTML=d.banner;poll()}})
@@ -364,14 +397,25 @@ def _handler(preview: Preview, names: tuple[str, ...]) -> type[SimpleHTTPRequest
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — the preview prints its own lines
             return
 
-        def do_GET(self) -> None:  # noqa: N802
+        def _allowed(self) -> bool:
             host = (self.headers.get("Host") or "").lower()
             name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
             if name not in names:  # DNS rebinding: a page of another site addressing this computer by its own name
-                self.send_error(HTTPStatus.FORBIDDEN, "Host not allowed")
-                return
+                self._message(HTTPStatus.FORBIDDEN, "只回答以本机名称（localhost、127.0.0.1）访问的请求。")
+                return False
+            return True
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            if self._allowed():
+                self._serve(head=True)
+
+        def do_GET(self) -> None:  # noqa: N802
+            if self._allowed():
+                self._serve(head=False)
+
+        def _serve(self, *, head: bool) -> None:
             parts = urlsplit(self.path)
-            if parts.path == "/.expert-guide/wait":
+            if parts.path == "/.expert-guide/wait" and not head:
                 self._wait(parse_qs(parts.query))
                 return
             rel = parts.path.lstrip("/")
@@ -380,15 +424,41 @@ def _handler(preview: Preview, names: tuple[str, ...]) -> type[SimpleHTTPRequest
             with preview.lock:
                 target = Path(self.translate_path(self.path))
                 if target.is_dir():
+                    if not parts.path.endswith("/"):  # as a web server does: relative links resolve from the folder
+                        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                        self.send_header("Location", parts.path + "/" + (f"?{parts.query}" if parts.query else ""))
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
                     target = target / "index.html"
-                if target.suffix == ".html" and target.is_file():
+                if not target.is_file():
+                    self._message(HTTPStatus.NOT_FOUND, "没有这个页面或文件。", head=head)
+                    return
+                if target.suffix == ".html" and not head:
                     self._page(target)
                     return
-            super().do_GET()
+            super().do_HEAD() if head else super().do_GET()
+
+        def _message(self, status: HTTPStatus, text: str, *, head: bool = False) -> None:
+            """A short Chinese page (with the bar, which says why the site may be missing)."""
+            bar = _SCRIPT.format(banner=preview.status.banner(preview.profile), epoch=preview.epoch,
+                                 status=preview.status_epoch) if status != HTTPStatus.FORBIDDEN else ""
+            data = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{status.value}</title>'
+                    f"<body><p>{html.escape(text)}</p>{bar}</body></html>").encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(data)
+
+        def list_directory(self, path: Any) -> None:  # never a listing of the site's folders
+            self._message(HTTPStatus.NOT_FOUND, "没有这个页面或文件。")
+            return None
 
         def _page(self, target: Path) -> None:
             text = target.read_text(encoding="utf-8")
-            bar = _SCRIPT.format(banner=preview.status.banner(), epoch=preview.epoch, status=preview.status_epoch)
+            bar = _SCRIPT.format(banner=preview.status.banner(preview.profile), epoch=preview.epoch, status=preview.status_epoch)
             at = text.rfind("</body>")
             text = text[:at] + bar + text[at:] if at >= 0 else text + bar
             data = text.encode("utf-8")
@@ -409,7 +479,7 @@ def _handler(preview: Preview, names: tuple[str, ...]) -> type[SimpleHTTPRequest
             epoch, status = number("epoch"), number("status")
             with preview.changed:
                 preview.changed.wait_for(lambda: preview.epoch != epoch or preview.status_epoch != status, timeout=25)
-                answer = {"epoch": preview.epoch, "status": preview.status_epoch, "banner": preview.status.banner()}
+                answer = {"epoch": preview.epoch, "status": preview.status_epoch, "banner": preview.status.banner(preview.profile)}
             data = json.dumps(answer, ensure_ascii=False).encode("utf-8")
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -425,26 +495,74 @@ def _handler(preview: Preview, names: tuple[str, ...]) -> type[SimpleHTTPRequest
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser tab closed while it waited for the next change: nothing to report."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+class ServeError(Exception):
+    """The preview could not start (the port is taken, the address is not this computer's); in Chinese."""
+
+
 def serve(root: Path | str, profile: Profile = "public", *, host: str = "127.0.0.1", port: int = 8000,
           pdf: bool = True, today: date | None = None, progress: Say | None = None, announce: Say = print,
           ready: Callable[[str], None] | None = None, stop: threading.Event | None = None) -> None:
     """Build, serve on ``host``:``port`` and keep the pages up to date until Ctrl-C (or ``stop``)."""
+    local = host in ("127.0.0.1", "localhost", "::1")
+    names = LOCAL_NAMES if local else (*LOCAL_NAMES, host.lower())
+    later = _Later()
+    try:  # the port first: a taken port is said at once, not after the whole build
+        server = (_Server6 if ":" in host else _Server)((host, port), later)
+    except OSError as exc:
+        raise ServeError(f"无法在 {host}:{port} 上提供预览（{exc.strerror or exc}）：换一个端口（--port）或地址（--host）") from None
     preview = Preview(root, profile, pdf=pdf, today=today, progress=progress)
-    names = LOCAL_NAMES if host in ("127.0.0.1", "localhost", "::1") else (*LOCAL_NAMES, host.lower())
+    later.handler = _handler(preview, names)
     stop = stop or threading.Event()
+    previous = signal.getsignal(signal.SIGTERM) if threading.current_thread() is threading.main_thread() else None
+    if previous is not None:  # `kill` or a closed terminal: the work folder (personal data on the intranet) goes too
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         preview.start()
-        server = ThreadingHTTPServer((host, port), _handler(preview, names))
-        server.daemon_threads = True
-        url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{server.server_address[1]}/"
+        if preview.status.state == "unreadable":
+            announce("数据无法读取，预览页面显示错误所在：\n" + "\n".join(d.text() for d in preview.status.diagnostics[:20]))
+        shown = "localhost" if local else host
+        url = f"http://{'[::1]' if host == '::1' else shown}:{server.server_address[1]}/"
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        announce(f"预览：{url}（只在本机；修改 data/、content/ 后页面自动更新；Ctrl-C 停止）")
+        if local:
+            announce(f"预览：{url}（只在本机；修改 data/、content/ 后页面自动更新；Ctrl-C 停止）")
+        else:
+            announce(f"预览：{url}（注意：监听 {host}，同一网络中的其他计算机也能打开"
+                     f"{'，内网版含个人信息' if profile == 'intranet' else ''}；只在本机使用请去掉 --host）")
         if ready is not None:
             ready(url)
         try:
             preview.watch(stop)
         finally:
             server.shutdown()
-            server.server_close()
     finally:
+        server.server_close()
         preview.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(*_: Any) -> None:
+    raise KeyboardInterrupt
+
+
+class _Later:
+    """The request handler, known once the preview exists (the port is bound before it is built)."""
+
+    handler: Any = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.handler(*args, **kwargs)

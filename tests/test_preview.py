@@ -203,7 +203,7 @@ def test_a_file_that_cannot_be_read_changes_no_page_and_says_where(tmp_path):
         assert done is not None and done.rendered == ()
         assert preview.status.state == "unreadable"
         assert _files(preview.site_dir) == before
-        banner = preview.status.banner()
+        banner = preview.status.banner("intranet")
         assert f"{CQU}:" in banner and "<script>" not in banner
         path.write_text(good.replace("categories: [academician]", "categories: [no-such-category]", 1), encoding="utf-8")
         preview.refresh()
@@ -211,6 +211,40 @@ def test_a_file_that_cannot_be_read_changes_no_page_and_says_where(tmp_path):
         assert preview.status.state == "invalid"
         assert any(d.severity == "error" and d.location.path == CQU for d in preview.status.diagnostics)
         path.write_text(good, encoding="utf-8")
+        preview.refresh()
+        preview.settle()
+        assert preview.status.state == "ok"
+        assert _files(preview.site_dir) == _whole(project, "public", tmp_path / "whole")
+    finally:
+        preview.close()
+
+
+def test_an_attachment_replaced_and_a_broken_theme_are_followed(tmp_path):
+    project = _project(tmp_path)
+    (project / "content" / "policies" / "att.png").write_bytes(b"first")
+    _append(project, "content/index.md", "\n\n[附件](policies/att.png)\n")
+    preview = Preview(project, "public", today=TODAY, pdf=False, work=tmp_path / "preview")
+    try:
+        preview.start()
+        (project / "content" / "policies" / "att.png").write_bytes(b"other")  # same size, same path
+        preview.refresh()
+        preview.settle()
+        assert (preview.site_dir / "policies" / "att.png").read_bytes() == b"other"
+        before = _files(preview.site_dir)
+        broken = project / "theme" / "overrides" / "main.html"
+        broken.parent.mkdir(parents=True, exist_ok=True)
+        broken.write_text('{% extends "base.html" %}{% block content %}{{ super() }}{% if %}{% endblock %}',
+                          encoding="utf-8")
+        preview.refresh()
+        preview.check()
+        assert preview.status.state == "invalid" and "TemplateSyntaxError" in preview.status.note
+        preview.settle()
+        assert _files(preview.site_dir) == before  # the last pages stay, and what they ask for
+        _edit(project, CQU, "field: 镁合金\n", "field: 镁合金改\n")  # a data edit does not make it green
+        preview.refresh()
+        preview.check()
+        assert preview.status.state == "invalid"
+        broken.unlink()
         preview.refresh()
         preview.settle()
         assert preview.status.state == "ok"
@@ -229,6 +263,15 @@ def test_the_public_preview_shows_no_value_the_public_site_may_not(tmp_path):
         preview.settle()
         result = check(project, today=TODAY)
         assert not audit(preview.site_dir, forbidden_values(result.project, "public", TODAY))
+        # the bar on every public page: where and which code, never a message (one names a hidden expert,
+        # requests and pairings are the intranet's)
+        _confidential(project, "e0411")
+        preview.refresh()
+        preview.check()
+        assert any("严明哲" in d.message for d in preview.status.diagnostics)
+        public, intranet = preview.status.banner("public"), preview.status.banner("intranet")
+        assert "严明哲" in intranet and "严明哲" not in public
+        assert not [d.code for d in preview.status.diagnostics if d.message.split("（")[0] in public]
         assert "周镕基" not in "".join(p.read_text(encoding="utf-8", errors="replace")
                                     for p in preview.site_dir.rglob("*") if p.suffix in (".html", ".json"))
     finally:
@@ -264,6 +307,12 @@ def test_the_server_reloads_pages_makes_downloads_when_asked_and_answers_only_th
         assert _get(base + "experts/cqu/", host="evil.example")[0] == 403  # DNS rebinding
         assert _get(base + "experts/cqu/", host="evil.example:8000")[0] == 403
         assert _get(base + "../../../etc/passwd")[0] == 404
+        head = urllib.request.Request(base + "directory/experts.json", method="HEAD", headers={"Host": "evil.example"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(head, timeout=30)
+        assert refused.value.code == 403
+        status, missing = _get(base + "assets/")  # a folder without a page: no listing
+        assert status == 404 and "没有这个页面" in missing.decode("utf-8")
         status, shard = _get(base + "search/index.json")
         assert status == 200 and json.loads(shard)
         status, workbook = _get(base + "downloads/roster.xlsx")
