@@ -77,7 +77,8 @@ def main(n: int, profile: str) -> None:
     start = time.perf_counter() - began
     base = ready[0]
 
-    experts = sorted((project / "data" / "experts").glob("*.yaml"))[len(list((project / "data" / "experts").glob("*"))) // 2]
+    files = sorted((project / "data" / "experts").glob("*.yaml"))
+    experts = files[len(files) // 2]
     original = experts.read_text(encoding="utf-8")
     employer = experts.stem
     page = f"{base}experts/{employer}/"

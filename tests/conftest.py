@@ -66,6 +66,16 @@ class ProjectCopy:
         return [d.text() for d in self.check(today).diagnostics]
 
 
+def repository_project(tmp_path: Path) -> Path:
+    """This repository's own project (mkdocs.yml, data/, content/, theme/) copied to ``tmp_path``/project."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", project)
+    for name in ("data", "content", "theme"):
+        shutil.copytree(ROOT / name, project / name)
+    return project
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> ProjectCopy:
     root = tmp_path / "project"

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import repository_project
 
 pytestmark = pytest.mark.slow
 
@@ -21,15 +21,6 @@ def _mkdocs(project: Path, site: Path, profile: str = "public"):
                           env=env, capture_output=True, text=True, timeout=300)
 
 
-def _copy_repo(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", project)
-    for name in ("data", "content", "theme"):
-        shutil.copytree(ROOT / name, project / name)
-    return project
-
-
 def _files(site: Path) -> dict[str, str]:
     return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(site.rglob("*")) if p.is_file()}
@@ -37,7 +28,7 @@ def _files(site: Path) -> dict[str, str]:
 
 def test_plain_mkdocs_build_runs_the_pipeline(tmp_path, sample_intranet):
     """`mkdocs build` with the plugin publishes the bytes `expert-guide build` does, PDF and audit included."""
-    project = _copy_repo(tmp_path)
+    project = repository_project(tmp_path)
     result = _mkdocs(project, tmp_path / "site", "intranet")
     assert result.returncode == 0, result.stderr
     door, ours = _files(tmp_path / "site"), _files(sample_intranet)
@@ -47,7 +38,7 @@ def test_plain_mkdocs_build_runs_the_pipeline(tmp_path, sample_intranet):
 
 
 def test_plain_mkdocs_build_stops_on_invalid_data(tmp_path):
-    project = _copy_repo(tmp_path)
+    project = repository_project(tmp_path)
     path = project / "data" / "pairings.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("expert: e0101", "expert: e9999", 1), encoding="utf-8")
     result = _mkdocs(project, tmp_path / "site")
@@ -93,7 +84,7 @@ def test_build_uses_the_given_day_for_the_pages_too(tmp_path):
 
 
 def test_an_unknown_profile_is_one_chinese_line(tmp_path):
-    project = _copy_repo(tmp_path)
+    project = repository_project(tmp_path)
     result = _mkdocs(project, tmp_path / "site", "bogus")
     assert result.returncode == 1
     assert "版本“bogus”不存在" in result.stderr and "Expected one of" not in result.stderr, result.stderr

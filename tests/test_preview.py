@@ -10,7 +10,6 @@ another to one preview, as a person editing would.
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 import time
 import urllib.error
@@ -18,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY
+from conftest import TODAY, ProjectCopy, repository_project
 
 from generator.audit import audit, forbidden_values
 from generator.build import build_site
@@ -26,15 +25,6 @@ from generator.check import check
 from generator.preview import Preview, serve
 
 pytestmark = pytest.mark.slow
-
-
-def _project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", project)
-    for name in ("data", "content", "theme"):
-        shutil.copytree(ROOT / name, project / name)
-    return project
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -49,15 +39,19 @@ def _whole(project: Path, profile: str, out: Path) -> dict[str, bytes]:
 
 
 def _edit(project: Path, rel: str, old: str, new: str) -> None:
-    path = project / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur once in {rel}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    ProjectCopy(project).replace(rel, old, new)
 
 
 def _append(project: Path, rel: str, text: str) -> None:
-    path = project / rel
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    ProjectCopy(project).append(rel, text)
+
+
+def _settled_as_whole(preview: Preview, project: Path, profile: str, out: Path) -> None:
+    """After the check and everything a page asks for, the preview is the site a whole build makes."""
+    preview.refresh()
+    preview.settle()
+    assert preview.status.state == "ok", [d.text() for d in preview.status.diagnostics]
+    assert _files(preview.site_dir) == _whole(project, profile, out)
 
 
 NEW_UNIT = "\n- id: preview-unit\n  name: 预览测试研究院\n  kind: employer\n  system: 科技\n  region: 渝北区\n"
@@ -150,7 +144,7 @@ def _theme(project: Path) -> None:
 
 @pytest.mark.parametrize("profile", ["public", "intranet"])
 def test_incremental_site_is_the_whole_site_after_every_kind_of_edit(tmp_path, profile):
-    project = _project(tmp_path)
+    project = repository_project(tmp_path)
     preview = Preview(project, profile, today=TODAY, pdf=False, work=tmp_path / "preview")
     preview.start()
     preview.settle()
@@ -175,7 +169,7 @@ def test_incremental_site_is_the_whole_site_after_every_kind_of_edit(tmp_path, p
 
 
 def test_only_what_changed_is_read_and_rendered(tmp_path):
-    project = _project(tmp_path)
+    project = repository_project(tmp_path)
     _new_unit(project)
     preview = Preview(project, "public", today=TODAY, pdf=False, work=tmp_path / "preview")
     try:
@@ -190,7 +184,7 @@ def test_only_what_changed_is_read_and_rendered(tmp_path):
 
 
 def test_a_file_that_cannot_be_read_changes_no_page_and_says_where(tmp_path):
-    project = _project(tmp_path)
+    project = repository_project(tmp_path)
     preview = Preview(project, "public", today=TODAY, pdf=False, work=tmp_path / "preview")
     try:
         preview.start()
@@ -211,16 +205,13 @@ def test_a_file_that_cannot_be_read_changes_no_page_and_says_where(tmp_path):
         assert preview.status.state == "invalid"
         assert any(d.severity == "error" and d.location.path == CQU for d in preview.status.diagnostics)
         path.write_text(good, encoding="utf-8")
-        preview.refresh()
-        preview.settle()
-        assert preview.status.state == "ok"
-        assert _files(preview.site_dir) == _whole(project, "public", tmp_path / "whole")
+        _settled_as_whole(preview, project, "public", tmp_path / "whole")
     finally:
         preview.close()
 
 
 def test_an_attachment_replaced_and_a_broken_theme_are_followed(tmp_path):
-    project = _project(tmp_path)
+    project = repository_project(tmp_path)
     (project / "content" / "policies" / "att.png").write_bytes(b"first")
     _append(project, "content/index.md", "\n\n[附件](policies/att.png)\n")
     preview = Preview(project, "public", today=TODAY, pdf=False, work=tmp_path / "preview")
@@ -245,16 +236,13 @@ def test_an_attachment_replaced_and_a_broken_theme_are_followed(tmp_path):
         preview.check()
         assert preview.status.state == "invalid"
         broken.unlink()
-        preview.refresh()
-        preview.settle()
-        assert preview.status.state == "ok"
-        assert _files(preview.site_dir) == _whole(project, "public", tmp_path / "whole")
+        _settled_as_whole(preview, project, "public", tmp_path / "whole")
     finally:
         preview.close()
 
 
 def test_the_public_preview_shows_no_value_the_public_site_may_not(tmp_path):
-    project = _project(tmp_path)
+    project = repository_project(tmp_path)
     preview = Preview(project, "public", today=TODAY, pdf=False, work=tmp_path / "preview")
     try:
         preview.start()
@@ -288,7 +276,7 @@ def _get(url: str, host: str | None = None) -> tuple[int, bytes]:
 
 
 def test_the_server_reloads_pages_makes_downloads_when_asked_and_answers_only_this_computer(tmp_path):
-    project = _project(tmp_path)
+    project = repository_project(tmp_path)
     ready: list[str] = []
     stop = threading.Event()
     thread = threading.Thread(target=serve, args=(project, "intranet"), daemon=True,
