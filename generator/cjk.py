@@ -56,14 +56,27 @@ _INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn
 _VERBATIM = frozenset({"pre", "code", "kbd", "samp", "script", "style", "textarea", "listing", "xmp"})
 
 
+# Where a break may go: a wide character, blanks, inline tags or comments, the break, more of them, and a
+# wide character — the only places ``join_html``'s runs can join. Text without one is returned as it is
+# (most of a generated page: its breaks sit between block tags); a match inside ``pre`` merely costs the
+# full reading. tests/test_cjk.py checks that every text ``join_html`` changes has one.
+_SKIPPABLE = (r"<!--.*?-->|<![^>]*>|<\?[^>]*>|</?(?i:" + "|".join(sorted(_INLINE)) + r")(?=[\s/>])"
+              r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+_MAY_JOIN = re.compile(f"[{WIDE}](?:[ \t\r\f]|{_SKIPPABLE})*\n(?:[ \t\r\n\f]|{_SKIPPABLE})*[{WIDE}]", re.S)
+
+
 def join_html(html: str) -> str:
     """``html`` with source line breaks between CJK characters removed from its text.
 
     Text on both sides of inline tags (``a``, ``strong``, ``span`` …) counts as one run; a block tag
     or ``br`` ends the run; text inside ``pre``, ``code`` and the like is left as written.
     """
-    if "\n" not in html:
+    if "\n" not in html or _MAY_JOIN.search(html) is None:
         return html
+    return _join_runs(html)
+
+
+def _join_runs(html: str) -> str:
     pieces: list[str] = []
     run: list[int] = []  # indexes in pieces of the text pieces of the current run
     verbatim: list[str] = []

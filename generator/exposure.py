@@ -238,9 +238,16 @@ LONG_TEXT = 8
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
                         "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U0001bca0-\U0001bca3"
                         "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
-_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # a decimal digit of any other script (٣, ३, 𝟑 after NFKC is 3)
+# 〇一二…九 as digits: found by a character class and replaced where they are (str.translate with a
+# table looks up every character of the text: 5× slower on the megabytes the audit folds)
+_CHINESE_DIGITS = re.compile("[〇零一二三四五六七八九]")
+_CHINESE_DIGIT_VALUES = dict(zip("〇零一二三四五六七八九", "00123456789"))
+_OTHER_DIGITS = re.compile(r"[^\D0-9]")  # a decimal digit of any other script (٣, ३, 𝟑 after NFKC is 3)
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
+
+
+def _chinese_digit(match: re.Match) -> str:
+    return _CHINESE_DIGIT_VALUES[match.group()]
 
 
 def _digit(match: re.Match) -> str:
@@ -253,7 +260,8 @@ def fold(text: str) -> str:
     and 〇一二…九 written as 0–9. Line breaks stay."""
     if text.isascii():
         return text.lower()
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold().translate(_CHINESE_DIGITS)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    text = _CHINESE_DIGITS.sub(_chinese_digit, text)
     return _OTHER_DIGITS.sub(_digit, text)
 
 

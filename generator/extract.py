@@ -326,26 +326,25 @@ def _workbook_cells(data: bytes) -> Iterator[tuple[str, str]]:
     """The cells of an Excel workbook as a reader sees them: a date stored as a serial number is read as the date.
 
     The XML alone holds 45839 for 2025-07-01 and 13800138000 for a phone kept as a number; here each
-    cell is written out as Excel shows it (dates as 2025-07-01, whole numbers without “.0”).
+    cell is written out as Excel shows it (dates as 2025-07-01, whole numbers without “.0”), every
+    sheet, hidden ones too. Read with python-calamine: a 200,000-row 名单 in seconds (openpyxl's
+    read-only mode took minutes).
     """
     import io
-    import warnings
 
-    from openpyxl import load_workbook
+    import python_calamine as calamine
 
     out: list[tuple[str, str]] = []
     try:
-        with warnings.catch_warnings():  # about parts openpyxl skips; the cells are what is read here
-            warnings.simplefilter("ignore")
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-            try:
-                for sheet in book.worksheets:
-                    lines = [sheet.title]
-                    for row in sheet.iter_rows(values_only=True):
-                        lines.append("\t".join(_cell_text(v) for v in row if v is not None))
-                    out.append((f"工作表“{sheet.title}”", "\n".join(lines)))
-            finally:
-                book.close()
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            for name in book.sheet_names:
+                lines = [name]
+                for row in book.get_sheet_by_name(name).iter_rows():
+                    lines.append("\t".join(_cell_text(v) for v in row if v is not None and v != ""))
+                out.append((f"工作表“{name}”", "\n".join(lines)))
+        finally:
+            book.close()
     except Exception as exc:  # a damaged workbook: what cannot be read cannot be vouched for
         raise Unreadable(f"Excel 工作簿无法读取（{type(exc).__name__}）") from None
     yield from out

@@ -80,6 +80,34 @@ def test_self_test_a_planted_leak_in_every_channel_is_caught(forbidden, tmp_path
     assert MOBILE not in hits[0].text() and ID_NUMBER not in hits[0].text()  # the report does not leak again
 
 
+def test_a_workbook_is_read_as_excel_shows_it(tmp_path):
+    """Cells as a reader sees them, on every sheet (a hidden one too): a date kept as a serial number is the
+    date, a phone kept as a number is its digits (not 13912345678.0), text written inline is read."""
+    import datetime
+
+    import openpyxl
+    import xlsxwriter
+
+    from generator.extract import channels
+
+    path = tmp_path / "book.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = 13912345678
+    book.active["B1"] = datetime.date(2025, 7, 1)
+    book.active["B1"].number_format = "yyyy-mm-dd"
+    hidden = book.create_sheet("草稿")
+    hidden["C3"] = HIDDEN
+    hidden.sheet_state = "hidden"
+    book.save(path)
+    cells = "\n".join(text for channel, text in channels(path) if channel.startswith("工作表"))
+    assert "13912345678\t2025-07-01" in cells and HIDDEN in cells and "13912345678.0" not in cells
+    inline = tmp_path / "inline.xlsx"
+    writer = xlsxwriter.Workbook(inline, {"constant_memory": True})  # as the build writes its own
+    writer.add_worksheet("名单").write_string(0, 0, HIDDEN)
+    writer.close()
+    assert HIDDEN in "\n".join(text for channel, text in channels(inline) if channel.startswith("工作表"))
+
+
 def _tree(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -10,7 +10,10 @@ import subprocess
 
 import pytest
 from conftest import MINIMAL, TODAY
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator import cjk
 from generator.build import build_site
 from generator.cjk import MIN_WRAPPING, fold_break, join_html, join_text, keep_last_pair
 from generator.diagnostics import Diagnostics
@@ -51,6 +54,25 @@ def test_html_text_across_inline_tags_but_not_in_code_or_blocks():
     assert join_html("<pre><code>甲\n乙</code></pre>\n<p>丙\n丁</p>") == "<pre><code>甲\n乙</code></pre>\n<p>丙丁</p>"
     assert join_html("<td>甲</td>\n<td>乙</td>") == "<td>甲</td>\n<td>乙</td>"  # between cells: not text
     assert join_html('<p title="甲\n乙">丙\n丁</p>') == '<p title="甲\n乙">丙丁</p>'  # attributes as written
+
+
+# Pieces of HTML that matter to joining: wide and narrow characters, blanks and breaks, inline, block and
+# verbatim tags in any case, attributes holding ">" and breaks, comments, a doctype, and a "<" that is text.
+_PIECES = ["汉", "。", "“", "A", "7", " ", "\t", "\n", "\r", "\f", "<a href='x>y'>", "</a>", "<SPAN class=\"k\n\">",
+           "</span>", "<b/>", "<abbr>", "<p>", "</p>", "<br>", "<td>", "<pre>", "</pre>", "<code>", "</CODE>",
+           "<!-- 注\n释 -->", "<!DOCTYPE html>", "<?x?>", "<", ">", "&amp;", "<ſpan>", "<a:b>", "<em\n>"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14))
+def test_text_join_html_leaves_as_it_is_has_no_place_a_break_may_go(pieces):
+    """join_html returns a page at once when it has no wide character, blanks, inline tags, break, … wide
+    character in a row; the full reading must then find nothing to join, for every text."""
+    text = "".join(pieces)
+    full = cjk._join_runs(text) if "\n" in text else text
+    assert join_html(text) == full
+    if cjk._MAY_JOIN.search(text) is None:
+        assert full == text
 
 
 @pytest.mark.parametrize("style", ["plain", "literal", "folded", "single", "double"])
