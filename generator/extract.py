@@ -51,25 +51,37 @@ def _unescape_js(text: str) -> str:
     return _UNICODE_ESCAPE.sub(sub, _UNICODE_ESCAPE.sub(sub, text))  # twice: escaped surrogate pairs stay as pairs
 
 
-def text_variants(text: str) -> list[str]:
+def text_variants(text: str) -> Iterator[str]:
     """The text as written, as a browser shows it, and fully decoded (percent, JS/JSON, HTML escapes).
 
-    The fully decoded text comes last; each decoding runs only when its escapes occur.
+    The fully decoded text comes last; each decoding runs only when its escapes occur. Made one at a
+    time, a variant equal to the one before left out: a 60 MB page is not held four times over.
     """
-    variants = [text]
+    yield text
+    previous = text
     if "&" in text:
-        variants.append(html.unescape(text))
+        shown = html.unescape(text)
+        if shown != previous:
+            yield shown
+            previous = shown
+        del shown
     decoded = unquote(text) if "%" in text else text
     if "\\" in decoded:
-        variants.append(_CSS_ESCAPE.sub(lambda m: _char(int(m.group(1), 16)), decoded))  # CSS: \8463 is 董
+        css = _CSS_ESCAPE.sub(lambda m: _char(int(m.group(1), 16)), decoded)  # CSS: \8463 is 董
+        if css != previous:
+            yield css
+            previous = css
+        del css
         decoded = _unescape_js(decoded)
     if "&" in decoded:
         decoded = html.unescape(decoded)
     if "<" in decoded:  # markup split inside a word (<w:t>张</w:t><w:t>伟</w:t> in a .docx)
-        variants.append(decoded)
+        if decoded != previous:
+            yield decoded
+            previous = decoded
         decoded = _TAGS.sub("", decoded)
-    variants.append(decoded)
-    return list(dict.fromkeys(variants))
+    if decoded != previous:
+        yield decoded
 
 
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")

@@ -22,6 +22,7 @@ RESERVED_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz", "search/pages.jso
 # The intranet's 下载 page offers the blank 登记表 and the current export (expert-guide xlsx); the public site has neither.
 FORM_WORKBOOK = "downloads/form.xlsx"
 ROSTER_WORKBOOK = "downloads/roster.xlsx"
+REPORT_WORKBOOK = "report/report.xlsx"  # the intranet's whole 校验报告, beside its page (which lists the first of each code)
 REQUESTS_FEED = "requests/requests.ics"  # the intranet's calendar feed of request deadlines, beside its 诉求办理 page
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,42 @@ def test_an_active_expert_is_on_the_register_not_in_contact(warned):
         if leaders == "—":
             assert "在联系" not in card
     assert "在联系" not in page
+
+
+# ---- a national check: the page lists the first of each code, the workbook beside it all of them ----
+
+def test_the_page_lists_the_first_of_each_code_in_order():
+    from generator.render.pages import REPORT_ROWS, report_table
+
+    rows = [{"code": code, "n": n} for n, code in enumerate(["R208"] * (REPORT_ROWS + 150) + ["E101", "R213"] * 3)]
+    table = report_table(rows)
+    assert [r["n"] for r in table["shown"]] == [*range(REPORT_ROWS), *range(REPORT_ROWS + 150, REPORT_ROWS + 156)]
+    assert table["omitted"] == [("R208", 150)]
+    assert report_table(rows[:REPORT_ROWS])["omitted"] == []
+
+
+def test_the_whole_report_is_a_workbook_beside_the_page(warned, monkeypatch):
+    """Every finding, in order, as text (a value from the data that starts with = is no formula); the page links it."""
+    import openpyxl
+
+    site, diagnostics = warned
+    assert 'href="../report/report.xlsx"' in (site / "report" / "index.html").read_text(encoding="utf-8")
+    sheet = openpyxl.load_workbook(site / "report" / "report.xlsx").worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("位置", "级别", "代码", "说明", "提示", "依据")
+    assert [(r[2], r[3]) for r in rows[1:]] == [(d.code, d.message) for d in diagnostics]
+    assert {c.data_type for row in sheet.iter_rows(min_row=2) for c in row} == {"s"}
+
+
+def test_a_long_report_says_what_it_leaves_out(warned, tmp_path, monkeypatch):
+    import generator.render.pages as pages
+
+    monkeypatch.setattr(pages, "REPORT_ROWS", 1)
+    root = warned[0].parent / "project"
+    build_site(root, profile="intranet", out=tmp_path / "site", today=TODAY, pdf=False)
+    cells = _cells(tmp_path / "site")
+    codes = [code for _w, _l, code, _s, _b in cells]
+    assert len(codes) == len(set(codes)) == len({d.code for d in warned[1]})
+    page = article(tmp_path / "site" / "report" / "index.html")
+    left = [(code, n - 1) for code, n in sorted(Counter(d.code for d in warned[1]).items()) if n > 1]
+    assert left and all(f"{code} 另有 {n} 条" in page for code, n in left)

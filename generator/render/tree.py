@@ -20,7 +20,7 @@ from typing import Any, Callable
 import pathspec
 import yaml
 
-from ..paths import FORM_WORKBOOK, PROJECT_OVERRIDES, REQUESTS_FEED, ROSTER_WORKBOOK, THEME_DIR, docs_path, reserved
+from ..paths import FORM_WORKBOOK, PROJECT_OVERRIDES, REPORT_WORKBOOK, REQUESTS_FEED, ROSTER_WORKBOOK, THEME_DIR, docs_path, reserved
 from ..project import Project
 from .content import ContentRenderer, as_markdown, page_url, raw_page
 from .requests import feed_domain, ics_feed
@@ -28,7 +28,7 @@ from .pages import (GeneratedPage, environment, footer_html, generated_pages, me
                     split_front_matter)
 from .search_index import dumps, experts_index, page_sections, search_shards
 from .view import SiteView
-from .workbook import export_workbook, template_workbook
+from .workbook import export_workbook, report_workbook, template_workbook
 
 # Files of content/ MkDocs never publishes, whatever exclude_docs says.
 ALWAYS_EXCLUDED = "/templates/\n"
@@ -153,6 +153,8 @@ def build_tree(project: Project, view: SiteView, *, pdf: bool = True, memo: Page
     if view.intranet:  # the 登记表 to fill in and the current 名单 and 登记表, for the units' returns (issue 12)
         tree.deferred.append(Deferred((FORM_WORKBOOK,), lambda: {FORM_WORKBOOK: template_workbook(project)}))
         tree.deferred.append(Deferred((ROSTER_WORKBOOK,), lambda: {ROSTER_WORKBOOK: export_workbook(project, view)}))
+        if view.report:  # the whole 校验报告: its page lists the first REPORT_ROWS of each code
+            tree.deferred.append(Deferred((REPORT_WORKBOOK,), lambda: {REPORT_WORKBOOK: report_workbook(project, view)}))
     tree.config = engine_config(settings, view)
     if not defer:
         for later in tree.deferred:

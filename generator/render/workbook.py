@@ -105,6 +105,25 @@ def export_workbook(project: Project, view: SiteView) -> bytes:
     return reproducible(book.close(), _moment(project))
 
 
+def report_workbook(project: Project, view: SiteView) -> bytes:
+    """The whole 校验报告 (the intranet's page lists the first of each code): one row per finding."""
+    book = _Book("report", project)
+    sheet = book.sheet("校验报告")
+    headers = ["位置", "级别", "代码", "说明", "提示", "依据"]
+    for n, width in enumerate((34, 6, 7, 80, 50, 30)):
+        sheet.set_column(n, n, width)
+    for n, header in enumerate(headers):
+        sheet.write_string(0, n, header, book.style("head"))
+    for r, d in enumerate(view.report, 1):
+        place = d["path"] + (f":{d['line']}:{d['col']}" if d.get("line") else "")
+        for n, value in enumerate((place, d["severity_name"], d["code"], d["message"], d.get("hint") or "",
+                                   d.get("basis") or "")):
+            sheet.write_string(r, n, str(value), book.style("prose"))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(view.report), 1), len(headers) - 1)
+    return reproducible(book.close(), _moment(project))
+
+
 def most_categories(view: SiteView) -> int:
     """The most categories one shown expert has: the 登记表 has that many 专家类别 columns."""
     return max((len(expert.get("categories") or ()) for expert in view.experts), default=0)
@@ -157,7 +176,7 @@ class _Book:
         })
         site = project.site
         self.book.set_properties({
-            "title": FORM_TITLE if kind == "template" else ROSTER_TITLE,
+            "title": {"template": FORM_TITLE, "report": "校验报告"}.get(kind, ROSTER_TITLE),
             "subject": site.title if site is not None else "",
             "author": f"{CREATOR} {kind}",
             "keywords": "专家联系服务制度",
