@@ -80,6 +80,42 @@ def test_self_test_a_planted_leak_in_every_channel_is_caught(forbidden, tmp_path
     assert MOBILE not in hits[0].text() and ID_NUMBER not in hits[0].text()  # the report does not leak again
 
 
+def test_a_large_xml_part_is_read_in_pieces_and_a_value_across_a_cut_is_found(forbidden, tmp_path, monkeypatch):
+    """A 200,000-row sheet is read a piece at a time (memory), cut before a tag, each piece repeating the end of
+    the one before: the hidden name split over two text runs is found wherever the cut falls."""
+    import io
+    import zipfile
+
+    import generator.extract as extract
+
+    monkeypatch.setattr(extract, "PIECE", 600)
+    monkeypatch.setattr(extract, "PIECE_OVERLAP", 120)
+    cells = lambda numbers: "".join(f"<c><t>材料科学{n}</t></c>" for n in numbers)  # noqa: E731 — each text once
+    site = tmp_path / "site"
+    site.mkdir()
+    pieces = set()
+    for before in range(15, 55):  # the name's cells move across the first cuts, one cell at a time
+        xml = (f"<sheetData>{cells(range(before))}<c><t>{HIDDEN[0]}</t></c><c><t>{HIDDEN[1:]}</t></c>"
+               f"{cells(range(100, 180))}</sheetData>")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", xml)
+        (site / "roster.xlsx").write_bytes(buffer.getvalue())
+        hits = audit(site, forbidden)
+        assert [h.forbidden.value for h in hits] == [HIDDEN], before
+        pieces.add(hits[0].channel)
+        data = xml.encode()
+        parts = list(extract.xml_pieces(data))
+        assert all(p.startswith(b"<") for p in parts) and parts[0] == data[:len(parts[0])] and parts[-1].endswith(b"</sheetData>")
+        covered = 0
+        for part in parts:  # each piece starts inside or at the end of the one before: no byte is skipped
+            start = data.index(part)
+            assert start <= covered
+            covered = start + len(part)
+        assert covered == len(data)
+    assert len(pieces) > 1  # found in different pieces as it moved
+
+
 def test_a_workbook_is_read_as_excel_shows_it(tmp_path):
     """Cells as a reader sees them, on every sheet (a hidden one too): a date kept as a serial number is the
     date, a phone kept as a number is its digits (not 13912345678.0), text written inline is read."""
