@@ -143,6 +143,25 @@ def test_export_imports_back_without_a_change(project, tmp_path, profile):
     assert tree_digest(project.root) == before
 
 
+@pytest.mark.parametrize("text,fits", [("材" * 32_767, True), ("材" * 32_768, False), ("𠀀" * 16_383 + "a", True),
+                                       ("𠀀" * 16_384, False)])  # Excel counts UTF-16: 𠀀 is two
+def test_a_text_longer_than_a_cell_is_refused_and_one_that_fits_goes_round(project, tmp_path, text, fits):
+    """An Excel cell holds 32,767 characters (XlsxWriter would cut a longer text short): check refuses it at
+    the field; one that fits is exported whole and imported back without a change."""
+    project.replace("data/experts.yaml", "  field: 心血管\n", f"  field: {text}\n")
+    result = check(project.root, today=TODAY)
+    errors = [d for d in result.errors if d.code == "E116"]
+    if not fits:
+        assert len(errors) == 1 and errors[0].location.path == "data/experts.yaml" and errors[0].location.line
+        return
+    assert not result.errors
+    out = write_export(project.root, tmp_path / "roster.xlsx", profile="intranet", today=TODAY)
+    assert text in {c for row in openpyxl.load_workbook(out)[FORM_SHEET].iter_rows(values_only=True) for c in row}
+    before = tree_digest(project.root)
+    assert import_workbook(out, project.root, today=TODAY).changes == []
+    assert tree_digest(project.root) == before
+
+
 def test_public_export_shows_only_what_the_public_may_see(project, tmp_path):
     out = write_export(project.root, tmp_path / "public.xlsx", profile="public", today=TODAY)
     sheet = openpyxl.load_workbook(out)[FORM_SHEET]

@@ -14,6 +14,8 @@ from ..kinds import DATE, FORMATS, ID, MONTH, wrong_year_brackets
 from ..positions import FOLDED, QUOTED, TRAILING_COMMENT, unpack
 from .yamlio import YList, YMap, has_invisible
 
+CELL_LIMIT = 32_767  # characters in one Excel cell
+
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # a tab is allowed; a line break only in multiline fields
 
 _SUGGESTIONS = 50  # unknown keys per mapping that get a "did you mean"; the rest list the allowed fields
@@ -150,6 +152,11 @@ class ShapeChecker:
             self.diags.error(where, "E110", f"{label}中不能有{what}", hint=hint)
             return None
         if kind in ("text", "multiline", "doc_number"):
+            if len(text) > CELL_LIMIT // 2 and len(text.encode("utf-16-le")) // 2 > CELL_LIMIT:  # Excel counts UTF-16
+                # the 登记表 holds every field in a cell; XlsxWriter would cut it short
+                self.diags.error(where, "E116", f"{label}有 {len(text):,} 个字符，超过 Excel 一个单元格的上限 {CELL_LIMIT:,}",
+                                 hint="请精简；长篇的说明请写成 content/ 中的文稿")
+                return None
             if not text.strip():
                 self.diags.error(where, "E102", f"{label}是空白的")
                 return None

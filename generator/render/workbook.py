@@ -27,6 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..clock import EARLIEST, LATEST, epoch_moment
 from ..fields import Profile
+from ..load.shape import CELL_LIMIT
 from ..form import (CATEGORY_COLUMNS, CREATOR, FIRST_DATA_ROW, FORM_SHEET, FORM_TITLE, HEADER_ROW, LISTS_SHEET,
                     NOTES_SHEET, ROSTER_SHEET, ROSTER_TITLE, Column, choices_shown, columns_for, ref_labels,
                     shown_value)
@@ -118,10 +119,18 @@ def report_workbook(project: Project, view: SiteView) -> bytes:
         place = d["path"] + (f":{d['line']}:{d['col']}" if d.get("line") else "")
         for n, value in enumerate((place, d["severity_name"], d["code"], d["message"], d.get("hint") or "",
                                    d.get("basis") or "")):
-            sheet.write_string(r, n, str(value), book.style("prose"))
+            sheet.write_string(r, n, _fit(str(value)), book.style("prose"))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(view.report), 1), len(headers) - 1)
     return reproducible(book.close(), _moment(project))
+
+
+def _fit(text: str) -> str:
+    """``text`` cut to what one cell holds (32,767 UTF-16 units), with “…” where it was cut: for the report, whose
+    messages are the tool's own; data fields longer than a cell are refused by check (E116)."""
+    if len(text) <= CELL_LIMIT // 2 or len(text.encode("utf-16-le")) // 2 <= CELL_LIMIT:
+        return text
+    return text.encode("utf-16-le")[:(CELL_LIMIT - 1) * 2].decode("utf-16-le", "ignore") + "…"
 
 
 def most_categories(view: SiteView) -> int:
