@@ -38,7 +38,7 @@ COLLECTIONS = ("categories", "units", "leaders", "experts", "pairings", "institu
                "activities")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Forbidden:
     value: str
     source: str  # where it was written and which field, e.g. data/experts.yaml:12:13 的 Expert.contact.mobile

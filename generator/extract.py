@@ -39,11 +39,13 @@ def reading_output() -> Iterator[None]:
         _LIMIT.reset(token)
 MAX_MEMBERS = 10_000
 # A large XML part of a zip (a 200,000-row sheet is 330 MB) is read in pieces of about PIECE bytes, cut just
-# before a tag ("<" never stands inside a UTF-8 character, nor in XML text), each repeating the last
-# PIECE_OVERLAP bytes of the one before: a value split over tags within that span is whole in one piece, and
-# the text read at once is bounded (the whole sheet with its variants took 2.8 GB).
+# before a tag ("<" never stands inside a UTF-8 character, nor in XML text). Each piece starts early enough to
+# repeat at least PIECE_OVERLAP bytes of the text (outside tags) of the one before: a field's value is at most
+# 32,767 characters (E116), about 300 KB even as entities, so a value split at a cut — over tags of any
+# length — is whole in one piece; the text read at once stays bounded (the whole sheet and its variants: 2.8 GB).
 PIECE = 8 * 1024 * 1024
-PIECE_OVERLAP = 64 * 1024
+PIECE_OVERLAP = 512 * 1024
+_TAG_BYTES = re.compile(rb"<[^<>]*>")
 MAX_NESTING = 4  # an archive in an archive in …
 
 
@@ -81,6 +83,8 @@ def text_variants(text: str) -> Iterator[str]:
         decoded = _unescape_js(decoded)
     if "&" in decoded:
         decoded = html.unescape(decoded)
+    if "_x" in decoded:  # Office's escapes in XML text: _x8463_ is 董, _x005F_ an underscore
+        decoded = _OFFICE_ESCAPE.sub(lambda m: _char(int(m.group(1), 16)), decoded)
     if "<" in decoded:  # markup split inside a word (<w:t>张</w:t><w:t>伟</w:t> in a .docx)
         if decoded != previous:
             yield decoded
@@ -91,6 +95,7 @@ def text_variants(text: str) -> Iterator[str]:
 
 
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
+_OFFICE_ESCAPE = re.compile(r"_x([0-9a-fA-F]{4})_")
 
 
 def _char(code: int) -> str:
@@ -346,14 +351,24 @@ def _zip_channels(data: bytes, depth: int) -> Iterator[tuple[str, str]]:
 
 
 def xml_pieces(data: bytes) -> Iterator[bytes]:
-    """``data`` (XML) in pieces of about PIECE bytes, each cut before a "<" and starting PIECE_OVERLAP bytes early."""
+    """``data`` (XML) in pieces of about PIECE bytes, each cut before a "<" and repeating PIECE_OVERLAP bytes of text."""
     start = 0
     while start < len(data):
         end = data.find(b"<", start + PIECE)
         end = len(data) if end == -1 else end
-        begin = data.find(b"<", max(0, start - PIECE_OVERLAP), start) if start else 0
-        yield data[start if begin == -1 else begin:end]
+        yield data[_overlap_start(data, start):end]
         start = end
+
+
+def _overlap_start(data: bytes, start: int) -> int:
+    """Where the piece that follows a cut at ``start`` begins: at a tag, PIECE_OVERLAP bytes of text back."""
+    width = PIECE_OVERLAP
+    while start:
+        low = max(0, start - width)
+        if low == 0 or len(_TAG_BYTES.sub(b"", data[low:start])) >= PIECE_OVERLAP:
+            return max(data.rfind(b"<", 0, low + 1), 0)  # the tag that holds or follows ``low`` starts here
+        width *= 2  # mostly tags: look further back
+    return 0
 
 
 def _workbook_cells(data: bytes) -> Iterator[tuple[str, str]]:

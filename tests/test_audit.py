@@ -33,6 +33,17 @@ def _pdf(path: Path, body: str = "", author: str = "") -> None:
                 f"<body><p>{body}</p></body></html>").write_pdf(path)
 
 
+def _zip(members: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
 PLANTS = {
     "HTML 正文": lambda s: (s / "leak.html").write_text("<p>联系电话：0139-1234-5678</p>", encoding="utf-8"),
     "HTML 属性": lambda s: (s / "leak.html").write_text(f'<a title="{EMAIL}">x</a>', encoding="utf-8"),
@@ -47,6 +58,8 @@ PLANTS = {
     "隐藏文件": lambda s: (s / ".env").write_text(f"ID={ID_NUMBER}\n", encoding="utf-8"),
     "PDF 正文": lambda s: _pdf(s / "downloads" / "guide.pdf", body=f"手机 139 1234 5678 {HIDDEN}"),
     "PDF 元数据": lambda s: _pdf(s / "downloads" / "guide.pdf", author=HIDDEN),
+    "Office 转义": lambda s: (s / "downloads" / "x.xlsx").write_bytes(_zip({"xl/comments1.xml": "<t>" + "".join(
+        f"_x{ord(c):04X}_" for c in HIDDEN) + "</t>"})),  # how Excel may store 周医生
 }
 
 
@@ -82,8 +95,10 @@ def test_self_test_a_planted_leak_in_every_channel_is_caught(forbidden, tmp_path
 
 def test_a_large_xml_part_is_read_in_pieces_and_a_value_across_a_cut_is_found(forbidden, tmp_path, monkeypatch):
     """A 200,000-row sheet is read a piece at a time (memory), cut before a tag, each piece repeating the end of
-    the one before: the hidden name split over two text runs is found wherever the cut falls."""
+    the one before: the hidden name split over two text runs is found wherever the cut falls, after a long text
+    with no tag in it, or with many tags between its halves."""
     import io
+    import itertools
     import zipfile
 
     import generator.extract as extract
@@ -94,15 +109,18 @@ def test_a_large_xml_part_is_read_in_pieces_and_a_value_across_a_cut_is_found(fo
     site = tmp_path / "site"
     site.mkdir()
     pieces = set()
-    for before in range(15, 55):  # the name's cells move across the first cuts, one cell at a time
-        xml = (f"<sheetData>{cells(range(before))}<c><t>{HIDDEN[0]}</t></c><c><t>{HIDDEN[1:]}</t></c>"
-               f"{cells(range(100, 180))}</sheetData>")
+    name = f"<c><t>{HIDDEN[0]}</t></c><c><t>{HIDDEN[1:]}</t></c>"
+    split_long = f"<c><t>{'字' * 300}{HIDDEN[0]}</t></c><c><t>{HIDDEN[1:]}</t></c>"  # no tag in the 900 bytes before
+    split_far = f"<c><t>{HIDDEN[0]}</t></c>{'<proofErr/>' * 60}<c><t>{HIDDEN[1:]}</t></c>"  # 660 bytes of tags between
+    # the planted name moves across the first cuts, one cell at a time
+    for before, planted in itertools.product(range(15, 55), (name, split_long, split_far)):
+        xml = f"<sheetData>{cells(range(before))}{planted}{cells(range(100, 180))}</sheetData>"
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("xl/worksheets/sheet1.xml", xml)
         (site / "roster.xlsx").write_bytes(buffer.getvalue())
         hits = audit(site, forbidden)
-        assert [h.forbidden.value for h in hits] == [HIDDEN], before
+        assert [h.forbidden.value for h in hits] == [HIDDEN], (before, planted[:30])
         pieces.add(hits[0].channel)
         data = xml.encode()
         parts = list(extract.xml_pieces(data))

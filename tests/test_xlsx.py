@@ -578,6 +578,39 @@ def test_no_text_becomes_a_formula_in_an_export(project, tmp_path, profile):
     assert {c.data_type for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value in HOSTILE_TEXT} == {"s"}
 
 
+# Text that looks like the workbook's own XML or escapes: XlsxWriter writes a string between <r> and </r>
+# unescaped (its rich text), and stores a literal _x0041_ as _x005F_x0041_ (Excel's escape of the escape).
+MARKUP_TEXT = ['<r><t>镁合金</t></r></is></c><c r="ZZ4"><f>HYPERLINK("http://evil.example/","点击")</f><v>0</v></c>'
+               '<c r="ZZZ4" t="inlineStr"><is><r><t>x</t></r>', "<r>镁合金 & 钛合金</r>", "<r></r>", "<t>材料</t>",
+               "]]><f>1+1</f>", "_x0041_ 与 _x005F_", "__x005F__", "_x8463_"]
+
+
+@pytest.mark.parametrize("text", MARKUP_TEXT)
+def test_text_like_the_workbooks_own_markup_is_written_and_read_as_itself(project, tmp_path, text):
+    """In a field (登记表) and a unit's name (the 名单's merged rows): no formula, the same text in openpyxl and
+    calamine, and the export imports back without a change."""
+    import python_calamine
+
+    from generator.load.workbook import _escaped_underscore
+
+    quoted = text.replace("'", "''")
+    project.replace("data/experts.yaml", f"  field: {_field_of(project, 0)}\n", f"  field: '{quoted}'\n")
+    project.replace("data/units.yaml", "  name: 测试市人事局\n", f"  name: '{quoted}'\n")
+    assert not check(project.root, today=TODAY).errors
+    out = write_export(project.root, tmp_path / "x.xlsx", profile="intranet", today=TODAY)
+    with zipfile.ZipFile(out) as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
+    book = openpyxl.load_workbook(out)  # as the import reads it (openpyxl leaves Excel's escape of "_" in inline text)
+    assert text in {_escaped_underscore(c.value) for row in book[FORM_SHEET].iter_rows() for c in row}
+    assert text in {_escaped_underscore(c.value) for row in book[ROSTER_SHEET].iter_rows() for c in row}
+    calamine = python_calamine.CalamineWorkbook.from_path(str(out))
+    assert text in {v for row in calamine.get_sheet_by_name(FORM_SHEET).to_python() for v in row}
+    before = tree_digest(project.root)
+    assert import_workbook(out, project.root, today=TODAY).changes == []
+    assert tree_digest(project.root) == before
+
+
 def _field_of(project, n: int) -> str:
     fields = [line.split(": ", 1)[1] for line in project.read("data/experts.yaml").splitlines() if line.startswith("  field: ")]
     return fields[n]

@@ -229,7 +229,8 @@ class _XlsxReader:
 
             def rows(first: int, last: int | None, width: int) -> Iterator[tuple[int, list[tuple[Any, str, str]]]]:
                 for number, row in enumerate(sheet.iter_rows(min_row=first, max_row=last, max_col=width), first):
-                    yield number, [(c.value, getattr(c, "number_format", "") or "", c.data_type) for c in row]
+                    yield number, [(_escaped_underscore(c.value), getattr(c, "number_format", "") or "", c.data_type)
+                                   for c in row]
 
             result = _table(self.name, rows, merged, self.diags, formulas)
         finally:
@@ -266,6 +267,13 @@ class _XlsxReader:
                         del cells[column]
                     else:
                         cells[column] = Cell(cell.ref, value, cell.number_format, formulas[cell.ref])
+
+
+def _escaped_underscore(value: Any) -> Any:
+    """A text as Excel shows it: Excel (and XlsxWriter, which writes our exports) stores a literal “_x0041_” as
+    “_x005F_x0041_”. openpyxl undoes that for the shared strings Excel writes, not for the inline strings of an
+    export; it is undone here the same way, so an export imports back as it was."""
+    return value.replace("_x005F_", "_") if isinstance(value, str) and "_x005F_" in value else value
 
 
 def _unescape(raw: bytes) -> str:

@@ -7,7 +7,7 @@ can be imported again without any change. The same data and moment give the same
 
 Written with XlsxWriter in its constant-memory mode: each row goes to disk as soon as the next one
 starts, so a 200,000-expert export holds one row at a time (openpyxl kept every cell as an object:
-8 GB at that size). Every value is written by its type — text with ``write_string`` — so no text
+8 GB at that size). Every value is written by its type — text by ``_text`` — so no text
 from the data ever becomes a formula.
 """
 from __future__ import annotations
@@ -114,12 +114,12 @@ def report_workbook(project: Project, view: SiteView) -> bytes:
     for n, width in enumerate((34, 6, 7, 80, 50, 30)):
         sheet.set_column(n, n, width)
     for n, header in enumerate(headers):
-        sheet.write_string(0, n, header, book.style("head"))
+        _text(sheet, 0, n, header, book.style("head"))
     for r, d in enumerate(view.report, 1):
         place = d["path"] + (f":{d['line']}:{d['col']}" if d.get("line") else "")
         for n, value in enumerate((place, d["severity_name"], d["code"], d["message"], d.get("hint") or "",
                                    d.get("basis") or "")):
-            sheet.write_string(r, n, _fit(str(value)), book.style("prose"))
+            _text(sheet, r, n, _fit(str(value)), book.style("prose"))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(view.report), 1), len(headers) - 1)
     return reproducible(book.close(), _moment(project))
@@ -217,7 +217,23 @@ def _write(sheet: Worksheet, row: int, col: int, value: Any, style: Format) -> N
     elif isinstance(value, (date, datetime)):
         sheet.write_datetime(row, col, value, style)
     else:
-        sheet.write_string(row, col, str(value), style)
+        _text(sheet, row, col, str(value), style)
+
+
+def _text(sheet: Worksheet, row: int, col: int, text: str, style: Format | None) -> None:
+    """Text as text. XlsxWriter writes a string that begins with <r> and ends with </r> into the sheet unescaped
+    (it takes it for rich text it made itself): data such as '<r>…</r><c><f>HYPERLINK(…)</f>' would become a
+    formula. Such a string is written as three plain runs, each escaped; it reads back as the same text."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        sheet.write_rich_string(row, col, text[:1], text[1:2], text[2:], style)
+    else:
+        sheet.write_string(row, col, text, style)
+
+
+def _merge(sheet: Worksheet, row: int, first: int, last: int, text: str, style: Format) -> None:
+    """Cells ``first``…``last`` of ``row`` merged, holding ``text`` (written as _text writes it)."""
+    sheet.merge_range(row, first, row, last, "", style)
+    _text(sheet, row, first, text, style)
 
 
 def _moment(project: Project) -> datetime:
@@ -267,11 +283,11 @@ class _Lists:
         """The last sheet: hidden and protected."""
         sheet = book.sheet(LISTS_SHEET)
         for n, (header, _values) in enumerate(self.columns):
-            sheet.write_string(0, n, header, book.style("bold"))
+            _text(sheet, 0, n, header, book.style("bold"))
         for r in range(max((len(values) for _header, values in self.columns), default=0)):
             for n, (_header, values) in enumerate(self.columns):
                 if r < len(values):
-                    sheet.write_string(r + 1, n, values[r], book.style("text"))
+                    _text(sheet, r + 1, n, values[r], book.style("text"))
         sheet.hide()
         sheet.protect()
 
@@ -286,13 +302,13 @@ def _form_sheet(book: _Book, sheet: Worksheet, columns: list[tuple[str, Column]]
         sheet.set_column(n, n, column.width, book.style(_open_style(column)) if column.collection else None)
     # rows 1 and 2 are locked in every column (a column's own format is open)
     sheet.set_row(0, 30)
-    sheet.merge_range(0, 0, 0, width - 1, FORM_TITLE, book.style("title"))
-    sheet.merge_range(1, 0, 1, 1, heading[0], book.style("bold"))
-    sheet.merge_range(1, 2, 1, min(width, 8) - 1, heading[1], book.style("text"))  # text, even if typed over
+    _merge(sheet, 0, 0, width - 1, FORM_TITLE, book.style("title"))
+    _merge(sheet, 1, 0, 1, heading[0], book.style("bold"))
+    _merge(sheet, 1, 2, min(width, 8) - 1, heading[1], book.style("text"))  # text, even if typed over
     for n in range(min(width, 8), width):
         sheet.write_blank(1, n, None, book.style("locked"))
     for n, (header, _column) in enumerate(columns):
-        sheet.write_string(HEADER_ROW - 1, n, header, book.style("head"))
+        _text(sheet, HEADER_ROW - 1, n, header, book.style("head"))
     styles = [book.style(_open_style(column)) if column.collection else book.style("serial") for _h, column in columns]
     categories_seen: dict[tuple[str, str], int] = {}
     written = 0
@@ -361,20 +377,20 @@ def _roster_sheet(book: _Book, sheet: Worksheet, view: SiteView) -> None:
     for n, width in enumerate(widths):
         sheet.set_column(n, n, width)
     sheet.set_row(0, 30)
-    sheet.merge_range(0, 0, 0, last, ROSTER_TITLE, book.style("title"))
+    _merge(sheet, 0, 0, last, ROSTER_TITLE, book.style("title"))
     note = "" if view.intranet else "（只列出同意公开的专家）"
-    sheet.merge_range(1, 0, 1, last, f"{view.site.get('org', '')}　截至{cn_date(view.today)}{note}",
+    _merge(sheet, 1, 0, last, f"{view.site.get('org', '')}　截至{cn_date(view.today)}{note}",
                       book.style("text"))  # text, as typed
     for n, header in enumerate(headers):
-        sheet.write_string(HEADER_ROW - 1, n, header, book.style("head"))
+        _text(sheet, HEADER_ROW - 1, n, header, book.style("head"))
     styles = [book.style("row_number"), *[book.style("row_text")] * last]
     r = HEADER_ROW
     number = 0
     for group in view.pairing_groups:
-        sheet.merge_range(r, 0, r, last, group["name"] or TIER_NAMES.get(group["tier"], ""), book.style("group"))
+        _merge(sheet, r, 0, last, group["name"] or TIER_NAMES.get(group["tier"], ""), book.style("group"))
         r += 1
         for unit in group["units"]:
-            sheet.merge_range(r, 0, r, last, unit["name"], book.style("bold"))
+            _merge(sheet, r, 0, last, unit["name"], book.style("bold"))
             r += 1
             for leader in unit["leaders"]:
                 phone = ((leader.get("contact") or {}).get("phone") or "—") if view.intranet else None
@@ -422,10 +438,10 @@ def _notes_sheet(book: _Book, sheet: Worksheet, project: Project, columns: list[
     for n, width in enumerate((16, 12, 70, 14)):
         sheet.set_column(n, n, width)
     for r, (text, role) in enumerate(lines):
-        sheet.merge_range(r, 0, r, 3, text, book.style(role))
+        _merge(sheet, r, 0, 3, text, book.style(role))
     r = len(lines)
     for n, header in enumerate(("列名", "新专家必填", "填写要求", "公开范围")):
-        sheet.write_string(r, n, header, book.style("note_head"))
+        _text(sheet, r, n, header, book.style("note_head"))
     seen: set[str] = set()
     for header, column in columns:
         if not column.collection or column.header in seen:
