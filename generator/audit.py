@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import exposure
-from .exposure import Forbidden, Matcher, fold
+from .exposure import Forbidden, Matcher, fold, project_prose
 from .extract import Unreadable, channels, reading_output
 from .fields import Profile
-from .paths import THEME_DIR
 from .project import Project
 
 
@@ -33,16 +32,6 @@ class Hit:
 
 
 UNREADABLE = "无法读取"
-
-
-def project_prose(project: Project) -> str:
-    """The project's own fixed text: templates, and content/ text in the encoding it was written in."""
-    parts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(THEME_DIR.rglob("*"))
-             if p.suffix in (".md", ".html") and p.is_file()]
-    for content in project.content_files:
-        if content.kind == "text":
-            parts.extend(text for _channel, text in channels(project.root / content.rel))
-    return "\n".join(parts)
 
 
 def forbidden_values(project: Project, profile: Profile, today: Any = None) -> list[Forbidden]:

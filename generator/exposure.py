@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Iterator
 
+from .extract import channels
 from .fields import ALLOWED, Profile, Record
 from .kinds import AUDIT_FORMS
 from .models import Expert
+from .paths import THEME_DIR
 from .project import Project
 
 HIDDEN_REASON = "涉密、未同意公开或不在册的专家的任何信息都不公开"
@@ -172,6 +174,21 @@ def person_names(project: Project, profile: Profile) -> set[str]:
     return names
 
 
+def project_prose(project: Project) -> str:
+    """The project's own fixed text: templates, and content/ text in the encoding it was written in."""
+    parts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(THEME_DIR.rglob("*"))
+             if p.suffix in (".md", ".html") and p.is_file()]
+    for content in project.content_files:
+        if content.kind == "text":
+            parts.extend(text for _channel, text in channels(project.root / content.rel))
+    return "\n".join(parts)
+
+
+# The last answer, for the very same project: a public build asks once in its check (validate/leaks.py) and again
+# for its audit (at 200,000 experts: a million values, about 20 s each time). Callers never change the list.
+_last: tuple[Project, tuple[Any, ...], list[Forbidden]] | None = None
+
+
 def forbidden_values(project: Project, profile: Profile, today: Any = None, *, prose: str = "") -> list[Forbidden]:
     """What ``profile`` must never show: each value once (folded), with the shown names that contain it.
 
@@ -187,6 +204,16 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
     - ``today``, the day the output is built for, is shown on every page (the footer's 更新日期): a hidden
       date equal to it (a request received, an activity held on the build day) is not looked for.
     """
+    global _last
+    key = (profile, today, prose)
+    if _last is not None and _last[0] is project and _last[1] == key:
+        return _last[2]
+    values = _forbidden_values(project, profile, today, prose)
+    _last = (project, key, values)
+    return values
+
+
+def _forbidden_values(project: Project, profile: Profile, today: Any, prose: str) -> list[Forbidden]:
     allowed = ALLOWED[profile]
     shown = {fold(v) for v in shown_values(project, profile)}
     if isinstance(today, date):  # every page's footer prints the build day (更新日期): a request received or an

@@ -216,3 +216,17 @@ def test_the_build_output_is_read_beyond_the_attachment_limit(forbidden, tmp_pat
     assert [h.forbidden.value for h in hits] == [HIDDEN]
     with pytest.raises(Unreadable, match="解压后超过 64 MB"):  # read as an attachment would be
         list(channels(site / "roster.xlsx"))
+
+
+@pytest.mark.parametrize("profile,times", [("public", 1), ("intranet", 2)])
+def test_a_public_build_works_out_what_is_forbidden_once(tmp_path, monkeypatch, profile, times):
+    """The check's leak search (public) and a public build's audit ask the same question: it is answered once."""
+    import generator.exposure as exposure
+
+    asked = []
+    real = exposure._forbidden_values
+    monkeypatch.setattr(exposure, "_forbidden_values", lambda *args: asked.append(args[1]) or real(*args))
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    build_site(root, profile=profile, out=tmp_path / "site", today=TODAY, pdf=False)
+    assert len(asked) == times and asked[0] == "public"

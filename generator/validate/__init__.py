@@ -27,7 +27,7 @@ def validate(project: Project, today: date, diags: Diagnostics) -> None:
     check_requests(project, today, diags)
     check_activities(project, today, diags)
     check_events(project, today, diags)
-    check_leaks(project, diags)
+    check_leaks(project, today, diags)
     check_printable(project, diags)
     check_glyphs(project, diags)
     if rules_valid:  # the rules run only on parameters that are themselves valid
