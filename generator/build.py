@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .audit import audit, forbidden_values
+from .exposure import remembering
 from .changes import Changes
 from .check import CheckResult, check
 from .clock import reference_day
@@ -115,7 +116,7 @@ def build_site(root: Path | str = ".", *, profile: Profile = "public", out: Path
     """
     root = Path(root).resolve()
     target = Path(os.path.abspath(out)).resolve() if out else root / DEFAULT_SITE[profile]
-    with build_clock(root, progress):
+    with build_clock(root, progress), remembering():  # the check's and the audit's forbidden values: worked out once
         return _build_site(root, target, profile, strict, today, progress, pdf, engine, edition, since)
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Iterator
@@ -184,9 +186,19 @@ def project_prose(project: Project) -> str:
     return "\n".join(parts)
 
 
-# The last answer, for the very same project: a public build asks once in its check (validate/leaks.py) and again
-# for its audit (at 200,000 experts: a million values, about 20 s each time). Callers never change the list.
-_last: tuple[Project, tuple[Any, ...], list[Forbidden]] | None = None
+# Within a build (``remembering``), the last answer for the very same project: a public build asks once in its
+# check (validate/leaks.py) and again for its audit — at 200,000 experts a million values, ~20 s each time.
+# Outside one nothing is kept (a check alone, or a printed guide, would carry the million values on).
+_memo: ContextVar[dict[str, Any] | None] = ContextVar("forbidden_memo", default=None)
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
 
 
 def forbidden_values(project: Project, profile: Profile, today: Any = None, *, prose: str = "") -> list[Forbidden]:
@@ -204,12 +216,14 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
     - ``today``, the day the output is built for, is shown on every page (the footer's 更新日期): a hidden
       date equal to it (a request received, an activity held on the build day) is not looked for.
     """
-    global _last
+    memo = _memo.get()
     key = (profile, today, prose)
-    if _last is not None and _last[0] is project and _last[1] == key:
-        return _last[2]
+    last = memo.get("last") if memo is not None else None
+    if last is not None and last[0] is project and last[1] == key:
+        return last[2]  # callers never change the list
     values = _forbidden_values(project, profile, today, prose)
-    _last = (project, key, values)
+    if memo is not None:
+        memo["last"] = (project, key, values)
     return values
 
 

@@ -230,3 +230,7 @@ def test_a_public_build_works_out_what_is_forbidden_once(tmp_path, monkeypatch, 
     shutil.copytree(MINIMAL, root)
     build_site(root, profile=profile, out=tmp_path / "site", today=TODAY, pdf=False)
     assert len(asked) == times and asked[0] == "public"
+    assert exposure._memo.get() is None  # nothing is kept after the build (a check alone keeps nothing either)
+    project = check(root, today=TODAY).project
+    forbidden_values(project, "public", TODAY)
+    assert len(asked) == times + 2
