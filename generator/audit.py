@@ -57,24 +57,29 @@ def audit(site: Path, forbidden: Iterable[Forbidden]) -> list[Hit]:
         rel = path.relative_to(site).as_posix()
         found: set[str] = set()
 
-        def by_digits(channel: str, folded: str) -> None:
-            for finding in matcher.search(folded, values=False):
-                if finding.forbidden.value not in found:
-                    found.add(finding.forbidden.value)
-                    hits.append(Hit(rel, f"{channel}（按数字）", finding.forbidden))
+        def by_digits(channel: str, *texts: str) -> None:
+            for folded in dict.fromkeys(texts):
+                for finding in matcher.search(folded, values=False):
+                    if finding.forbidden.value not in found:
+                        found.add(finding.forbidden.value)
+                        hits.append(Hit(rel, f"{channel}（按数字）", finding.forbidden))
 
-        current, last = "", ""  # the channel read, and its most decoded text folded (variants come in that order)
+        # the channel read, its text as written and its most decoded text, folded (variants come in that order):
+        # numbers are searched in both ("<138 0501 7419>" is a tag to the decoded text), values in every variant
+        current, first, last = "", "", ""
         try:
             with reading_output():  # the build's own files: a 200,000-expert 名单 workbook is over 64 MB unzipped
                 for channel, text in channels(path):
+                    folded = fold(text)  # folded once, searched for values now, for digits when the channel is done
                     if channel != current:  # the channel before is done: its numbers, then let it go
-                        by_digits(current, last)
-                    current, last = channel, fold(text)  # folded once, searched for values now, for digits above
-                    for finding in matcher.search(last, digits=False):
+                        by_digits(current, first, last)
+                        current, first = channel, folded
+                    last = folded
+                    for finding in matcher.search(folded, digits=False):
                         if finding.forbidden.value not in found:
                             found.add(finding.forbidden.value)
                             hits.append(Hit(rel, channel, finding.forbidden))
-                by_digits(current, last)
+                by_digits(current, first, last)
         except Unreadable as exc:
             hits.append(Hit(rel, UNREADABLE, Forbidden("—", f"{exc}：无法核查其中是否有个人信息，不能发布")))
             continue

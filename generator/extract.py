@@ -102,7 +102,7 @@ def _char(code: int) -> str:
     return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
 
 
-_TAGS = re.compile(r"<[^<>]{0,2000}>")
+_TAGS = re.compile(r"<!--.*?-->|<[^<>]*>", re.S)  # a comment whole (it may hold < and >), a tag of any length
 
 
 def decodings(data: bytes) -> list[tuple[str, str]]:
@@ -245,22 +245,26 @@ def channels(path: Path) -> Iterator[tuple[str, str]]:
     if b"%PDF-" in data[:1024]:  # readers accept a PDF with junk before its header
         yield from _pdf_channels(path)
         return
-    yield from _byte_channels(path.name, data, 0)
+    yield from _byte_channels(path.name, data, 0, [_limit()])
 
 
-def _byte_channels(name: str, data: bytes, depth: int) -> Iterator[tuple[str, str]]:
-    """The channels of bytes named ``name``, opening gzip and zip containers (bounded)."""
+def _byte_channels(name: str, data: bytes, depth: int, budget: list[int]) -> Iterator[tuple[str, str]]:
+    """The channels of bytes named ``name``, opening gzip and zip containers (bounded).
+
+    ``budget`` (one number in a list) is what may still be inflated for the whole file, shared by every
+    container in it: twenty zips of 64 MB each inside one small zip are 64 MB in all, not 64 MB each.
+    """
     if depth > MAX_NESTING:
         raise Unreadable("压缩包嵌套过深")
     if data[:2] == b"\x1f\x8b":
         try:
-            inner = _inflate(data, "gzip 文件")
+            inner = _inflate(data, "gzip 文件", budget)
         except zlib.error:
             raise Unreadable("gzip 文件已损坏") from None
-        yield from ((f"gzip 内 {c}", t) for c, t in _byte_channels(name.removesuffix(".gz"), inner, depth + 1))
+        yield from ((f"gzip 内 {c}", t) for c, t in _byte_channels(name.removesuffix(".gz"), inner, depth + 1, budget))
         return
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06") or _is_zip(data):
-        yield from _zip_channels(data, depth)
+        yield from _zip_channels(data, depth, budget)
         return
     if data[:4] in (b"\xd0\xcf\x11\xe0",):  # OLE: legacy Office, or an encrypted .xlsx/.docx
         raise Unreadable("这是旧版 Office 或已加密的文件，无法核查其内容")
@@ -308,7 +312,7 @@ ZIP_NAMES = ("mimetype", "manifest.xml")
 _TEXT_MEMBERS = (".md", ".txt", ".csv", ".css", ".xml", ".rels", ".vml", ".rdf")
 
 
-def _zip_channels(data: bytes, depth: int) -> Iterator[tuple[str, str]]:
+def _zip_channels(data: bytes, depth: int, budget: list[int]) -> Iterator[tuple[str, str]]:
     import io
     import zipfile
 
@@ -329,22 +333,23 @@ def _zip_channels(data: bytes, depth: int) -> Iterator[tuple[str, str]]:
         if not base.lower().endswith(ZIP_MEMBERS) and base not in ZIP_NAMES:
             raise Unreadable(f"压缩包中的“{member.filename}”不是可以核查的文件类型（如宏、嵌入对象、其他压缩格式）")
         total += member.file_size
-        if member.file_size > _limit() or total > _limit():
-            raise Unreadable(f"zip 文件解压后超过 {_limit() // 1024 // 1024} MB")
+        if member.file_size > budget[0] or total > _limit():
+            raise Unreadable(f"zip 文件（连同其中的压缩包）解压后超过 {_limit() // 1024 // 1024} MB")
         try:
             with archive.open(member) as handle:
-                inner = handle.read(_limit() + 1)
+                inner = handle.read(budget[0] + 1)
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError, zlib.error):
             raise Unreadable(f"zip 成员“{member.filename}”无法读取") from None
-        if len(inner) > _limit():
-            raise Unreadable("zip 文件解压后超过上限")
+        budget[0] -= len(inner)
+        if budget[0] < 0:
+            raise Unreadable(f"zip 文件（连同其中的压缩包）解压后超过 {_limit() // 1024 // 1024} MB")
         yield f"压缩包内 {member.filename}", member.filename
         if len(inner) > PIECE and base.lower().endswith(".xml"):
             for number, piece in enumerate(xml_pieces(inner), 1):
-                for channel, text in _byte_channels(member.filename, piece, depth + 1):
+                for channel, text in _byte_channels(member.filename, piece, depth + 1, budget):
                     yield f"压缩包内 {member.filename}（第 {number} 段）{channel}", text
             continue
-        for channel, text in _byte_channels(member.filename, inner, depth + 1):
+        for channel, text in _byte_channels(member.filename, inner, depth + 1, budget):
             yield f"压缩包内 {member.filename} {channel}", text
     if any(m.filename == "xl/workbook.xml" for m in members):  # every member passed the limits above
         yield from _workbook_cells(data)

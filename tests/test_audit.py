@@ -234,3 +234,51 @@ def test_a_public_build_works_out_what_is_forbidden_once(tmp_path, monkeypatch, 
     project = check(root, today=TODAY).project
     forbidden_values(project, "public", TODAY)
     assert len(asked) == times + 2
+
+
+@pytest.mark.parametrize("between", ["<!--" + "x" * 3000 + "-->", '<w:r w:rsid="' + "0" * 3000 + '">', "<!-- a > b < c -->",
+                                     "<?x " + "y" * 3000 + "?>"])
+def test_a_name_split_by_a_long_comment_or_tag_is_read_whole(between):
+    """A .docx paragraph 董</w:t>…<w:t>振邦: whatever stands between the runs, the decoded text has the name."""
+    from generator.extract import text_variants
+
+    assert "董振邦" in list(text_variants(f"<w:t>值班：董</w:t>{between}<w:t>振邦</w:t>"))[-1]
+
+
+def test_a_number_in_angle_brackets_is_still_a_number(forbidden, tmp_path):
+    """The decoded text takes <0139 1234 5678> for a tag; the text as written is searched for numbers too."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.txt").write_text("联系电话 <0139 1234 5678>\n", encoding="utf-8")
+    (site / "b.html").write_text("<p>联系电话 &lt;0139 1234 5678&gt;</p>", encoding="utf-8")
+    assert sorted((h.path, h.forbidden.value) for h in audit(site, forbidden)) == [("a.txt", MOBILE), ("b.html", MOBILE)]
+
+
+def test_zips_inside_a_zip_share_one_limit(tmp_path):
+    """Twenty zips of 64 MB inside one small zip are 64 MB in all, not 64 MB each (a check that ran for hours)."""
+    import generator.extract as extract
+
+    inner = _zip({"a.txt": "a" * 600})
+    token = extract._LIMIT.set(1000)
+    try:
+        (tmp_path / "one.zip").write_bytes(_zip_bytes({"x.zip": inner}))
+        assert any("a" * 600 in text for _c, text in extract.channels(tmp_path / "one.zip"))
+        (tmp_path / "two.zip").write_bytes(_zip_bytes({"x.zip": inner, "y.zip": inner}))
+        with pytest.raises(extract.Unreadable, match="连同其中的压缩包"):
+            list(extract.channels(tmp_path / "two.zip"))
+        (tmp_path / "nested.zip").write_bytes(_zip_bytes({"x.zip": _zip_bytes({"y.zip": inner, "z.zip": inner})}))
+        with pytest.raises(extract.Unreadable, match="连同其中的压缩包"):
+            list(extract.channels(tmp_path / "nested.zip"))
+    finally:
+        extract._LIMIT.reset(token)
+
+
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

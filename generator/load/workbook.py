@@ -271,8 +271,9 @@ class _XlsxReader:
 
 def _escaped_underscore(value: Any) -> Any:
     """A text as Excel shows it: Excel (and XlsxWriter, which writes our exports) stores a literal “_x0041_” as
-    “_x005F_x0041_”. openpyxl undoes that for the shared strings Excel writes, not for the inline strings of an
-    export; it is undone here the same way, so an export imports back as it was."""
+    “_x005F_x0041_”. openpyxl drops “x005F_” from the shared strings Excel writes (roughly: a text holding
+    “x005F_” itself loses it) and leaves the inline strings of an export as stored; “_x005F_” is taken back to
+    “_” here, so an export imports back as it was. Other _xHHHH_ escapes are left as read (as before)."""
     return value.replace("_x005F_", "_") if isinstance(value, str) and "_x005F_" in value else value
 
 

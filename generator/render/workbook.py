@@ -119,15 +119,15 @@ def report_workbook(project: Project, view: SiteView) -> bytes:
         place = d["path"] + (f":{d['line']}:{d['col']}" if d.get("line") else "")
         for n, value in enumerate((place, d["severity_name"], d["code"], d["message"], d.get("hint") or "",
                                    d.get("basis") or "")):
-            _text(sheet, r, n, _fit(str(value)), book.style("prose"))
+            _text(sheet, r, n, str(value), book.style("prose"))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(view.report), 1), len(headers) - 1)
     return reproducible(book.close(), _moment(project))
 
 
 def _fit(text: str) -> str:
-    """``text`` cut to what one cell holds (32,767 UTF-16 units), with “…” where it was cut: for the report, whose
-    messages are the tool's own; data fields longer than a cell are refused by check (E116)."""
+    """``text`` cut to what one cell holds (32,767 UTF-16 units), with “…” where it was cut: for text the tool puts
+    together (a report's message, the 说明's list of policies); a data field longer than a cell is refused (E116)."""
     if len(text) <= CELL_LIMIT // 2 or len(text.encode("utf-16-le")) // 2 <= CELL_LIMIT:
         return text
     return text.encode("utf-16-le")[:(CELL_LIMIT - 1) * 2].decode("utf-16-le", "ignore") + "…"
@@ -224,6 +224,7 @@ def _text(sheet: Worksheet, row: int, col: int, text: str, style: Format | None)
     """Text as text. XlsxWriter writes a string that begins with <r> and ends with </r> into the sheet unescaped
     (it takes it for rich text it made itself): data such as '<r>…</r><c><f>HYPERLINK(…)</f>' would become a
     formula. Such a string is written as three plain runs, each escaped; it reads back as the same text."""
+    text = _fit(text)  # a field longer than a cell is refused by check (E116); a line made of several is cut
     if text.startswith("<r>") and text.endswith("</r>"):
         sheet.write_rich_string(row, col, text[:1], text[1:2], text[2:], style)
     else:
