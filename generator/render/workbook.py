@@ -40,7 +40,6 @@ TEMPLATE_ROWS = 500  # rows of a blank template given drop-downs and formats (th
 SPARE_ROWS = 200  # empty rows after an export's data that keep the drop-downs
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-_FORMATS = {"date": "yyyy-mm-dd"}  # every other column is text ("@"): Excel can neither drop a 0 nor make 1.1E+17
 _GREY_BOX = {"border": 1, "border_color": "#808080"}
 _CENTER = {"align": "center", "valign": "vcenter", "text_wrap": True}
 # The formats by role (XlsxWriter's properties; a cell is locked unless "locked" is False).
@@ -52,7 +51,6 @@ _STYLES: dict[str, dict[str, Any]] = {
     "note_head": {"bold": True, "bg_color": "#DDE4EE", "pattern": 1, **_GREY_BOX},
     "text": {"num_format": "@"},
     "locked": {},
-    "serial": {},  # 序号: a number, locked
     "open_text": {"num_format": "@", "locked": False},
     "open_date": {"num_format": "yyyy-mm-dd", "locked": False},
     "row_number": {**_GREY_BOX, "text_wrap": True, "valign": "vcenter"},
@@ -64,11 +62,8 @@ _STYLES: dict[str, dict[str, Any]] = {
 }
 
 
-def number_format(column: Column) -> str:
-    return _FORMATS.get(column.kind, "@")
-
-
 def _open_style(column: Column) -> str:
+    """Dates as dates; every other column is text ("@"): Excel can neither drop a 0 nor make 1.1E+17."""
     return "open_date" if column.kind == "date" else "open_text"
 
 
@@ -310,7 +305,7 @@ def _form_sheet(book: _Book, sheet: Worksheet, columns: list[tuple[str, Column]]
         sheet.write_blank(1, n, None, book.style("locked"))
     for n, (header, _column) in enumerate(columns):
         _text(sheet, HEADER_ROW - 1, n, header, book.style("head"))
-    styles = [book.style(_open_style(column)) if column.collection else book.style("serial") for _h, column in columns]
+    styles = [book.style(_open_style(column)) if column.collection else book.style("locked") for _h, column in columns]
     categories_seen: dict[tuple[str, str], int] = {}
     written = 0
     for offset, values in enumerate(rows):
