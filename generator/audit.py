@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import exposure
-from .exposure import Forbidden, Matcher, fold, project_prose
+from .exposure import Forbidden, ForbiddenSet, Matcher, fold, project_prose
 from .extract import Unreadable, channels, reading_output
 from .fields import Profile
 from .project import Project
@@ -34,7 +34,7 @@ class Hit:
 UNREADABLE = "无法读取"
 
 
-def forbidden_values(project: Project, profile: Profile, today: Any = None) -> list[Forbidden]:
+def forbidden_values(project: Project, profile: Profile, today: Any = None) -> ForbiddenSet:
     """What ``profile`` must never show (generator.exposure), read against the project's own prose."""
     return exposure.forbidden_values(project, profile, today, prose=project_prose(project))
 

@@ -18,7 +18,7 @@ from .fields import Profile
 from .load.project import Progress
 from .engine import EngineError, run_engine, strict_hint
 from .render.pdf import PdfError, write_pdf
-from .exposure import Forbidden
+from .exposure import ForbiddenSet
 from .render.tree import DocsTree, build_tree, write_tree
 from .render.view import SiteView, build_view
 from .provenance import EditionError, build_clock, edition_name
@@ -45,7 +45,7 @@ class _Prepared:
     result: CheckResult
     view: SiteView
     tree: DocsTree
-    forbidden: list[Forbidden]
+    forbidden: ForbiddenSet
 
 
 def _named(result: CheckResult, edition: str | None) -> CheckResult:
@@ -195,10 +195,11 @@ def _build_pdf(root: Path, target: Path, profile: Profile, strict: bool, today: 
     result = _named(result, edition)
     view = build_view(result.project, profile, today, result.diagnostics,
                       _changes_since(since, root, result, profile, today, progress))
-    forbidden = forbidden_values(result.project, profile, today)
     try:
         with Publication(root, target, profile, single_file=True, progress=progress) as publication:
             written = write_pdf(view, root, publication.staged_output, progress)
+            del view  # the audit's values are made after the view is let go: never both at once (200,000 experts)
+            forbidden = forbidden_values(result.project, profile, today)
             if progress:
                 progress("审计 PDF：检查其中是否有不应公开的信息")
             publication.commit(lambda staged: audit(staged, forbidden))

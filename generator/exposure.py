@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 import unicodedata
+from array import array
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -42,14 +44,39 @@ COLLECTIONS = ("categories", "units", "leaders", "experts", "pairings", "institu
                "activities")
 
 
+class Source:
+    """Where a forbidden value was written and which field (data/experts.yaml:12:13 的 Expert.contact.mobile),
+    made into text only when shown: 200,000 experts have about a million forbidden values, and their sources
+    as strings took about 190 MB."""
+
+    __slots__ = ("rec", "label")
+
+    def __init__(self, rec: Record, label: str) -> None:
+        self.rec, self.label = rec, sys.intern(label)
+
+    def __str__(self) -> str:
+        return f"{_where(self.rec, self.label)} 的 {type(self.rec).__name__}.{self.label}"
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
 @dataclass(frozen=True, slots=True)
 class Forbidden:
     value: str
-    source: str  # where it was written and which field, e.g. data/experts.yaml:12:13 的 Expert.contact.mobile
+    origin: str | Source  # where it was written and which field: text when asked for (the source below)
     identifies: bool = False  # a name, number or address of a person: content and prose never excuse it
     covers: tuple[str, ...] = field(default=(), compare=False)  # shown values that contain it
     reason: str = ""  # why it is not shown, in Chinese
     long: bool = False  # a descriptive text long enough to tell a story (a note, an exit reason)
+
+    @property
+    def source(self) -> str:
+        """Where it was written and which field, e.g. data/experts.yaml:12:13 的 Expert.contact.mobile."""
+        return str(self.origin)
 
     @property
     def digits(self) -> str:
@@ -58,7 +85,7 @@ class Forbidden:
     @property
     def numeric(self) -> bool:
         """A number people write with separators (139 1234-5678): matched by its digits too."""
-        return len(self.digits) >= MIN_DIGITS and not re.search(r"[A-Za-z@\u3400-\u9fff]", self.value)
+        return _numeric(self.value)
 
     @property
     def masked(self) -> str:
@@ -201,7 +228,7 @@ def remembering() -> Iterator[None]:
         _memo.reset(token)
 
 
-def forbidden_values(project: Project, profile: Profile, today: Any = None, *, prose: str = "") -> list[Forbidden]:
+def forbidden_values(project: Project, profile: Profile, today: Any = None, *, prose: str = "") -> ForbiddenSet:
     """What ``profile`` must never show: each value once (folded), with the shown names that contain it.
 
     - A value identical to a shown value is not looked for only when it cannot identify anybody
@@ -227,16 +254,19 @@ def forbidden_values(project: Project, profile: Profile, today: Any = None, *, p
     return values
 
 
-def _forbidden_values(project: Project, profile: Profile, today: Any, prose: str) -> list[Forbidden]:
+def _forbidden_values(project: Project, profile: Profile, today: Any, prose: str) -> ForbiddenSet:
     allowed = ALLOWED[profile]
     shown = {fold(v) for v in shown_values(project, profile)}
     if isinstance(today, date):  # every page's footer prints the build day (更新日期): a request received or an
         shown.update(fold(v) for v in _forms("date", today))  # activity held that day cannot be told from it
     names = person_names(project, profile)
-    candidates: dict[str, Forbidden] = {}
+    found = ForbiddenSet()
+    excusable: set[str] = set()  # short descriptive values: dropped below if the prose or a shown value uses them
     for collection in COLLECTIONS:
+        reason_of = INTRANET_ONLY.get(collection)
         for rec in getattr(project, collection):
             everything = hidden_record(project, collection, rec, profile)
+            held = -1  # the record's place in found.records, once it has a value there
             for label, spec, value, visible in fields_of(rec, "", everything, allowed):
                 if visible:
                     continue
@@ -244,32 +274,173 @@ def _forbidden_values(project: Project, profile: Profile, today: Any, prose: str
                     form = fold(form)
                     if len(form) < MIN_LENGTH or form in names or (form in shown and not spec.identifies):
                         continue
-                    known = candidates.get(form)
-                    if known is None or (spec.identifies and not known.identifies):
-                        reason = (INTRANET_ONLY.get(collection) or (HIDDEN_REASON if everything else
-                                  SECRET_REASON if spec.vis == "secret" else INTERNAL_REASON))
-                        candidates[form] = Forbidden(form, f"{_where(rec, label)} 的 {type(rec).__name__}.{label}",
-                                                     spec.identifies, reason=reason,
-                                                     long=spec.kind in ("text", "multiline") and len(form) >= LONG_TEXT)
-    if candidates:  # short descriptive values (a reason, a date) that the prose or a shown value uses
-        excusable = {v: f for v, f in candidates.items() if not f.identifies and not f.long}
-        if excusable:
-            for _end, found in _automaton(excusable).iter("\n".join([fold(prose), *sorted(shown)])):
-                candidates.pop(found.value, None)
-    if candidates:
-        # Only another person's shown name can contain a hidden name harmlessly, and only a name
-        # that looks like one: 张伟华 covers 张伟, “白雅琴（代董振邦13805215799）” covers nothing.
+                    known = found.flags_of(form)
+                    if known is None or (spec.identifies and not known & IDENTIFIES):
+                        reason = reason_of or (HIDDEN_REASON if everything else
+                                               SECRET_REASON if spec.vis == "secret" else INTERNAL_REASON)
+                        long = spec.kind in ("text", "multiline") and len(form) >= LONG_TEXT
+                        if held < 0:
+                            held = found.hold(rec)
+                        found.put(form, held, label, spec.identifies, long, reason)
+                        if spec.identifies or long:
+                            excusable.discard(form)
+                        else:
+                            excusable.add(form)
+    if excusable:  # short descriptive values (a reason, a date) that the prose or a shown value uses
+        for _end, value in _automaton({v: v for v in excusable}).iter("\n".join([fold(prose), *sorted(shown)])):
+            found.drop(value)
+    del shown, excusable
+    # Only another person's shown name can contain a hidden name harmlessly, and only a name
+    # that looks like one: 张伟华 covers 张伟, “白雅琴（代董振邦13805215799）” covers nothing.
+    found.seal((value for value in names if _NAME.fullmatch(value)))
+    return found
+
+
+IDENTIFIES, LONG, NUMERIC, DIGITS_ONLY = 1, 2, 4, 8  # ForbiddenSet's flags of an entry
+_NON_DIGIT = re.compile(r"\D")
+
+
+class ForbiddenSet:
+    """forbidden_values' answer, held compactly: one trie of every value (and of the digits of each number
+    written with separators), each key's payload a number; what the number stands for in a few flat arrays.
+
+    At 200,000 experts there are about a million values: a Forbidden object per value, a dictionary of them and
+    a second automaton for the digits took 700 MB, this takes about 200 MB. A value is made into a Forbidden
+    only when it is found, or when the set is read through as a list (in the order forbidden_values promises:
+    by source, then value). Made either from a project (``put``: the record and field it was written in) or
+    from Forbidden objects (``of``).
+    """
+
+    def __init__(self) -> None:
+        import ahocorasick
+
+        self.trie = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self.records: list[Any] = []  # the records values were written in, or the Forbidden objects given
+        self.labels: list[str] = []  # field labels (contact.mobile, events[2].summary), each once
+        self._label_ids: dict[str, int] = {}
+        self.reasons: list[str] = []
+        # per entry (a trie payload): which record or object, which label, flags, reason, the key's length
+        self.owner, self.label, self.flags = array("I"), array("I"), array("B")
+        self.reason, self.length = array("B"), array("I")
+        self.covers: dict[str, tuple[str, ...]] = {}  # a value → the shown names that contain it
+        self.count = 0  # values, not counting the digits keys
+        self.sealed = False
+
+    @classmethod
+    def of(cls, forbidden: Iterable[Forbidden]) -> ForbiddenSet:
+        """The set of these values (a value twice: the last one counts, as in a dictionary)."""
+        made = cls()
+        for f in forbidden:
+            key = fold(f.value)
+            made.records.append(f)
+            made._put(key, len(made.records) - 1, 0, f.identifies, f.long, 0, f.numeric)
+            if f.covers:
+                made.covers[key] = f.covers
+            else:  # as the values: the last one's covers
+                made.covers.pop(key, None)
+        made._index_digits()
+        made.trie.make_automaton()
+        made.sealed = True
+        return made
+
+    # ---- made from a project ----
+
+    def hold(self, rec: Any) -> int:
+        self.records.append(rec)
+        return len(self.records) - 1
+
+    def flags_of(self, key: str) -> int | None:
+        entry = self.trie.get(key, None)
+        return None if entry is None else self.flags[entry]
+
+    def put(self, key: str, owner: int, label: str, identifies: bool, long: bool, reason: str) -> None:
+        label_id = self._label_ids.get(label)
+        if label_id is None:
+            label_id = self._label_ids[label] = len(self.labels)
+            self.labels.append(sys.intern(label))
+        if reason not in self.reasons:
+            self.reasons.append(reason)
+        self._put(key, owner, label_id, identifies, long, self.reasons.index(reason), _numeric(key))
+
+    def _put(self, key: str, owner: int, label_id: int, identifies: bool, long: bool, reason: int,
+             numeric: bool) -> None:
+        entry = len(self.flags)
+        self.owner.append(owner)
+        self.label.append(label_id)
+        self.flags.append(IDENTIFIES * identifies | LONG * long | NUMERIC * numeric)
+        self.reason.append(reason)
+        self.length.append(len(key))
+        if self.trie.add_word(key, entry):
+            self.count += 1
+
+    def drop(self, key: str) -> None:
+        if self.trie.remove_word(key):
+            self.count -= 1
+
+    def seal(self, names: Iterable[str]) -> None:
+        """No more values: the digits keys are added, the trie made searchable, and ``names`` (shown names)
+        read for the values they contain."""
+        self._index_digits()
+        self.trie.make_automaton()
+        self.sealed = True
         covers: dict[str, set[str]] = {}
-        automaton = _automaton(candidates)
-        for value in names:
-            if not _NAME.fullmatch(value):
-                continue
-            for _end, found in automaton.iter(value):
-                covers.setdefault(found.value, set()).add(value)
-        for value, containing in covers.items():
-            f = candidates[value]
-            candidates[value] = dataclasses.replace(f, covers=tuple(sorted(containing)))
-    return sorted(candidates.values(), key=lambda f: (f.source, f.value))
+        for name in names:
+            for end, entry in self.trie.iter(name):
+                if not self.flags[entry] & DIGITS_ONLY:
+                    covers.setdefault(name[end - self.length[entry] + 1:end + 1], set()).add(name)
+        self.covers = {value: tuple(sorted(containing)) for value, containing in covers.items()}
+
+    def _index_digits(self) -> None:
+        """A number written with separators (023-6123 4567) is found by its digits too: its digits are a key
+        of their own (unless a value is those very digits), its entry marked DIGITS_ONLY."""
+        numbers = [(key, entry) for key, entry in self.trie.items()
+                   if self.flags[entry] & NUMERIC and _NON_DIGIT.search(key)]  # 13912345678 is its own digits
+        for key, entry in numbers:
+            digits = _NON_DIGIT.sub("", key)
+            if not self.trie.exists(digits):
+                self.owner.append(self.owner[entry])
+                self.label.append(self.label[entry])
+                self.flags.append(self.flags[entry] | DIGITS_ONLY)
+                self.reason.append(self.reason[entry])
+                self.length.append(len(digits))
+                self.trie.add_word(digits, len(self.flags) - 1)
+
+    # ---- read ----
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __iter__(self) -> Iterator[Forbidden]:
+        """Every value as a Forbidden, by source then value (text: UTF-8 keeps the order of code points)."""
+        made = [self.forbidden(entry, key) for key, entry in self.trie.items()
+                if not self.flags[entry] & DIGITS_ONLY]
+        made.sort(key=lambda f: f"{f.source}\0{f.value}".encode("utf-8", "surrogatepass"))
+        return iter(made)
+
+    def forbidden(self, entry: int, key: str) -> Forbidden:
+        """Entry ``entry`` as a Forbidden; ``key`` is the text its key matched (its value, or its digits)."""
+        owner = self.records[self.owner[entry]]
+        if isinstance(owner, Forbidden):
+            return owner
+        flags = self.flags[entry]
+        label = self.labels[self.label[entry]]
+        value = key
+        if flags & DIGITS_ONLY:  # the value as written, found again in its record
+            for at, spec, written, _shown in fields_of(owner, "", True, frozenset()):
+                if at == label:
+                    value = next((form for form in map(fold, _forms(spec.kind, written))
+                                  if _NON_DIGIT.sub("", form) == key and _numeric(form)), key)
+                    break
+        return Forbidden(value, Source(owner, label), bool(flags & IDENTIFIES), self.covers.get(value, ()),
+                         self.reasons[self.reason[entry]], bool(flags & LONG))
+
+
+def _numeric(value: str) -> bool:
+    """A number people write with separators (139 1234-5678): matched by its digits too."""
+    return len(re.sub(r"\D", "", value)) >= MIN_DIGITS and not re.search(r"[A-Za-z@\u3400-\u9fff]", value)
 
 
 _NAME = re.compile(r"[^\W\d_][^\W\d_·・]{0,7}(·[^\W\d_]{1,8}){0,2}")  # letters only, as a person's name is
@@ -343,24 +514,23 @@ class Finding:
 
 
 class Matcher:
-    """Finds forbidden values in any text, all at once, honouring the substring rule."""
+    """Finds forbidden values in any text, all at once, honouring the substring rule.
 
-    def __init__(self, forbidden: Iterable[Forbidden]) -> None:
-        # payloads carry their own key, so a hit's length is known without folding the value again; a value that
-        # is folded already (forbidden_values folds them) is its own key: a million copies fewer at national scale
-        self.forbidden = {key: (key, f) for f in forbidden for folded in (fold(f.value),)
-                          for key in (f.value if folded == f.value else folded,)}
-        self.values = _automaton(self.forbidden) if self.forbidden else None
-        numbers = {f.digits: (f.digits, f) for _key, f in self.forbidden.values() if f.numeric}
-        self.digits = _automaton(numbers) if numbers else None
-        covers = {c: c for _key, f in self.forbidden.values() for c in map(fold, f.covers)}
+    ``keep`` chooses among the values by their flags (IDENTIFIES, LONG): the others are not reported.
+    """
+
+    def __init__(self, forbidden: Iterable[Forbidden] | ForbiddenSet, keep: int = 0) -> None:
+        self.set = forbidden if isinstance(forbidden, ForbiddenSet) else ForbiddenSet.of(forbidden)
+        self.keep = keep
+        self._made: dict[int, Forbidden] = {}  # entries found, as Forbidden objects (one object per value)
+        covers = {c: c for names in self.set.covers.values() for c in map(fold, names)}
         self.covers = _automaton(covers) if covers else None
-        digit_covers = {d: d for _key, f in self.forbidden.values() for c in f.covers
+        digit_covers = {d: d for names in self.set.covers.values() for c in names
                         if len(d := re.sub(r"\D", "", c)) >= MIN_DIGITS}
         self.digit_covers = _automaton(digit_covers) if digit_covers else None
 
     def __bool__(self) -> bool:
-        return self.values is not None
+        return bool(self.set)
 
     def find(self, text: str, *, digits: bool = True) -> list[Finding]:
         """Every uncovered occurrence in ``fold(text)``; by digits too for numbers written with separators."""
@@ -368,16 +538,25 @@ class Matcher:
 
     def search(self, folded: str, *, digits: bool = True, values: bool = True) -> list[Finding]:
         """As ``find``, in text that is already folded (fold it once, search it as often as needed)."""
-        out = self._find(folded, self.values, self.covers, False) if values else []
-        if digits and self.digits is not None:
-            out.extend(self._find(digit_runs(folded), self.digits, self.digit_covers, True))
+        if not self.set:
+            return []
+        out = self._find(folded, self.covers, False) if values else []
+        if digits:
+            out.extend(self._find(digit_runs(folded), self.digit_covers, True))
         return out
 
-    @staticmethod
-    def _find(text: str, automaton: Any, covers: Any, by_digits: bool) -> list[Finding]:
-        if automaton is None:
-            return []
-        hits = [Finding(end - len(key) + 1, end + 1, f, by_digits) for end, (key, f) in automaton.iter(text)]
+    def _find(self, text: str, covers: Any, by_digits: bool) -> list[Finding]:
+        flags, length, keep = self.set.flags, self.set.length, self.keep
+        hits = []
+        for end, entry in self.set.trie.iter(text):
+            f = flags[entry]
+            if (not (f & NUMERIC) if by_digits else f & DIGITS_ONLY) or (keep and not f & keep):
+                continue
+            start = end - length[entry] + 1
+            made = self._made.get(entry)
+            if made is None:
+                made = self._made[entry] = self.set.forbidden(entry, text[start:end + 1])
+            hits.append(Finding(start, end + 1, made, by_digits))
         if not hits or covers is None:
             return hits
         # Covers are shown values, so never equal to a forbidden one: containing means longer.

@@ -183,17 +183,61 @@ def _png_text(data: bytes) -> str:
 
 
 def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
+    # A large PDF (the guide of 50,000 pairings: 2,333 pages) is read by pypdf in a process of its own while
+    # pdftotext reads it: pypdf's objects of every page (about 200 MB) never sit beside the audit's values.
+    apart = _reading_apart(path) if path.stat().st_size >= PYPDF_APART else None
+    try:
+        try:
+            out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=300)
+        except subprocess.TimeoutExpired:
+            raise Unreadable("PDF 的文字在 5 分钟内读不完") from None
+        except OSError:
+            raise Unreadable("缺少 pdftotext（Debian 软件包 poppler-utils），无法核查 PDF") from None
+        if out.returncode != 0:
+            raise Unreadable("PDF 无法读取（pdftotext 报错）")
+        yield "PDF 正文", out.stdout.decode("utf-8", "replace")
+        del out
+        if apart is None:
+            yield from _pypdf_channels(path)
+        else:
+            try:
+                yield from apart[1].result()
+            except Unreadable:
+                raise
+            except Exception as exc:  # the process died (killed, out of memory): not read is not vouched for
+                raise Unreadable(f"PDF 无法读取（{type(exc).__name__}）") from None
+    finally:
+        if apart is not None:
+            pool, future = apart
+            if not future.done():  # stopped early (an error, Ctrl-C): the worker is not waited for
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
+    yield from _pdf_streams(path)
+
+
+PYPDF_APART = 4 * 1024 * 1024  # bytes: a PDF this large is read by pypdf in a worker process
+
+
+def _reading_apart(path: Path) -> tuple[Any, Any]:
+    """pypdf reading ``path`` in a worker process: (the pool, the future of its channels)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from .workers import worker_start
+
+    pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=worker_start, initargs=(os.getpid(),))
+    return pool, pool.submit(_pypdf_list, str(path))
+
+
+def _pypdf_list(path: str) -> list[tuple[str, str]]:
+    return list(_pypdf_channels(Path(path)))
+
+
+def _pypdf_channels(path: Path) -> Iterator[tuple[str, str]]:
     from pypdf import PdfReader
 
-    try:
-        out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=300)
-    except subprocess.TimeoutExpired:
-        raise Unreadable("PDF 的文字在 5 分钟内读不完") from None
-    except OSError:
-        raise Unreadable("缺少 pdftotext（Debian 软件包 poppler-utils），无法核查 PDF") from None
-    if out.returncode != 0:
-        raise Unreadable("PDF 无法读取（pdftotext 报错）")
-    yield "PDF 正文", out.stdout.decode("utf-8", "replace")
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
@@ -218,6 +262,9 @@ def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
         raise
     except Exception as exc:  # a damaged PDF: what could not be read cannot be vouched for
         raise Unreadable(f"PDF 无法读取（{type(exc).__name__}）") from None
+
+
+def _pdf_streams(path: Path) -> Iterator[tuple[str, str]]:
     raw = path.read_bytes()
     budget = [_limit()]
     for number, stream in enumerate(re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S), 1):

@@ -93,6 +93,32 @@ def test_self_test_a_planted_leak_in_every_channel_is_caught(forbidden, tmp_path
     assert MOBILE not in hits[0].text() and ID_NUMBER not in hits[0].text()  # the report does not leak again
 
 
+def test_a_large_pdf_is_read_by_pypdf_in_a_worker_process_and_reads_the_same(forbidden, tmp_path, monkeypatch):
+    """The guide of 50,000 pairings is read by pypdf apart (its objects of every page are not the audit's memory):
+    the same channels come back, a leak in them is found, and an encrypted PDF is refused from there too."""
+    from pypdf import PdfReader, PdfWriter
+
+    import generator.extract as extract
+
+    path = tmp_path / "site" / "guide.pdf"
+    path.parent.mkdir()
+    _pdf(path, body=f"手机 139 1234 5678 {HIDDEN}", author=HIDDEN)
+    here = list(extract.channels(path))
+    assert any(channel == "PDF 正文（pypdf）" and HIDDEN in text for channel, text in here)
+    monkeypatch.setattr(extract, "PYPDF_APART", 0)
+    real, spawned = extract._reading_apart, []
+    monkeypatch.setattr(extract, "_reading_apart", lambda p: spawned.append(p) or real(p))
+    assert list(extract.channels(path)) == here and spawned == [path]
+    assert HIDDEN in {h.forbidden.value for h in audit(path.parent, forbidden)}
+    writer = PdfWriter(clone_from=PdfReader(path))
+    writer.encrypt(user_password="", owner_password="owner")
+    with path.open("wb") as handle:
+        writer.write(handle)
+    with pytest.raises(extract.Unreadable, match="已加密"):
+        list(extract.channels(path))
+    assert len(spawned) == 3
+
+
 def test_a_large_xml_part_is_read_in_pieces_and_a_value_across_a_cut_is_found(forbidden, tmp_path, monkeypatch):
     """A 200,000-row sheet is read a piece at a time (memory), cut before a tag, each piece repeating the end of
     the one before: the hidden name split over two text runs is found wherever the cut falls, after a long text

@@ -270,6 +270,16 @@ def test_a_worker_that_dies_fails_the_build_instead_of_hanging(minimal, tmp_path
     assert not (tmp_path / "x.pdf").exists()
 
 
+@needs_two_cores
+def test_a_dying_guide_worker_is_named_as_the_guide(minimal, tmp_path, monkeypatch):
+    """The guide itself (placeholders, the parts laid over them) is typeset in a worker too: its death says so."""
+    monkeypatch.setattr(write, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "guide_with_parts", _dying_worker)
+    with pytest.raises(BuildError, match="整本指南的排版子进程意外退出（退出码 3）"):
+        _build(minimal, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
 def test_pdf_command(minimal, tmp_path):
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     out = tmp_path / "g.pdf"

@@ -9,23 +9,26 @@ that other name, not a leak; anywhere else it is.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from datetime import date
 from urllib.parse import unquote
 
 from ..diagnostics import Diagnostics, Location
 from ..extract import Unreadable, channels  # the audit's readers: the same encodings and containers
-from ..exposure import (COLLECTIONS, Finding, Matcher, fields_of, fold, forbidden_values, hidden_record, joined,
+from ..exposure import (COLLECTIONS, IDENTIFIES, LONG, Finding, Matcher, fields_of, fold, forbidden_values, hidden_record, joined,
                         project_prose, record_at)
 from ..fields import ALLOWED
 from ..project import Project
+
+_NONE: tuple = ()
+
 
 def check_leaks(project: Project, today: date, diags: Diagnostics) -> None:
     # asked as the public build's audit asks (the day, the prose), which then has the answer at once; what this
     # check looks for — names, numbers, long texts — is the same either way (prose only excuses short values)
     forbidden = forbidden_values(project, "public", today, prose=project_prose(project))
-    looked_for = [f for f in forbidden if f.identifies or f.long]
-    matcher = Matcher(looked_for)
+    matcher = Matcher(forbidden, keep=IDENTIFIES | LONG)  # names, numbers, long texts: what no prose excuses
     if matcher:
         _content(project, matcher, diags)
         _public_fields(project, matcher, diags)
@@ -76,18 +79,19 @@ def _locate(rel: str, text: str, finding: Finding) -> Location:
 
 def _public_fields(project: Project, matcher: Matcher, diags: Diagnostics) -> None:
     allowed = ALLOWED["public"]
-    records = [(c, r) for c in COLLECTIONS for r in getattr(project, c)]
-    if project.site is not None:
-        records.append(("site", project.site))
-    records.extend(("policies", p.meta) for p in project.policies if p.meta is not None)
-    found: dict[str, list[Finding]] = {}  # by value: an employer, region or field recurs on thousands of records
+    records = itertools.chain(  # walked once: no list of a (collection, record) pair per record
+        ((c, r) for c in COLLECTIONS for r in getattr(project, c)),
+        [("site", project.site)] if project.site is not None else [],
+        (("policies", p.meta) for p in project.policies if p.meta is not None))
+    found: dict[str, list[Finding] | tuple] = {}  # by value: an employer, region or field recurs on thousands of records
 
-    def search(value: str) -> list[Finding]:
+    def search(value: str) -> list[Finding] | tuple:
         if value not in found:
             # as a browser shows it too: %E8%91%A3 in a URL, &#33891; in a text
-            found[value] = [f for v in dict.fromkeys((value, unquote(value), html.unescape(value)))
-                            for folded in (fold(v),) for variant in (folded, joined(folded))
-                            for f in matcher.search(variant)]
+            hits = [f for v in dict.fromkeys((value, unquote(value), html.unescape(value)))
+                    for folded in (fold(v),) for variant in (folded, joined(folded))
+                    for f in matcher.search(variant)]
+            found[value] = hits if hits else _NONE  # one empty tuple for the (many) values without a finding
         return found[value]
 
     for collection, rec in records:

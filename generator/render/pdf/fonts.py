@@ -9,7 +9,7 @@ from ...glyphs import FONTS, Face, font_face, lacking
 from ...load.files import problem
 from .errors import PdfError
 
-__all__ = ["FONTS", "require_fonts", "missing_glyphs", "written_at"]
+__all__ = ["FONTS", "require_fonts", "missing_glyphs", "printed_text", "written_at"]
 
 SOURCES = ("data", "content", "theme")  # where a printed character can have been written (and mkdocs.yml)
 TEXT_FILES = (".yaml", ".yml", ".md", ".markdown", ".html", ".htm", ".txt", ".css")
@@ -26,9 +26,14 @@ def require_fonts() -> dict[str, Face]:
 _TAG = re.compile(r"<[^>]+>")
 
 
+def printed_text(html: str) -> str:
+    """The characters a document prints: its text without tags, styles and scripts, entities read."""
+    return html_lib.unescape(_TAG.sub(" ", re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)))
+
+
 def missing_glyphs(html: str, fonts: dict[str, Face], root: Path | None = None) -> list[str]:
     """Every character of the document that a chosen font cannot draw: where it is written, and some context."""
-    text = html_lib.unescape(_TAG.sub(" ", re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)))
+    text = printed_text(html)
     found = lacking(text, fonts)
     places = written_at(set(found), root) if root is not None else {}
     problems = []

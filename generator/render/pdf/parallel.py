@@ -11,10 +11,12 @@ import logging
 import os
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Callable, Final
 
+from ... import workers
 from .errors import PdfError
 from .fetcher import render
+from .overlay import lay_over_parts, placeholder_pages
 
 START_METHOD: Final = "spawn"
 
@@ -22,21 +24,55 @@ START_METHOD: Final = "spawn"
 def typeset_parts(htmls: list[str], base_url: str, allowed: list[Path], concurrency: int | None = None
                   ) -> list[tuple[bytes, int]]:
     """Each HTML as a PDF of its own, at most ``concurrency`` at a time (default: all at once), in order;
-    no worker outlives this call."""
+    no worker outlives this call. ``htmls`` is emptied as the workers take them (the parent keeps no copy)."""
+    count = len(htmls)
+    allowed_names = [str(p) for p in allowed]
+    jobs = ((htmls.pop(0), base_url, allowed_names) for _ in range(count))
+    # typeset_part is passed, not looked up in the worker: it is pickled by name, like any job
+    return run_jobs(typeset_part, jobs, count, concurrency, what="名单")
+
+
+def typeset_guide(html: str, base_url: str, allowed: list[Path], count: int, parts: list[bytes]) -> tuple[bytes, int]:
+    """The guide with ``count`` placeholder pages, typeset and written in a worker of its own, the parts laid over
+    them there: the parent never holds the laid-out guide (2,333 pages: about 450 MB) or pypdf's objects."""
+    [result] = run_jobs(guide_with_parts, iter([(html, base_url, [str(p) for p in allowed], count, parts)]), 1, 1,
+                        what="整本指南")
+    return result
+
+
+def guide_with_parts(job: tuple[str, str, list[str], int, list[bytes]]) -> tuple[bytes, int]:
+    """In the worker: lay out the guide, find its placeholder pages, write it, lay the parts over them."""
+    html, base_url, allowed, count, parts = job
+    document = render(html, base_url, [Path(p) for p in allowed])
+    pages = placeholder_pages(document, count)
+    data = document.write_pdf(pdf_identifier=b"expert-guide", uncompressed_pdf=False)
+    total = len(document.pages)
+    del document
+    return lay_over_parts(data, pages, parts), total
+
+
+def run_jobs(function: Callable[[Any], Any], jobs: Any, count: int, concurrency: int | None = None, *,
+             what: str = "名单") -> list[Any]:
+    """``function`` on each of ``count`` jobs (an iterator: a job is made only when its worker starts), each in a
+    worker process of its own, at most ``concurrency`` at a time; the results in order. ``what`` is typeset
+    (名单, 整本指南), for the messages."""
     context = get_context(START_METHOD)
-    limit = max(1, concurrency or len(htmls))
-    pending = list(enumerate(htmls))
+    limit = max(1, concurrency or count)
+    pending = iter(enumerate(jobs))
+    left = count
     running: list[tuple[int, Any, Any]] = []  # (part, process, its pipe), oldest first; removed once done
-    results: dict[int, tuple[bytes, int]] = {}
+    results: dict[int, Any] = {}
     try:
-        while pending or running:
-            while pending and len(running) < limit:
-                index, html = pending.pop(0)
+        while left or running:
+            while left and len(running) < limit:
+                index, job = next(pending)
+                left -= 1
                 receive, send = context.Pipe(duplex=False)
-                job = (html, base_url, [str(p) for p in allowed])
-                # typeset_part is passed, not looked up in the worker: it is pickled by name, like any job
-                process = context.Process(target=_work, args=(typeset_part, job, send, os.getpid()), daemon=True)
+                holder = [job]  # emptied once sent (at start): the parent keeps no copy of a job while it runs
+                del job
+                process = context.Process(target=_work, args=(function, holder, send, os.getpid(), what), daemon=True)
                 process.start()
+                holder.clear()
                 send.close()
                 running.append((index, process, receive))
             index, process, receive = running[0]
@@ -44,14 +80,14 @@ def typeset_parts(htmls: list[str], base_url: str, allowed: list[Path], concurre
                 ok, value = receive.recv()
             except EOFError:
                 process.join()
-                raise PdfError(f"名单的排版子进程意外退出（退出码 {process.exitcode}），PDF 未生成") from None
+                raise PdfError(f"{what}的排版子进程意外退出（退出码 {process.exitcode}），PDF 未生成") from None
             if not ok:
                 raise value
             results[index] = value
             running.pop(0)
             process.join()
             receive.close()
-        return [results[i] for i in range(len(htmls))]
+        return [results.pop(i) for i in range(count)]
     finally:
         for _index, process, receive in running:  # on failure or Ctrl-C: no worker outlives the build
             if process.is_alive():
@@ -67,31 +103,22 @@ def typeset_part(job: tuple[str, str, list[str]]) -> tuple[bytes, int]:
     return document.write_pdf(pdf_identifier=b"expert-guide-part"), len(document.pages)
 
 
-def _work(typeset, job, send, parent: int) -> None:
-    """A worker's whole life: start as worker_start says, typeset one part, send back the PDF or the error."""
+def _work(typeset, holder, send, parent: int, what: str = "名单") -> None:
+    """A worker's whole life: start as worker_start says, do its one job, send back the result or the error."""
     worker_start(parent)
     try:
-        result = (True, typeset(job))
+        result = (True, typeset(holder.pop()))
     except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent, raised there as it was
         result = (False, exc)
     try:
         send.send(result)
     except Exception as exc:  # noqa: BLE001 - an error that does not pickle goes back as one line
         failure = result[1] if not result[0] else exc
-        send.send((False, PdfError(f"名单排版失败（{type(failure).__name__}：{failure}）")))
+        send.send((False, PdfError(f"{what}排版失败（{type(failure).__name__}：{failure}）")))
     send.close()
 
 
 def worker_start(parent: int) -> None:
-    """In each worker: die with the parent, leave Ctrl-C to it, and stay as quiet as the parent."""
-    import ctypes
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: killed with the parent
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
+    """In each worker: as every worker starts (generator.workers), and as quiet as the parent."""
+    workers.worker_start(parent)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # a fresh interpreter: the parent's level is not inherited

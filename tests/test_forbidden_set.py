@@ -1,0 +1,132 @@
+"""The forbidden values held compactly (exposure.ForbiddenSet) find what the plain list finds.
+
+A set made from a project keeps no Forbidden per value: a value is made one when it is found. These tests
+hold it against two references: the same values given as Forbidden objects, and a search by str.find.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+
+from conftest import MINIMAL, TODAY
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import check
+from generator.exposure import (IDENTIFIES, LONG, MIN_DIGITS, Forbidden, ForbiddenSet, Matcher, digit_runs, fold,
+                                forbidden_values)
+
+
+def _found(matcher: Matcher, text: str, **kwargs) -> set[tuple]:
+    """Each finding; one by digits as its digits (of the values written with them, either may be reported)."""
+    return {(f.start, f.end, f.forbidden.digits, True) if f.by_digits else
+            (f.start, f.end, f.forbidden.value, f.forbidden.source, f.forbidden.identifies)
+            for f in matcher.find(text, **kwargs)}
+
+
+def _spans(text: str, word: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.start() + len(word)) for m in re.finditer(f"(?={re.escape(word)})", text)] if word else []
+
+
+def _by_find(forbidden: list[Forbidden], text: str) -> set[tuple]:
+    """What the substring rule says, by brute force: every occurrence not inside a shown name that contains it."""
+    last = {fold(f.value): f for f in forbidden}  # a value twice: the last one counts
+    covers = {c for f in last.values() for c in f.covers}
+    folded, runs = fold(text), digit_runs(fold(text))
+    out = set()
+    for where, by_digits, words, cover_words in (
+            (folded, False, {k: f for k, f in last.items()}, {fold(c) for c in covers}),
+            (runs, True, {f.digits: f for f in last.values() if f.numeric},
+             {d for c in covers if len(d := re.sub(r"\D", "", c)) >= MIN_DIGITS})):
+        shown = [s for c in cover_words for s in _spans(where, c)]
+        for word, f in words.items():
+            for start, end in _spans(where, word):
+                if not any(a <= start and end <= b for a, b in shown):
+                    out.add((start, end, f.digits, True) if by_digits else
+                            (start, end, f.value, f.source, f.identifies))
+    return out
+
+
+_ALPHABET = "张伟华李1234567890- @a.\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.tuples(st.text(_ALPHABET, min_size=2, max_size=12), st.booleans(),
+                                 st.lists(st.text(_ALPHABET, min_size=3, max_size=14), max_size=2)),
+                       min_size=1, max_size=8),
+       text=st.text(_ALPHABET, max_size=80))
+def test_the_compact_matcher_finds_what_brute_force_finds(values, text):
+    forbidden = [Forbidden(v, f"来源{i}", identifies, covers=tuple(c for c in covers if v in c))
+                 for i, (v, identifies, covers) in enumerate(values) if v.strip() == v and "\n" not in v]
+    if not forbidden:
+        return
+    # each value is planted, and its digits bare and spaced out, and the names that contain it
+    planted = text + "".join(f"，{f.value}，{f.digits}，{' '.join(f.digits)}，{'，'.join(f.covers)}" for f in forbidden)
+    assert _found(Matcher(forbidden), planted) == _by_find(forbidden, planted)
+
+
+def _project(tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(MINIMAL, root)
+    experts = root / "data" / "experts.yaml"
+    # a number written with separators, and one written as bare digits, both hidden
+    text = experts.read_text(encoding="utf-8")
+    hidden = "  confidential: true\n  public_consent: false\n"
+    assert text.count(hidden) == 1
+    experts.write_text(text.replace(hidden, hidden + "  contact: {phone: 023-6123 4567, mobile: 13800001111}\n"),
+                       encoding="utf-8")
+    return check(root, today=TODAY).project
+
+
+def _everything(forbidden: list[Forbidden]) -> str:
+    """Every value, every number's digits (bare and spaced out), every name that contains a value: a line each."""
+    return "\n".join([f.value for f in forbidden] + [d for f in forbidden if f.numeric for d in (f.digits, " ".join(f.digits))]
+                     + [c for f in forbidden for c in f.covers])
+
+
+def test_a_set_made_from_a_project_is_the_list_it_reads_as(tmp_path):
+    project = _project(tmp_path)
+    for profile in ("public", "intranet"):
+        held = forbidden_values(project, profile, TODAY)
+        listed = list(held)
+        assert isinstance(held, ForbiddenSet) and len(held) == len(listed) and listed
+        assert len({f.value for f in listed}) == len(listed)  # each value once
+        text = _everything(listed)
+        assert _found(Matcher(held), text) == _found(Matcher(listed), text)
+        assert all(f.forbidden in listed for f in Matcher(held).find(text))  # made again as it was
+        assert _found(Matcher(held), text, digits=False) == _found(Matcher(listed), text, digits=False)
+        chosen = [f for f in listed if f.identifies or f.long]
+        assert _found(Matcher(held, keep=IDENTIFIES | LONG), text) == _found(Matcher(chosen), text)
+
+
+def test_a_number_found_by_its_digits_is_reported_as_it_was_written(tmp_path):
+    project = _project(tmp_path)
+    held = forbidden_values(project, "public", TODAY)
+    numbers = [f for f in held if f.numeric and re.search(r"\D", f.value)]
+    assert numbers, "the sample has a hidden number written with separators"
+    listed = list(held)
+    for f in numbers:
+        [finding] = [x for x in Matcher(held).find(f"电话 {f.digits} 。") if x.forbidden.digits == f.digits]
+        # a value with these digits, as it was written: 023-6123 4567, not the 02361234567 searched for
+        assert finding.by_digits and finding.forbidden in listed and finding.forbidden.numeric
+    assert "023-6123 4567" in {f.value for f in numbers}
+
+
+def test_a_value_read_again_is_the_same_value():
+    held = ForbiddenSet.of([Forbidden("13912345678", "甲", True), Forbidden("张伟", "乙", True, covers=("张伟华",))])
+    assert [f.source for f in held] == ["乙", "甲"]  # by source and len(held) == 2 and held
+    assert not ForbiddenSet.of([]) and not Matcher([]).find("张伟 13912345678")
+
+
+def test_a_hidden_name_inside_a_shown_name_is_covered_by_it(tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(MINIMAL, root)
+    experts = root / "data" / "experts.yaml"
+    text = experts.read_text(encoding="utf-8")
+    assert text.count("name: 周医生") == 1 and "name: 张院士" in text
+    experts.write_text(text.replace("name: 周医生", "name: 张院"), encoding="utf-8")  # hidden, inside the shown 张院士
+    held = forbidden_values(check(root, today=TODAY).project, "public", TODAY)
+    [hidden] = [f for f in held if f.value == "张院"]
+    assert hidden.covers == ("张院士",) and hidden.identifies
+    assert Matcher(held).find("张院士出席") == []
+    assert [f.forbidden.value for f in Matcher(held).find("张院士与张院出席")] == ["张院"]
