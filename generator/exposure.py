@@ -323,6 +323,7 @@ class ForbiddenSet:
         self.owner, self.label, self.flags = array("I"), array("I"), array("B")
         self.reason, self.length = array("B"), array("I")
         self.covers: dict[str, tuple[str, ...]] = {}  # a value → the shown names that contain it
+        self.by_digits: dict[int, int] = {}  # an entry → the entry a search by digits reports instead (see above)
         self.count = 0  # values, not counting the digits keys
         self.sealed = False
 
@@ -392,18 +393,25 @@ class ForbiddenSet:
 
     def _index_digits(self) -> None:
         """A number written with separators (023-6123 4567) is found by its digits too: its digits are a key
-        of their own (unless a value is those very digits), its entry marked DIGITS_ONLY."""
+        of their own, its entry marked DIGITS_ONLY. Where the key is taken (a value is those very digits, or
+        another number has them: a date 2021-09-28 and a phone 2021-0928), a search by digits reports the number
+        that says most about a person (``by_digits``): `check` looks for identifying values only."""
         numbers = [(key, entry) for key, entry in self.trie.items()
                    if self.flags[entry] & NUMERIC and _NON_DIGIT.search(key)]  # 13912345678 is its own digits
         for key, entry in numbers:
             digits = _NON_DIGIT.sub("", key)
-            if not self.trie.exists(digits):
-                self.owner.append(self.owner[entry])
-                self.label.append(self.label[entry])
-                self.flags.append(self.flags[entry] | DIGITS_ONLY)
-                self.reason.append(self.reason[entry])
-                self.length.append(len(digits))
+            held = self.trie.get(digits, None)
+            if held is not None and _weight(self.flags[entry]) <= _weight(self.flags[self.by_digits.get(held, held)]):
+                continue
+            self.owner.append(self.owner[entry])
+            self.label.append(self.label[entry])
+            self.flags.append(self.flags[entry] | DIGITS_ONLY)
+            self.reason.append(self.reason[entry])
+            self.length.append(len(digits))
+            if held is None:
                 self.trie.add_word(digits, len(self.flags) - 1)
+            else:
+                self.by_digits[held] = len(self.flags) - 1
 
     # ---- read ----
 
@@ -436,6 +444,11 @@ class ForbiddenSet:
                     break
         return Forbidden(value, Source(owner, label), bool(flags & IDENTIFIES), self.covers.get(value, ()),
                          self.reasons[self.reason[entry]], bool(flags & LONG))
+
+
+def _weight(flags: int) -> int:
+    """How much a value says about a person: a name or number more than a long text, that more than the rest."""
+    return 2 * bool(flags & IDENTIFIES) + bool(flags & LONG)
 
 
 def _numeric(value: str) -> bool:
@@ -548,7 +561,9 @@ class Matcher:
     def _find(self, text: str, covers: Any, by_digits: bool) -> list[Finding]:
         flags, length, keep = self.set.flags, self.set.length, self.keep
         hits = []
+        instead = self.set.by_digits if by_digits else {}
         for end, entry in self.set.trie.iter(text):
+            entry = instead.get(entry, entry)
             f = flags[entry]
             if (not (f & NUMERIC) if by_digits else f & DIGITS_ONLY) or (keep and not f & keep):
                 continue

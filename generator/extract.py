@@ -185,7 +185,8 @@ def _png_text(data: bytes) -> str:
 def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
     # A large PDF (the guide of 50,000 pairings: 2,333 pages) is read by pypdf in a process of its own while
     # pdftotext reads it: pypdf's objects of every page (about 200 MB) never sit beside the audit's values.
-    apart = _reading_apart(path) if path.stat().st_size >= PYPDF_APART else None
+    # Only in the build's own output (reading_output): a worker costs a fresh interpreter, about a second.
+    apart = _reading_apart(path) if _limit() == OUTPUT_INFLATE and path.stat().st_size >= PYPDF_APART else None
     try:
         try:
             out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=300)
@@ -201,9 +202,11 @@ def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
             yield from _pypdf_channels(path)
         else:
             try:
-                yield from apart[1].result()
+                yield from apart[1].result(timeout=PYPDF_TIMEOUT)
             except Unreadable:
                 raise
+            except TimeoutError:
+                raise Unreadable("PDF 的文字在 5 分钟内读不完（pypdf）") from None
             except Exception as exc:  # the process died (killed, out of memory): not read is not vouched for
                 raise Unreadable(f"PDF 无法读取（{type(exc).__name__}）") from None
     finally:
@@ -216,7 +219,8 @@ def _pdf_channels(path: Path) -> Iterator[tuple[str, str]]:
     yield from _pdf_streams(path)
 
 
-PYPDF_APART = 4 * 1024 * 1024  # bytes: a PDF this large is read by pypdf in a worker process
+PYPDF_APART = 8 * 1024 * 1024  # bytes: a PDF this large in the output is read by pypdf in a worker process
+PYPDF_TIMEOUT = 300  # seconds, as pdftotext's
 
 
 def _reading_apart(path: Path) -> tuple[Any, Any]:

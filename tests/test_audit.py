@@ -108,15 +108,21 @@ def test_a_large_pdf_is_read_by_pypdf_in_a_worker_process_and_reads_the_same(for
     monkeypatch.setattr(extract, "PYPDF_APART", 0)
     real, spawned = extract._reading_apart, []
     monkeypatch.setattr(extract, "_reading_apart", lambda p: spawned.append(p) or real(p))
-    assert list(extract.channels(path)) == here and spawned == [path]
+    assert list(extract.channels(path)) == here and spawned == []  # content/ (check): read here, no worker
+    with extract.reading_output():  # the build's own output
+        assert list(extract.channels(path)) == here and spawned == [path]
     assert HIDDEN in {h.forbidden.value for h in audit(path.parent, forbidden)}
     writer = PdfWriter(clone_from=PdfReader(path))
     writer.encrypt(user_password="", owner_password="owner")
     with path.open("wb") as handle:
         writer.write(handle)
-    with pytest.raises(extract.Unreadable, match="已加密"):
+    with pytest.raises(extract.Unreadable, match="已加密"), extract.reading_output():
         list(extract.channels(path))
     assert len(spawned) == 3
+    monkeypatch.setattr(extract, "PYPDF_TIMEOUT", 0.01)  # a worker that does not answer in time is not waited for
+    with pytest.raises(extract.Unreadable, match="读不完"), extract.reading_output():
+        list(extract.channels(path))
+    assert len(spawned) == 4
 
 
 def test_a_large_xml_part_is_read_in_pieces_and_a_value_across_a_cut_is_found(forbidden, tmp_path, monkeypatch):

@@ -65,6 +65,37 @@ def test_the_compact_matcher_finds_what_brute_force_finds(values, text):
     assert _found(Matcher(forbidden), planted) == _by_find(forbidden, planted)
 
 
+@st.composite
+def _numbers(draw) -> str:
+    """One of two runs of digits, written with a separator or two here and there: many values share digits."""
+    digits = draw(st.sampled_from(["20210928", "2021928", "13912345678"]))
+    cuts = sorted(draw(st.sets(st.integers(1, len(digits) - 1), max_size=2)))
+    parts = [digits[a:b] for a, b in zip([0, *cuts], [*cuts, len(digits)])]
+    return draw(st.sampled_from(["-", " ", ".", "", "年"])).join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.dictionaries(st.one_of(_numbers(), st.text("1234567890- .张伟", min_size=2, max_size=12)),
+                              st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=8),
+       text=st.text("1234567890- .张伟\n", max_size=60))
+def test_the_values_chosen_by_flags_are_found_as_if_only_they_were_there(values, text):
+    """`check` looks for names, numbers and long texts only (keep): a date with the same digits as a phone
+    (2021-09-28, 2021-0928) must not hide the phone."""
+    forbidden = [Forbidden(v, f"来源{i}", identifies, long=long)
+                 for i, (v, (identifies, long)) in enumerate(values.items()) if v.strip() == v]
+    chosen = [f for f in forbidden if f.identifies or f.long]
+    planted = text + "".join(f"，{f.value}，{f.digits}，{' '.join(f.digits)}" for f in forbidden)
+    assert _found(Matcher(ForbiddenSet.of(forbidden), keep=IDENTIFIES | LONG), planted) == _by_find(chosen, planted)
+
+
+def test_a_phone_with_the_digits_of_a_hidden_date_is_reported_as_the_phone():
+    phone, day = Forbidden("2021-0928", "电话", True), Forbidden("2021-09-28", "日期", False)
+    for order in ([phone, day], [day, phone]):
+        [found] = Matcher(ForbiddenSet.of(order), keep=IDENTIFIES | LONG).find("办公室 20210928")
+        assert found.forbidden == phone and found.by_digits
+        assert [f.forbidden for f in Matcher(ForbiddenSet.of(order)).find("20210928")] == [phone]
+
+
 def _project(tmp_path):
     root = tmp_path / "p"
     shutil.copytree(MINIMAL, root)
