@@ -80,7 +80,7 @@ class Forbidden:
 
     @property
     def digits(self) -> str:
-        return re.sub(r"\D", "", self.value)
+        return _NON_DIGIT.sub("", self.value)
 
     @property
     def numeric(self) -> bool:
@@ -325,7 +325,6 @@ class ForbiddenSet:
         self.covers: dict[str, tuple[str, ...]] = {}  # a value → the shown names that contain it
         self.by_digits: dict[int, int] = {}  # an entry → the entry a search by digits reports instead (see above)
         self.count = 0  # values, not counting the digits keys
-        self.sealed = False
 
     @classmethod
     def of(cls, forbidden: Iterable[Forbidden]) -> ForbiddenSet:
@@ -341,7 +340,6 @@ class ForbiddenSet:
                 made.covers.pop(key, None)
         made._index_digits()
         made.trie.make_automaton()
-        made.sealed = True
         return made
 
     # ---- made from a project ----
@@ -383,7 +381,6 @@ class ForbiddenSet:
         read for the values they contain."""
         self._index_digits()
         self.trie.make_automaton()
-        self.sealed = True
         covers: dict[str, set[str]] = {}
         for name in names:
             for end, entry in self.trie.iter(name):
@@ -453,7 +450,7 @@ def _weight(flags: int) -> int:
 
 def _numeric(value: str) -> bool:
     """A number people write with separators (139 1234-5678): matched by its digits too."""
-    return len(re.sub(r"\D", "", value)) >= MIN_DIGITS and not re.search(r"[A-Za-z@\u3400-\u9fff]", value)
+    return len(_NON_DIGIT.sub("", value)) >= MIN_DIGITS and not re.search(r"[A-Za-z@\u3400-\u9fff]", value)
 
 
 _NAME = re.compile(r"[^\W\d_][^\W\d_·・]{0,7}(·[^\W\d_]{1,8}){0,2}")  # letters only, as a person's name is
@@ -565,6 +562,7 @@ class Matcher:
         for end, entry in self.set.trie.iter(text):
             entry = instead.get(entry, entry)
             f = flags[entry]
+            # by digits: numbers only; by value: not the digits keys of numbers written with separators
             if (not (f & NUMERIC) if by_digits else f & DIGITS_ONLY) or (keep and not f & keep):
                 continue
             start = end - length[entry] + 1

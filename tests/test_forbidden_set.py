@@ -35,7 +35,7 @@ def _by_find(forbidden: list[Forbidden], text: str) -> set[tuple]:
     folded, runs = fold(text), digit_runs(fold(text))
     out = set()
     for where, by_digits, words, cover_words in (
-            (folded, False, {k: f for k, f in last.items()}, {fold(c) for c in covers}),
+            (folded, False, last, {fold(c) for c in covers}),
             (runs, True, {f.digits: f for f in last.values() if f.numeric},
              {d for c in covers if len(d := re.sub(r"\D", "", c)) >= MIN_DIGITS})):
         shown = [s for c in cover_words for s in _spans(where, c)]

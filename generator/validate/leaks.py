@@ -16,8 +16,8 @@ from urllib.parse import unquote
 
 from ..diagnostics import Diagnostics, Location
 from ..extract import Unreadable, channels  # the audit's readers: the same encodings and containers
-from ..exposure import (COLLECTIONS, IDENTIFIES, LONG, Finding, Matcher, fields_of, fold, forbidden_values, hidden_record, joined,
-                        project_prose, record_at)
+from ..exposure import (COLLECTIONS, IDENTIFIES, LONG, Finding, Matcher, fields_of, fold, forbidden_values,
+                        hidden_record, joined, project_prose, record_at)
 from ..fields import ALLOWED
 from ..project import Project
 
