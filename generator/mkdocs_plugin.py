@@ -11,14 +11,14 @@ import pathspec
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .audit import audit, forbidden_values
 from .check import CheckResult, check
 from .clock import ClockError, reference_day
 from .diagnostics import format_text
-from .engine import CollectWarnings, strict_hint
+from .engine import CollectWarnings, NoThemeIndex, strict_hint
 from .paths import PROJECT_OVERRIDES, THEME_DIR
 from .publish import DEFAULT_SITE, Publication, PublishError, describe
 from .render.pdf import PdfError, write_pdf
@@ -126,6 +126,10 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
         for src, path in self.tree.copies.items():
             files.append(File.generated(config, src, abs_src_path=os.fspath(path)))
         return files
+
+    @event_priority(100)
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        return NoThemeIndex().on_page_context(context, page=page)  # the theme's index is removed below: not made
 
     def on_post_build(self, config: Any) -> None:
         site_dir = Path(config.site_dir)

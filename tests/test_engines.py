@@ -183,3 +183,15 @@ def test_the_search_form_stays_in_the_site_under_a_sub_path(tmp_path):
     assert 'action="../../directory/"' in policy
     for page in site.rglob("*.html"):
         assert 'action="//' not in page.read_text(encoding="utf-8"), page
+
+
+def test_the_theme_indexes_no_page_for_the_index_that_is_thrown_away(project, tmp_path):
+    """Material's search index is removed after the build (ours is used): it is not made from the pages either."""
+    import json
+
+    from generator.engine import run_engine
+
+    tree = write_docs_tree(project, out=tmp_path / "tree", today=TODAY, pdf=False).out
+    run_engine("mkdocs", tree, tmp_path / "site")
+    assert json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"] == []
+    assert (tmp_path / "site" / "search" / "pages.json").is_file()  # ours

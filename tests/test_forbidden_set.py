@@ -161,3 +161,27 @@ def test_a_hidden_name_inside_a_shown_name_is_covered_by_it(tmp_path):
     assert hidden.covers == ("张院士",) and hidden.identifies
     assert Matcher(held).find("张院士出席") == []
     assert [f.forbidden.value for f in Matcher(held).find("张院士与张院出席")] == ["张院"]
+
+
+# digit_runs takes the numbers out of a text instead of rewriting the text around them (a 40-million-character
+# page in 0.5 s, not 2.6 s). The definition it must keep, written the plain way: letters and delimiters end a
+# number, anything else between digits is dropped.
+def _digit_runs_by_rewriting(text: str) -> list[str]:
+    ended = re.sub(r"[^\W\d_]+|[\n\r,;\"'\[\]{}<>=|]+", "\n", text)
+    return [line for line in re.sub(r"[^0-9\n]", "", ended).split("\n") if line]
+
+
+_NUMBERISH = st.text(alphabet=st.sampled_from(list("0123456789 -_./()、~:*×\t\n\r,;\"'[]{}<>=|aZé张三ＡＢ１２٣३𝟑　\u00a0（）＃")),
+                     max_size=80)
+
+
+@given(_NUMBERISH)
+@settings(max_examples=1500, deadline=None)
+def test_digit_runs_are_the_numbers_of_the_text(text):
+    assert [run for run in digit_runs(text).split("\n") if run] == _digit_runs_by_rewriting(text)
+    assert [run for run in digit_runs(fold(text)).split("\n") if run] == _digit_runs_by_rewriting(fold(text))
+
+
+def test_digits_across_millions_of_separators_are_one_number():
+    text = "1" + " " * 2_000_000 + "2" + "-" * 2_000_000
+    assert digit_runs(text) == "12"
