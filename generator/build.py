@@ -1,6 +1,7 @@
 """load → validate → render → publish: the whole build, for `expert-guide build` (构建与发布)."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import tempfile
@@ -10,7 +11,6 @@ from pathlib import Path
 
 from .audit import audit, forbidden_values
 from .exposure import remembering
-from .changes import Changes
 from .check import CheckResult, check
 from .clock import reference_day
 from .diff import EditionInvalid, ReadEdition, changes_between, read_edition
@@ -63,24 +63,40 @@ def _named(result: CheckResult, edition: str | None) -> CheckResult:
 def _prepare(root: Path, out: Path, profile: Profile, today: date | None, progress: Progress | None, *,
              strict: bool, pdf: bool, edition: str | None, since: str | None = None) -> _Prepared:
     """Guard the output (again under the lock later: this fails fast), check, and render the docs tree."""
+    _guard(root, {profile: out})
+    today = today or reference_day()
+    result = _checked(root, today, progress, strict, edition)
+    return _render(root, out, result, profile, today, progress, pdf=pdf,
+                   old=_previous(since, root, result, today, progress))
+
+
+def _guard(root: Path, targets: dict[Profile, Path]) -> None:
     try:
-        guard_folder(root, out, profile)
+        for profile, out in targets.items():
+            guard_folder(root, out, profile)
     except PublishError as exc:
         raise BuildError(str(exc)) from None
-    today = today or reference_day()
+
+
+def _checked(root: Path, today: date, progress: Progress | None, strict: bool, edition: str | None) -> CheckResult:
     result = check(root, today=today, progress=progress)
     if not result.ok(strict=strict):
         raise BuildError("数据校验未通过，未生成任何输出", result)
-    result = _named(result, edition)
-    view = build_view(result.project, profile, today, result.diagnostics,
-                      _changes_since(since, root, result, profile, today, progress))
+    return _named(result, edition)
+
+
+def _render(root: Path, out: Path, result: CheckResult, profile: Profile, today: date, progress: Progress | None, *,
+            pdf: bool, old: ReadEdition | None) -> _Prepared:
+    """One profile's view and docs tree, and what its audit looks for."""
+    changes = changes_between(old, ReadEdition(str(root), None, result.project, result), profile) if old else None
+    view = build_view(result.project, profile, today, result.diagnostics, changes)
     return _Prepared(out, result, view, build_tree(result.project, view, pdf=pdf),
                      forbidden_values(result.project, profile, today))
 
 
-def _changes_since(since: str | None, root: Path, result: CheckResult, profile: Profile, today: date,
-                   progress: Progress | None) -> Changes | None:
-    """本版变化 against the previous edition ``since`` (a folder or a git revision of ``root``), or None.
+def _previous(since: str | None, root: Path, result: CheckResult, today: date,
+              progress: Progress | None) -> ReadEdition | None:
+    """The previous edition ``since`` (a folder or a git revision of ``root``), for 本版变化; None without one.
 
     An edition that cannot be found raises generator.load.edition.EditionError (a usage error); one
     with errors stops the build with its diagnostics, located in that edition.
@@ -90,10 +106,9 @@ def _changes_since(since: str | None, root: Path, result: CheckResult, profile: 
     if progress:
         progress(f"读取上一版 {since}")
     try:
-        old = read_edition(since, base=root, today=today)
+        return read_edition(since, base=root, today=today)
     except EditionInvalid as exc:
         raise BuildError(f"{exc}；未生成任何输出", CheckResult(result.project, exc.diagnostics)) from None
-    return changes_between(old, ReadEdition(str(root), None, result.project, result), profile)
 
 
 def _lay_out(prepared: _Prepared, root: Path, folder: Path, pdf: bool, progress: Progress | None) -> list[str]:
@@ -126,27 +141,72 @@ def _build_site(root: Path, target: Path, profile: Profile, strict: bool | None,
     prepared = _prepare(root, target, profile, today, progress, strict=bool(strict), pdf=pdf, edition=edition,
                         since=since)
     result = prepared.result
+    try:
+        with Publication(root, target, profile, progress=progress) as publication:
+            _stage(prepared, publication, root, profile, strict, progress, pdf, engine)
+            del prepared
+            publication.swap()
+    except (PdfError, PublishError, EngineError) as exc:
+        raise BuildError(str(exc), result) from None
+    (progress or (lambda message: None))(f"已发布到 {target}")
+    return BuildResult(result, target)
+
+
+def _stage(prepared: _Prepared, publication: Publication, root: Path, profile: Profile, strict: bool | None,
+           progress: Progress | None, pdf: bool, engine: str) -> None:
+    """The site of one profile, built into its staging folder and audited there; the caller swaps it in."""
+    result = prepared.result
     strict = bool(result.project.settings.get("strict", True)) if strict is None else strict
     say = progress or (lambda message: None)
     say(f"生成网站（{PROFILE_NAMES[profile]}，{engine}）")
-    try:
-        with Publication(root, target, profile, progress=progress) as publication, \
-                tempfile.TemporaryDirectory(prefix="expert-guide-tree-") as work:
-            problems = _lay_out(prepared, root, Path(work), pdf, progress)
-            problems += run_engine(engine, Path(work), publication.staged_output)
-            stale = publication.staged_output / "search" / "search_index.json"  # the engine's index: ours is used
-            if stale.exists():
-                stale.unlink()
-            if strict and problems:
-                shown = "".join(f"\n  {m}" for m in problems[:20])
-                raise BuildError(f"生成时有 {len(problems)} 个警告（strict 模式），未发布：{shown}"
-                                 + strict_hint(problems), result)
-            say("审计输出：检查每个文件中是否有不应公开的信息")
-            publication.commit(lambda staged: audit(staged, prepared.forbidden))
-    except (PdfError, PublishError, EngineError) as exc:
-        raise BuildError(str(exc), result) from None
-    say(f"已发布到 {target}")
-    return BuildResult(result, target)
+    with tempfile.TemporaryDirectory(prefix="expert-guide-tree-") as work:
+        problems = _lay_out(prepared, root, Path(work), pdf, progress)
+        problems += run_engine(engine, Path(work), publication.staged_output)
+    stale = publication.staged_output / "search" / "search_index.json"  # the engine's index: ours is used
+    if stale.exists():
+        stale.unlink()
+    if strict and problems:
+        shown = "".join(f"\n  {m}" for m in problems[:20])
+        raise BuildError(f"生成时有 {len(problems)} 个警告（strict 模式），未发布：{shown}"
+                         + strict_hint(problems), result)
+    say(f"审计输出（{PROFILE_NAMES[profile]}）：检查每个文件中是否有不应公开的信息")
+    publication.audit(lambda staged: audit(staged, prepared.forbidden))
+
+
+def build_sites(root: Path | str = ".", *, profiles: tuple[Profile, ...] = ("public", "intranet"),
+                out: Path | str | None = None, strict: bool | None = None, today: date | None = None,
+                progress: Progress | None = None, pdf: bool = True, engine: str = "mkdocs", edition: str | None = None,
+                since: str | None = None) -> list[BuildResult]:
+    """Every profile's site from one load and check (`expert-guide build --profile all`).
+
+    Each profile is rendered, built and audited into its own staging folder, one after the other (one
+    profile's pages are let go before the next is rendered); only when all have passed are they swapped
+    into place, together: a leak or an error in one publishes none. ``out`` holds ``public/`` and
+    ``intranet/`` (default: the project's site/ and site-intranet/). The rest is as for build_site.
+    """
+    root = Path(root).resolve()
+    targets = {profile: (Path(os.path.abspath(out)).resolve() / profile if out else root / DEFAULT_SITE[profile])
+               for profile in profiles}
+    with build_clock(root, progress), remembering():
+        _guard(root, targets)
+        day = today or reference_day()
+        result = _checked(root, day, progress, bool(strict), edition)
+        old = _previous(since, root, result, day, progress)
+        try:
+            with contextlib.ExitStack() as stack:
+                publications = []
+                for profile, target in targets.items():
+                    publication = stack.enter_context(Publication(root, target, profile, progress=progress))
+                    _stage(_render(root, target, result, profile, day, progress, pdf=pdf, old=old), publication, root,
+                           profile, strict, progress, pdf, engine)
+                    publications.append(publication)
+                for publication in publications:
+                    publication.swap()
+        except (PdfError, PublishError, EngineError) as exc:
+            raise BuildError(str(exc), result) from None
+    for target in targets.values():
+        (progress or (lambda message: None))(f"已发布到 {target}")
+    return [BuildResult(result, target) for target in targets.values()]
 
 
 def write_docs_tree(root: Path | str = ".", *, profile: Profile = "public", out: Path | str, today: date | None = None,
@@ -193,8 +253,9 @@ def _build_pdf(root: Path, target: Path, profile: Profile, strict: bool, today: 
     if not result.ok(strict=strict):
         raise BuildError("数据校验未通过，未生成 PDF", result)
     result = _named(result, edition)
+    old = _previous(since, root, result, today, progress)
     view = build_view(result.project, profile, today, result.diagnostics,
-                      _changes_since(since, root, result, profile, today, progress))
+                      changes_between(old, ReadEdition(str(root), None, result.project, result), profile) if old else None)
     try:
         with Publication(root, target, profile, single_file=True, progress=progress) as publication:
             written = write_pdf(view, root, publication.staged_output, progress)

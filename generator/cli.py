@@ -53,12 +53,14 @@ def _path(text: str) -> str:
     return text
 
 
-def _project_options(p: argparse.ArgumentParser, *, profile: bool = True, builds: bool = False) -> None:
+def _project_options(p: argparse.ArgumentParser, *, profile: bool = True, builds: bool = False,
+                     all_profiles: bool = False) -> None:
     """The options every command that reads a project shares."""
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="项目目录（默认当前目录）")
     if profile:
-        p.add_argument("--profile", choices=("public", "intranet"), default="public",
-                       help="public（公开版，默认）或 intranet（内网版）")
+        p.add_argument("--profile", choices=("public", "intranet", "all") if all_profiles else ("public", "intranet"),
+                       default="public", help="public（公开版，默认）或 intranet（内网版）" + (
+                           "；all：两个版本，只读取和校验一次，都审计通过后一起发布" if all_profiles else ""))
     p.add_argument("--strict", action="store_true", help="警告也视为失败")
     default = ("默认 SOURCE_DATE_EPOCH；未设置时，git 仓库中的项目按最后一次提交的日期，使同一提交的构建逐字节相同；否则今天"
                if builds else "默认今天，或 SOURCE_DATE_EPOCH")
@@ -94,8 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="输出格式：text（默认）、json、github（GitHub Actions 注释）或 gitlab（GitLab 代码质量报告 JSON）")
 
     p = sub.add_parser("build", help="校验后生成网站与 PDF（公开版或内网版），审计后原子地替换输出目录")
-    _project_options(p, builds=True)
-    p.add_argument("--out", type=_path, metavar="DIR", help="输出目录（默认 public 为 site/，intranet 为 site-intranet/）")
+    _project_options(p, builds=True, all_profiles=True)
+    p.add_argument("--out", type=_path, metavar="DIR",
+                   help="输出目录（默认 public 为 site/，intranet 为 site-intranet/；all 时为其中的 public/ 与 intranet/）")
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF 版指南（只生成网站）")
     p.add_argument("--engine", choices=("mkdocs", "properdocs"), default="mkdocs",
                    help="构建引擎：mkdocs（默认）或 properdocs（MkDocs 的维护分支），结果相同（只有页面中的 generator 标记不同）")
@@ -281,18 +284,19 @@ def _failed(exc, suffix: str = "") -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildError, build_site
+    from .build import BuildError, build_site, build_sites
 
     root = _folder(args.dir)
+    options = dict(out=args.out, strict=args.strict or None, today=args.today, progress=_progress(args.quiet),
+                   pdf=not args.no_pdf, engine=args.engine, edition=args.edition, since=args.since)
     try:
-        result = build_site(root, profile=args.profile, out=args.out, strict=args.strict or None, today=args.today,
-                            progress=_progress(args.quiet), pdf=not args.no_pdf, engine=args.engine,
-                            edition=args.edition, since=args.since)
+        results = (build_sites(root, **options) if args.profile == "all"
+                   else [build_site(root, profile=args.profile, **options)])
     except BuildError as exc:
         return _failed(exc, "；已发布的内容保持不变。")
-    if result.check.diagnostics:
-        sys.stdout.write(FORMATTERS["text"](result.check.diagnostics))
-    print(f"已生成：{result.out}", file=sys.stderr)
+    if results[0].check.diagnostics:
+        sys.stdout.write(FORMATTERS["text"](results[0].check.diagnostics))
+    print(f"已生成：{'、'.join(str(result.out) for result in results)}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -22,6 +22,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
@@ -212,6 +213,45 @@ def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
 
+# The locks this process holds, by folder and thread: (fd, how many publications share it). The lock is the
+# parent folder itself: nothing is left behind, and two builds that publish into the same folder (to the same
+# output or not) take turns. One build publishing both profiles there (build --profile all) holds it once.
+_HELD: dict[tuple[str, int], list[int]] = {}
+_HELD_GUARD = threading.Lock()
+
+
+def _lock(parent: Path, progress: Callable[[str], None] | None) -> tuple[str, int]:
+    key = (os.fspath(parent), threading.get_ident())
+    with _HELD_GUARD:
+        if key in _HELD:
+            _HELD[key][1] += 1
+            return key
+    fd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if progress:
+                progress(f"等待另一个正在发布到 {_shown(parent)} 的构建结束")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+    except BaseException:
+        os.close(fd)
+        raise
+    with _HELD_GUARD:
+        _HELD[key] = [fd, 1]
+    return key
+
+
+def _unlock(key: tuple[str, int]) -> None:
+    with _HELD_GUARD:
+        held = _HELD[key]
+        held[1] -= 1
+        if held[1]:
+            return
+        del _HELD[key]
+    os.close(held[0])  # releases the flock
+
+
 class Publication:
     """One guarded publication of ``out`` (a folder, or with ``single_file`` a file)."""
 
@@ -223,7 +263,8 @@ class Publication:
         self.single_file = single_file
         self.progress = progress
         self.staging: Path | None = None
-        self._lock_fd: int | None = None
+        self.audited = False
+        self._lock_key: tuple[str, int] | None = None
 
     # -- 1–3: guard, lock, stage --
     def open(self) -> Path:
@@ -233,18 +274,9 @@ class Publication:
         parent = self.out.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
-            # The lock is the parent folder itself: nothing is left behind, and two builds that
-            # publish into the same folder (to the same output or not) take turns.
-            fd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            self._lock_key = _lock(parent, self.progress)
         except OSError as exc:
             raise PublishError(f"无法在“{_shown(parent)}”中写入：{describe(exc)}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if self.progress:
-                self.progress(f"等待另一个正在发布到 {_shown(parent)} 的构建结束")
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        self._lock_fd = fd
         try:
             guard(self.root, self.out, self.profile)  # the other builder may have changed it meanwhile
             _recover(self.out)
@@ -284,12 +316,23 @@ class Publication:
     # -- 4–5: audit, swap --
     def commit(self, audit: Callable[[Path], Iterable[Finding]]) -> None:
         """Mark, audit and swap the staged output into place; raise LeakError on any finding."""
+        self.audit(audit)
+        self.swap()
+
+    def audit(self, audit: Callable[[Path], Iterable[Finding]]) -> None:
+        """Mark and audit the staged output; raise LeakError on any finding. Several publications are
+        audited first and then swapped one after the other: none is published unless all passed."""
         assert self.staging is not None
         if not self.single_file:
             (self.staging / MARKER).write_text(marker_text(self.profile), encoding="utf-8")
         hits = list(audit(self.staging))
         if hits:
             raise LeakError(hits)
+        self.audited = True
+
+    def swap(self) -> None:
+        """Put the audited staged output in the place of the published one, in one step."""
+        assert self.staging is not None and self.audited, "swap() before a passed audit()"
         (self.staging / STAGING_MARKER).unlink()
         if self.single_file:
             os.replace(self.staging / self.out.name, self.out)
@@ -301,9 +344,9 @@ class Publication:
         if self.staging is not None and self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)
         self.staging = None
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # releases the flock
-            self._lock_fd = None
+        if self._lock_key is not None:
+            _unlock(self._lock_key)
+            self._lock_key = None
 
     def __enter__(self) -> "Publication":
         self.open()

@@ -53,16 +53,15 @@ build() {
     previous="${2:-}"
     rm -rf "$OUT"
     mkdir -p "$OUT"
-    for profile in public intranet; do
-        set -- --profile "$profile" --out "$OUT/$profile" -q
-        if [ -n "$edition" ]; then
-            set -- "$@" --edition "$edition"
-        fi
-        if [ -n "$previous" ]; then
-            set -- "$@" --since "$previous"
-        fi
-        expert-guide build "$PROJECT" "$@"
-    done
+    # both profiles from one reading of the data, published together once both have passed the audit
+    set -- --profile all --out "$OUT" -q
+    if [ -n "$edition" ]; then
+        set -- "$@" --edition "$edition"
+    fi
+    if [ -n "$previous" ]; then
+        set -- "$@" --since "$previous"
+    fi
+    expert-guide build "$PROJECT" "$@"
     cp "$OUT/public/downloads/guide.pdf" "$OUT/guide.pdf"
     cp "$OUT/intranet/downloads/guide.pdf" "$OUT/guide-intranet.pdf"
     if expert-guide xlsx --help > /dev/null 2>&1; then
