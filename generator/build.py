@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from .audit import audit, forbidden_values
 from .exposure import remembering
@@ -138,13 +139,14 @@ def build_site(root: Path | str = ".", *, profile: Profile = "public", out: Path
 def _build_site(root: Path, target: Path, profile: Profile, strict: bool | None, today: date | None,
                 progress: Progress | None, pdf: bool, engine: str, edition: str | None,
                 since: str | None) -> BuildResult:
-    prepared = _prepare(root, target, profile, today, progress, strict=bool(strict), pdf=pdf, edition=edition,
-                        since=since)
-    result = prepared.result
+    _guard(root, {profile: target})  # again under the lock later: this fails fast
+    day = today or reference_day()
+    result = _checked(root, day, progress, bool(strict), edition)
+    old = _previous(since, root, result, day, progress)
     try:
         with Publication(root, target, profile, progress=progress) as publication:
-            _stage(prepared, publication, root, profile, strict, progress, pdf, engine)
-            del prepared
+            _stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf, old=old), publication,
+                   root, profile, strict, progress, pdf, engine)
             publication.swap()
     except (PdfError, PublishError, EngineError) as exc:
         raise BuildError(str(exc), result) from None
@@ -152,15 +154,20 @@ def _build_site(root: Path, target: Path, profile: Profile, strict: bool | None,
     return BuildResult(result, target)
 
 
-def _stage(prepared: _Prepared, publication: Publication, root: Path, profile: Profile, strict: bool | None,
-           progress: Progress | None, pdf: bool, engine: str) -> None:
-    """The site of one profile, built into its staging folder and audited there; the caller swaps it in."""
-    result = prepared.result
+def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path, profile: Profile,
+           strict: bool | None, progress: Progress | None, pdf: bool, engine: str) -> None:
+    """The site of one profile, rendered, built into its staging folder and audited there; the caller swaps it in.
+
+    The pages, the view and the docs tree are let go before the audit, which keeps only what it looks for
+    (200,000 experts: the intranet's pages are 400 MB)."""
+    prepared = render()
+    result, forbidden = prepared.result, prepared.forbidden
     strict = bool(result.project.settings.get("strict", True)) if strict is None else strict
     say = progress or (lambda message: None)
     say(f"生成网站（{PROFILE_NAMES[profile]}，{engine}）")
     with tempfile.TemporaryDirectory(prefix="expert-guide-tree-") as work:
         problems = _lay_out(prepared, root, Path(work), pdf, progress)
+        del prepared
         problems += run_engine(engine, Path(work), publication.staged_output)
     stale = publication.staged_output / "search" / "search_index.json"  # the engine's index: ours is used
     if stale.exists():
@@ -170,7 +177,7 @@ def _stage(prepared: _Prepared, publication: Publication, root: Path, profile: P
         raise BuildError(f"生成时有 {len(problems)} 个警告（strict 模式），未发布：{shown}"
                          + strict_hint(problems), result)
     say(f"审计输出（{PROFILE_NAMES[profile]}）：检查每个文件中是否有不应公开的信息")
-    publication.audit(lambda staged: audit(staged, prepared.forbidden))
+    publication.audit(lambda staged: audit(staged, forbidden))
 
 
 def build_sites(root: Path | str = ".", *, profiles: tuple[Profile, ...] = ("public", "intranet"),
@@ -197,8 +204,8 @@ def build_sites(root: Path | str = ".", *, profiles: tuple[Profile, ...] = ("pub
                 publications = []
                 for profile, target in targets.items():
                     publication = stack.enter_context(Publication(root, target, profile, progress=progress))
-                    _stage(_render(root, target, result, profile, day, progress, pdf=pdf, old=old), publication, root,
-                           profile, strict, progress, pdf, engine)
+                    _stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf, old=old),
+                           publication, root, profile, strict, progress, pdf, engine)
                     publications.append(publication)
                 for publication in publications:
                     publication.swap()

@@ -93,6 +93,43 @@ def test_self_test_a_planted_leak_in_every_channel_is_caught(forbidden, tmp_path
     assert MOBILE not in hits[0].text() and ID_NUMBER not in hits[0].text()  # the report does not leak again
 
 
+def test_several_processes_find_the_same_as_one_in_the_same_order(built, forbidden, tmp_path):
+    """A large output is audited by forked workers (audit.PARALLEL_BYTES): every channel's plant, each in its own
+    folder of one copy of the site, plus a file that cannot be read, give the same findings in the same order."""
+    site = shutil.copytree(built[1], tmp_path / "site")
+    for number, plant in enumerate(PLANTS.values()):
+        folder = site / f"plant-{number:02d}"
+        (folder / "assets").mkdir(parents=True)
+        (folder / "downloads").mkdir()
+        plant(folder)
+    (site / "plant-99.xlsx").write_bytes(b"PK\x03\x04 not a zip")
+    one = audit(site, forbidden, workers=1)
+    assert len({h.path.split("/")[0] for h in one}) == len(PLANTS) + 1
+    for workers in (2, 3):
+        many = audit(site, forbidden, workers=workers)
+        assert [(h.path, h.channel, h.text()) for h in many] == [(h.path, h.channel, h.text()) for h in one]
+
+
+def test_the_audit_of_a_large_output_is_shared_out_and_of_a_small_one_not(built, forbidden, tmp_path, monkeypatch):
+    import importlib
+    import multiprocessing
+
+    audit_module = importlib.import_module("generator.audit")
+    pools = []
+    real = multiprocessing.get_context
+
+    def spy(method=None):
+        if method == "fork":
+            pools.append(method)
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", spy)
+    assert audit(built[1], forbidden) == [] and pools == []  # the minimal site: one process
+    monkeypatch.setattr(audit_module, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(audit_module.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert audit(built[1], forbidden) == [] and pools == ["fork"]
+
+
 def test_a_large_pdf_is_read_by_pypdf_in_a_worker_process_and_reads_the_same(forbidden, tmp_path, monkeypatch):
     """The guide of 50,000 pairings is read by pypdf apart (its objects of every page are not the audit's memory):
     the same channels come back, a leak in them is found, and an encrypted PDF is refused from there too."""
