@@ -12,6 +12,7 @@ from typing import Callable
 
 from .audit import audit, forbidden_values
 from .exposure import remembering
+from .changes import Changes
 from .check import CheckResult, check
 from .clock import reference_day
 from .diff import EditionInvalid, ReadEdition, changes_between, read_edition
@@ -89,8 +90,7 @@ def _checked(root: Path, today: date, progress: Progress | None, strict: bool, e
 def _render(root: Path, out: Path, result: CheckResult, profile: Profile, today: date, progress: Progress | None, *,
             pdf: bool, old: ReadEdition | None) -> _Prepared:
     """One profile's view and docs tree, and what its audit looks for."""
-    changes = changes_between(old, ReadEdition(str(root), None, result.project, result), profile) if old else None
-    view = build_view(result.project, profile, today, result.diagnostics, changes)
+    view = build_view(result.project, profile, today, result.diagnostics, _changes(old, root, result, profile))
     return _Prepared(out, result, view, build_tree(result.project, view, pdf=pdf),
                      forbidden_values(result.project, profile, today))
 
@@ -110,6 +110,11 @@ def _previous(since: str | None, root: Path, result: CheckResult, today: date,
         return read_edition(since, base=root, today=today)
     except EditionInvalid as exc:
         raise BuildError(f"{exc}；未生成任何输出", CheckResult(result.project, exc.diagnostics)) from None
+
+
+def _changes(old: ReadEdition | None, root: Path, result: CheckResult, profile: Profile) -> Changes | None:
+    """本版变化 of this edition against ``old``, as ``profile`` shows it; None without a previous edition."""
+    return changes_between(old, ReadEdition(str(root), None, result.project, result), profile) if old else None
 
 
 def _lay_out(prepared: _Prepared, root: Path, folder: Path, pdf: bool, progress: Progress | None) -> list[str]:
@@ -132,26 +137,49 @@ def build_site(root: Path | str = ".", *, profile: Profile = "public", out: Path
     """
     root = Path(root).resolve()
     target = Path(os.path.abspath(out)).resolve() if out else root / DEFAULT_SITE[profile]
+    return _build(root, {profile: target}, strict, today, progress, pdf, engine, edition, since)[0]
+
+
+def build_sites(root: Path | str = ".", *, profiles: tuple[Profile, ...] = ("public", "intranet"),
+                out: Path | str | None = None, strict: bool | None = None, today: date | None = None,
+                progress: Progress | None = None, pdf: bool = True, engine: str = "mkdocs", edition: str | None = None,
+                since: str | None = None) -> list[BuildResult]:
+    """Every profile's site from one load and check (`expert-guide build --profile all`).
+
+    Each profile is rendered, built and audited into its own staging folder, one after the other (one
+    profile's pages are let go before the next is rendered); only when all have passed are they swapped
+    into place, together: a leak or an error in one publishes none. ``out`` holds ``public/`` and
+    ``intranet/`` (default: the project's site/ and site-intranet/). The rest is as for build_site.
+    """
+    root = Path(root).resolve()
+    targets = {profile: (Path(os.path.abspath(out)).resolve() / profile if out else root / DEFAULT_SITE[profile])
+               for profile in profiles}
+    return _build(root, targets, strict, today, progress, pdf, engine, edition, since)
+
+
+def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today: date | None,
+           progress: Progress | None, pdf: bool, engine: str, edition: str | None, since: str | None) -> list[BuildResult]:
+    """Guard, check once, then stage and audit each profile in turn; swap them all in once all have passed."""
     with build_clock(root, progress), remembering():  # the check's and the audit's forbidden values: worked out once
-        return _build_site(root, target, profile, strict, today, progress, pdf, engine, edition, since)
-
-
-def _build_site(root: Path, target: Path, profile: Profile, strict: bool | None, today: date | None,
-                progress: Progress | None, pdf: bool, engine: str, edition: str | None,
-                since: str | None) -> BuildResult:
-    _guard(root, {profile: target})  # again under the lock later: this fails fast
-    day = today or reference_day()
-    result = _checked(root, day, progress, bool(strict), edition)
-    old = _previous(since, root, result, day, progress)
-    try:
-        with Publication(root, target, profile, progress=progress) as publication:
-            _stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf, old=old), publication,
-                   root, profile, strict, progress, pdf, engine)
-            publication.swap()
-    except (PdfError, PublishError, EngineError) as exc:
-        raise BuildError(str(exc), result) from None
-    (progress or (lambda message: None))(f"已发布到 {target}")
-    return BuildResult(result, target)
+        _guard(root, targets)  # again under the lock later: this fails fast
+        day = today or reference_day()
+        result = _checked(root, day, progress, bool(strict), edition)
+        old = _previous(since, root, result, day, progress)
+        try:
+            with contextlib.ExitStack() as stack:
+                publications = []
+                for profile, target in targets.items():
+                    publication = stack.enter_context(Publication(root, target, profile, progress=progress))
+                    _stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf, old=old),
+                           publication, root, profile, strict, progress, pdf, engine)
+                    publications.append(publication)
+                for publication in publications:
+                    publication.swap()
+        except (PdfError, PublishError, EngineError) as exc:
+            raise BuildError(str(exc), result) from None
+    for target in targets.values():
+        (progress or (lambda message: None))(f"已发布到 {target}")
+    return [BuildResult(result, target) for target in targets.values()]
 
 
 def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path, profile: Profile,
@@ -178,42 +206,6 @@ def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path
                          + strict_hint(problems), result)
     say(f"审计输出（{PROFILE_NAMES[profile]}）：检查每个文件中是否有不应公开的信息")
     publication.audit(lambda staged: audit(staged, forbidden))
-
-
-def build_sites(root: Path | str = ".", *, profiles: tuple[Profile, ...] = ("public", "intranet"),
-                out: Path | str | None = None, strict: bool | None = None, today: date | None = None,
-                progress: Progress | None = None, pdf: bool = True, engine: str = "mkdocs", edition: str | None = None,
-                since: str | None = None) -> list[BuildResult]:
-    """Every profile's site from one load and check (`expert-guide build --profile all`).
-
-    Each profile is rendered, built and audited into its own staging folder, one after the other (one
-    profile's pages are let go before the next is rendered); only when all have passed are they swapped
-    into place, together: a leak or an error in one publishes none. ``out`` holds ``public/`` and
-    ``intranet/`` (default: the project's site/ and site-intranet/). The rest is as for build_site.
-    """
-    root = Path(root).resolve()
-    targets = {profile: (Path(os.path.abspath(out)).resolve() / profile if out else root / DEFAULT_SITE[profile])
-               for profile in profiles}
-    with build_clock(root, progress), remembering():
-        _guard(root, targets)
-        day = today or reference_day()
-        result = _checked(root, day, progress, bool(strict), edition)
-        old = _previous(since, root, result, day, progress)
-        try:
-            with contextlib.ExitStack() as stack:
-                publications = []
-                for profile, target in targets.items():
-                    publication = stack.enter_context(Publication(root, target, profile, progress=progress))
-                    _stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf, old=old),
-                           publication, root, profile, strict, progress, pdf, engine)
-                    publications.append(publication)
-                for publication in publications:
-                    publication.swap()
-        except (PdfError, PublishError, EngineError) as exc:
-            raise BuildError(str(exc), result) from None
-    for target in targets.values():
-        (progress or (lambda message: None))(f"已发布到 {target}")
-    return [BuildResult(result, target) for target in targets.values()]
 
 
 def write_docs_tree(root: Path | str = ".", *, profile: Profile = "public", out: Path | str, today: date | None = None,
@@ -261,8 +253,7 @@ def _build_pdf(root: Path, target: Path, profile: Profile, strict: bool, today: 
         raise BuildError("数据校验未通过，未生成 PDF", result)
     result = _named(result, edition)
     old = _previous(since, root, result, today, progress)
-    view = build_view(result.project, profile, today, result.diagnostics,
-                      changes_between(old, ReadEdition(str(root), None, result.project, result), profile) if old else None)
+    view = build_view(result.project, profile, today, result.diagnostics, _changes(old, root, result, profile))
     try:
         with Publication(root, target, profile, single_file=True, progress=progress) as publication:
             written = write_pdf(view, root, publication.staged_output, progress)
