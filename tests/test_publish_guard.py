@@ -307,3 +307,35 @@ def test_a_ctrl_c_inside_mkdtemp_leaves_no_staging_folder(project, tmp_path, mon
         monkeypatch.undo()
         signals.signal(signals.SIGINT, previous)
     assert sent and not list(tmp_path.glob(".site.new-*"))
+
+
+def test_one_thread_holds_a_folder_once_and_another_thread_waits_for_it(tmp_path):
+    """build --profile all publishes two outputs in one folder under one lock; a second builder in another thread
+    of the same process still takes its turn (the lock is per folder and thread, not per process)."""
+    import threading
+
+    from generator import publish
+    from generator.publish import Publication
+
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    said: list[str] = []
+    first = Publication(root, tmp_path / "out" / "public", "public")
+    second = Publication(root, tmp_path / "out" / "intranet", "intranet")
+    first.open()
+    second.open()  # the same thread: no wait on its own lock
+    other = Publication(root, tmp_path / "out" / "x", "public", progress=said.append)
+    opened = threading.Event()
+    thread = threading.Thread(target=lambda: (other.open(), opened.set()))
+    thread.start()
+    while not said:  # it found the folder locked and said so (it cannot take it while ours is held)
+        assert thread.is_alive()
+        time.sleep(0.01)
+    assert said[0].startswith("等待另一个正在发布到") and not opened.is_set()
+    first.close()
+    held = [count for (folder, _thread), (_fd, count) in publish._HELD.items() if folder == str(tmp_path / "out")]
+    assert held == [1] and not opened.is_set(), "the lock is held until the last publication of this thread lets go"
+    second.close()
+    thread.join(30)
+    assert opened.is_set()
+    other.close()
