@@ -24,7 +24,8 @@ from .exposure import ForbiddenSet
 from .render.tree import DocsTree, build_tree, write_tree
 from .render.view import SiteView, build_view
 from .provenance import EditionError, build_clock, edition_name
-from .publish import DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, Publication, PublishError, guard_file, guard_folder
+from .publish import (DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, Publication, PublishError, distinct_outputs, guard_file,
+                      guard_folder, swap_together)
 
 
 class BuildError(Exception):
@@ -76,6 +77,7 @@ def _guard(root: Path, targets: dict[Profile, Path]) -> None:
     try:
         for profile, out in targets.items():
             guard_folder(root, out, profile)
+        distinct_outputs(list(targets.values()))
     except PublishError as exc:
         raise BuildError(str(exc)) from None
 
@@ -152,6 +154,9 @@ def build_sites(root: Path | str = ".", *, profiles: tuple[Profile, ...] = ("pub
     ``intranet/`` (default: the project's site/ and site-intranet/). The rest is as for build_site.
     """
     root = Path(root).resolve()
+    if out is not None and Path(os.path.abspath(out)).resolve() in (root, *root.parents):
+        raise BuildError(f"输出目录“{out}”是项目目录或其上级目录：两个版本会写入其中的 public/ 与 intranet/，"
+                         "请给出一个单独的目录，如 --out out")
     targets = {profile: (Path(os.path.abspath(out)).resolve() / profile if out else root / DEFAULT_SITE[profile])
                for profile in profiles}
     return _build(root, targets, strict, today, progress, pdf, engine, edition, since)
@@ -173,8 +178,8 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
                     _stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf, old=old),
                            publication, root, profile, strict, progress, pdf, engine)
                     publications.append(publication)
-                for publication in publications:
-                    publication.swap()
+                distinct_outputs([publication.out for publication in publications])  # as locked and guarded
+                swap_together(publications)
         except (PdfError, PublishError, EngineError) as exc:
             raise BuildError(str(exc), result) from None
     for target in targets.values():

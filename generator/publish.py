@@ -264,6 +264,7 @@ class Publication:
         self.progress = progress
         self.staging: Path | None = None
         self.audited = False
+        self.exchanged = False  # swapped by exchange: the previous publication is at the staging path
         self._lock_key: tuple[str, int] | None = None
 
     # -- 1–3: guard, lock, stage --
@@ -331,13 +332,31 @@ class Publication:
         self.audited = True
 
     def swap(self) -> None:
-        """Put the audited staged output in the place of the published one, in one step."""
+        """Put the audited staged output in the place of the published one, in one step.
+
+        Where the two folders are exchanged (renameat2), the previous publication is left at the staging
+        path, marked as staging again, and removed by close(): until then ``unswap`` can put it back, and a
+        kill while it is being removed leaves it for the next build to clean."""
         assert self.staging is not None and self.audited, "swap() before a passed audit()"
         (self.staging / STAGING_MARKER).unlink()
         if self.single_file:
             os.replace(self.staging / self.out.name, self.out)
+        elif self.out.exists() and _exchange(self.staging, self.out):
+            self.exchanged = True
+            (self.staging / STAGING_MARKER).write_text(f"{os.getpid()}\n", encoding="utf-8")
         else:
             _swap(self.staging, self.out)
+
+    def unswap(self) -> bool:
+        """Put the previous publication back after ``swap`` (before close); False where that is not possible."""
+        if not self.exchanged or self.staging is None:
+            return False
+        (self.staging / STAGING_MARKER).unlink(missing_ok=True)
+        if not _exchange(self.staging, self.out):
+            return False
+        self.exchanged = False
+        (self.staging / STAGING_MARKER).write_text(f"{os.getpid()}\n", encoding="utf-8")
+        return True
 
     def close(self) -> None:
         """Remove what is left of the staging folder and release the lock (always called)."""
@@ -354,6 +373,41 @@ class Publication:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def swap_together(publications: list[Publication]) -> None:
+    """Swap every audited publication into place, as one step as far as a reader of the outputs can tell:
+    Ctrl-C and SIGTERM wait until all are swapped (the swaps are renames, the old copies are removed
+    later), and if one swap fails, those already made are undone."""
+    import signal
+
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if main else None
+    done: list[Publication] = []
+    try:
+        for publication in publications:
+            publication.swap()
+            done.append(publication)
+    except BaseException:
+        for publication in reversed(done):
+            publication.unswap()
+        raise
+    finally:
+        if before is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def distinct_outputs(outs: list[Path]) -> None:
+    """Refuse outputs that are one folder (through a symbolic link) or lie one inside another: one
+    publication would replace or hold the other's."""
+    real = [Path(os.path.abspath(out)).resolve() for out in outs]
+    for i, one in enumerate(real):
+        for other in real[i + 1:]:
+            if one == other or one in other.parents or other in one.parents:
+                raise PublishError(f"输出目录“{_shown(outs[i])}”与“{_shown(outs[real.index(other)])}”"
+                                   f"{'是同一个目录' if one == other else '一个在另一个之中'}（可能经过符号链接）："
+                                   "两个版本须发布到不同的目录")
 
 
 class LeakError(PublishError):

@@ -90,3 +90,98 @@ def test_the_command_builds_both_and_says_where(project, tmp_path):
     assert f"已生成：{tmp_path / 'out' / 'public'}、{tmp_path / 'out' / 'intranet'}" in done.stderr
     assert done.stderr.count("读取 data/experts.yaml") == 1, "the project is read once"
     assert "审计输出（公开版）" in done.stderr and "审计输出（内网版）" in done.stderr
+
+
+def test_two_outputs_that_are_one_folder_through_a_link_are_refused(project, tmp_path):
+    """The intranet site must never land where the public one is read: a link that makes them one folder."""
+    (project / "site-intranet").mkdir()
+    (project / "site").symlink_to("site-intranet")
+    with pytest.raises(BuildError, match="同一个目录"):
+        build_sites(project, today=TODAY, pdf=False)
+    assert list((project / "site-intranet").iterdir()) == []
+    out = tmp_path / "out"
+    (out / "intranet").mkdir(parents=True)
+    (out / "public").symlink_to("intranet")
+    with pytest.raises(BuildError, match="同一个目录"):
+        build_sites(project, out=out, today=TODAY, pdf=False)
+    assert list((out / "intranet").iterdir()) == []
+
+
+@pytest.mark.parametrize("where", [".", "..", "/"])
+def test_the_project_or_a_folder_above_it_is_not_an_output_of_both(project, where):
+    with pytest.raises(BuildError, match="项目目录或其上级目录"):
+        build_sites(project, out=project / where if where != "/" else Path("/"), today=TODAY, pdf=False)
+    assert not (project / "public").exists() and not (project / "intranet").exists()
+
+
+def _rebuilt(project: Path) -> None:
+    experts = project / "data" / "experts.yaml"
+    experts.write_text(experts.read_text(encoding="utf-8").replace("张院士", "张新院士"), encoding="utf-8")
+
+
+def test_when_the_second_swap_fails_the_first_is_undone(project, tmp_path, monkeypatch):
+    from generator import publish
+
+    out = tmp_path / "both"
+    build_sites(project, out=out, today=TODAY, pdf=False)
+    before = {profile: tree(out / profile) for profile in ("public", "intranet")}
+    _rebuilt(project)
+    real, calls = publish.Publication.swap, []
+
+    def swap(self):
+        calls.append(self.profile)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device", str(self.out))
+        real(self)
+
+    monkeypatch.setattr(publish.Publication, "swap", swap)
+    with pytest.raises(OSError):  # the command says it in Chinese (cli: 磁盘空间不足)
+        build_sites(project, out=out, today=TODAY, pdf=False)
+    assert calls == ["public", "intranet"]
+    assert {profile: tree(out / profile) for profile in ("public", "intranet")} == before
+    assert sorted(p.name for p in out.iterdir()) == ["intranet", "public"]
+
+
+def test_ctrl_c_during_the_swaps_waits_until_both_are_made(project, tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from generator import publish
+
+    out = tmp_path / "both"
+    build_sites(project, out=out, today=TODAY, pdf=False)
+    _rebuilt(project)
+    real = publish.Publication.swap
+
+    def swap(self):
+        real(self)
+        if self.profile == "public":
+            os.kill(os.getpid(), signal.SIGINT)  # between the two swaps
+
+    monkeypatch.setattr(publish.Publication, "swap", swap)
+    with pytest.raises(KeyboardInterrupt):
+        build_sites(project, out=out, today=TODAY, pdf=False)
+    # In the command (the main thread) Ctrl-C waits and both are new; where signals cannot wait (another thread,
+    # as under pytest-xdist) the public swap is undone and both are old. Never one new beside one old.
+    new = {profile: "张新院士" in (out / profile / "experts" / "uni" / "index.html").read_text(encoding="utf-8")
+           for profile in ("public", "intranet")}
+    assert new["public"] == new["intranet"], new
+    assert sorted(p.name for p in out.iterdir()) == ["intranet", "public"]
+
+
+def test_the_previous_site_waits_at_the_staging_path_marked_for_cleaning(project, tmp_path):
+    """After the exchange the old publication is removed by close(); killed before that, it is marked as staging,
+    so the next build removes it (it holds the last edition's pages, personal data included on the intranet)."""
+    from generator.publish import STAGING_MARKER, Publication
+
+    out = tmp_path / "site"
+    build_site(project, out=out, today=TODAY, pdf=False)
+    publication = Publication(project, out, "public")
+    staging = publication.open()
+    (staging / "new.html").write_text("new", encoding="utf-8")
+    publication.audit(lambda staged: [])
+    publication.swap()
+    assert (out / "new.html").is_file() and not (out / STAGING_MARKER).exists()
+    assert (staging / STAGING_MARKER).is_file() and (staging / "index.html").is_file()  # the previous site
+    publication.close()
+    assert not staging.exists()
