@@ -25,7 +25,7 @@ from .render.tree import DocsTree, build_tree, write_tree
 from .render.view import SiteView, build_view
 from .provenance import EditionError, build_clock, edition_name
 from .publish import (DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, Publication, PublishError, distinct_outputs, guard_file,
-                      guard_folder, swap_together)
+                      guard_folder, PublishedThenInterrupted, swap_together)
 
 
 class BuildError(Exception):
@@ -170,6 +170,7 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
         day = today or reference_day()
         result = _checked(root, day, progress, bool(strict), edition)
         old = _previous(since, root, result, day, progress)
+        swapped = False
         try:
             with contextlib.ExitStack() as stack:
                 publications = []
@@ -180,8 +181,13 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
                     publications.append(publication)
                 distinct_outputs([publication.out for publication in publications])  # as locked and guarded
                 swap_together(publications)
+                swapped = True
         except (PdfError, PublishError, EngineError) as exc:
             raise BuildError(str(exc), result) from None
+        except KeyboardInterrupt as exc:
+            if swapped and not isinstance(exc, PublishedThenInterrupted):  # while the old copies were removed
+                raise PublishedThenInterrupted() from None
+            raise
     for target in targets.values():
         (progress or (lambda message: None))(f"已发布到 {target}")
     return [BuildResult(result, target) for target in targets.values()]

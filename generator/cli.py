@@ -232,7 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     except (_UsageError, ClockError, argparse.ArgumentTypeError, EditionError) as exc:
         print(f"expert-guide: 用法错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        from .publish import PublishedThenInterrupted
+
+        if isinstance(exc, PublishedThenInterrupted):
+            print("expert-guide: 已中断（Ctrl-C），但新的版本已经发布；旧版本的临时副本由下次构建清除。", file=sys.stderr)
+            return EXIT_INTERRUPTED
         untouched = "data/ 未作任何修改" if getattr(args, "xlsx_command", None) == "import" else "已发布的内容保持不变"
         print(f"expert-guide: 已中断（Ctrl-C）；{untouched}。", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -377,13 +377,15 @@ class Publication:
 
 def swap_together(publications: list[Publication]) -> None:
     """Swap every audited publication into place, as one step as far as a reader of the outputs can tell:
-    Ctrl-C and SIGTERM wait until all are swapped (the swaps are renames, the old copies are removed
-    later), and if one swap fails, those already made are undone."""
+    a Ctrl-C (or SIGTERM) that comes meanwhile waits until all are swapped (the swaps are renames, the old
+    copies are removed later), and if one swap fails, those already made are undone."""
     import signal
 
-    blocked = {signal.SIGINT, signal.SIGTERM}
-    main = threading.current_thread() is threading.main_thread()
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if main else None
+    waiting: list[int] = []
+    kept = {}
+    if threading.current_thread() is threading.main_thread():  # where Python runs signal handlers
+        for number in (signal.SIGINT, signal.SIGTERM):
+            kept[number] = signal.signal(number, lambda received, _frame: waiting.append(received))
     done: list[Publication] = []
     try:
         for publication in publications:
@@ -394,8 +396,16 @@ def swap_together(publications: list[Publication]) -> None:
             publication.unswap()
         raise
     finally:
-        if before is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for number, handler in kept.items():
+            signal.signal(number, handler)
+    if signal.SIGTERM in waiting:
+        os.kill(os.getpid(), signal.SIGTERM)  # as it would have ended the build, now that all are published
+    if waiting:
+        raise PublishedThenInterrupted()
+
+
+class PublishedThenInterrupted(KeyboardInterrupt):
+    """Ctrl-C once the new outputs were in place: they are published; only the old copies' removal was cut."""
 
 
 def distinct_outputs(outs: list[Path]) -> None:
