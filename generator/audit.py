@@ -11,7 +11,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import exposure
 from .exposure import Forbidden, ForbiddenSet, Matcher, fold, project_prose
@@ -135,3 +135,59 @@ def _in_workers(matcher: Matcher, site: Path, paths: list[Path], sizes: list[int
 
 def _audit_one(index: int) -> tuple[int, list[Hit]]:
     return index, _audit_file(_SHARED["matcher"], _SHARED["site"], _SHARED["paths"][index])
+
+
+def audit_apart(site: Path, forbidden: ForbiddenSet) -> "Apart | Callable[[], list[Hit]]":
+    """The audit of ``site`` started in a forked process while the build goes on (build --profile all: the
+    public site is read while the intranet one is made); call what is returned to wait for the findings.
+
+    A worker that dies is itself a finding: what was not read through is not published. Where forking is
+    not safe (threads), the audit runs here and now."""
+    if threading.active_count() > 1:
+        hits = audit(site, forbidden)
+        return lambda: hits
+    return Apart(site, forbidden)
+
+
+class Apart:
+    """One audit in a forked process (audit_apart)."""
+
+    def __init__(self, site: Path, forbidden: ForbiddenSet) -> None:
+        import gc
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        gc.freeze()  # as for _in_workers: the worker does not copy the parent's memory by looking at it
+        try:
+            self.process = context.Process(target=_apart, args=(site, forbidden, send, os.getpid()), daemon=True)
+            self.process.start()
+        finally:
+            gc.unfreeze()
+        send.close()
+
+    def __call__(self) -> list[Hit]:
+        try:
+            found: list[Hit] = self.receive.recv()
+        except EOFError:
+            self.process.join()
+            return [Hit(".", UNREADABLE, Forbidden("—", f"审计子进程意外退出（退出码 {self.process.exitcode}）："
+                                                        "无法核查输出中是否有个人信息，不能发布"))]
+        finally:
+            self.stop()
+        return found
+
+    def stop(self) -> None:
+        """No reader outlives the build (an interrupted wait, or a build that gave up before waiting)."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.receive.close()
+
+
+def _apart(site: Path, forbidden: ForbiddenSet, send: Any, parent: int) -> None:
+    from .workers import worker_start
+
+    worker_start(parent)
+    send.send(audit(site, forbidden, workers=1))
+    send.close()

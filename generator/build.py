@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from .audit import audit, forbidden_values
+from .audit import Apart, Hit, audit, audit_apart, forbidden_values
 from .exposure import remembering
 from .changes import Changes
 from .check import CheckResult, check
@@ -173,12 +173,15 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
         swapped = False
         try:
             with contextlib.ExitStack() as stack:
-                publications = []
-                for profile, target in targets.items():
+                publications, audits = [], []
+                for number, (profile, target) in enumerate(targets.items(), 1):
                     publication = stack.enter_context(Publication(root, target, profile, progress=progress))
-                    _stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf, old=old),
-                           publication, root, profile, strict, progress, pdf, engine)
+                    audits.append(_stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf, old=old),
+                                         publication, root, profile, strict, progress, pdf, engine,
+                                         apart=number < len(targets), stack=stack))
                     publications.append(publication)
+                for finish in audits:
+                    finish()
                 distinct_outputs([publication.out for publication in publications])  # as locked and guarded
                 swap_together(publications)
                 swapped = True
@@ -194,11 +197,15 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
 
 
 def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path, profile: Profile,
-           strict: bool | None, progress: Progress | None, pdf: bool, engine: str) -> None:
-    """The site of one profile, rendered, built into its staging folder and audited there; the caller swaps it in.
+           strict: bool | None, progress: Progress | None, pdf: bool, engine: str, *, apart: bool,
+           stack: contextlib.ExitStack) -> Callable[[], None]:
+    """The site of one profile, rendered and built into its staging folder, whose audit is started; the
+    function returned waits for the audit (LeakError on a finding). The caller swaps it in.
 
-    The pages, the view and the docs tree are let go before the audit, which keeps only what it looks for
-    (200,000 experts: the intranet's pages are 400 MB)."""
+    ``apart``: the audit runs in a forked process while the caller goes on (the next profile is made
+    meanwhile); ``stack`` stops it if the build gives up first. The pages, the view and the docs tree
+    are let go before the audit, which keeps only what it looks for (200,000 experts: the intranet's
+    pages are 400 MB)."""
     prepared = render()
     result, forbidden = prepared.result, prepared.forbidden
     strict = bool(result.project.settings.get("strict", True)) if strict is None else strict
@@ -215,8 +222,18 @@ def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path
         shown = "".join(f"\n  {m}" for m in problems[:20])
         raise BuildError(f"生成时有 {len(problems)} 个警告（strict 模式），未发布：{shown}"
                          + strict_hint(problems), result)
-    say(f"审计输出（{PROFILE_NAMES[profile]}）：检查每个文件中是否有不应公开的信息")
-    publication.audit(lambda staged: audit(staged, forbidden))
+    say(f"审计输出（{PROFILE_NAMES[profile]}）：检查每个文件中是否有不应公开的信息"
+        + ("（在另一个进程中，同时生成下一个版本）" if apart else ""))
+
+    def start(staged: Path) -> Callable[[], list[Hit]]:
+        if not apart:
+            hits = audit(staged, forbidden)
+            return lambda: hits
+        reader = audit_apart(staged, forbidden)
+        if isinstance(reader, Apart):
+            stack.callback(reader.stop)
+        return reader
+    return publication.audit_later(start)
 
 
 def write_docs_tree(root: Path | str = ".", *, profile: Profile = "public", out: Path | str, today: date | None = None,

@@ -323,13 +323,26 @@ class Publication:
     def audit(self, audit: Callable[[Path], Iterable[Finding]]) -> None:
         """Mark and audit the staged output; raise LeakError on any finding. Several publications are
         audited first and then swapped one after the other: none is published unless all passed."""
+        def now(staged: Path) -> Callable[[], Iterable[Finding]]:
+            hits = list(audit(staged))
+            return lambda: hits
+        self.audit_later(now)()
+
+    def audit_later(self, start: Callable[[Path], Callable[[], Iterable[Finding]]]) -> Callable[[], None]:
+        """Mark the staged output and start its audit (``start`` returns what waits for the findings); the
+        function returned waits, and raises LeakError on any finding. Nothing is written to the staged
+        output meanwhile."""
         assert self.staging is not None
         if not self.single_file:
             (self.staging / MARKER).write_text(marker_text(self.profile), encoding="utf-8")
-        hits = list(audit(self.staging))
-        if hits:
-            raise LeakError(hits)
-        self.audited = True
+        findings = start(self.staging)
+
+        def finish() -> None:
+            hits = list(findings())
+            if hits:
+                raise LeakError(hits)
+            self.audited = True
+        return finish
 
     def swap(self) -> None:
         """Put the audited staged output in the place of the published one, in one step.

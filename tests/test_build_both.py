@@ -12,6 +12,7 @@ import pytest
 from conftest import MINIMAL, ROOT, TODAY
 
 from generator.build import BuildError, build_site, build_sites
+from generator.exposure import Forbidden
 
 build_module = importlib.import_module("generator.build")
 
@@ -50,18 +51,19 @@ def test_a_leak_in_either_profile_publishes_neither(project, tmp_path, monkeypat
     before = {profile: tree(out / profile) for profile in ("public", "intranet")}
     experts = project / "data" / "experts.yaml"
     experts.write_text(experts.read_text(encoding="utf-8").replace("张院士", "张新院士"), encoding="utf-8")
-    real = build_module.audit
+    audit_module = importlib.import_module("generator.audit")
+    real = audit_module.audit
 
-    def audit(staged, forbidden):  # the audit of one profile finds something; the other's finds nothing
-        hits = real(staged, forbidden)
+    def planted(staged, forbidden, **kwargs):  # the audit of one profile finds something; the other's finds nothing
+        hits = real(staged, forbidden, **kwargs)
         marker = (staged / ".expert-guide").read_text(encoding="utf-8")
-        return hits or (["planted"] if marker.endswith(f"profile: {failing}\n") else [])
+        if not hits and marker.endswith(f"profile: {failing}\n"):
+            hits = [audit_module.Hit("x.html", audit_module.UNREADABLE, Forbidden("—", "planted"))]
+        return hits
 
-    class Hit(str):
-        def text(self) -> str:
-            return str(self)
-
-    monkeypatch.setattr(build_module, "audit", lambda staged, forbidden: [Hit(h) for h in audit(staged, forbidden)])
+    # the public site is audited in a forked process (audit_apart), which calls generator.audit.audit
+    monkeypatch.setattr(build_module, "audit", planted)
+    monkeypatch.setattr(audit_module, "audit", planted)
     with pytest.raises(BuildError, match="planted"):
         build_sites(project, out=out, today=TODAY, pdf=False)
     assert {profile: tree(out / profile) for profile in ("public", "intranet")} == before
@@ -190,3 +192,67 @@ def test_the_previous_site_waits_at_the_staging_path_marked_for_cleaning(project
     assert (staging / STAGING_MARKER).is_file() and (staging / "index.html").is_file()  # the previous site
     publication.close()
     assert not staging.exists()
+
+
+def _public_audit_does(monkeypatch, action):
+    """The public site's audit, run apart (audit_apart → generator.audit.audit in the forked process), does ``action``."""
+    audit_module = importlib.import_module("generator.audit")
+    real = audit_module.audit
+
+    def audit(staged, forbidden, **kwargs):
+        if (staged / ".expert-guide").read_text(encoding="utf-8").endswith("profile: public\n"):
+            action(staged)
+        return real(staged, forbidden, **kwargs)
+
+    monkeypatch.setattr(audit_module, "audit", audit)
+
+
+def test_the_public_site_is_audited_in_another_process_while_the_intranet_is_made(project, tmp_path, monkeypatch):
+    import os
+
+    seen = tmp_path / "pid"
+    _public_audit_does(monkeypatch, lambda staged: seen.write_text(str(os.getpid())))
+    build_sites(project, out=tmp_path / "both", today=TODAY, pdf=False)
+    assert int(seen.read_text()) != os.getpid()
+
+
+def test_an_audit_process_that_dies_publishes_nothing(project, tmp_path, monkeypatch):
+    import os
+
+    out = tmp_path / "both"
+    _public_audit_does(monkeypatch, lambda staged: os._exit(3))
+    with pytest.raises(BuildError, match="审计子进程意外退出（退出码 3）"):
+        build_sites(project, out=out, today=TODAY, pdf=False)
+    assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
+
+
+def test_a_build_that_gives_up_stops_the_public_audit(project, tmp_path, monkeypatch):
+    import os
+    import time
+
+    from generator.engine import EngineError
+
+    seen = tmp_path / "pid"
+
+    def hang(staged):
+        seen.write_text(str(os.getpid()))
+        time.sleep(600)
+
+    _public_audit_does(monkeypatch, hang)
+    real = build_module.run_engine
+
+    def run_engine(engine, folder, site_dir):
+        if ".intranet.new-" in str(site_dir):  # the intranet's turn, while the public audit runs
+            for _ in range(6000):
+                if seen.exists():
+                    break
+                time.sleep(0.01)
+            raise EngineError("planted engine failure")
+        return real(engine, folder, site_dir)
+
+    monkeypatch.setattr(build_module, "run_engine", run_engine)
+    with pytest.raises(BuildError, match="planted engine failure"):
+        build_sites(project, out=tmp_path / "both", today=TODAY, pdf=False)
+    pid = int(seen.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # stopped and reaped before the build returned
