@@ -110,31 +110,91 @@ _SHARED: dict[str, Any] = {}  # what forked workers read: set before the fork, n
 
 
 def _in_workers(matcher: Matcher, site: Path, paths: list[Path], sizes: list[int], workers: int) -> list[list[Hit]]:
-    """Each file audited by one of ``workers`` forked processes, the largest first; the findings in file order.
+    """Each file audited by one of ``workers`` forked processes, which take the next file (the largest
+    first) from a shared counter; the findings in file order.
 
-    Forked, so that the matcher (a million values at 200,000 experts) is shared, not copied or rebuilt; the
-    objects that exist at the fork are frozen for the collector, so that no worker writes to (and so copies)
-    the parent's memory by merely looking at it. A worker dies with the build (workers.worker_start)."""
-    import gc
+    Forked, so that the matcher (a million values at 200,000 experts) is shared, not copied or rebuilt. Not
+    a multiprocessing Pool: its workers are daemons, which may not start the process that reads a large PDF
+    with pypdf. A worker that dies is itself a finding."""
     import multiprocessing
 
-    from .workers import worker_start
-
-    _SHARED.update(matcher=matcher, site=site, paths=paths)
-    order = sorted(range(len(paths)), key=lambda i: -sizes[i])
-    gc.freeze()
+    context = multiprocessing.get_context("fork")
+    _SHARED.update(matcher=matcher, site=site, paths=paths, order=sorted(range(len(paths)), key=lambda i: -sizes[i]),
+                   next=context.Value("i", 0))
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=worker_start,
-                                                      initargs=(os.getpid(),)) as pool:
-            done = dict(pool.imap_unordered(_audit_one, order))
+        readers = [_Forked(_audit_share, ()) for _ in range(workers)]
     finally:
-        gc.unfreeze()
         _SHARED.clear()
+    done: dict[int, list[Hit]] = {}
+    try:
+        for reader in readers:
+            got = reader.result()
+            if isinstance(got, list) and all(isinstance(h, Hit) for h in got):  # the process died: its finding
+                return [got]
+            done.update(got)
+    finally:
+        for reader in readers:
+            reader.stop()
     return [done[i] for i in range(len(paths))]
 
 
-def _audit_one(index: int) -> tuple[int, list[Hit]]:
-    return index, _audit_file(_SHARED["matcher"], _SHARED["site"], _SHARED["paths"][index])
+def _audit_share() -> dict[int, list[Hit]]:
+    order, counter = _SHARED["order"], _SHARED["next"]
+    out: dict[int, list[Hit]] = {}
+    while True:
+        with counter.get_lock():
+            taken = counter.value
+            counter.value += 1
+        if taken >= len(order):
+            return out
+        index = order[taken]
+        out[index] = _audit_file(_SHARED["matcher"], _SHARED["site"], _SHARED["paths"][index])
+
+
+class _Forked:
+    """``function(*args)`` in a forked process (not a daemon: it may start a process of its own), its result
+    sent back. The objects that exist at the fork are frozen for the collector, so that the worker does not
+    write to (and so copy) the parent's memory by merely looking at it. It dies with the build
+    (workers.worker_start); a worker that dies is reported as a finding by ``result``."""
+
+    def __init__(self, function: Callable[..., Any], args: tuple) -> None:
+        import gc
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        gc.freeze()
+        try:
+            self.process = context.Process(target=_forked, args=(function, args, send, os.getpid()))
+            self.process.start()
+        finally:
+            gc.unfreeze()
+        send.close()
+
+    def result(self) -> Any:
+        try:
+            return self.receive.recv()
+        except EOFError:
+            self.process.join()
+            return [Hit(".", UNREADABLE, Forbidden("—", f"审计子进程意外退出（退出码 {self.process.exitcode}）："
+                                                        "无法核查输出中是否有个人信息，不能发布"))]
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """No reader outlives the build (an interrupted wait, or a build that gave up before waiting)."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.receive.close()
+
+
+def _forked(function: Callable[..., Any], args: tuple, send: Any, parent: int) -> None:
+    from .workers import worker_start
+
+    worker_start(parent)
+    send.send(function(*args))
+    send.close()
 
 
 def audit_apart(site: Path, forbidden: ForbiddenSet) -> "Apart | Callable[[], list[Hit]]":
@@ -149,45 +209,16 @@ def audit_apart(site: Path, forbidden: ForbiddenSet) -> "Apart | Callable[[], li
     return Apart(site, forbidden)
 
 
-class Apart:
-    """One audit in a forked process (audit_apart)."""
+class Apart(_Forked):
+    """One whole audit in a forked process (audit_apart)."""
 
     def __init__(self, site: Path, forbidden: ForbiddenSet) -> None:
-        import gc
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self.receive, send = context.Pipe(duplex=False)
-        gc.freeze()  # as for _in_workers: the worker does not copy the parent's memory by looking at it
-        try:
-            self.process = context.Process(target=_apart, args=(site, forbidden, send, os.getpid()), daemon=True)
-            self.process.start()
-        finally:
-            gc.unfreeze()
-        send.close()
+        super().__init__(_audit_apart, (site, forbidden))
 
     def __call__(self) -> list[Hit]:
-        try:
-            found: list[Hit] = self.receive.recv()
-        except EOFError:
-            self.process.join()
-            return [Hit(".", UNREADABLE, Forbidden("—", f"审计子进程意外退出（退出码 {self.process.exitcode}）："
-                                                        "无法核查输出中是否有个人信息，不能发布"))]
-        finally:
-            self.stop()
+        found: list[Hit] = self.result()
         return found
 
-    def stop(self) -> None:
-        """No reader outlives the build (an interrupted wait, or a build that gave up before waiting)."""
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
-        self.receive.close()
 
-
-def _apart(site: Path, forbidden: ForbiddenSet, send: Any, parent: int) -> None:
-    from .workers import worker_start
-
-    worker_start(parent)
-    send.send(audit(site, forbidden, workers=1))
-    send.close()
+def _audit_apart(site: Path, forbidden: ForbiddenSet) -> list[Hit]:
+    return audit(site, forbidden, workers=1)
