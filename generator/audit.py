@@ -117,6 +117,7 @@ def _in_workers(matcher: Matcher, site: Path, paths: list[Path], sizes: list[int
     a multiprocessing Pool: its workers are daemons, which may not start the process that reads a large PDF
     with pypdf. A worker that dies is itself a finding."""
     import multiprocessing
+    from multiprocessing.connection import wait
 
     context = multiprocessing.get_context("fork")
     _SHARED.update(matcher=matcher, site=site, paths=paths, order=sorted(range(len(paths)), key=lambda i: -sizes[i]),
@@ -126,12 +127,14 @@ def _in_workers(matcher: Matcher, site: Path, paths: list[Path], sizes: list[int
     finally:
         _SHARED.clear()
     done: dict[int, list[Hit]] = {}
+    waiting = {reader.receive: reader for reader in readers}
     try:
-        for reader in readers:
-            got = reader.result()
-            if isinstance(got, list) and all(isinstance(h, Hit) for h in got):  # the process died: its finding
-                return [got]
-            done.update(got)
+        while waiting:  # whichever answers or dies first: one that died holding the counter must not hang the rest
+            for ready in wait(list(waiting)):
+                got = waiting.pop(ready).result()  # type: ignore[call-overload]
+                if isinstance(got, list):  # the process died: its finding, and the others are stopped
+                    return [got]
+                done.update(got)
     finally:
         for reader in readers:
             reader.stop()

@@ -110,6 +110,33 @@ def test_several_processes_find_the_same_as_one_in_the_same_order(built, forbidd
         assert [(h.path, h.channel, h.text()) for h in many] == [(h.path, h.channel, h.text()) for h in one]
 
 
+def test_a_shared_out_audit_whose_worker_dies_is_a_finding_and_leaves_no_worker(built, forbidden, tmp_path, monkeypatch):
+    import importlib
+    import os
+    import time
+
+    audit_module = importlib.import_module("generator.audit")
+    site = shutil.copytree(built[1], tmp_path / "site")
+    (site / "zz-dies.html").write_text("<p>x</p>", encoding="utf-8")
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    real = audit_module._audit_file
+
+    def audit_file(matcher, root, path):
+        (pids / str(os.getpid())).touch()
+        if path.name == "zz-dies.html":
+            os._exit(5)  # killed, out of memory …
+        time.sleep(0.01)
+        return real(matcher, root, path)
+
+    monkeypatch.setattr(audit_module, "_audit_file", audit_file)
+    hits = audit(site, forbidden, workers=3)
+    assert [h.text() for h in hits] == [".：审计子进程意外退出（退出码 5）：无法核查输出中是否有个人信息，不能发布"]
+    for pid in pids.iterdir():
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(pid.name), 0)  # every worker stopped and reaped
+
+
 def test_the_audit_of_a_large_output_is_shared_out_and_of_a_small_one_not(built, forbidden, tmp_path, monkeypatch):
     import importlib
     import multiprocessing
