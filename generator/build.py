@@ -25,7 +25,7 @@ from .render.tree import DocsTree, build_tree, write_tree
 from .render.view import SiteView, build_view
 from .provenance import EditionError, build_clock, edition_name
 from .publish import (DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, Publication, PublishError, distinct_outputs, guard_file,
-                      guard_folder, PublishedThenInterrupted, swap_together)
+                      guard_folder, PublishedThenInterrupted, after_swaps, swap_together)
 
 
 class BuildError(Exception):
@@ -183,16 +183,20 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
                 for finish in audits:
                     finish()
                 distinct_outputs([publication.out for publication in publications])  # as locked and guarded
-                swap_together(publications)
+                waited = swap_together(publications)
                 swapped = True
+                after_swaps(waited)
         except (PdfError, PublishError, EngineError) as exc:
             raise BuildError(str(exc), result) from None
         except KeyboardInterrupt as exc:
             if swapped and not isinstance(exc, PublishedThenInterrupted):  # while the old copies were removed
                 raise PublishedThenInterrupted() from None
             raise
-    for target in targets.values():
-        (progress or (lambda message: None))(f"已发布到 {target}")
+    try:
+        for target in targets.values():
+            (progress or (lambda message: None))(f"已发布到 {target}")
+    except OSError:  # the progress cannot be shown (a closed pipe): the outputs are published all the same
+        pass
     return [BuildResult(result, target) for target in targets.values()]
 
 

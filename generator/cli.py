@@ -299,9 +299,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
                    else [build_site(root, profile=args.profile, **options)])
     except BuildError as exc:
         return _failed(exc, "；已发布的内容保持不变。")
-    if results[0].check.diagnostics:
-        sys.stdout.write(FORMATTERS["text"](results[0].check.diagnostics))
-    print(f"已生成：{'、'.join(str(result.out) for result in results)}", file=sys.stderr)
+    try:
+        if results[0].check.diagnostics:
+            sys.stdout.write(FORMATTERS["text"](results[0].check.diagnostics))
+            sys.stdout.flush()
+        print(f"已生成：{'、'.join(str(result.out) for result in results)}", file=sys.stderr)
+    except KeyboardInterrupt:  # published already: say so, not 已发布的内容保持不变
+        from .publish import PublishedThenInterrupted
+
+        raise PublishedThenInterrupted() from None
+    except OSError as exc:  # stdout closed (| head, a pager that quit): the build itself is published
+        from .publish import describe
+
+        print(f"expert-guide: 已生成并发布，但诊断未能全部输出：{describe(exc)}。", file=sys.stderr)
+        return EXIT_ERRORS
     return EXIT_OK
 
 

@@ -265,6 +265,7 @@ class Publication:
         self.staging: Path | None = None
         self.audited = False
         self.exchanged = False  # swapped by exchange: the previous publication is at the staging path
+        self.placed = False  # swapped into an empty place: undone by moving it back
         self._lock_key: tuple[str, int] | None = None
 
     # -- 1–3: guard, lock, stage --
@@ -357,11 +358,19 @@ class Publication:
         elif self.out.exists() and _exchange(self.staging, self.out):
             self.exchanged = True
             (self.staging / STAGING_MARKER).write_text(f"{os.getpid()}\n", encoding="utf-8")
+        elif not (self.out.exists() or self.out.is_symlink()):  # the first publication: nothing to replace
+            self.staging.rename(self.out)
+            self.placed = True
         else:
             _swap(self.staging, self.out)
 
     def unswap(self) -> bool:
         """Put the previous publication back after ``swap`` (before close); False where that is not possible."""
+        if self.placed and self.staging is not None:  # there was none before: there is none again
+            self.out.rename(self.staging)
+            self.placed = False
+            (self.staging / STAGING_MARKER).write_text(f"{os.getpid()}\n", encoding="utf-8")
+            return True
         if not self.exchanged or self.staging is None:
             return False
         (self.staging / STAGING_MARKER).unlink(missing_ok=True)
@@ -388,10 +397,11 @@ class Publication:
         self.close()
 
 
-def swap_together(publications: list[Publication]) -> None:
+def swap_together(publications: list[Publication]) -> list[int]:
     """Swap every audited publication into place, as one step as far as a reader of the outputs can tell:
     a Ctrl-C (or SIGTERM) that comes meanwhile waits until all are swapped (the swaps are renames, the old
-    copies are removed later), and if one swap fails, those already made are undone."""
+    copies are removed later) and is returned, for ``after_swaps``; if one swap fails, those already made
+    are undone."""
     import signal
 
     waiting: list[int] = []
@@ -411,8 +421,15 @@ def swap_together(publications: list[Publication]) -> None:
     finally:
         for number, handler in kept.items():
             signal.signal(number, handler)
+    return waiting
+
+
+def after_swaps(waiting: list[int]) -> None:
+    """The signal that waited during ``swap_together`` (its return value), now that all are published."""
+    import signal
+
     if signal.SIGTERM in waiting:
-        os.kill(os.getpid(), signal.SIGTERM)  # as it would have ended the build, now that all are published
+        os.kill(os.getpid(), signal.SIGTERM)  # as it would have ended the build
     if waiting:
         raise PublishedThenInterrupted()
 

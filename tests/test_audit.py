@@ -110,7 +110,9 @@ def test_several_processes_find_the_same_as_one_in_the_same_order(built, forbidd
         assert [(h.path, h.channel, h.text()) for h in many] == [(h.path, h.channel, h.text()) for h in one]
 
 
-def test_a_shared_out_audit_whose_worker_dies_is_a_finding_and_leaves_no_worker(built, forbidden, tmp_path, monkeypatch):
+@pytest.mark.parametrize("holding_the_counter", [False, True])
+def test_a_shared_out_audit_whose_worker_dies_is_a_finding_and_leaves_no_worker(built, forbidden, tmp_path, monkeypatch,
+                                                                               holding_the_counter):
     import importlib
     import os
     import time
@@ -125,6 +127,8 @@ def test_a_shared_out_audit_whose_worker_dies_is_a_finding_and_leaves_no_worker(
     def audit_file(matcher, root, path):
         (pids / str(os.getpid())).touch()
         if path.name == "zz-dies.html":
+            if holding_the_counter:  # the others then wait for the counter for ever: they are stopped
+                audit_module._SHARED["next"].get_lock().acquire()
             os._exit(5)  # killed, out of memory …
         time.sleep(0.01)
         return real(matcher, root, path)

@@ -256,3 +256,44 @@ def test_a_build_that_gives_up_stops_the_public_audit(project, tmp_path, monkeyp
     pid = int(seen.read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # stopped and reaped before the build returned
+
+
+def test_a_first_publication_whose_second_swap_fails_leaves_neither(project, tmp_path, monkeypatch):
+    from generator import publish
+
+    out = tmp_path / "new"
+    real, calls = publish.Publication.swap, []
+
+    def swap(self):
+        calls.append(self.profile)
+        if len(calls) == 2:
+            raise OSError(1, "Operation not permitted", str(self.out))
+        real(self)
+
+    monkeypatch.setattr(publish.Publication, "swap", swap)
+    with pytest.raises(OSError):
+        build_sites(project, out=out, today=TODAY, pdf=False)
+    assert calls == ["public", "intranet"]
+    assert not (out / "public").exists() and not (out / "intranet").exists()
+    assert [p.name for p in out.iterdir()] == [], "the staging folders are removed too"
+
+
+def test_a_closed_output_after_publishing_is_not_reported_as_nothing_changed(project, tmp_path):
+    """`expert-guide build … | head` (a pager that quit): the build is published; the message says so."""
+    out = tmp_path / "both"
+    build_sites(project, out=out, today=TODAY, pdf=False)
+    _rebuilt(project)
+    leaders = project / "data" / "leaders.yaml"  # a warning: there are diagnostics to print
+    leaders.write_text(leaders.read_text(encoding="utf-8").replace("  tier: district\n  responsible: true\n",
+                                                                   "  tier: district\n"), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", str(project), "--profile", "all", "--out",
+                             str(out), "--no-pdf", "-q", "--today", TODAY.isoformat()],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # nobody reads the diagnostics
+    with proc.stderr:
+        err = proc.stderr.read()
+    proc.wait(300)
+    assert "保持不变" not in err, err
+    assert "已生成" in err, err
+    for profile in ("public", "intranet"):
+        assert "张新院士" in (out / profile / "experts" / "uni" / "index.html").read_text(encoding="utf-8"), profile
