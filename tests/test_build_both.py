@@ -121,22 +121,28 @@ def _rebuilt(project: Path) -> None:
     experts.write_text(experts.read_text(encoding="utf-8").replace("张院士", "张新院士"), encoding="utf-8")
 
 
-def test_when_the_second_swap_fails_the_first_is_undone(project, tmp_path, monkeypatch):
+def _second_swap_fails(monkeypatch, error: OSError) -> list[str]:
+    """The intranet's swap (the second) raises ``error``; returns the profiles whose swap was called."""
     from generator import publish
 
-    out = tmp_path / "both"
-    build_sites(project, out=out, today=TODAY, pdf=False)
-    before = {profile: tree(out / profile) for profile in ("public", "intranet")}
-    _rebuilt(project)
     real, calls = publish.Publication.swap, []
 
     def swap(self):
         calls.append(self.profile)
         if len(calls) == 2:
-            raise OSError(28, "No space left on device", str(self.out))
+            raise error
         real(self)
 
     monkeypatch.setattr(publish.Publication, "swap", swap)
+    return calls
+
+
+def test_when_the_second_swap_fails_the_first_is_undone(project, tmp_path, monkeypatch):
+    out = tmp_path / "both"
+    build_sites(project, out=out, today=TODAY, pdf=False)
+    before = {profile: tree(out / profile) for profile in ("public", "intranet")}
+    _rebuilt(project)
+    calls = _second_swap_fails(monkeypatch, OSError(28, "No space left on device"))
     with pytest.raises(OSError):  # the command says it in Chinese (cli: 磁盘空间不足)
         build_sites(project, out=out, today=TODAY, pdf=False)
     assert calls == ["public", "intranet"]
@@ -259,18 +265,8 @@ def test_a_build_that_gives_up_stops_the_public_audit(project, tmp_path, monkeyp
 
 
 def test_a_first_publication_whose_second_swap_fails_leaves_neither(project, tmp_path, monkeypatch):
-    from generator import publish
-
     out = tmp_path / "new"
-    real, calls = publish.Publication.swap, []
-
-    def swap(self):
-        calls.append(self.profile)
-        if len(calls) == 2:
-            raise OSError(1, "Operation not permitted", str(self.out))
-        real(self)
-
-    monkeypatch.setattr(publish.Publication, "swap", swap)
+    calls = _second_swap_fails(monkeypatch, OSError(1, "Operation not permitted"))  # EBUSY, a mount point …
     with pytest.raises(OSError):
         build_sites(project, out=out, today=TODAY, pdf=False)
     assert calls == ["public", "intranet"]
