@@ -24,8 +24,8 @@ from .exposure import ForbiddenSet
 from .render.tree import DocsTree, build_tree, write_tree
 from .render.view import SiteView, build_view
 from .provenance import EditionError, build_clock, edition_name
-from .publish import (DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, Publication, PublishError, distinct_outputs, guard_file,
-                      guard_folder, PublishedThenInterrupted, after_swaps, swap_together)
+from .publish import (DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, STAGING_MARKER, Publication, PublishedThenInterrupted,
+                      PublishError, after_swaps, distinct_outputs, guard_file, guard_folder, swap_together)
 
 
 class BuildError(Exception):
@@ -215,7 +215,11 @@ def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path
     strict = bool(result.project.settings.get("strict", True)) if strict is None else strict
     say = progress or (lambda message: None)
     say(f"生成网站（{PROFILE_NAMES[profile]}，{engine}）")
-    with tempfile.TemporaryDirectory(prefix="expert-guide-tree-") as work:
+    # beside the output, named and marked as its staging is: a build killed here leaves its docs tree (the
+    # intranet's holds phones and ID numbers) for the next build to remove, not in /tmp for good
+    with tempfile.TemporaryDirectory(prefix=f".{publication.out.name}-tree.new-{os.getpid()}-",
+                                     dir=publication.out.parent) as work:
+        (Path(work) / STAGING_MARKER).write_text(f"{os.getpid()}\n", encoding="utf-8")
         problems = _lay_out(prepared, root, Path(work), pdf, progress)
         del prepared
         problems += run_engine(engine, Path(work), publication.staged_output)

@@ -293,3 +293,26 @@ def test_a_closed_output_after_publishing_is_not_reported_as_nothing_changed(pro
     assert "已生成" in err, err
     for profile in ("public", "intranet"):
         assert "张新院士" in (out / profile / "experts" / "uni" / "index.html").read_text(encoding="utf-8"), profile
+
+
+def test_the_docs_tree_is_made_beside_the_output_and_a_killed_builds_tree_is_removed(project, tmp_path, monkeypatch):
+    """The docs tree holds the pages before they are built (the intranet's: phones, ID numbers). It is made
+    beside the output, named and marked as staging is, so a build killed while it exists leaves it for the
+    next build to remove, not in /tmp for good."""
+    from generator.publish import STAGING_MARKER
+
+    out = tmp_path / "both"
+    out.mkdir()
+    stale = out / ".intranet-tree.new-999999999-x"  # a build with that pid is gone
+    (stale / "docs").mkdir(parents=True)
+    (stale / "docs" / "experts.md").write_text("13912345678", encoding="utf-8")
+    (stale / STAGING_MARKER).write_text("999999999\n", encoding="utf-8")
+    trees = []
+    real = build_module.run_engine
+    monkeypatch.setattr(build_module, "run_engine", lambda engine, folder, site: trees.append(folder) or
+                        real(engine, folder, site))
+    build_sites(project, out=out, today=TODAY, pdf=False)
+    assert [tree.parent for tree in trees] == [out, out]
+    assert [tree.name.split(".new-")[0] for tree in trees] == [".public-tree", ".intranet-tree"]
+    assert not stale.exists()
+    assert sorted(p.name for p in out.iterdir()) == ["intranet", "public"]
