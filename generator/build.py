@@ -82,10 +82,11 @@ def _guard(root: Path, targets: dict[Profile, Path]) -> None:
         raise BuildError(str(exc)) from None
 
 
-def _checked(root: Path, today: date, progress: Progress | None, strict: bool, edition: str | None) -> CheckResult:
+def _checked(root: Path, today: date, progress: Progress | None, strict: bool, edition: str | None,
+             nothing: str = "任何输出") -> CheckResult:
     result = check(root, today=today, progress=progress)
     if not result.ok(strict=strict):
-        raise BuildError("数据校验未通过，未生成任何输出", result)
+        raise BuildError(f"数据校验未通过，未生成{nothing}", result)
     return _named(result, edition)
 
 
@@ -284,10 +285,7 @@ def _build_pdf(root: Path, target: Path, profile: Profile, strict: bool, today: 
     except PublishError as exc:
         raise BuildError(str(exc)) from None
     today = today or reference_day()
-    result = check(root, today=today, progress=progress)
-    if not result.ok(strict=strict):
-        raise BuildError("数据校验未通过，未生成 PDF", result)
-    result = _named(result, edition)
+    result = _checked(root, today, progress, strict, edition, nothing=" PDF")
     old = _previous(since, root, result, today, progress)
     view = build_view(result.project, profile, today, result.diagnostics, _changes(old, root, result, profile))
     try:

@@ -77,11 +77,16 @@ class NoThemeIndex:
 
     def __init__(self) -> None:
         def on_page_context(context: Any, *, page: Any, **_: object) -> Any:
-            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+            exclude_from_theme_index(page)
             return context
 
         on_page_context.mkdocs_priority = 100  # type: ignore[attr-defined]
         self.on_page_context = on_page_context
+
+
+def exclude_from_theme_index(page: Any) -> None:
+    """Material's `search: exclude` on ``page`` (NoThemeIndex, and the plugin door's own hook)."""
+    page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
 
 
 def _run_apart(engine: str, folder: Path, site_dir: Path) -> list[str]:

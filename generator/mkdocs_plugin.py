@@ -18,7 +18,7 @@ from .audit import audit, forbidden_values
 from .check import CheckResult, check
 from .clock import ClockError, reference_day
 from .diagnostics import format_text
-from .engine import CollectWarnings, NoThemeIndex, strict_hint
+from .engine import CollectWarnings, exclude_from_theme_index, strict_hint
 from .paths import PROJECT_OVERRIDES, THEME_DIR
 from .publish import DEFAULT_SITE, Publication, PublishError, describe
 from .render.pdf import PdfError, write_pdf
@@ -129,7 +129,8 @@ class ExpertGuidePlugin(BasePlugin[ExpertGuideConfig]):
 
     @event_priority(100)
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        return NoThemeIndex().on_page_context(context, page=page)  # the theme's index is removed below: not made
+        exclude_from_theme_index(page)  # the theme's index is removed below: not made from the pages
+        return context
 
     def on_post_build(self, config: Any) -> None:
         site_dir = Path(config.site_dir)
