@@ -4,12 +4,13 @@
 
 1. the sample guide (time, pages, peak memory);
 2. the whole guide of a synthetic project with about PAIRINGS pairings, through the real code path
-   (write_pdf: its 名单 is typeset in parallel parts and laid over the guide's placeholder pages);
-3. the same 名单 rows as one plain HTML table, with the same stylesheet and fonts: the baseline.
-4. the whole `expert-guide pdf` command (check, view, typeset, audit) in one process and its workers.
-Peak memory ≤ 1 GB (the parent, and the largest of its worker processes, sampled from /proc). Time: (2), which
-includes every other chapter too, took under half of (3) while the 名单 had one row per leader; with one
-row per pairing (each period beside its expert) it has (3)'s rows and takes about as long (README).
+   (write_pdf: its 名单 is typeset by Typst in parallel parts and laid over the guide's placeholder pages);
+3. the whole `expert-guide pdf` command (check, view, typeset, audit) in one process and its workers;
+4. the same 名单 rows as one plain WeasyPrint table, with the guide's stylesheet and fonts and the 名单's
+   column widths as WeasyPrint set them before Typst did: the baseline.
+Peak memory ≤ 1 GB (the parent, and the largest of its worker processes, sampled from /proc). Time: with
+WeasyPrint, (2), which includes every other chapter too, took about as long as (4); with Typst setting the
+名单, about a tenth of it (README).
 """
 from __future__ import annotations
 
@@ -86,8 +87,14 @@ elif mode.startswith("single"):
     line = lambda n, r: (f"<tr><td class=n>{n}</td><td>{escape(r['leader'])}</td><td>{escape(r['post'])}</td>"
                          f"<td>{escape(r['expert'])}</td><td>{escape(r['employer'])}</td><td class='term eg-nowrap'>{r['term']}</td></tr>")
     if mode == "single":
-        body = "<table class='grid pairings'><thead>" + head + "</thead><tbody>" + "".join(line(i + 1, r) for i, r in enumerate(rows)) + "</tbody></table>"
-    html = ("<html lang=zh-CN><head><link rel=stylesheet href=guide.css></head><body><section class=chapter>"
+        body = ("<table class='grid pairings'><colgroup><col class=n><col class=leader><col class=post><col class=expert>"
+                "<col class=employer><col class=term></colgroup><thead>") + head + "</thead><tbody>" + "".join(line(i + 1, r) for i, r in enumerate(rows)) + "</tbody></table>"
+    # the 名单's styles of guide.css while WeasyPrint set it (before roster.typ)
+    style = ("<style>.pairings{font-size:9.5pt;table-layout:fixed}.pairings th,.pairings td{padding-left:1.2mm;"
+             "padding-right:1.2mm}.pairings col.n{width:9.5mm}.pairings col.leader{width:17mm}.pairings col.post"
+             "{width:17mm}.pairings col.expert{width:16mm}.pairings col.term{width:55mm}.pairings .n{text-align:center}"
+             "</style>")
+    html = ("<html lang=zh-CN><head><link rel=stylesheet href=guide.css>" + style + "</head><body><section class=chapter>"
             "<h1>附件一　领导联系专家名单</h1>" + body + "</section></body></html>")
     doc = HTML(string=html, base_url=(PRINT_DIR / "guide.html").as_uri(),
                url_fetcher=StrictFetcher([THEME_DIR]).make()).render(font_config=FontConfiguration())

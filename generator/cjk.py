@@ -259,6 +259,22 @@ def _track(stack: list[tuple[str, str]], kind: str, name: str, tag: str) -> None
                 break
 
 
+def last_pair_at(text: str) -> int:
+    """Where keep_last_pair's bound end of plain ``text`` begins (its last two characters and the punctuation
+    after them), or ``len(text)`` when it binds nothing: the same rule, for text without tags (the 名单's cells,
+    typeset by Typst, generator/render/pdf/roster.py)."""
+    content: list[tuple[int, str]] = []  # from the end: (index, kind) of the characters that count
+    for index in range(len(text) - 1, -1, -1):
+        kind = _kind(text[index])
+        if kind in ("han", "other"):
+            content.append((index, kind))
+            if len(content) == MIN_WRAPPING:
+                break
+    if len(content) < MIN_WRAPPING or content[0][1] != "han":
+        return len(text)
+    return content[1][0]
+
+
 def _kind(char: str | None) -> str:
     """han (a Chinese character or kana), blank, mark (punctuation), or other (Latin, digits, an atom …)."""
     if char is None or len(char) != 1:

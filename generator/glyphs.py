@@ -4,15 +4,19 @@ fontconfig names the file and face of each family (``fc-match``); the face's cha
 straight from the file: the OpenType ``cmap`` table's format 12 ranges, a few milliseconds for a
 Noto CJK collection (fontTools builds a name for each of its 65,000 glyphs first: half a second).
 So both the build (render/pdf/fonts.py) and `check` (validate/glyphs.py) ask the same question here.
+The 名单's typesetting reads the faces' advance widths here too (render/pdf/roster.py).
 """
 from __future__ import annotations
 
 import struct
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 FONTS = {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"}  # the guide's body and headings
 
@@ -111,15 +115,8 @@ def _format12(path: Path, index: int) -> list[tuple[int, int]]:
 
 
 def _by_fonttools(face: Face) -> list[tuple[int, int]]:
-    from fontTools.ttLib import TTCollection, TTFont
-
-    collection = TTCollection(str(face.path), lazy=True) if face.path.suffix.lower() in (".ttc", ".otc") else None
-    fonts = collection.fonts if collection is not None else [TTFont(str(face.path), lazy=True)]
-    try:
-        font = fonts[face.index] if face.index < len(fonts) else fonts[0]
+    with _opened(face) as font:
         codes = sorted(font.getBestCmap())
-    finally:
-        (collection or fonts[0]).close()
     ranges: list[tuple[int, int]] = []
     for code in codes:
         if ranges and code == ranges[-1][1] + 1:
@@ -127,6 +124,28 @@ def _by_fonttools(face: Face) -> list[tuple[int, int]]:
         else:
             ranges.append((code, code))
     return ranges
+
+
+@lru_cache(maxsize=None)
+def advances(face: Face) -> dict[int, float]:
+    """How wide ``face`` sets each code point it draws, in em (its horizontal advance, before kerning)."""
+    with _opened(face) as font:
+        per_em = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        return {code: metrics[name][0] / per_em for code, name in font.getBestCmap().items() if name in metrics}
+
+
+@contextmanager
+def _opened(face: Face) -> Iterator[Any]:
+    """fontTools' reading of the face (of a collection too), closed afterwards."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    collection = TTCollection(str(face.path), lazy=True) if face.path.suffix.lower() in (".ttc", ".otc") else None
+    fonts = collection.fonts if collection is not None else [TTFont(str(face.path), lazy=True)]
+    try:
+        yield fonts[face.index] if face.index < len(fonts) else fonts[0]
+    finally:
+        (collection or fonts[0]).close()
 
 
 def lacking(text: str, faces: dict[str, Face]) -> dict[str, list[str]]:

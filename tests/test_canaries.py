@@ -25,6 +25,7 @@ from generator import check
 from generator.build import build_site
 from generator.render.pages import environment, generated_pages
 from generator.render.pdf import guide_html
+from generator.render.pdf.roster import roster_parts
 from generator.render.search_index import experts_index, page_sections, search_shards
 from generator.render.view import build_view
 
@@ -121,6 +122,7 @@ def _render_everything(project, profile: str = "public") -> str:
     parts.append(json.dumps(experts_index(view), ensure_ascii=False))
     parts.extend(search_shards(experts_index(view)).values())
     parts.append(guide_html(view, project.root))
+    parts.extend(roster_parts(view, 3))  # the printed 名单, as Typst is given it
     return "\n".join(parts)
 
 

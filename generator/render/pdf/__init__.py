@@ -1,8 +1,9 @@
-"""The printed 《专家服务指南》: the same view as the site, typeset by WeasyPrint (印刷版指南).
+"""The printed 《专家服务指南》: the same view as the site, typeset by WeasyPrint, its 名单 by Typst (印刷版指南).
 
 Steps: render the print template (compose) → find the CJK fonts and check every character has a
-glyph (fonts) → lay out with a fetcher that reads only theme/ and content/ (fetcher), a long 名单 in
-worker processes (parallel) laid over the guide's placeholder pages (overlay) → write the PDF beside
+glyph (fonts) → typeset the 名单 in parts with Typst from data (roster), a long one in worker processes
+(parallel) → lay out the guide with a fetcher that reads only theme/ and content/ (fetcher), with as
+many placeholder pages as the parts have, and lay the parts over them (overlay) → write the PDF beside
 its target and rename it into place (write).
 """
 from __future__ import annotations

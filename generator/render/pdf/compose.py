@@ -1,4 +1,4 @@
-"""The guide as HTML: chapters, content Markdown for print, the 名单 one table per unit (排版稿)."""
+"""The guide as HTML: chapters, content Markdown for print; the 名单 as tables of rows, cut into parts (排版稿)."""
 from __future__ import annotations
 
 import re
@@ -33,11 +33,9 @@ def _typeset(template: str, **context: Any) -> str:
     return _print_env().get_template(template).render(**context)
 
 
-def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None) -> str:
-    """The print document as HTML: chapters in the order the notice lists them.
-
-    With ``placeholder_pages`` the 名单 is left as that many pages for parts typeset apart.
-    """
+def guide_html(view: SiteView, root: Path, placeholder_pages: int = 1) -> str:
+    """The print document as HTML: chapters in the order the notice lists them; the 名单 left as
+    ``placeholder_pages`` pages, for its parts typeset apart (roster.py) to be laid over."""
     policy_ids = {p["id"] for p in view.policies}
     extensions = markdown_extensions(read_settings(root))
     letter = _markdown_file(root, "content/_print/letter.md", policy_ids, extensions, scope="letter")
@@ -47,13 +45,7 @@ def guide_html(view: SiteView, root: Path, placeholder_pages: int | None = None)
                 for p in view.policies]
     return _typeset(
         "guide.html", view=view, site=view.site, letter=letter, intro=intro, policies=policies,
-        appendix=appendix_tables(view), form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view),
-        **({"placeholder_pages": placeholder_pages} if placeholder_pages else {}))
-
-
-def part_html(view: SiteView, part: list[dict], first: bool) -> str:
-    """One part of the 名单 (see split_appendix) as a document of its own, without header or page number."""
-    return _typeset("part.html", appendix=part, view=view, first=first)
+        form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view), placeholder_pages=placeholder_pages)
 
 
 def appendix_tables(view: SiteView) -> list[dict]:

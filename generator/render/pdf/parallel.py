@@ -1,4 +1,4 @@
-"""The 名单's parts typeset side by side, one worker process each (并行排版).
+"""The 名单's parts typeset side by side, one worker process each, and the guide around them (并行排版).
 
 Workers are started with ``spawn`` (a fresh interpreter, never a fork of a parent that may run
 threads, as under ``mkdocs serve``): a job is plain strings, a result PDF bytes and a page count.
@@ -17,17 +17,17 @@ from ... import workers
 from .errors import PdfError
 from .fetcher import render
 from .overlay import lay_over_parts, placeholder_pages
+from .roster import typeset_roster
 
 START_METHOD: Final = "spawn"
 
 
-def typeset_parts(htmls: list[str], base_url: str, allowed: list[Path], concurrency: int | None = None
-                  ) -> list[tuple[bytes, int]]:
-    """Each HTML as a PDF of its own, at most ``concurrency`` at a time (default: all at once), in order;
-    no worker outlives this call. ``htmls`` is emptied as the workers take them (the parent keeps no copy)."""
-    count = len(htmls)
-    allowed_names = [str(p) for p in allowed]
-    jobs = ((htmls.pop(0), base_url, allowed_names) for _ in range(count))
+def typeset_parts(datas: list[str], font_dirs: list[str], concurrency: int | None = None) -> list[tuple[bytes, int]]:
+    """Each part of the 名单 (roster.roster_data's JSON) as a PDF of its own, at most ``concurrency`` at a time
+    (default: all at once), in order; no worker outlives this call. ``datas`` is emptied as the workers take
+    them (the parent keeps no copy)."""
+    count = len(datas)
+    jobs = ((datas.pop(0), font_dirs) for _ in range(count))
     # typeset_part is passed, not looked up in the worker: it is pickled by name, like any job
     return run_jobs(typeset_part, jobs, count, concurrency, what="名单")
 
@@ -96,11 +96,10 @@ def run_jobs(function: Callable[[Any], Any], jobs: Any, count: int, concurrency:
             receive.close()
 
 
-def typeset_part(job: tuple[str, str, list[str]]) -> tuple[bytes, int]:
-    """One part of the 名单 as its own PDF (pages without header or number)."""
-    html, base_url, allowed = job
-    document = render(html, base_url, [Path(p) for p in allowed])
-    return document.write_pdf(pdf_identifier=b"expert-guide-part"), len(document.pages)
+def typeset_part(job: tuple[str, list[str]]) -> tuple[bytes, int]:
+    """One part of the 名单 as its own PDF (pages without header or number), typeset by Typst."""
+    data, font_dirs = job
+    return typeset_roster(data, font_dirs)
 
 
 def _work(typeset, holder, send, parent: int, what: str = "名单") -> None:

@@ -1,0 +1,134 @@
+"""The 名单 typeset by Typst (render/pdf/roster.py): values from data are text, never Typst markup or code;
+every cell keeps to its column and to the 版心; the last two characters of a text stay together, as in the
+rest of the guide; a font Typst cannot find stops the build."""
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.cjk import KEEP_CLASS, keep_last_pair, last_pair_at
+from generator.glyphs import FONTS
+from generator.render.pdf.errors import PdfError
+from generator.render.pdf.fonts import require_fonts
+from generator.render.pdf.roster import font_dirs, printed_strings, roster_data, typeset_roster
+
+MM = 72 / 25.4
+# Each is a value the data may hold and Typst markup or code would act on: a call, a file read, a label, a
+# reference, maths, emphasis, raw text, a comment, an escape, a URL (auto-linked in markup), a heading.
+HOSTILE = [
+    '#read("/etc/passwd")', "#sys.inputs", "#panic(1)", "[#text(red)[x]]", "*粗体*", "_斜体_", "$x^2$", "<标签>",
+    "@引用", "`代码`", "// 注释", "/* 注释 */", "\\u{41}反斜杠", "https://example.org/路径", "= 标题", "- 列表",
+    "#let x = 1", "}{)(", '"引号"', "~ 不换行 ~", "#[#]", "单位#1", "A&B<i>C</i>",
+]
+
+
+def _part(rows: list[tuple[str, str, str]], *, leader: str = "王领导", post: str = "局长", unit: str = "某单位",
+          tier: str = "局领导") -> list[dict]:
+    """A part as compose.split_appendix makes it: one tier, one unit, one leader with ``rows`` (expert, employer, term)."""
+    return [{"tier": tier, "name": tier, "units": [{"key": (tier, unit), "name": unit, "cont": f"{unit}（续）", "chunks": [[{
+        "leader": leader, "post": post, "phone": "023-12345678",
+        "rows": [{"n": n, "expert": e, "employer": m, "term": t} for n, (e, m, t) in enumerate(rows, 1)]}]]}]}]
+
+
+def _typeset(tmp_path: Path, part: list[dict], intranet: bool = False, first: bool = True,
+             fonts: dict | None = None) -> Path:
+    view = SimpleNamespace(intranet=intranet)
+    data = roster_data(view, part, first, fonts or dict(FONTS))  # type: ignore[arg-type]
+    pdf, pages = typeset_roster(data, font_dirs(require_fonts()))
+    path = tmp_path / "part.pdf"
+    path.write_bytes(pdf)
+    assert pages >= 1
+    return path
+
+
+def _words(path: Path) -> list[tuple[float, float, float, float, str]]:
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', out)]
+
+
+def _text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_values_from_data_are_printed_as_text_never_run(tmp_path):
+    """Each value is a unit's name (a heading across the page: it never wraps, so it reads back whole) and, in
+    the same unit, the leader, post, expert and employer of its row."""
+    part = [{"tier": "$层级$", "name": "$层级$", "units": [
+        {"key": ("t", value), "name": value, "cont": f"{value}（续）", "chunks": [[{
+            "leader": value, "post": value, "phone": value,
+            "rows": [{"n": 1, "expert": value, "employer": value, "term": "2025年7月1日至2027年6月30日"}]}]]}
+        for value in HOSTILE]}]
+    path = _typeset(tmp_path, part, intranet=True)
+    lines = [line.strip() for line in _text(path).splitlines()]
+    for value in HOSTILE + ["$层级$"]:
+        assert value in lines, value
+    assert "root:" not in "".join(lines)
+
+
+def test_every_word_keeps_to_its_column_and_the_type_area(tmp_path):
+    """Long names without a place to break (Latin, digits), long Chinese employers, wide punctuation: each word
+    stands inside its column, and every word inside the 版心 of a right-hand page (28 mm from the left, 26 mm
+    from the right, 37 mm from the top, 35 mm from the bottom)."""
+    long_latin = "InternationalBusinessMachinesResearchLaboratoryOfChinaLimited"
+    rows = [("阿卜杜热合曼·买买提依明", long_latin, "2025年12月31日至2027年12月31日"),
+            ("Aleksandrovich-Konstantinopolsky", "重庆市合成第一号高新技术产业研究院附属材料工程与转化应用中心（筹）", "2025年7月1日至2027年6月30日"),
+            ("1234567890123456789", "——————————————————————", "2025年7月1日至2027年6月30日")] * 30
+    path = _typeset(tmp_path, _part(rows, leader="欧阳诸葛司马慕容皇甫", post="党组书记、局长、一级巡视员"), intranet=True)
+    left, right, top, bottom = 28 * MM, (210 - 26) * MM, 37 * MM, (297 - 35) * MM
+    widths = [9.5, 17, 23, 16, 156 - 9.5 - 17 - 23 - 16 - 55, 55]
+    edges = [left + sum(widths[:i]) * MM for i in range(len(widths) + 1)]
+    words = _words(path)
+    assert words
+    for x0, y0, x1, y1, word in words:
+        if word in ("局领导", "某单位", "某单位（续）"):  # the headings run across the columns
+            continue
+        assert left - 0.5 <= x0 and x1 <= right + 0.5 and top - 0.5 <= y0 and y1 <= bottom + 0.5, word
+        column = max(i for i, edge in enumerate(edges[:-1]) if x0 >= edge - 0.5)
+        assert x1 <= edges[column + 1] + 0.5, (word, column)
+
+
+def test_a_texts_last_two_characters_stay_together(tmp_path):
+    """An employer that wraps never leaves one Chinese character alone on its last line."""
+    employer = "重庆市合成第一号高新技术产业研究院附属材料工程与转化应用中心所"  # 31 characters: the last line would be 所
+    path = _typeset(tmp_path, _part([("张三", employer, "2025年7月1日至2027年6月30日")]))
+    lines = [line.strip() for line in subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                                                    text=True, check=True).stdout.splitlines()]
+    assert not any(line.endswith(" 所") or line == "所" for line in lines), lines
+    assert any(line.endswith("心所") for line in lines), lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("中文字a1 ，。）·—…" + "\u3000\u00a0"), max_size=12))
+def test_the_pair_kept_is_the_one_the_guide_keeps(text):
+    """last_pair_at binds where keep_last_pair binds the same text as an HTML block."""
+    bound = keep_last_pair(f"<p>{html.escape(text, quote=False)}</p>")
+    at = last_pair_at(text)
+    if KEEP_CLASS not in bound:
+        assert at == len(text)
+    else:  # the blanks after the last character are outside the span (and a cell's text has none: it is stripped)
+        tail = html.unescape(re.search(rf'<span class="{KEEP_CLASS}">(.*?)</span>', bound).group(1))
+        assert text[at:].rstrip() == tail
+
+
+def test_a_font_typst_cannot_find_stops_the_build(tmp_path):
+    with pytest.raises(PdfError, match="名单排版有警告"):
+        _typeset(tmp_path, _part([("张三", "重庆大学", "2025年7月1日至2027年6月30日")]),
+                 fonts={"serif": "No Such Font", "sans": FONTS["sans"]})
+
+
+def test_the_printed_strings_are_every_value_of_the_part_and_no_phone_in_public():
+    part = _part([("专家甲", "单位乙", "期限丙")])
+    public = printed_strings(roster_data(SimpleNamespace(intranet=False), part, True, dict(FONTS)))  # type: ignore[arg-type]
+    intranet = printed_strings(roster_data(SimpleNamespace(intranet=True), part, True, dict(FONTS)))  # type: ignore[arg-type]
+    for value in ("专家甲", "单位乙", "期限丙", "王领导", "某单位", "某单位（续）", "局领导", "序号"):
+        assert value in "".join(public) and value in "".join(intranet), value
+    assert "023-12345678" in intranet and "023-12345678" not in "".join(public)
+    assert not any("Noto" in s for s in public)
