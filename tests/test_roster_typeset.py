@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from generator.cjk import KEEP_CLASS, keep_last_pair, last_pair_at
 from generator.glyphs import FONTS
+from generator.render.pdf import roster
 from generator.render.pdf.errors import PdfError
 from generator.render.pdf.fonts import require_fonts
 from generator.render.pdf.roster import font_dirs, printed_strings, roster_data, typeset_roster
@@ -132,3 +134,18 @@ def test_the_printed_strings_are_every_value_of_the_part_and_no_phone_in_public(
         assert value in "".join(public) and value in "".join(intranet), value
     assert "023-12345678" in intranet and "023-12345678" not in "".join(public)
     assert not any("Noto" in s for s in public)
+
+
+def test_without_typst_the_build_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "typst", None)  # import typst raises ImportError
+    with pytest.raises(PdfError, match="缺少排版软件包 typst"):
+        _typeset(tmp_path, _part([("张三", "重庆大学", "2025年7月1日至2027年6月30日")]))
+
+
+def test_an_error_in_the_template_is_a_located_pdf_error(tmp_path, monkeypatch):
+    broken = tmp_path / "roster.typ"
+    broken.write_text("#let data = json(bytes(sys.inputs.data))\n#table(columns: (1fr,) [\n", encoding="utf-8")
+    monkeypatch.setattr(roster, "TEMPLATE", broken)
+    with pytest.raises(PdfError, match="名单排版失败（Typst）") as raised:
+        _typeset(tmp_path, _part([("张三", "重庆大学", "2025年7月1日至2027年6月30日")]))
+    assert "roster.typ:2:" in str(raised.value)
