@@ -31,12 +31,13 @@ class Face:
 
 
 @lru_cache(maxsize=None)
-def font_face(family: str) -> Face | None:
-    """The face fontconfig picks for ``family``, if it really is that family."""
+def font_face(family: str, bold: bool = False) -> Face | None:
+    """The face fontconfig picks for ``family`` (its bold, or the nearest it has), if it really is that family."""
     import subprocess
 
     try:
-        out = subprocess.run(["fc-match", "-f", "%{family}\n%{file}\n%{index}", family], capture_output=True,
+        out = subprocess.run(["fc-match", "-f", "%{family}\n%{file}\n%{index}", f"{family}:bold" if bold else family],
+                             capture_output=True,
                              text=True, timeout=20).stdout
     except (OSError, subprocess.SubprocessError):
         return None

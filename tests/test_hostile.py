@@ -103,3 +103,17 @@ def test_hostile_event_summary(project, case):
         assert not result.errors, lines
         award = next(e for e in result.project.get("experts", "e5").events if e.kind == "award")
         assert award.summary == expectation[1]
+
+
+def test_every_invisible_format_character_is_refused():
+    """The class, not instances: every format character (category Cf) and the invisible fillers and joiners
+    outside it. U+180E glued a post into one unbreakable line over the next column of the printed 名单."""
+    import unicodedata
+
+    from generator.load.yamlio import has_invisible
+
+    format_chars = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+    fillers = ["\u034f", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u180b", "\u180c", "\u180d", "\u180f", "\u3164", "\uffa0"]
+    missed = [f"U+{ord(c):04X}" for c in format_chars + fillers if not has_invisible(f"主{c}任")]
+    assert not missed, missed
+    assert not has_invisible("张伟 Zhang Wei·阿卜杜热合曼（筹）——…")

@@ -25,11 +25,11 @@ EPOCH = "1795305600"  # 2026-11-22
 needs_two_cores = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the 名单 is typeset in parts only on 2+ cores")
 
 
-def _build(root: Path, out: Path, profile: str = "public") -> Path:
+def _build(root: Path, out: Path, profile: str = "public", progress=None) -> Path:
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     try:
-        return build_pdf(root, profile=profile, out=out, today=TODAY).path
+        return build_pdf(root, profile=profile, out=out, today=TODAY, progress=progress).path
     finally:
         if old is None:
             del os.environ["SOURCE_DATE_EPOCH"]
@@ -125,6 +125,20 @@ def test_metadata_bookmarks_and_no_attachments(public_pdf):
     assert b"/EmbeddedFile" not in public_pdf.read_bytes()
 
 
+def test_the_tiers_of_the_roster_are_bookmarks_under_it_on_their_pages(guide):
+    """The 名单 is typeset apart (Typst) and laid over the guide: its tiers' bookmarks are moved under 附件一's,
+    each on the page where the tier's heading is printed."""
+    reader = PdfReader(guide)
+    outline = reader.outline
+    at = next(i for i, item in enumerate(outline) if not isinstance(item, list) and item.title.startswith("附件一"))
+    tiers = outline[at + 1]
+    assert isinstance(tiers, list) and [t.title for t in tiers] == ["局领导", "部门领导", "区县领导"]
+    for tier in tiers:
+        page = reader.get_destination_page_number(tier)
+        assert page >= reader.get_destination_page_number(outline[at])
+        assert tier.title in "".join(reader.pages[page].extract_text().split()), (tier.title, page)
+
+
 def test_public_pdf_has_no_expert_contact_and_intranet_has_leader_phones(guide, intranet_pdf, sample):
     public = text(guide)
     digits = re.sub(r"\D", "", public)
@@ -153,6 +167,20 @@ def test_same_commit_same_bytes_in_parts(minimal, tmp_path, monkeypatch):
     monkeypatch.setattr(write, "PARALLEL_MIN", 1)
     first, second = _build(minimal, tmp_path / "a.pdf"), _build(minimal, tmp_path / "b.pdf")
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_the_same_bytes_on_one_core_and_on_four(minimal, tmp_path, monkeypatch):
+    """How the 名单 is cut into parts (each begins a page) does not depend on the machine: one core typesets the
+    parts one after another in this process, four in workers, and the guides are the same."""
+    monkeypatch.setattr(write, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(write, "MAX_PART_PAIRINGS", 2)
+    said: list[str] = []
+    monkeypatch.setattr(write.os, "cpu_count", lambda: 1)
+    one = _build(minimal, tmp_path / "one.pdf", progress=said.append)
+    monkeypatch.setattr(write.os, "cpu_count", lambda: 4)
+    four = _build(minimal, tmp_path / "four.pdf", progress=said.append)
+    assert one.read_bytes() == four.read_bytes()
+    assert any("份、4 个进程" in m for m in said) and any(re.search(r"对联系分 \d+ 份$", m) for m in said), said
 
 
 def test_parts_are_laid_over_the_right_pages(guide, sample):

@@ -76,25 +76,50 @@ def test_values_from_data_are_printed_as_text_never_run(tmp_path):
 
 
 def test_every_word_keeps_to_its_column_and_the_type_area(tmp_path):
-    """Long names without a place to break (Latin, digits), long Chinese employers, wide punctuation: each word
-    stands inside its column, and every word inside the 版心 of a right-hand page (28 mm from the left, 26 mm
-    from the right, 37 mm from the top, 35 mm from the bottom)."""
+    """Runs a line cannot break inside, wider than their column: Latin names, digits, a row of dashes, kana that
+    may not begin a line (ー ・ ゝ), punctuation after the last two characters; headings of digits and of middle
+    dots. Each word stands inside its column, and every word inside the 版心 of a right-hand page (28 mm from the
+    left, 26 mm from the right, 37 mm from the top, 35 mm from the bottom)."""
     long_latin = "InternationalBusinessMachinesResearchLaboratoryOfChinaLimited"
     rows = [("阿卜杜热合曼·买买提依明", long_latin, "2025年12月31日至2027年12月31日"),
             ("Aleksandrovich-Konstantinopolsky", "重庆市合成第一号高新技术产业研究院附属材料工程与转化应用中心（筹）", "2025年7月1日至2027年6月30日"),
-            ("1234567890123456789", "——————————————————————", "2025年7月1日至2027年6月30日")] * 30
-    path = _typeset(tmp_path, _part(rows, leader="欧阳诸葛司马慕容皇甫", post="党组书记、局长、一级巡视员"), intranet=True)
+            ("1234567890123456789", "——————————————————————", "2025年7月1日至2027年6月30日"),
+            ("詹国华" + "ー" * 32, "・" * 80, "2025年7月1日至2027年6月30日"),
+            ("ゝ" * 40, "甲乙" + "," * 30, "2025年7月1日至2027年6月30日")] * 20
+    tier, unit = "1" * 120, "·" * 130
+    path = _typeset(tmp_path, _part(rows, leader="欧阳诸葛司马慕容皇甫", post="主任" + "!" * 20, unit=unit, tier=tier),
+                    intranet=True)
     left, right, top, bottom = 28 * MM, (210 - 26) * MM, 37 * MM, (297 - 35) * MM
     widths = [9.5, 17, 23, 16, 156 - 9.5 - 17 - 23 - 16 - 55, 55]
     edges = [left + sum(widths[:i]) * MM for i in range(len(widths) + 1)]
     words = _words(path)
     assert words
     for x0, y0, x1, y1, word in words:
-        if word in ("局领导", "某单位", "某单位（续）"):  # the headings run across the columns
-            continue
         assert left - 0.5 <= x0 and x1 <= right + 0.5 and top - 0.5 <= y0 and y1 <= bottom + 0.5, word
+        if set(word) <= set(tier + unit + "（续）"):  # the headings run across the columns
+            continue
         column = max(i for i, edge in enumerate(edges[:-1]) if x0 >= edge - 0.5)
         assert x1 <= edges[column + 1] + 0.5, (word, column)
+
+
+def test_a_number_or_a_name_too_wide_for_its_column_stays_whole_on_one_line(tmp_path):
+    """Set smaller, never cut: the audit reads a number (or a name) only when it stands whole on one line, and a
+    five-digit 序号 cut in two reads as another number."""
+    part = _part([("Konstantinopolsky", "单位", "2025年7月1日至2027年6月30日")] * 3, post="局长023-67730102")
+    part[0]["units"][0]["chunks"][0][0]["rows"][1]["n"] = 10000
+    part[0]["units"][0]["chunks"][0][0]["rows"][2]["n"] = 1002
+    words = [w[4] for w in _words(_typeset(tmp_path, part))]
+    for whole in ("10000", "1002", "Konstantinopolsky", "023-67730102"):
+        assert whole in words, (whole, words[:40])
+
+
+def test_a_row_taller_than_a_page_is_printed_whole(tmp_path):
+    """A row may break across pages only when one page cannot hold it: none of its text is lost."""
+    employer = "".join(f"第{i:03d}研究室" for i in range(300))  # about 2,400 characters: several pages of the column
+    path = _typeset(tmp_path, _part([("张三", employer, "2025年7月1日至2027年6月30日"), ("李四", "重庆大学", "2025年7月1日至2027年6月30日")]))
+    text = "".join(_text(path).split())
+    assert all(f"第{i:03d}研究室" in text for i in range(300)), [i for i in range(300) if f"第{i:03d}研究室" not in text][:5]
+    assert "李四" in text
 
 
 def test_a_texts_last_two_characters_stay_together(tmp_path):

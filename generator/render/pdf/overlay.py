@@ -36,20 +36,52 @@ def lay_over_parts(guide: bytes, pages: list[int], parts: list[bytes]) -> bytes:
     """``guide`` with the pages of ``parts``, in order, drawn on its pages ``pages``.
 
     Parts are typeset as right-hand pages; on a left-hand page they move 2 mm to the outer side, so
-    the inner margin stays 28 mm.
+    the inner margin stays 28 mm. The parts' bookmarks (the tiers) go under the 名单's, on the pages they mark.
     """
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(guide)))
-    part_pages = [page for data in parts for page in PdfReader(io.BytesIO(data)).pages]
+    part_pages: list = []
+    marks: list[tuple[str, int]] = []  # the parts' bookmarks (the tiers: 局领导 …): title, index among part_pages
+    for data in parts:
+        reader = PdfReader(io.BytesIO(data))
+        for item in reader.outline:
+            page = None if isinstance(item, list) else reader.get_destination_page_number(item)
+            if page is not None and not isinstance(item, list):
+                marks.append((str(item.title), len(part_pages) + page))
+        part_pages += reader.pages
     if len(part_pages) != len(pages):
         raise PdfError(f"名单排出 {len(part_pages)} 页，占位页却有 {len(pages)} 页，无法合并名单")
     for index, page in zip(pages, part_pages):
         shift = 0 if index % 2 == 0 else -2 * MM  # even index = odd page number = right-hand page
         _lay_over(writer, writer.pages[index], page, shift, f"/EGPart{index}")
+    if marks:
+        chapter = _chapter_mark(writer, pages[0])
+        for title, at in marks:
+            writer.add_outline_item(title, pages[at], parent=chapter)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _chapter_mark(writer, first: int):
+    """The guide's bookmark of the 名单's chapter, made anew where it was so that it can hold others (pypdf adds
+    children only to the bookmarks it made); None (the top level) if there is none. It is found by place, not by
+    title: the top-level bookmark whose destination is the chapter's first page, where its heading stands."""
+    from pypdf.generic import Fit
+
+    root = writer.get_outline_root()
+    target = writer.pages[first].indirect_reference
+    for item in root.children():
+        destination = item.get("/Dest")
+        if destination is None or destination[0] != target:
+            continue
+        where = [None if value is None or str(value) == "null" else float(value) for value in destination[2:5]]
+        following = item.get("/Next")
+        title = str(item["/Title"])
+        root.remove_child(item)
+        return writer.add_outline_item(title, first, before=following, fit=Fit.xyz(*where))
+    return None
 
 
 def _lay_over(writer, target, page, shift: float, name: str) -> None:

@@ -14,11 +14,12 @@ from __future__ import annotations
 import io
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from ...cjk import last_pair_at
-from ...glyphs import FONTS, Face, advances
+from ...glyphs import FONTS, Face, advances, font_face
 from ...paths import THEME_DIR
 from ..view import SiteView
 from .compose import appendix_tables, split_appendix
@@ -34,94 +35,118 @@ MM = 72 / 25.4
 SIZE, PHONE_SIZE, HEADING_SIZE, TIER_SIZE = 9.5, 9.0, 12.0, 14.0  # pt, as roster.typ sets them
 PADDING = 1.2  # mm each side of a cell's text
 TYPE_WIDTH = 156  # mm: the 版心's width, across which the headings run
-HEADING_WIDER = 1.15  # bold sans is wider than the serif the widths are read from
-SLACK = 0.0  # pt: the advances read are a few per cent wider than Typst sets them (kerning), never narrower
-# a run of characters a line may not break inside, as far as this cutting goes: all but blanks and the Chinese
-# characters and kana, between any two of which it may (a run of dashes —— or of ellipses …… may not break)
-_RUN = re.compile("[^\\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd]+")
+TALL = 150  # mm: a row estimated taller than this may break across pages (a page holds about 200 mm of rows)
+# A run of characters a line may not break inside, as far as fitting goes: all but blanks and the Chinese
+# characters, between any two of which it may (kana are in: a line cannot break before ー, ・, ゝ or small kana;
+# nor inside a row of dashes —— or ellipses ……).
+_RUN = re.compile("[^\\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd]+")
 
 
 def roster_data(view: SiteView, part: list[dict], first: bool, fonts: dict[str, str],
                 faces: dict[str, Face] | None = None) -> str:
     """One part of the 名单 (compose.split_appendix) as the JSON the template reads.
 
-    Every text is one line of plain text (blanks folded as HTML folds them), split where its last two characters
-    begin (cjk.last_pair_at): the template keeps those on one line, as keep_last_pair does for the guide. A run
-    of letters or digits wider than its column (a long Latin name, a 序号 of five digits) is cut into pieces
-    that fit, each on a line of its own (``faces``: the guide's, whose widths are measured; default: the
-    installed ones): nothing stands over the next column or out of the 版心.
+    Every text is one line of plain text (blanks folded as HTML folds them) in pieces (_Fitter): a run that
+    cannot break and is wider than its column (a long Latin name, a five-digit 序号, a phone with an extension)
+    is set smaller until it fits, never cut: nothing stands over the next column or out of the 版心, and a
+    number or a name stays whole on one line, where the audit reads it. Its last two characters are kept on one
+    line (cjk.last_pair_at), as keep_last_pair does in the rest of the guide. ``faces``: the guide's (default:
+    the installed ones), whose advance widths are read.
     """
     intranet = bool(view.intranet)
     widths = WIDTHS["intranet" if intranet else "public"]
     fit = _Fitter(faces or require_fonts())
-    inner = [(w or 156 - sum(widths)) - 2 * PADDING for w in widths]  # mm inside each column
+    inner = [(w or TYPE_WIDTH - sum(widths)) - 2 * PADDING for w in widths]  # mm inside each column
     number = 0
+
+    def row(tall: float, pairing: dict) -> dict:
+        cells = {"n": fit.cell(str(pairing["n"]), inner[0]), "expert": fit.cell(pairing["expert"], inner[3]),
+                 "employer": fit.cell(pairing["employer"], inner[4])}
+        tall = max(tall, *(fit.height(cell) for cell in cells.values()))
+        return {**{k: fit.piece(c) for k, c in cells.items()}, "term": _line(pairing["term"]), "breakable": tall > TALL}
 
     def units(group: dict) -> list[dict]:
         nonlocal number
         out = []
         for unit in group["units"]:
             number += 1
-            out.append({"key": f"eg-unit-{number}", "name": fit.heading(unit["name"]), "cont": fit.heading(unit["cont"]),
-                        "leaders": [{"name": fit.cell(leader["leader"], inner[1]), "post": fit.cell(leader["post"], inner[2]),
-                                     "phone": fit.cell(leader["phone"], inner[2], PHONE_SIZE) if intranet else None,
-                                     "rows": [{"n": fit.cell(str(row["n"]), inner[0]),
-                                               "expert": fit.cell(row["expert"], inner[3]),
-                                               "employer": fit.cell(row["employer"], inner[4]), "term": _line(row["term"])}
-                                              for row in leader["rows"]]}
-                                    for chunk in unit["chunks"] for leader in chunk]})
+            leaders = []
+            for chunk in unit["chunks"]:
+                for leader in chunk:
+                    cells = {"name": fit.cell(leader["leader"], inner[1]), "post": fit.cell(leader["post"], inner[2])}
+                    if intranet:
+                        cells["phone"] = fit.cell(leader["phone"], inner[2], PHONE_SIZE)
+                    tall = fit.height(cells["post"]) + (fit.height(cells["phone"]) if intranet else 0)
+                    tall = max(tall, fit.height(cells["name"]))
+                    shown = {k: fit.piece(c) for k, c in cells.items()}
+                    leaders.append({"phone": None, **shown, "rows": [row(tall, p) for p in leader["rows"]]})
+            out.append({"key": f"eg-unit-{number}", "name": fit.piece(fit.heading(unit["name"])),
+                        "cont": fit.piece(fit.heading(unit["cont"])), "leaders": leaders})
         return out
 
     data: dict[str, Any] = {
         "fonts": fonts, "intranet": intranet, "first": first, "note": NOTE if first and not intranet else "",
         "widths": widths,
         "heads": ["序号", "联系领导", "职务／电话" if intranet else "职务", "联系专家", "工作单位", "联系期限"],
-        "groups": [{"name": fit.heading(group["name"], TIER_SIZE) if group["name"] else None, "units": units(group)}
-                   for group in part],
+        "groups": [{"name": fit.piece(fit.heading(group["name"], TIER_SIZE)) if group["name"] else None,
+                    "units": units(group)} for group in part],
     }
     return json.dumps(data, ensure_ascii=False)
 
 
 class _Fitter:
-    """Cuts the runs of letters and digits too wide for their line into pieces that fit (widths of the serif face;
-    headings, set in bold sans, are reckoned HEADING_WIDER as wide)."""
+    """Lays a cell's text out as roster.typ sets it: pieces of text, each at its own size, then the tail.
+
+    A piece is ``[text, size]``: size is null for the cell's own size, or the smaller size (pt) that a run too
+    wide for the column is set in so that it fits. Widths are the faces' advances (a few per cent wider than
+    Typst sets them, with its kerning: never narrower); headings are measured in bold sans.
+    """
 
     def __init__(self, faces: dict[str, Face]) -> None:
         self.advance = advances(faces["serif"])
+        bold = font_face(FONTS["sans"], bold=True) or faces["sans"]  # regular where no bold is installed, as Typst
+        self.bold = advances(bold)
 
-    def cell(self, text: Any, width_mm: float, size: float = SIZE) -> list:
-        """[pieces, tail]: the pieces are set one after another with a line break between them, then the tail
-        (the last two characters, kept together)."""
+    def cell(self, text: Any, width_mm: float, size: float = SIZE, bold: bool = False) -> dict:
+        """``{"pieces": [[text, size | None] …], "tail": text, …}``: the tail is the last two characters, kept
+        together unless they alone are wider than the column (``piece`` gives what the template reads)."""
         line = _line(text)
+        room = width_mm * MM
+        advance = self.bold if bold else self.advance
         at = last_pair_at(line)
-        return [self._pieces(line[:at], width_mm, size), line[at:]]
+        if at < len(line) and self._width(line[at:], size, advance) > room:
+            at = len(line)
+        pieces: list[list[Any]] = []
+        start = 0
+        for run in _RUN.finditer(line, 0, at):
+            wide = self._width(run.group(), size, advance)
+            # with the characters it is glued to (no line may break before closing punctuation, nor after opening)
+            glued = self._width(_glued(line, run.start(), run.end()), size, advance)
+            if wide + glued > room:
+                pieces += [[line[start:run.start()], None], [run.group(), round(size * max(room - glued, 0) / wide, 2)]]
+                start = run.end()
+        pieces.append([line[start:at], None])
+        return {"pieces": [p for p in pieces if p[0]], "tail": line[at:], "size": size, "width": width_mm,
+                "text": line}
 
-    def heading(self, text: Any, size: float = HEADING_SIZE) -> list:
-        return self.cell(text, TYPE_WIDTH, size * HEADING_WIDER)
+    @staticmethod
+    def piece(cell: dict) -> list:
+        """What the template reads of a cell: ``[pieces, tail]``."""
+        return [cell["pieces"], cell["tail"]]
 
-    def _pieces(self, text: str, width_mm: float, size: float) -> list[str]:
-        room = width_mm * MM - SLACK  # pt
-        pieces, start = [], 0
-        for run in _RUN.finditer(text):
-            cuts = self._cuts(run.group(), room, size)
-            for cut in cuts:
-                pieces.append(text[start:run.start() + cut])
-                start = run.start() + cut
-        pieces.append(text[start:])
-        return pieces
+    def heading(self, text: Any, size: float = HEADING_SIZE) -> dict:
+        return self.cell(text, TYPE_WIDTH, size, bold=True)
 
-    def _cuts(self, run: str, room: float, size: float) -> list[int]:
-        """Where ``run`` is cut so that no piece is wider than ``room`` (none when it fits whole)."""
-        widths = [self.advance.get(ord(c), 1.0) * size for c in run]
-        if sum(widths) <= room:
-            return []
-        cuts, used = [], 0.0
-        for index, width in enumerate(widths):
-            if used and used + width > room:
-                cuts.append(index)
-                used = 0.0
-            used += width
-        return cuts
+    def height(self, cell: dict) -> float:
+        """About how tall (mm) the cell's text stands: its lines at 1.5 times its size, and the padding."""
+        room = cell["width"] * MM
+        wide = self._width(cell["text"], cell["size"], self.advance)
+        lines = 1 + int(wide / room * 1.15)  # the ragged ends of the lines: about 15 % of each is left empty
+        return lines * 1.5 * cell["size"] / MM + 2
+
+    @staticmethod
+    def _width(text: str, size: float, advance: dict[int, float]) -> float:
+        return sum(advance.get(ord(c), 1.0) for c in text) * size
 
 
 def roster_parts(view: SiteView, parts: int) -> list[str]:
@@ -179,6 +204,14 @@ def typeset_roster(data: str, font_dirs: list[str]) -> tuple[bytes, int]:
 def font_dirs(faces: dict) -> list[str]:
     """The folders of the guide's faces (glyphs.Face): Typst finds the regular and bold files there."""
     return sorted({str(Path(face.path).parent) for face in faces.values()})
+
+
+def _glued(line: str, start: int, end: int) -> str:
+    """The characters beside ``line[start:end]`` that no line may break from it: the one before, when the run
+    begins with closing punctuation (，。）、！); the one after, when it ends with opening punctuation (（“)."""
+    before = line[start - 1] if start > 0 and unicodedata.category(line[start])[:2] in ("Pe", "Po", "Pf") else ""
+    after = line[end] if end < len(line) and unicodedata.category(line[end - 1])[:2] in ("Ps", "Pi") else ""
+    return (before + after).strip()
 
 
 def _line(text: Any) -> str:

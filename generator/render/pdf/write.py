@@ -18,7 +18,7 @@ from .fonts import missing_glyphs, printed_text, require_fonts
 from .parallel import guide_with_parts, typeset_guide, typeset_parts
 from .roster import font_dirs, printed_strings, roster_parts, typeset_roster
 
-PARALLEL_MIN = 600  # pairings: below this the 名单 and the guide are typeset in this process, no worker started
+PARALLEL_MIN = 600  # pairings: below this the 名单 is one part, and it and the guide are typeset in this process
 # pairings in one part at most: a worker's memory grows with its rows (Typst: 3,000 rows about 420 MB, 50,000
 # rows 5 GB), so a large 名单 is cut into more parts than there are cores, typeset a core's worth at a time
 MAX_PART_PAIRINGS = 3000
@@ -43,8 +43,9 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     appendix = appendix_tables(view)
     pairings = pairing_count(appendix)
     workers = min(os.cpu_count() or 1, 4)
-    apart = pairings >= PARALLEL_MIN and workers > 1
-    count_parts = max(workers, -(-pairings // MAX_PART_PAIRINGS)) if apart else 1
+    # how the 名单 is cut does not depend on the machine (each part begins a page: the same bytes everywhere)
+    count_parts = max(2, -(-pairings // MAX_PART_PAIRINGS)) if pairings >= PARALLEL_MIN else 1
+    apart = count_parts > 1 and workers > 1  # one core: the parts one after another, here
     del appendix
     datas = roster_parts(view, count_parts)
     # every character printed: the guide's (its placeholders hold none) and the parts'; a lack is reported with
@@ -71,7 +72,7 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
             say(f"排版《专家服务指南》：名单 {pairings} 对联系分 {len(datas)} 份、{workers} 个进程并行排版")
             typeset = typeset_parts(datas, dirs, concurrency=workers)
         else:
-            say(f"排版《专家服务指南》：名单 {pairings} 对联系")
+            say(f"排版《专家服务指南》：名单 {pairings} 对联系" + (f"分 {len(datas)} 份" if len(datas) > 1 else ""))
             typeset = [typeset_roster(datas.pop(0), dirs) for _ in range(len(datas))]
         count = sum(pages for _data, pages in typeset)
         pieces = [piece for piece, _pages in typeset]
