@@ -138,9 +138,12 @@ class _Fitter:
         return self.cell(text, TYPE_WIDTH, size, bold=True)
 
     def height(self, cell: dict) -> float:
-        """About how tall (mm) the cell's text stands: its lines at 1.5 times its size, and the padding."""
+        """About how tall (mm) the cell's text stands: its lines at 1.5 times its size, and the padding. A short
+        text is taken as one em a character (quick: it cannot be near a page's height, even in the widest
+        symbols, 2.5 em); a long one is measured."""
         room = cell["width"] * MM
-        wide = self._width(cell["text"], cell["size"], self.advance)
+        text, size = cell["text"], cell["size"]
+        wide = len(text) * size if len(text) <= 40 else self._width(text, size, self.advance)
         lines = 1 + int(wide / room * 1.15)  # the ragged ends of the lines: about 15 % of each is left empty
         return lines * 1.5 * cell["size"] / MM + 2
 
