@@ -39,7 +39,10 @@ TALL = 150  # mm: a row estimated taller than this may break across pages (a pag
 # A run of characters a line may not break inside, as far as fitting goes: all but blanks and the Chinese
 # characters, between any two of which it may (kana are in: a line cannot break before ー, ・, ゝ or small kana;
 # nor inside a row of dashes —— or ellipses ……).
-_RUN = re.compile("[^\\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd]+")
+# A hyphen before a letter ends a run (a line may break after it: Montgomery-/Wellington); before a digit it does
+# not (023-67730102 stays whole).
+_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd"
+_RUN = re.compile(f"(?:[^\\s\\-{_IDEOGRAPHS}]|-(?=\\d))+-?|-")
 
 
 def roster_data(view: SiteView, part: list[dict], first: bool, fonts: dict[str, str],
@@ -211,8 +214,8 @@ def font_dirs(faces: dict) -> list[str]:
 
 def _glued(line: str, start: int, end: int) -> str:
     """The characters beside ``line[start:end]`` that no line may break from it: the one before, when the run
-    begins with closing punctuation (，。）、！); the one after, when it ends with opening punctuation (（“)."""
-    before = line[start - 1] if start > 0 and unicodedata.category(line[start])[:2] in ("Pe", "Po", "Pf") else ""
+    begins with closing punctuation or a dash (，。）、！-); the one after, when it ends with opening punctuation (（“)."""
+    before = line[start - 1] if start > 0 and unicodedata.category(line[start])[:2] in ("Pe", "Po", "Pf", "Pd") else ""
     after = line[end] if end < len(line) and unicodedata.category(line[end - 1])[:2] in ("Ps", "Pi") else ""
     return (before + after).strip()
 
