@@ -104,32 +104,50 @@ def test_every_word_keeps_to_its_column_and_the_type_area(tmp_path):
 
 def test_a_number_or_a_name_too_wide_for_its_column_stays_whole_on_one_line(tmp_path):
     """Set smaller, never cut: the audit reads a number (or a name) only when it stands whole on one line, and a
-    five-digit 序号 cut in two reads as another number."""
-    part = _part([("Konstantinopolsky", "单位", "2025年7月1日至2027年6月30日")] * 3, post="局长023-67730102")
+    five-digit 序号 cut in two reads as another number. Nor may the kept last pair begin inside a word or a
+    number (“Müller（德）” printed as Mülle / r（德）)."""
+    rows = [("Konstantinopolsky", "单位", "2025年7月1日至2027年6月30日"), ("Hans Müller（德）", "重庆大学", "2025年7月1日至2027年6月30日"),
+            ("John Smith（美）", "单位13805132447号", "2025年7月1日至2027年6月30日")]
+    part = _part(rows, post="主任13912345678号")
     part[0]["units"][0]["chunks"][0][0]["rows"][1]["n"] = 10000
     part[0]["units"][0]["chunks"][0][0]["rows"][2]["n"] = 1002
     words = [w[4] for w in _words(_typeset(tmp_path, part))]
-    for whole in ("10000", "1002", "Konstantinopolsky", "023-67730102"):
-        assert whole in words, (whole, words[:40])
+    for whole in ("10000", "1002", "Konstantinopolsky", "13912345678", "13805132447"):
+        assert any(whole in word for word in words), (whole, words[:40])
+    for word in ("Müller（德）", "Smith（美）"):
+        assert any(w.startswith(word.split("（")[0]) for w in words), (word, words)
 
 
-def test_a_row_taller_than_a_page_is_printed_whole(tmp_path):
-    """A row may break across pages only when one page cannot hold it: none of its text is lost."""
-    employer = "".join(f"第{i:03d}研究室" for i in range(300))  # about 2,400 characters: several pages of the column
+def test_glue_characters_hold_their_neighbours_in_the_run_that_is_fitted(tmp_path):
+    """U+2011 (the non-breaking hyphen) lets no line break on either side: 副‑副‑…‑长 is one run, set to fit."""
+    path = _typeset(tmp_path, _part([("张三", "中\u2011" * 30 + "心", "2025年7月1日至2027年6月30日")], post="副\u2011" * 14 + "长"),
+                    intranet=True)
+    right = (210 - 26) * MM
+    assert all(x1 <= right + 0.5 for _x0, _y0, x1, _y1, _w in _words(path))
+    edges = [28 * MM + sum([9.5, 17, 23, 16][:i]) * MM for i in range(5)]
+    post = [w for w in _words(path) if w[4].startswith("副")]
+    assert post and all(edges[2] - 0.5 <= w[0] and w[2] <= edges[3] + 0.5 for w in post), post
+
+
+def test_a_unit_name_too_long_for_the_header_is_an_error_not_lost_rows(tmp_path):
+    with pytest.raises(PdfError, match="单位名称.*太长"):
+        _typeset(tmp_path, _part([("张三", "重庆大学", "2025年7月1日至2027年6月30日")], unit="重庆" * 1200))
+
+
+@pytest.mark.parametrize("employer", [
+    "".join(f"第{i:03d}研究室" for i in range(300)),  # about 2,400 characters: several pages of the column
+    " ".join("Abcdefghij" for _ in range(48)),  # words just over half the column: half of each line is left empty
+], ids=["long", "half-empty lines"])
+def test_a_row_taller_than_a_page_is_printed_whole_and_inside_the_type_area(tmp_path, employer):
+    """A row may break across pages only when one page cannot hold it: none of its text is lost, none of it
+    below the 版心."""
     path = _typeset(tmp_path, _part([("张三", employer, "2025年7月1日至2027年6月30日"), ("李四", "重庆大学", "2025年7月1日至2027年6月30日")]))
     text = "".join(_text(path).split())
-    assert all(f"第{i:03d}研究室" in text for i in range(300)), [i for i in range(300) if f"第{i:03d}研究室" not in text][:5]
+    pieces = re.findall(r"第\d{3}研究室|Abcdefghij", employer)
+    missing = [p for p in dict.fromkeys(pieces) if text.count(p) < pieces.count(p)]
+    assert not missing, missing[:5]
     assert "李四" in text
-
-
-def test_a_texts_last_two_characters_stay_together(tmp_path):
-    """An employer that wraps never leaves one Chinese character alone on its last line."""
-    employer = "重庆市合成第一号高新技术产业研究院附属材料工程与转化应用中心所"  # 31 characters: the last line would be 所
-    path = _typeset(tmp_path, _part([("张三", employer, "2025年7月1日至2027年6月30日")]))
-    lines = [line.strip() for line in subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                                                    text=True, check=True).stdout.splitlines()]
-    assert not any(line.endswith(" 所") or line == "所" for line in lines), lines
-    assert any(line.endswith("心所") for line in lines), lines
+    assert all(y1 <= (297 - 35) * MM + 0.5 for _x0, _y0, _x1, y1, _w in _words(path))
 
 
 @settings(max_examples=300, deadline=None)

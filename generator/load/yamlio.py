@@ -79,14 +79,14 @@ class YList(list):
 _SPACES_HASH = re.compile(r" +#")
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # Every format character (Unicode category Cf, 14.0: bidi controls, zero-width characters, the word joiner, the
-# soft hyphen, U+180E, tag characters …) and the invisible fillers and joiners outside Cf (U+034F, Hangul fillers,
-# Khmer inherent vowels, Mongolian free variation selectors): each disguises a name, or glues characters so a
-# line cannot break between them.
+# soft hyphen, U+180E, tag characters …) and the invisible fillers outside Cf (U+034F, Hangul fillers, Khmer
+# inherent vowels): each disguises a name, or glues characters so a line cannot break between them. Variation
+# selectors are not among them (Mongolian free variation selectors, the ideographic ones of a name's glyph).
 _BIDI_OR_INVISIBLE = re.compile(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
     "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
-    "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\uffa0]")
+    "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0]")
 
 
 def read_text(path: Path, rel: str, diags: Diagnostics, root: Path | None = None) -> str | None:

@@ -36,13 +36,17 @@ SIZE, PHONE_SIZE, HEADING_SIZE, TIER_SIZE = 9.5, 9.0, 12.0, 14.0  # pt, as roste
 PADDING = 1.2  # mm each side of a cell's text
 TYPE_WIDTH = 156  # mm: the 版心's width, across which the headings run
 TALL = 150  # mm: a row estimated taller than this may break across pages (a page holds about 200 mm of rows)
-# A run of characters a line may not break inside, as far as fitting goes: all but blanks and the Chinese
-# characters, between any two of which it may (kana are in: a line cannot break before ー, ・, ゝ or small kana;
-# nor inside a row of dashes —— or ellipses ……).
-# A hyphen before a letter ends a run (a line may break after it: Montgomery-/Wellington); before a digit it does
-# not (023-67730102 stays whole).
+# A run of characters a line may not break inside, as far as fitting goes (`_spans` widens it by the characters
+# glued to it): all but blanks and the Chinese characters, between any two of which a line may break (kana are
+# in: a line cannot break before ー, ・, ゝ or small kana; nor inside a row of dashes —— or ellipses ……). A
+# hyphen before a letter ends a run (a line may break after it: Montgomery-/Wellington); before a digit it does
+# not (023-67730102 stays whole). Glue characters (U+2011 the non-breaking hyphen …)
+# hold the Chinese characters beside them in the run.
 _IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd"
-_RUN = re.compile(f"(?:[^\\s\\-{_IDEOGRAPHS}]|-(?=\\d))+-?|-")
+_GLUE = "\u2011\u0f08\u0f0c\u0f12\u035c-\u0362"
+_RUN = re.compile(f"(?:[^\\s\\-{_IDEOGRAPHS}{_GLUE}]|-(?=\\d)|[{_GLUE}]|[{_IDEOGRAPHS}](?=[{_GLUE}])"
+                  f"|(?<=[{_GLUE}])[{_IDEOGRAPHS}])+-?|-")
+HEADING_MAX = 40  # mm: a unit's name stands in the header repeated on every page of its table (about 150 characters)
 
 
 def roster_data(view: SiteView, part: list[dict], first: bool, fonts: dict[str, str],
@@ -83,8 +87,12 @@ def roster_data(view: SiteView, part: list[dict], first: bool, fonts: dict[str, 
                     tall = max(tall, fit.height(cells["name"]))
                     shown = {k: fit.piece(c) for k, c in cells.items()}
                     leaders.append({"phone": None, **shown, "rows": [row(tall, p) for p in leader["rows"]]})
-            out.append({"key": f"eg-unit-{number}", "name": fit.piece(fit.heading(unit["name"])),
-                        "cont": fit.piece(fit.heading(unit["cont"])), "leaders": leaders})
+            name, cont = fit.heading(unit["name"]), fit.heading(unit["cont"])
+            if fit.height(cont) > HEADING_MAX:  # a header taller than a page cannot be set: the rows would be lost
+                raise PdfError(f"单位名称“{name['text'][:24]}…”太长（{len(name['text'])} 个字符），印刷名单时"
+                               "每页重复的表头放不下；请缩短 data/units.yaml 中该单位的名称")
+            out.append({"key": f"eg-unit-{number}", "name": fit.piece(name), "cont": fit.piece(cont),
+                        "leaders": leaders})
         return out
 
     data: dict[str, Any] = {
@@ -111,26 +119,31 @@ class _Fitter:
         self.bold = advances(bold)
 
     def cell(self, text: Any, width_mm: float, size: float = SIZE, bold: bool = False) -> dict:
-        """``{"pieces": [[text, size | None] …], "tail": text, …}``: the tail is the last two characters, kept
-        together unless they alone are wider than the column (``piece`` gives what the template reads)."""
+        """``{"pieces": [[text, size | None] …], "tail": text, …}`` (``piece`` gives what the template reads).
+
+        A span that no line may break inside (a run and the characters glued to it) and that is wider than the
+        column is one piece, set smaller to fit. The tail is the last two characters, kept together unless they
+        begin inside such a span (the box would let a line break in the middle of a word or a number) or alone
+        are wider than the column."""
         line = _line(text)
         room = width_mm * MM
         advance = self.bold if bold else self.advance
+        spans = _spans(line)
         at = last_pair_at(line)
-        if at < len(line) and self._width(line[at:], size, advance) > room:
+        if at < len(line) and (any(s < at < e for s, e in spans) or self._width(line[at:], size, advance) > room):
             at = len(line)
         pieces: list[list[Any]] = []
         start = 0
-        for run in _RUN.finditer(line, 0, at):
-            wide = self._width(run.group(), size, advance)
-            # with the characters it is glued to (no line may break before closing punctuation, nor after opening)
-            glued = self._width(_glued(line, run.start(), run.end()), size, advance)
-            if wide + glued > room:
-                pieces += [[line[start:run.start()], None], [run.group(), round(size * max(room - glued, 0) / wide, 2)]]
-                start = run.end()
+        for s, e in spans:
+            if e > at:  # the tail, kept whole, begins at a span's edge
+                break
+            wide = self._width(line[s:e], size, advance)
+            if wide > room:
+                pieces += [[line[start:s], None], [line[s:e], round(size * room / wide, 2)]]
+                start = e
         pieces.append([line[start:at], None])
         return {"pieces": [p for p in pieces if p[0]], "tail": line[at:], "size": size, "width": width_mm,
-                "text": line}
+                "text": line, "spans": spans, "bold": bold}
 
     @staticmethod
     def piece(cell: dict) -> list:
@@ -143,12 +156,32 @@ class _Fitter:
     def height(self, cell: dict) -> float:
         """About how tall (mm) the cell's text stands: its lines at 1.5 times its size, and the padding. A short
         text is taken as one em a character (quick: it cannot be near a page's height, even in the widest
-        symbols, 2.5 em); a long one is measured."""
+        symbols, 2.5 em); a long one is laid into lines as a line breaker would, and a tenth added."""
         room = cell["width"] * MM
         text, size = cell["text"], cell["size"]
-        wide = len(text) * size if len(text) <= 40 else self._width(text, size, self.advance)
-        lines = 1 + int(wide / room * 1.15)  # the ragged ends of the lines: about 15 % of each is left empty
-        return lines * 1.5 * cell["size"] / MM + 2
+        if len(text) <= 40:
+            lines = 1 + int(len(text) * size / room * 1.15)
+        else:
+            lines = int(self._lines(cell, room) * 1.1) + 1
+        return lines * 1.5 * size / MM + 2
+
+    def _lines(self, cell: dict, room: float) -> int:
+        """The lines a greedy breaker fills: spans whole (one that is wider than the column is set to fit it),
+        blanks and Chinese characters as the places between which a line may break."""
+        text, size = cell["text"], cell["size"]
+        advance = self.bold if cell["bold"] else self.advance
+        lines, used, at = 1, 0.0, 0
+        units: list[float] = []
+        for s, e in cell["spans"]:
+            units += [self._width(c, size, advance) for c in text[at:s]]
+            units.append(min(self._width(text[s:e], size, advance), room))
+            at = e
+        units += [self._width(c, size, advance) for c in text[at:]]
+        for width in units:
+            if used + width > room and used:
+                lines, used = lines + 1, 0.0
+            used += width
+        return lines
 
     @staticmethod
     def _width(text: str, size: float, advance: dict[int, float]) -> float:
@@ -212,12 +245,22 @@ def font_dirs(faces: dict) -> list[str]:
     return sorted({str(Path(face.path).parent) for face in faces.values()})
 
 
-def _glued(line: str, start: int, end: int) -> str:
-    """The characters beside ``line[start:end]`` that no line may break from it: the one before, when the run
-    begins with closing punctuation or a dash (，。）、！-); the one after, when it ends with opening punctuation (（“)."""
-    before = line[start - 1] if start > 0 and unicodedata.category(line[start])[:2] in ("Pe", "Po", "Pf", "Pd") else ""
-    after = line[end] if end < len(line) and unicodedata.category(line[end - 1])[:2] in ("Ps", "Pi") else ""
-    return (before + after).strip()
+def _spans(line: str) -> list[tuple[int, int]]:
+    """Where no line may break in ``line``: each run (_RUN) with the characters glued to it (the one before a run
+    that begins with closing punctuation or a dash, ，。）、！-; the one after a run that ends with opening
+    punctuation, （“); runs that overlap once so widened are one span (runs that only touch may break apart)."""
+    spans: list[tuple[int, int]] = []
+    for run in _RUN.finditer(line):
+        s, e = run.start(), run.end()
+        if s > 0 and not line[s - 1].isspace() and unicodedata.category(line[s])[:2] in ("Pe", "Po", "Pf", "Pd"):
+            s -= 1
+        if e < len(line) and not line[e].isspace() and unicodedata.category(line[e - 1])[:2] in ("Ps", "Pi"):
+            e += 1
+        if spans and s < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(e, spans[-1][1]))
+        else:
+            spans.append((s, e))
+    return spans
 
 
 def _line(text: Any) -> str:

@@ -45,7 +45,7 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     workers = min(os.cpu_count() or 1, 4)
     # how the 名单 is cut does not depend on the machine (each part begins a page: the same bytes everywhere)
     count_parts = max(2, -(-pairings // MAX_PART_PAIRINGS)) if pairings >= PARALLEL_MIN else 1
-    apart = count_parts > 1 and workers > 1  # one core: the parts one after another, here
+    apart = count_parts > 1  # in worker processes, also on one core: Typst keeps memory from one part to the next
     del appendix
     datas = roster_parts(view, count_parts)
     # every character printed: the guide's (its placeholders hold none) and the parts'; a lack is reported with
@@ -69,11 +69,12 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     try:
         dirs = font_dirs(faces)
         if apart:
-            say(f"排版《专家服务指南》：名单 {pairings} 对联系分 {len(datas)} 份、{workers} 个进程并行排版")
+            say(f"排版《专家服务指南》：名单 {pairings} 对联系分 {len(datas)} 份、{workers} 个进程"
+                + ("并行排版" if workers > 1 else "依次排版"))
             typeset = typeset_parts(datas, dirs, concurrency=workers)
         else:
-            say(f"排版《专家服务指南》：名单 {pairings} 对联系" + (f"分 {len(datas)} 份" if len(datas) > 1 else ""))
-            typeset = [typeset_roster(datas.pop(0), dirs) for _ in range(len(datas))]
+            say(f"排版《专家服务指南》：名单 {pairings} 对联系")
+            typeset = [typeset_roster(datas.pop(), dirs)]
         count = sum(pages for _data, pages in typeset)
         pieces = [piece for piece, _pages in typeset]
         del typeset
