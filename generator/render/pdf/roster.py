@@ -188,9 +188,10 @@ class _Fitter:
         return sum(advance.get(ord(c), 1.0) for c in text) * size
 
 
-def roster_parts(view: SiteView, parts: int) -> list[str]:
-    """The 名单 of ``view`` cut into about ``parts`` parts (at least one: with no pairing, the note alone), as JSON."""
-    cut = split_appendix(appendix_tables(view), parts) or [[]]
+def roster_parts(view: SiteView, parts: int, appendix: list[dict] | None = None) -> list[str]:
+    """The 名单 of ``view`` (``appendix``: its compose.appendix_tables, if made already) cut into about ``parts``
+    parts (at least one: with no pairing, the note alone), as JSON."""
+    cut = split_appendix(appendix if appendix is not None else appendix_tables(view), parts) or [[]]
     faces = require_fonts()
     return [roster_data(view, part, i == 0, dict(FONTS), faces) for i, part in enumerate(cut)]
 

@@ -46,8 +46,8 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     # how the 名单 is cut does not depend on the machine (each part begins a page: the same bytes everywhere)
     count_parts = max(2, -(-pairings // MAX_PART_PAIRINGS)) if pairings >= PARALLEL_MIN else 1
     apart = count_parts > 1  # in worker processes, also on one core: Typst keeps memory from one part to the next
+    datas = roster_parts(view, count_parts, appendix)
     del appendix
-    datas = roster_parts(view, count_parts)
     # every character printed: the guide's (its placeholders hold none) and the parts'; a lack is reported with
     # where it is written, from the whole printed text
     guide = guide_html(view, root, placeholder_pages=1)
