@@ -4,6 +4,7 @@ rest of the guide; a font Typst cannot find stops the build."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from generator.cjk import KEEP_CLASS, keep_last_pair, last_pair_at
 from generator.glyphs import FONTS
-from generator.render.pdf import roster
+from generator.render.pdf import roster, write
 from generator.render.pdf.errors import PdfError
 from generator.render.pdf.fonts import require_fonts
 from generator.render.pdf.roster import font_dirs, printed_strings, roster_data, typeset_roster
@@ -132,6 +133,26 @@ def test_glue_characters_hold_their_neighbours_in_the_run_that_is_fitted(tmp_pat
 def test_a_unit_name_too_long_for_the_header_is_an_error_not_lost_rows(tmp_path):
     with pytest.raises(PdfError, match="单位名称.*太长"):
         _typeset(tmp_path, _part([("张三", "重庆大学", "2025年7月1日至2027年6月30日")], unit="重庆" * 1200))
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "units.yaml").write_text("- id: a\n  name: 重庆市卫生局（又称" + "甲乙" * 90 + "）\n", encoding="utf-8")
+    assert write._written_in(root, "重庆市卫生局（又称" + "甲乙" * 90 + "）") == "data/units.yaml:2:9"
+
+
+def test_a_phone_never_wraps_and_no_break_spaces_hold(tmp_path):
+    """A phone stands whole on its line (with 转 and an extension, or written with spaces); a no-break space holds
+    the words beside it together, as in HTML; U+3000 is kept as written (HTML does not fold it)."""
+    part = _part([("Li\u00a0Xiaoming", "重庆大学", "2025年7月1日至2027年6月30日")], leader="王\u3000伟")
+    unit = part[0]["units"][0]
+    unit["chunks"][0].append({**unit["chunks"][0][0], "leader": "赵六", "phone": "+86 23 6773 0102"})
+    unit["chunks"][0][0]["phone"] = "023-67730101转8001"
+    path = _typeset(tmp_path, part, intranet=True)
+    lines = ["".join(line.split()) for line in subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                                                             text=True, check=True).stdout.splitlines()]
+    for whole in ("023-67730101转8001", "+862367730102", "LiXiaoming"):
+        assert any(whole in line for line in lines), (whole, lines)
+    data = roster_data(SimpleNamespace(intranet=False), part, True, dict(FONTS))  # type: ignore[arg-type]
+    assert "王\u3000伟" in json.loads(data)["groups"][0]["units"][0]["leaders"][0]["name"][0][0][0]
 
 
 @pytest.mark.parametrize("employer", [

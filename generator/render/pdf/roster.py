@@ -30,7 +30,7 @@ TEMPLATE = THEME_DIR / "print" / "roster.typ"
 NOTE = "本名单只列出同意公开的专家。"
 # mm; 0 takes the rest of the 156 mm line (工作单位). guide.css's widths of the same columns.
 WIDTHS = {"public": [9.5, 17, 17, 16, 0, 55], "intranet": [9.5, 17, 23, 16, 0, 55]}
-_BLANKS = re.compile(r"\s+")
+_BLANKS = re.compile("[ \t\n\r\f]+")  # what HTML folds: not the no-break spaces, not U+3000
 MM = 72 / 25.4
 SIZE, PHONE_SIZE, HEADING_SIZE, TIER_SIZE = 9.5, 9.0, 12.0, 14.0  # pt, as roster.typ sets them
 PADDING = 1.2  # mm each side of a cell's text
@@ -40,13 +40,24 @@ TALL = 150  # mm: a row estimated taller than this may break across pages (a pag
 # glued to it): all but blanks and the Chinese characters, between any two of which a line may break (kana are
 # in: a line cannot break before ー, ・, ゝ or small kana; nor inside a row of dashes —— or ellipses ……). A
 # hyphen before a letter ends a run (a line may break after it: Montgomery-/Wellington); before a digit it does
-# not (023-67730102 stays whole). Glue characters (U+2011 the non-breaking hyphen …)
-# hold the Chinese characters beside them in the run.
+# not (023-67730102 stays whole). Glue characters (the no-break spaces, U+2011 the non-breaking hyphen …) hold
+# the characters beside them in the run, Chinese ones too.
 _IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd"
-_GLUE = "\u2011\u0f08\u0f0c\u0f12\u035c-\u0362"
-_RUN = re.compile(f"(?:[^\\s\\-{_IDEOGRAPHS}{_GLUE}]|-(?=\\d)|[{_GLUE}]|[{_IDEOGRAPHS}](?=[{_GLUE}])"
+_GLUE = "\u00a0\u2007\u202f\u2011\u0f08\u0f0c\u0f12\u035c-\u0362"  # the no-break spaces and hyphen …
+_BREAKING_BLANKS = " \t\n\r\f\u1680\u2000-\u2006\u2008-\u200a\u205f\u3000"  # a line may break at these
+_RUN = re.compile(f"(?:[^{_BREAKING_BLANKS}\\-{_IDEOGRAPHS}{_GLUE}]|-(?=\\d)|[{_GLUE}]|[{_IDEOGRAPHS}](?=[{_GLUE}])"
                   f"|(?<=[{_GLUE}])[{_IDEOGRAPHS}])+-?|-")
+FIT = 0.98  # a piece set smaller is set to this share of its column: Typst's widths differ from the advances a little
 HEADING_MAX = 40  # mm: a unit's name stands in the header repeated on every page of its table (about 150 characters)
+
+
+class NameTooLong(PdfError):
+    """A unit's name too long for the header repeated on each page of its table (write_pdf says where it is)."""
+
+    def __init__(self, name: str, where: str = "data/units.yaml") -> None:
+        self.name = name
+        super().__init__(f"{where}：单位名称“{name[:24]}…”太长（{len(name)} 个字符），印刷名单时每页重复的表头放不下；"
+                         "请缩短该单位的名称")
 
 
 def roster_data(view: SiteView, part: list[dict], first: bool, fonts: dict[str, str],
@@ -81,16 +92,15 @@ def roster_data(view: SiteView, part: list[dict], first: bool, fonts: dict[str, 
             for chunk in unit["chunks"]:
                 for leader in chunk:
                     cells = {"name": fit.cell(leader["leader"], inner[1]), "post": fit.cell(leader["post"], inner[2])}
-                    if intranet:
-                        cells["phone"] = fit.cell(leader["phone"], inner[2], PHONE_SIZE)
+                    if intranet:  # a phone never wraps: 023-67730101转8001, +86 23 6773 0102 stand whole
+                        cells["phone"] = fit.whole(leader["phone"], inner[2], PHONE_SIZE)
                     tall = fit.height(cells["post"]) + (fit.height(cells["phone"]) if intranet else 0)
                     tall = max(tall, fit.height(cells["name"]))
                     shown = {k: fit.piece(c) for k, c in cells.items()}
                     leaders.append({"phone": None, **shown, "rows": [row(tall, p) for p in leader["rows"]]})
             name, cont = fit.heading(unit["name"]), fit.heading(unit["cont"])
             if fit.height(cont) > HEADING_MAX:  # a header taller than a page cannot be set: the rows would be lost
-                raise PdfError(f"单位名称“{name['text'][:24]}…”太长（{len(name['text'])} 个字符），印刷名单时"
-                               "每页重复的表头放不下；请缩短 data/units.yaml 中该单位的名称")
+                raise NameTooLong(name["text"])
             out.append({"key": f"eg-unit-{number}", "name": fit.piece(name), "cont": fit.piece(cont),
                         "leaders": leaders})
         return out
@@ -139,11 +149,19 @@ class _Fitter:
                 break
             wide = self._width(line[s:e], size, advance)
             if wide > room:
-                pieces += [[line[start:s], None], [line[s:e], round(size * room / wide, 2)]]
+                pieces += [[line[start:s], None], [line[s:e], round(size * room * FIT / wide, 2)]]
                 start = e
         pieces.append([line[start:at], None])
         return {"pieces": [p for p in pieces if p[0]], "tail": line[at:], "size": size, "width": width_mm,
                 "text": line, "spans": spans, "bold": bold}
+
+    def whole(self, text: Any, width_mm: float, size: float) -> dict:
+        """A text that never wraps, as one piece: at its size, or smaller to fit the column."""
+        line = _line(text)
+        wide = self._width(line, size, self.advance)
+        fitted = round(size * min(1.0, width_mm * MM * FIT / wide), 2) if wide else size
+        return {"pieces": [[line, fitted]] if line else [], "tail": "", "size": size, "width": width_mm, "text": line,
+                "spans": [(0, len(line))], "bold": False}
 
     @staticmethod
     def piece(cell: dict) -> list:
@@ -265,6 +283,6 @@ def _spans(line: str) -> list[tuple[int, int]]:
 
 
 def _line(text: Any) -> str:
-    return _BLANKS.sub(" ", str(text if text is not None else "")).strip()
+    return _BLANKS.sub(" ", str(text if text is not None else "")).strip(" ")
 
 

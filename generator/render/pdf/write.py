@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Callable
 
 from ...glyphs import lacking
+from ...load.files import problem
 from ...paths import THEME_DIR
 from ..view import SiteView
 from .compose import PRINT_DIR, appendix_tables, guide_html, pairing_count
 from .errors import PdfError
 from .fonts import missing_glyphs, printed_text, require_fonts
 from .parallel import guide_with_parts, typeset_guide, typeset_parts
-from .roster import font_dirs, printed_strings, roster_parts, typeset_roster
+from .roster import NameTooLong, font_dirs, printed_strings, roster_parts, typeset_roster
 
 PARALLEL_MIN = 600  # pairings: below this the 名单 is one part, and it and the guide are typeset in this process
 # pairings in one part at most: a worker's memory grows with its rows (Typst: 3,000 rows about 420 MB, 50,000
@@ -46,7 +47,10 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     # how the 名单 is cut does not depend on the machine (each part begins a page: the same bytes everywhere)
     count_parts = max(2, -(-pairings // MAX_PART_PAIRINGS)) if pairings >= PARALLEL_MIN else 1
     apart = count_parts > 1  # in worker processes, also on one core: Typst keeps memory from one part to the next
-    datas = roster_parts(view, count_parts, appendix)
+    try:
+        datas = roster_parts(view, count_parts, appendix)
+    except NameTooLong as exc:
+        raise NameTooLong(exc.name, _written_in(root, exc.name)) from None
     del appendix
     # every character printed: the guide's (its placeholders hold none) and the parts'; a lack is reported with
     # where it is written, from the whole printed text
@@ -96,3 +100,20 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     os.chmod(tmp, 0o644)
     os.replace(tmp, target)
     return PdfResult(target, pages, len(data))
+
+
+def _written_in(root: Path, text: str) -> str:
+    """file:line:col of the data file where ``text`` begins (its first characters as written), or the units file."""
+    needle = text[:16]
+    for path in sorted((root / "data").rglob("*.y*ml")) if (root / "data").is_dir() else []:
+        if problem(root, path) is not None:  # a FIFO would block the read, a link may lead out of the project
+            continue
+        try:
+            content = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        at = content.find(needle)
+        if at >= 0:
+            line = content.count("\n", 0, at) + 1
+            return f"{path.relative_to(root).as_posix()}:{line}:{at - content.rfind(chr(10), 0, at)}"
+    return "data/units.yaml"
