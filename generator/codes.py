@@ -104,6 +104,8 @@ _TABLE: tuple[Code, ...] = (
                          "`content/` 之外的文件、不存在的图片"),
     Code("E407", _W, _V, "可能印入指南的字段或印刷的文稿中有印刷字体（Noto Serif/Sans CJK SC）没有字形的字符"
                          "（如 𪚥、表情符号）：生成 PDF 会停止，网站不受影响"),
+    Code("E408", _W, _V, "单位名称超过 120 个字：印刷的领导联系专家名单每页重复的表头可能放不下（约 150 字以上时生成 PDF 会停止），"
+                         "网站不受影响"),
     Code("E501", _E, _L, "`mkdocs.yml` 中有不允许的标签（只允许 `!ENV`、`!relative` 和标题锚点的 slugify 函数）"),
     Code("E502", _E, _L, "`mkdocs.yml` 中有 `hooks`（MkDocs 会运行其中的 Python 文件）"),
     Code("E503", _E, _L, "`mkdocs.yml` 没有启用 `expert-guide` 插件"),

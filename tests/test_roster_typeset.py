@@ -213,3 +213,23 @@ def test_an_error_in_the_template_is_a_located_pdf_error(tmp_path, monkeypatch):
     with pytest.raises(PdfError, match="名单排版失败（Typst）") as raised:
         _typeset(tmp_path, _part([("张三", "重庆大学", "2025年7月1日至2027年6月30日")]))
     assert "roster.typ:2:" in str(raised.value)
+
+
+def test_check_warns_of_a_unit_name_too_long_for_the_roster_where_it_is_written(tmp_path):
+    """E408, before anything is built: the PDF would stop at about 150 characters; check warns from 120 on."""
+    import shutil
+
+    from conftest import MINIMAL, TODAY
+
+    from generator import check
+
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    units = root / "data" / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("name: 测试市卫生局", "name: 测试市卫生局" + "甲" * 115, 1),
+                     encoding="utf-8")
+    found = [d for d in check(root, today=TODAY).diagnostics if d.code == "E408"]
+    assert len(found) == 1 and found[0].severity == "warning", [d.text() for d in found]
+    assert found[0].text().startswith("data/units.yaml:7:9:"), found[0].text()
+    units.write_text(units.read_text(encoding="utf-8").replace("甲" * 115, "甲" * 114), encoding="utf-8")
+    assert not [d for d in check(root, today=TODAY).diagnostics if d.code == "E408"]

@@ -13,6 +13,7 @@ from .rules import run_rules
 from .leaks import check_leaks
 from .glyphs import check_glyphs
 from .printable import check_printable
+from .roster import check_roster
 from .events import check_events
 from .records import check_records
 from .references import check_references
@@ -30,6 +31,7 @@ def validate(project: Project, today: date, diags: Diagnostics) -> None:
     check_leaks(project, today, diags)
     check_printable(project, diags)
     check_glyphs(project, diags)
+    check_roster(project, diags)
     if rules_valid:  # the rules run only on parameters that are themselves valid
         run_rules(complete_part(project), today, diags)
 
