@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from generator.cjk import KEEP_CLASS, keep_last_pair, last_pair_at
 from generator.glyphs import FONTS
-from generator.render.pdf import roster, write
+from generator.render.pdf import fonts, roster
 from generator.render.pdf.errors import PdfError
 from generator.render.pdf.fonts import require_fonts
 from generator.render.pdf.roster import font_dirs, printed_strings, roster_data, typeset_roster
@@ -136,7 +136,7 @@ def test_a_unit_name_too_long_for_the_header_is_an_error_not_lost_rows(tmp_path)
     root = tmp_path / "project"
     (root / "data").mkdir(parents=True)
     (root / "data" / "units.yaml").write_text("- id: a\n  name: 重庆市卫生局（又称" + "甲乙" * 90 + "）\n", encoding="utf-8")
-    assert write._written_in(root, "重庆市卫生局（又称" + "甲乙" * 90 + "）") == "data/units.yaml:2:9"
+    assert fonts.written_in(root, "重庆市卫生局（又称" + "甲乙" * 90 + "）") == "data/units.yaml:2:9"
 
 
 def test_a_phone_never_wraps_and_no_break_spaces_hold(tmp_path):

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from ...glyphs import FONTS, Face, font_face, lacking
 from ...load.files import problem
 from .errors import PdfError
 
-__all__ = ["FONTS", "require_fonts", "missing_glyphs", "printed_text", "written_at"]
+__all__ = ["FONTS", "require_fonts", "missing_glyphs", "printed_text", "written_at", "written_in"]
 
 SOURCES = ("data", "content", "theme")  # where a printed character can have been written (and mkdocs.yml)
 TEXT_FILES = (".yaml", ".yml", ".md", ".markdown", ".html", ".htm", ".txt", ".css")
@@ -50,10 +51,35 @@ def missing_glyphs(html: str, fonts: dict[str, Face], root: Path | None = None) 
 
 def written_at(chars: set[str], root: Path) -> dict[str, list[str]]:
     """For each of ``chars``, every file:line:column of the project's text sources where it is written."""
-    files = [root / "mkdocs.yml"] + [path for folder in SOURCES if (root / folder).is_dir()
-                                     for path in sorted((root / folder).rglob("*"))
-                                     if path.suffix.lower() in TEXT_FILES]
     found: dict[str, list[str]] = {}
+    for rel, text in _sources(root, [root / "mkdocs.yml"] + _files(root, SOURCES, TEXT_FILES)):
+        if not chars.intersection(text):
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            for column, char in enumerate(line, 1):
+                if char in chars:
+                    found.setdefault(char, []).append(f"{rel}:{number}:{column}")
+    return found
+
+
+def written_in(root: Path, text: str) -> str:
+    """file:line:column of the data file where ``text`` is written (its first characters), or data/units.yaml
+    (a unit's name, the one use: render/pdf/roster.NameTooLong)."""
+    needle = text[:16]
+    for rel, content in _sources(root, _files(root, ("data",), (".yaml", ".yml"))):
+        at = content.find(needle)
+        if at >= 0:
+            return f"{rel}:{content.count(chr(10), 0, at) + 1}:{at - content.rfind(chr(10), 0, at)}"
+    return "data/units.yaml"
+
+
+def _files(root: Path, folders: tuple[str, ...], suffixes: tuple[str, ...]) -> list[Path]:
+    return [path for folder in folders if (root / folder).is_dir() for path in sorted((root / folder).rglob("*"))
+            if path.suffix.lower() in suffixes]
+
+
+def _sources(root: Path, files: list[Path]) -> Iterator[tuple[str, str]]:
+    """(path relative to ``root``, text) of each file that can be read safely."""
     for path in files:
         if not path.exists() or problem(root, path) is not None:
             continue  # a FIFO would block the read, a link may lead out of the project
@@ -61,11 +87,4 @@ def written_at(chars: set[str], root: Path) -> dict[str, list[str]]:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        if not chars.intersection(text):
-            continue
-        rel = path.relative_to(root).as_posix()
-        for number, line in enumerate(text.splitlines(), 1):
-            for column, char in enumerate(line, 1):
-                if char in chars:
-                    found.setdefault(char, []).append(f"{rel}:{number}:{column}")
-    return found
+        yield path.relative_to(root).as_posix(), text

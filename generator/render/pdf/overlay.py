@@ -45,9 +45,11 @@ def lay_over_parts(guide: bytes, pages: list[int], parts: list[bytes]) -> bytes:
     marks: list[tuple[str, int]] = []  # the parts' bookmarks (the tiers: 局领导 …): title, index among part_pages
     for data in parts:
         reader = PdfReader(io.BytesIO(data))
-        for item in reader.outline:
-            page = None if isinstance(item, list) else reader.get_destination_page_number(item)
-            if page is not None and not isinstance(item, list):
+        for item in reader.outline:  # the tiers: top-level bookmarks (a list would hold children; there are none)
+            if isinstance(item, list):
+                continue
+            page = reader.get_destination_page_number(item)
+            if page is not None:
                 marks.append((str(item.title), len(part_pages) + page))
         part_pages += reader.pages
     if len(part_pages) != len(pages):

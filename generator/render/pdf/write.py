@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Callable
 
 from ...glyphs import lacking
-from ...load.files import problem
 from ...paths import THEME_DIR
 from ..view import SiteView
 from .compose import PRINT_DIR, appendix_tables, guide_html, pairing_count
 from .errors import PdfError
-from .fonts import missing_glyphs, printed_text, require_fonts
+from .fonts import missing_glyphs, printed_text, require_fonts, written_in
 from .parallel import guide_with_parts, typeset_guide, typeset_parts
 from .roster import NameTooLong, font_dirs, printed_strings, roster_parts, typeset_roster
 
@@ -50,7 +49,7 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     try:
         datas = roster_parts(view, count_parts, appendix)
     except NameTooLong as exc:
-        raise NameTooLong(exc.name, _written_in(root, exc.name)) from None
+        raise NameTooLong(exc.name, written_in(root, exc.name)) from None
     del appendix
     # every character printed: the guide's (its placeholders hold none) and the parts'; a lack is reported with
     # where it is written, from the whole printed text
@@ -101,19 +100,3 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     os.replace(tmp, target)
     return PdfResult(target, pages, len(data))
 
-
-def _written_in(root: Path, text: str) -> str:
-    """file:line:col of the data file where ``text`` begins (its first characters as written), or the units file."""
-    needle = text[:16]
-    for path in sorted((root / "data").rglob("*.y*ml")) if (root / "data").is_dir() else []:
-        if problem(root, path) is not None:  # a FIFO would block the read, a link may lead out of the project
-            continue
-        try:
-            content = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue
-        at = content.find(needle)
-        if at >= 0:
-            line = content.count("\n", 0, at) + 1
-            return f"{path.relative_to(root).as_posix()}:{line}:{at - content.rfind(chr(10), 0, at)}"
-    return "data/units.yaml"
