@@ -239,15 +239,21 @@ def _pypdf_list(path: str) -> list[tuple[str, str]]:
     return list(_pypdf_channels(Path(path)))
 
 
+PDF_DRAWN = "PDF 正文（绘制顺序）"
+
+
 def _pypdf_channels(path: Path) -> Iterator[tuple[str, str]]:
     from pypdf import PdfReader
+
+    from .pdftext import pages_text
 
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             raise Unreadable("PDF 已加密，无法核查其内容")
         pages = reader.pages
-        yield "PDF 正文（pypdf）", "\n".join(page.extract_text() or "" for page in pages)
+        # the text as drawn (generator.pdftext); a page it cannot read for certain is read by pypdf's extract_text
+        yield PDF_DRAWN, pages_text(pages, lambda page: page.extract_text() or "")
         meta: dict[Any, Any] = reader.metadata or {}
         yield "PDF 元数据", "\n".join(f"{k} {v}" for k, v in meta.items())
         root: Any = reader.trailer["/Root"]  # the catalog dictionary, read by key as the file has it

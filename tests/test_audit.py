@@ -172,7 +172,7 @@ def test_a_large_pdf_is_read_by_pypdf_in_a_worker_process_and_reads_the_same(for
     path.parent.mkdir()
     _pdf(path, body=f"手机 139 1234 5678 {HIDDEN}", author=HIDDEN)
     here = list(extract.channels(path))
-    assert any(channel == "PDF 正文（pypdf）" and HIDDEN in text for channel, text in here)
+    assert any(channel == extract.PDF_DRAWN and HIDDEN in text for channel, text in here)
     monkeypatch.setattr(extract, "PYPDF_APART", 0)
     real, spawned = extract._reading_apart, []
     monkeypatch.setattr(extract, "_reading_apart", lambda p: spawned.append(p) or real(p))
