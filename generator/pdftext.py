@@ -358,7 +358,7 @@ class _Page:
             raise Unsupported("表单的 /Matrix 有误")
         inner = form.get("/Resources")
         self.run(form.get_data(), inner.get_object() if inner is not None else resources,
-                 _times(matrix, ctm), depth + 1)  # type: ignore[arg-type]
+                 _times(matrix, ctm), depth + 1)
 
 
 _SHOWS = frozenset((b"Tj", b"TJ", b"'", b'"'))
