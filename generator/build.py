@@ -5,12 +5,13 @@ import contextlib
 import dataclasses
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from .audit import Apart, Hit, audit, audit_apart, forbidden_values
+from .audit import Apart, Auditor, Hit, audit, audit_apart, forbidden_values
 from .exposure import remembering
 from .changes import Changes
 from .check import CheckResult, check
@@ -23,6 +24,7 @@ from .render.pdf import PdfError, write_pdf
 from .exposure import ForbiddenSet
 from .render.tree import DocsTree, build_tree, write_tree
 from .render.view import SiteView, build_view
+from .project import Project
 from .provenance import EditionError, build_clock, edition_name
 from .publish import (DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, STAGING_MARKER, Publication, PublishedThenInterrupted,
                       PublishError, after_swaps, distinct_outputs, guard_file, guard_folder, swap_together)
@@ -48,7 +50,7 @@ class _Prepared:
     result: CheckResult
     view: SiteView
     tree: DocsTree
-    forbidden: ForbiddenSet
+    forbidden: ForbiddenSet | None  # None: an Auditor process works it out and audits
 
 
 def _named(result: CheckResult, edition: str | None) -> CheckResult:
@@ -83,19 +85,21 @@ def _guard(root: Path, targets: dict[Profile, Path]) -> None:
 
 
 def _checked(root: Path, today: date, progress: Progress | None, strict: bool, edition: str | None,
-             nothing: str = "任何输出") -> CheckResult:
-    result = check(root, today=today, progress=progress)
+             nothing: str = "任何输出", loaded: Callable[[Project], None] | None = None) -> CheckResult:
+    result = check(root, today=today, progress=progress,
+                   loaded=None if loaded is None else lambda project: loaded(_named(CheckResult(project, []),
+                                                                                   edition).project))
     if not result.ok(strict=strict):
         raise BuildError(f"数据校验未通过，未生成{nothing}", result)
     return _named(result, edition)
 
 
 def _render(root: Path, out: Path, result: CheckResult, profile: Profile, today: date, progress: Progress | None, *,
-            pdf: bool, old: ReadEdition | None) -> _Prepared:
-    """One profile's view and docs tree, and what its audit looks for."""
+            pdf: bool, old: ReadEdition | None, audited_apart: bool = False) -> _Prepared:
+    """One profile's view and docs tree, and what its audit looks for (``audited_apart``: an Auditor knows)."""
     view = build_view(result.project, profile, today, result.diagnostics, _changes(old, root, result, profile))
     return _Prepared(out, result, view, build_tree(result.project, view, pdf=pdf),
-                     forbidden_values(result.project, profile, today))
+                     None if audited_apart else forbidden_values(result.project, profile, today))
 
 
 def _previous(since: str | None, root: Path, result: CheckResult, today: date,
@@ -166,10 +170,19 @@ def build_sites(root: Path | str = ".", *, profiles: tuple[Profile, ...] = ("pub
 def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today: date | None,
            progress: Progress | None, pdf: bool, engine: str, edition: str | None, since: str | None) -> list[BuildResult]:
     """Guard, check once, then stage and audit each profile in turn; swap them all in once all have passed."""
-    with build_clock(root, progress), remembering():  # the check's and the audit's forbidden values: worked out once
+    auditors: dict[Profile, Auditor] = {}
+
+    def loaded(project: Project) -> None:
+        """The intranet's audit process, started now: it works out what to look for while the check runs.
+        (The public site's values are the check's own, worked out once: see remembering.)"""
+        if "intranet" in targets and threading.active_count() == 1:  # forking a threaded process is unsafe
+            auditors["intranet"] = Auditor(project, "intranet", day)
+
+    with build_clock(root, progress), remembering(), contextlib.ExitStack() as auditing:
+        auditing.callback(_stop_all, auditors)  # none outlives the build
         _guard(root, targets)  # again under the lock later: this fails fast
         day = today or reference_day()
-        result = _checked(root, day, progress, bool(strict), edition)
+        result = _checked(root, day, progress, bool(strict), edition, loaded=loaded)
         old = _previous(since, root, result, day, progress)
         swapped = False
         try:
@@ -177,9 +190,11 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
                 publications, audits = [], []
                 for number, (profile, target) in enumerate(targets.items(), 1):
                     publication = stack.enter_context(Publication(root, target, profile, progress=progress))
-                    audits.append(_stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf, old=old),
+                    auditor = auditors.get(profile)
+                    audits.append(_stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf, old=old,
+                                                         audited_apart=auditor is not None),
                                          publication, root, profile, strict, progress, pdf, engine,
-                                         apart=number < len(targets), stack=stack))
+                                         apart=number < len(targets), stack=stack, auditor=auditor))
                     publications.append(publication)
                 for finish in audits:
                     finish()
@@ -201,9 +216,14 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
     return [BuildResult(result, target) for target in targets.values()]
 
 
+def _stop_all(auditors: dict[Profile, Auditor]) -> None:
+    for auditor in auditors.values():
+        auditor.stop()
+
+
 def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path, profile: Profile,
            strict: bool | None, progress: Progress | None, pdf: bool, engine: str, *, apart: bool,
-           stack: contextlib.ExitStack) -> Callable[[], None]:
+           stack: contextlib.ExitStack, auditor: Auditor | None = None) -> Callable[[], None]:
     """The site of one profile, rendered and built into its staging folder, whose audit is started; the
     function returned waits for the audit (LeakError on a finding). The caller swaps it in.
 
@@ -235,6 +255,9 @@ def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path
         + ("（在另一个进程中，同时生成下一个版本）" if apart else ""))
 
     def start(staged: Path) -> Callable[[], list[Hit]]:
+        if auditor is not None:  # started when the project was read: it knows what to look for
+            return auditor.audit(staged)
+        assert forbidden is not None
         if not apart:
             hits = audit(staged, forbidden)
             return lambda: hits
@@ -262,7 +285,9 @@ def _write_tree(root: Path, prepared: _Prepared, profile: Profile, progress: Pro
             for problem in _lay_out(prepared, root, publication.staged_output, pdf, progress):
                 if progress:
                     progress(f"警告：{problem}")
-            publication.commit(lambda staged: audit(staged, prepared.forbidden))
+            forbidden = prepared.forbidden
+            assert forbidden is not None
+            publication.commit(lambda staged: audit(staged, forbidden))
     except (PdfError, PublishError) as exc:
         raise BuildError(str(exc), prepared.result) from None
     return BuildResult(prepared.result, prepared.out)

@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any, Iterable, Iterator
 
 from .extract import channels
-from .fields import ALLOWED, Profile, Record
+from .fields import ALLOWED, Profile, Record, narrower
 from .kinds import AUDIT_FORMS
 from .models import Expert
 from .paths import THEME_DIR
@@ -116,12 +116,13 @@ def fields_of(rec: Record, prefix: str, everything: bool, allowed: frozenset[str
     illness among an expert's 动态 is secret whatever its fields declare); the spec handed out carries
     that visibility. An entry of a list of records is labelled with its place: ``events[2].summary``.
     """
+    ceiling = rec.ceiling()  # rec.visibility(name), read once per record: a million values at 200,000 experts
     for name, spec in rec._specs.items():
         value = getattr(rec, name)
         if value is None:
             continue
         label = f"{prefix}{name}"
-        vis = rec.visibility(name)
+        vis = spec.vis if ceiling == "public" else narrower(spec.vis, ceiling)
         if vis != spec.vis:
             spec = dataclasses.replace(spec, vis=vis)
         hidden = everything or vis not in allowed

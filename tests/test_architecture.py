@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 # layer and the layers below it, never above.
 LAYERS = [
     ("core", ("diagnostics", "codes", "positions", "kinds", "fields", "models", "ruleset", "project", "clock", "paths",
-              "exposure", "extract", "workdays", "deadlines", "contacts", "cjk", "changes",
+              "exposure", "extract", "pdftext", "workdays", "deadlines", "contacts", "cjk", "changes",
               "form", "transfers", "glyphs", "workers")),
     ("load", ("load",)),
     ("validate", ("validate",)),

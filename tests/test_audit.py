@@ -335,9 +335,10 @@ def test_the_build_output_is_read_beyond_the_attachment_limit(forbidden, tmp_pat
         list(channels(site / "roster.xlsx"))
 
 
-@pytest.mark.parametrize("profile,times", [("public", 1), ("intranet", 2)])
+@pytest.mark.parametrize("profile,times", [("public", 1), ("intranet", 1)])
 def test_a_public_build_works_out_what_is_forbidden_once(tmp_path, monkeypatch, profile, times):
-    """The check's leak search (public) and a public build's audit ask the same question: it is answered once."""
+    """The check's leak search (public) and a public build's audit ask the same question: it is answered once.
+    An intranet build's own values are worked out by its Auditor process, not here."""
     import generator.exposure as exposure
 
     asked = []
@@ -389,3 +390,30 @@ def test_zips_inside_a_zip_share_one_limit(tmp_path):
     finally:
         extract._LIMIT.reset(token)
 
+
+
+def test_the_intranet_is_audited_by_a_process_started_when_the_project_is_read(tmp_path, monkeypatch):
+    """build --profile intranet/all: the Auditor is forked right after the project is read (before the check), works
+    out the intranet's values there, and audits what it is sent; a check that fails stops it, and no audit
+    process outlives a build either way."""
+    import multiprocessing
+
+    import generator.build as build_module
+    from generator.build import BuildError
+
+    started = []
+    real = build_module.Auditor
+
+    def spy(project, profile, today):
+        started.append((profile, multiprocessing.current_process().name))
+        return real(project, profile, today)
+    monkeypatch.setattr(build_module, "Auditor", spy)
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    build_site(root, profile="intranet", out=tmp_path / "site", today=TODAY, pdf=False)
+    assert started == [("intranet", "MainProcess")] and multiprocessing.active_children() == []
+    (root / "data" / "site.yaml").write_text((root / "data" / "site.yaml").read_text(encoding="utf-8")
+                                             + "unknown_key: 1\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        build_site(root, profile="intranet", out=tmp_path / "site", today=TODAY, pdf=False)
+    assert len(started) == 2 and multiprocessing.active_children() == []

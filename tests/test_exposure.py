@@ -80,3 +80,11 @@ def test_a_hidden_name_inside_a_shown_name_is_that_name_elsewhere_a_leak():
 
 def test_records_are_records():
     assert all(issubclass(m, Record) for m in COLLECTIONS.values())
+
+
+def test_a_records_fields_are_narrowed_only_by_its_ceiling():
+    """exposure.fields_of reads a record's ceiling once and narrows each field by it: what Record.visibility
+    does. No model may decide a field's visibility another way (it would be bypassed there)."""
+    from generator.fields import RECORDS, Record
+
+    assert RECORDS and all(model.visibility is Record.visibility for model in RECORDS)
