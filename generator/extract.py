@@ -73,7 +73,7 @@ def text_variants(text: str) -> Iterator[str]:
             yield shown
             previous = shown
         del shown
-    decoded = unquote(text) if "%" in text else text
+    decoded = _PERCENT_RUN.sub(_unquote_run, text) if "%" in text else text
     if "\\" in decoded:
         css = _CSS_ESCAPE.sub(lambda m: _char(int(m.group(1), 16)), decoded)  # CSS: \8463 is 董
         if css != previous:
@@ -95,6 +95,15 @@ def text_variants(text: str) -> Iterator[str]:
 
 
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
+# What urllib's unquote decodes, and only that: a run of %XX escapes, as UTF-8 (a page's "width: 50%" is left as it
+# is, without unquote's pass over every character of a 50 MB page).
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _unquote_run(match: re.Match) -> str:
+    return unquote(match.group())
+
+
 _OFFICE_ESCAPE = re.compile(r"_x([0-9a-fA-F]{4})_")
 
 

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import MINIMAL, TODAY
 
 from generator import check
@@ -417,3 +419,16 @@ def test_the_intranet_is_audited_by_a_process_started_when_the_project_is_read(t
     with pytest.raises(BuildError):
         build_site(root, profile="intranet", out=tmp_path / "site", today=TODAY, pdf=False)
     assert len(started) == 2 and multiprocessing.active_children() == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["%", "E5", "BC", "a0", "%2", "%%", "A", "张", "%e4%b8%ad", "%C3", "%28", "x", " ",
+                                 "%ZZ", "%F0%9F%98", "%80", "%0A", "\n"]), max_size=14))
+def test_percent_escapes_are_decoded_as_unquote_decodes_them(pieces):
+    """The audit decodes only the runs of %XX (a page's "50%" is not rewritten): the same text as urllib's unquote."""
+    from urllib.parse import unquote
+
+    from generator.extract import _PERCENT_RUN, _unquote_run
+
+    text = "".join(pieces)
+    assert _PERCENT_RUN.sub(_unquote_run, text) == unquote(text)
