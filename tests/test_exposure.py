@@ -5,6 +5,8 @@ import typing
 from datetime import date
 
 from conftest import MINIMAL, TODAY
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import check
 from generator.exposure import Matcher, forbidden_values
@@ -88,3 +90,22 @@ def test_a_records_fields_are_narrowed_only_by_its_ceiling():
     from generator.fields import RECORDS, Record
 
     assert RECORDS and all(model.visibility is Record.visibility for model in RECORDS)
+
+
+_FOLD_PIECES = ["a", "Z", " ", "\n", "<td>", "&amp;", "e\u0301", "\u0301", "\u0338", "张", "伟", "董", "（", "）", "：", "，",
+                "Ａ", "１", "\u3000", "一", "二", "〇", "零", "九", "٣", "३", "𝟑", "①", "㈠", "ﬁ", "ß", "İ", "ΐ", "ᾷ", "Ω",
+                "\u00ad", "\u200b", "\u200d", "\ufeff", "\ufe0f", "\U000e0041", "\U0001bca0", "ｶ", "ﾞ", "ᄀ", "ᅡ", "각",
+                "\u2f00", "\uf900", "\x00", "\u1e9e", "Ⅻ", "½", "™", "\U00020000"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_FOLD_PIECES), max_size=40))
+def test_long_text_is_folded_exactly_as_short_text(pieces):
+    """Long text (a 40-million-character page) is folded by replacing what it holds: the same as the whole
+    way (NFKC, invisible characters, casefold, digits), for every class of character that fold changes."""
+    from generator import exposure
+
+    text = "".join(pieces)
+    assert exposure._fold_known(text) == exposure._fold(text)
+    assert exposure.fold(text * (exposure.FOLD_APART // max(len(text), 1) + 1)) == \
+        exposure._fold(text * (exposure.FOLD_APART // max(len(text), 1) + 1))  # through fold itself
