@@ -96,3 +96,48 @@ def test_a_calendar_folder_of_yaml_files_that_are_not_years_stays_e601(project):
 def test_a_hidden_yaml_file_in_a_collection_folder_is_not_read(project):
     project.write("data/experts/._cqu.yaml", "- id: e1\n")  # would be E201 (the id is taken) if it were read
     assert not [line for line in project.lines() if " E201 " in line or " E021 " in line]
+
+
+def _split_experts(root, pieces: int) -> None:
+    """data/experts.yaml cut into ``pieces`` files under data/experts/, one record per file where it can, plus a
+    file that is not YAML and one whose record has an unknown key."""
+    text = (root / "data" / "experts.yaml").read_text(encoding="utf-8")
+    records = ["- " + chunk for chunk in text.split("\n- ") if chunk.strip()]
+    records[0] = records[0][2:]
+    (root / "data" / "experts.yaml").unlink()
+    folder = root / "data" / "experts"
+    folder.mkdir()
+    for number in range(pieces):
+        (folder / f"u{number:02d}.yaml").write_text("\n".join(records[number::pieces]) + "\n", encoding="utf-8")
+    (folder / "u98.yaml").write_text("- id: bad\n  name: [unclosed\n", encoding="utf-8")
+    (folder / "u99.yaml").write_text("- id: e900\n  name: 王某\n  colour: red\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["read apart", "the process dies"])
+def test_a_collection_of_many_files_reads_the_same_in_two_processes(tmp_path, monkeypatch, how):
+    """200,000 experts in 1,000 files: half of them are parsed by a forked process meanwhile. The records, their
+    order and places, and every diagnostic (a file that is not YAML, an unknown key) are those of one process;
+    a process that dies leaves its files to be read here, with the same result."""
+    import os
+    import shutil
+
+    from conftest import MINIMAL, TODAY
+
+    import generator.load.project as loading
+    from generator import check
+
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    _split_experts(root, 6)
+    one = check(root, today=TODAY)
+    monkeypatch.setattr(loading, "LOAD_APART", 2)
+    if how == "the process dies":
+        monkeypatch.setattr(loading, "_read_files", lambda *args: os._exit(3))
+    said = []
+    two = check(root, today=TODAY, progress=said.append)
+    assert [(r, r.at) for r in two.project.experts] == [(r, r.at) for r in one.project.experts]
+    assert len(one.project.experts) >= 6 and two.project.unreadable == one.project.unreadable == {"experts"}
+    assert [d.as_dict() for d in two.diagnostics] == [d.as_dict() for d in one.diagnostics]
+    assert {("data/experts/u98.yaml", "E005"), ("data/experts/u99.yaml", "E102")} <= {
+        (d.location.path, d.code) for d in two.diagnostics}  # a file that is not YAML; an unknown key
+    assert "读取 data/experts 中的 4 个文件（在另一个进程中）" in said
