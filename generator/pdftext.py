@@ -5,11 +5,14 @@ decoded through its font's ToUnicode map, in the order the page draws it. The st
 joined as a reader sees them: directly when they touch (a name split over two runs, 董 + 振邦, reads
 董振邦), with a space across a gap of more than a quarter of the font's size, and a line break where the
 baseline moves. Form XObjects are followed, with their own resources and matrix (the printed guide draws
-the 名单's pages so).
+the 名单's pages so), and a marked-content /ActualText is read as a line. Then the page's horizontal lines
+once more, as a reader sees them: the runs of each line from left to right, whatever order they were drawn
+in (a number placed right to left, 5678 then 1234 then 138, reads 138 1234 5678 there).
 
-What it does not understand it does not guess at: a page with a font it cannot decode (no ToUnicode map,
-a predefined CMap other than Identity-H, a Type3 font), an inline image or a string it cannot tokenize
-raises Unsupported, and the caller reads that page another way (pypdf). It reads the guide of 200,000
+What it does not understand it does not guess at: a page with a font it cannot decode (no ToUnicode map, a
+code the map leaves out, a predefined CMap other than Identity-H, a Type3 font, a font set by a graphics
+state), an XObject neither form nor image, an inline image or a string it cannot tokenize raises Unsupported,
+and the caller reads that page another way (pypdf). It reads the guide of 200,000
 experts (2,530 pages, 65 MB of content) in seconds, where pypdf's extract_text took a minute.
 """
 from __future__ import annotations
@@ -111,15 +114,25 @@ class Font:
             codes = list(data)
             spaces = codes.count(32)
         mapped, widths, default = self.to_unicode, self.widths, self.default
-        text = "".join([mapped.get(code, "\ufffd") for code in codes])
+        try:
+            text = "".join([mapped[code] for code in codes])
+        except KeyError:  # a code the map leaves out: another reader may decode it by the font's encoding
+            raise Unsupported("ToUnicode 中没有这个字符码") from None
         width = sum([widths.get(code, default) for code in codes])
         result = self._seen[data] = (text, width, spaces)
         return result
 
 
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    """``obj[key]`` resolved (an entry may be a reference to the value: pypdf's get() does not follow it)."""
+    value = obj.get(key, default) if obj is not None else default
+    return value.get_object() if hasattr(value, "get_object") else value
+
+
 def _cmap(data: bytes) -> dict[int, str]:
-    """A ToUnicode CMap's bfchar and bfrange entries."""
+    """A ToUnicode CMap's bfchar and bfrange entries (comments left out, as a CMap reader leaves them)."""
     out: dict[int, str] = {}
+    data = re.sub(rb"%[^\r\n]*", b"", data)  # no string of a ToUnicode CMap holds "%": its strings are hex
 
     def text(hex_: bytes) -> str:
         return bytes.fromhex(_WHITE.sub(b"", hex_).decode()).decode("utf-16-be", "replace")
@@ -144,26 +157,29 @@ def _cmap(data: bytes) -> dict[int, str]:
                 for offset in range(high - low + 1):
                     out[low + offset] = (units[:-2] + (last + offset & 0xFFFF).to_bytes(2, "big")).decode(
                         "utf-16-be", "replace")
+    if not out:
+        raise Unsupported("ToUnicode 中没有任何映射")
     return out
 
 
 def _font(obj: Any) -> Font:
     """A font resource as this reader reads it; Unsupported for what it cannot decode for certain."""
-    subtype = obj.get("/Subtype")
-    if "/ToUnicode" not in obj:
-        raise Unsupported(f"字体 {obj.get('/BaseFont')} 没有 ToUnicode")
-    to_unicode = _cmap(obj["/ToUnicode"].get_object().get_data())
+    subtype = _get(obj, "/Subtype")
+    to_unicode_stream = _get(obj, "/ToUnicode")
+    if to_unicode_stream is None or not hasattr(to_unicode_stream, "get_data"):
+        raise Unsupported(f"字体 {_get(obj, '/BaseFont')} 没有 ToUnicode")
+    to_unicode = _cmap(to_unicode_stream.get_data())
     if subtype == "/Type0":
-        if obj.get("/Encoding") != "/Identity-H":
-            raise Unsupported(f"字体编码 {obj.get('/Encoding')}")
-        descendant = obj["/DescendantFonts"][0].get_object()
-        default = float(descendant.get("/DW", 1000))
+        if _get(obj, "/Encoding") != "/Identity-H":
+            raise Unsupported(f"字体编码 {_get(obj, '/Encoding')}")
+        descendant = _get(obj, "/DescendantFonts")[0].get_object()
+        default = float(_get(descendant, "/DW", 1000))
         widths: dict[int, float] = {}
-        array = list(descendant.get("/W") or [])
+        array = [x.get_object() if hasattr(x, "get_object") else x for x in _get(descendant, "/W") or []]
         at = 0
         while at < len(array):
             first = int(array[at])
-            following = array[at + 1].get_object() if hasattr(array[at + 1], "get_object") else array[at + 1]
+            following = array[at + 1]
             if isinstance(following, list):
                 for offset, width in enumerate(following):
                     widths[first + offset] = float(width)
@@ -173,11 +189,10 @@ def _font(obj: Any) -> Font:
                     widths[code] = float(array[at + 2])
                 at += 3
         return Font(to_unicode, widths, default, True)
-    if subtype in ("/TrueType", "/Type1") and "/Widths" in obj:
-        first = int(obj.get("/FirstChar", 0))
-        widths = {first + offset: float(width) for offset, width in enumerate(obj["/Widths"])}
-        descriptor = obj.get("/FontDescriptor")
-        missing = float(descriptor.get_object().get("/MissingWidth", 0)) if descriptor is not None else 0.0
+    if subtype in ("/TrueType", "/Type1") and _get(obj, "/Widths") is not None:
+        first = int(_get(obj, "/FirstChar", 0))
+        widths = {first + offset: float(width) for offset, width in enumerate(_get(obj, "/Widths"))}
+        missing = float(_get(_get(obj, "/FontDescriptor"), "/MissingWidth", 0))
         return Font(to_unicode, widths, missing, False)
     raise Unsupported(f"字体类型 {subtype}")
 
@@ -189,9 +204,49 @@ class _Page:
         self.out: list[str] = []
         self.last: tuple[float, float, float, float, float] | None = None  # end x, y, direction x, y; size
         self.fonts: dict[int, Font] = {}
+        self.runs: list[tuple[float, float, float, float, str]] = []  # horizontal runs: y, start x, end x, size, text
+
+    def visual(self) -> str:
+        """The horizontal runs as a reader sees them, line by line, each line from left to right: a number drawn
+        right to left (5678, 1234, 138 placed from the right) reads 138 1234 5678 here, whatever the order drawn."""
+        lines: list[list[tuple[float, float, float, str]]] = []
+        line_y = None
+        for y, start, end, size, text in sorted(self.runs):
+            if line_y is None or y - line_y > 0.5 * size:
+                lines.append([])
+                line_y = y
+            lines[-1].append((start, end, size, text))
+        out = []
+        for line in lines:
+            pieces, reach = [], None
+            for start, end, size, text in sorted(line):
+                if reach is not None and start - reach > 0.25 * size:
+                    pieces.append(" ")
+                pieces.append(text)
+                reach = end if reach is None else max(reach, end)
+            out.append("".join(pieces))
+        return "\n".join(out)
+
+    def actual_text(self, operands: list[Any], resources: Any) -> None:
+        """A marked-content sequence's /ActualText (what the content stands for, as a reader copies it): a line."""
+        properties: Any = None
+        if "/ActualText" in operands:  # the property list written inline: its entries are the operands
+            at = operands.index("/ActualText")
+            properties = {"/ActualText": operands[at + 1] if at + 1 < len(operands) else None}
+        elif operands and isinstance(operands[-1], str) and len(operands) >= 2:  # named in the resources
+            properties = _get(_get(resources, "/Properties"), operands[-1])
+        text = _get(properties, "/ActualText") if properties is not None else None
+        if text is None:
+            return
+        if isinstance(text, bytes):
+            text = (text[2:].decode("utf-16-be", "replace") if text.startswith(b"\xfe\xff")
+                    else text[3:].decode("utf-8", "replace") if text.startswith(b"\xef\xbb\xbf")
+                    else text.decode("latin-1"))
+        self.out.append(f"\n{text}\n")
+        self.last = None
 
     def font(self, resources: Any, name: str) -> Font:
-        fonts = resources.get("/Font") if resources is not None else None
+        fonts = _get(resources, "/Font")
         ref = fonts.raw_get(name) if fonts is not None and name in fonts else None
         if ref is None:
             raise Unsupported(f"找不到字体 {name}")
@@ -214,6 +269,8 @@ class _Page:
                 self.out.append(" ")
         self.out.append(text)
         self.last = (end[0], end[1], direction[0], direction[1], size)
+        if abs(direction[1]) < 0.01 and direction[0] > 0:
+            self.runs.append((start[1], start[0], end[0], size, text))
 
     def run(self, data: bytes, resources: Any, ctm: Matrix, depth: int) -> None:
         """Draw one content stream (a page's, or a form's) under ``ctm``."""
@@ -343,22 +400,32 @@ class _Page:
                 self.draw(resources, operands[-1] if operands else None, ctm, depth)
             elif op == b"BI":
                 raise Unsupported("内嵌图像")
+            elif op == b"gs":
+                state = _get(_get(resources, "/ExtGState"), operands[-1]) if operands else None
+                if state is None:
+                    raise Unsupported(f"找不到图形状态 {operands[-1] if operands else ''}")
+                if _get(state, "/Font") is not None:  # a font set by the graphics state: not followed here
+                    raise Unsupported("图形状态中设置了字体")
+            elif op in (b"BDC", b"DP"):
+                self.actual_text(operands, resources)
             operands.clear()
 
     def draw(self, resources: Any, name: Any, ctm: Matrix, depth: int) -> None:
         """A named XObject: a form is read (its matrix, its resources or the page's); an image has no text."""
-        objects = resources.get("/XObject") if resources is not None else None
+        objects = _get(resources, "/XObject")
         if not isinstance(name, str) or objects is None or name not in objects:
             raise Unsupported(f"找不到 XObject {name}")
         form = objects[name].get_object()
-        if form.get("/Subtype") != "/Form":
+        subtype = _get(form, "/Subtype")
+        if subtype == "/Image":
             return
-        matrix = tuple(float(x) for x in form.get("/Matrix", IDENTITY))
+        if subtype != "/Form":  # a PostScript XObject, or none: not a page this reader reads
+            raise Unsupported(f"XObject 类型 {subtype}")
+        matrix = tuple(float(x) for x in _get(form, "/Matrix", IDENTITY))
         if len(matrix) != 6:
             raise Unsupported("表单的 /Matrix 有误")
-        inner = form.get("/Resources")
-        self.run(form.get_data(), inner.get_object() if inner is not None else resources,
-                 _times(matrix, ctm), depth + 1)
+        inner = _get(form, "/Resources")
+        self.run(form.get_data(), inner if inner is not None else resources, _times(matrix, ctm), depth + 1)
 
 
 _SHOWS = frozenset((b"Tj", b"TJ", b"'", b'"'))
@@ -370,18 +437,18 @@ def _numbers(operands: list[Any], count: int) -> list[float]:
     return operands[-count:]
 
 
-def page_text(page: Any, fonts: dict[int, Font] | None = None) -> str:
-    """The text of one pypdf page, as drawn; Unsupported where this reader cannot read it for certain.
+def page_text(page: Any, fonts: dict[int, Font] | None = None, *, visual: bool = True) -> str:
+    """The text of one pypdf page, as drawn, then (``visual``) its horizontal lines as a reader sees them, each
+    from left to right; Unsupported where this reader cannot read it for certain.
 
     ``fonts`` (by object number) is shared between the pages of one file: a guide's pages share four."""
     reading = _Page()
     if fonts is not None:
         reading.fonts = fonts
     contents = page.get_contents()
-    resources = page.get("/Resources")
     if contents is not None:
-        reading.run(contents.get_data(), resources.get_object() if resources is not None else None, IDENTITY, 0)
-    return "".join(reading.out)
+        reading.run(contents.get_data(), _get(page, "/Resources"), IDENTITY, 0)
+    return "".join(reading.out) + ("\n" + reading.visual() if visual else "")
 
 
 def pages_text(pages: Any, fallback: Callable[[Any], str]) -> str:

@@ -87,7 +87,8 @@ def _page(content: bytes | str, *, fonts: dict | None = None, xobjects=None, ext
 
 
 def read(content: bytes | str, **kwargs) -> str:
-    return pdftext.page_text(_page(content, **kwargs))
+    """The page's text as drawn (the lines as seen follow it: see test_lines_read_left_to_right…)."""
+    return pdftext.page_text(_page(content, **kwargs), visual=False)
 
 
 def test_runs_that_touch_are_one_word_a_gap_is_a_space_a_new_baseline_a_new_line():
@@ -137,15 +138,20 @@ def test_every_code_reads_as_its_character_whatever_its_bytes(writer):
     (b"(\x00\\(\x00\\))", "（）"),  # escaped parentheses
     (b"(\x00(\x00))", "（）"),  # balanced, unescaped
     (rb"(\000\\)", "、"),
-    (rb"(\000\x)", "\ufffd"),  # \x is not an escape in PDF: the byte x (code 0x0078, not in the font)
+    (rb"(\000\x)", None),  # \x is not an escape in PDF: the byte x (code 0x0078, not in the font: not guessed)
 ])
 def test_literal_string_escapes_are_read_as_PDF_means_them(raw, expected):
+    if expected is None:
+        with pytest.raises(pdftext.Unsupported, match="ToUnicode 中没有"):
+            read(b"BT /F1 10 Tf 100 700 Td " + raw + b" Tj ET")
+        return
     assert read(b"BT /F1 10 Tf 100 700 Td " + raw + b" Tj ET") == expected
 
 
 def test_hex_strings_with_spaces_and_an_odd_digit_count():
     assert read("BT /F1 10 Tf 100 700 Td <00 0 1\n0002> Tj ET") == "董振"
-    assert read("BT /F1 10 Tf 100 700 Td <0001000> Tj ET") == "董\ufffd"  # 00 01 00 00: the last code is 0
+    with pytest.raises(pdftext.Unsupported):  # 00 01 00 00: code 0 is not in the font's map
+        read("BT /F1 10 Tf 100 700 Td <0001000> Tj ET")
 
 
 def test_q_and_Q_restore_the_font_and_the_matrix():
@@ -230,4 +236,75 @@ def test_bfrange_entries_by_increment_and_by_array_and_beyond_the_BMP():
 
 def test_the_fallback_is_not_used_for_a_page_it_reads_and_fonts_are_read_once():
     page = _page(f"BT /F1 10 Tf 100 700 Td {enc('董')} Tj ET")
-    assert pdftext.pages_text([page, page], lambda p: pytest.fail("fallback")) == "董\n董"
+    assert pdftext.pages_text([page, page], lambda p: pytest.fail("fallback")) == "董\n董\n董\n董"  # drawn, seen
+
+
+def test_lines_read_left_to_right_whatever_order_they_were_drawn_in():
+    """A number or a name drawn right to left (5678, 1234, 138; 振邦 then 董) reads whole in the lines as seen,
+    which follow the text as drawn; a superscript or rotated text does not join a line."""
+    content = (f"BT /F1 10 Tf 1 0 0 1 200 700 Tm {enc('5678')} Tj 1 0 0 1 150 700 Tm {enc('1234')} Tj "
+               f"1 0 0 1 100 700 Tm {enc('0-')} Tj 1 0 0 1 130 650 Tm {enc('振邦')} Tj 1 0 0 1 120 650 Tm {enc('董')} Tj "
+               f"1 0 0 1 400 600 Tm {enc('伟')} Tj 0 1 -1 0 400 590 Tm {enc('张')} Tj ET")
+    drawn, seen = pdftext.page_text(_page(content)).split("\n", 5)[:5], pdftext.page_text(_page(content))
+    assert drawn[:3] == ["5678", "1234", "0-"]
+    assert seen.endswith("\n伟\n董振邦\n0- 1234 5678") or seen.endswith("\n0- 1234 5678\n董振邦\n伟")
+
+
+def _raw_pdf(content: bytes, resources: bytes, objects: list[bytes]) -> object:
+    """A one-page PDF written by hand (objects 5… are ``objects``): for what a PDF library would not write."""
+    body = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Resources " + resources + b" /Contents 4 0 R >>",
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream", *objects]
+    out = io.BytesIO(b"%PDF-1.7\n")
+    offsets = []
+    for number, obj in enumerate(body, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(body) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref))
+    return PdfReader(io.BytesIO(out.getvalue())).pages[0]
+
+
+def _cid_font_objects(first: int, cmap: bytes) -> list[bytes]:
+    """Objects ``first``…: a Type0 font (the first), its CIDFont and its ToUnicode."""
+    return [b"<< /Type /Font /Subtype /Type0 /BaseFont /T /Encoding /Identity-H /DescendantFonts [%d 0 R] "
+            b"/ToUnicode %d 0 R >>" % (first + 1, first + 2),
+            b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /T /DW 1000 >>",
+            b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"]
+
+
+def test_what_an_outside_reader_made_read_less_now_falls_back_or_is_read():
+    """The second review's PDFs (content/ attachments): a form whose /Subtype is a reference, a code missing from
+    the map, a CMap with a comment, a font set by the graphics state, an /ActualText. Each is read, or left to
+    pypdf: never read as less than it says."""
+    digits = {code: ch for ch, code in CODES.items()}
+    cmap = _cmap(digits)
+    phone = enc("0-1234").encode()
+    form = b"BT /F1 10 Tf 100 700 Td " + phone + b" Tj ET"
+    indirect = _raw_pdf(b"/X1 Do", b"<< /Font << /F1 5 0 R >> /XObject << /X1 8 0 R >> >>",
+                        [*_cid_font_objects(5, cmap),
+                         b"<< /Type /XObject /Subtype 9 0 R /BBox [0 0 600 800] /Length %d >>\nstream\n" % len(form)
+                         + form + b"\nendstream", b"/Form"])
+    assert "0-1234" in pdftext.page_text(indirect)
+    postscript = _raw_pdf(b"/X1 Do", b"<< /Font << /F1 5 0 R >> /XObject << /X1 8 0 R >> >>",
+                          [*_cid_font_objects(5, cmap), b"<< /Type /XObject /Subtype /PS /Length 0 >>\nstream\n\nendstream"])
+    with pytest.raises(pdftext.Unsupported, match="XObject"):
+        pdftext.page_text(postscript)
+    missing = _raw_pdf(b"BT /F1 10 Tf 100 700 Td " + enc("0-1234").encode() + b" Tj ET", b"<< /Font << /F1 5 0 R >> >>",
+                       [*_cid_font_objects(5, _cmap({CODES["0"]: "0"}))])
+    with pytest.raises(pdftext.Unsupported, match="ToUnicode"):
+        pdftext.page_text(missing)
+    commented = cmap.replace(b"beginbfchar\n", b"beginbfchar\n% endbfchar\n")
+    assert "0-1234" in pdftext.page_text(_raw_pdf(b"BT /F1 10 Tf 100 700 Td " + phone + b" Tj ET",
+                                                  b"<< /Font << /F1 5 0 R >> >>", [*_cid_font_objects(5, commented)]))
+    by_state = _raw_pdf(b"BT /F1 10 Tf /G1 gs 100 700 Td " + phone + b" Tj ET",
+                        b"<< /Font << /F1 5 0 R >> /ExtGState << /G1 << /Font [5 0 R 10] >> >> >>",
+                        [*_cid_font_objects(5, cmap)])
+    with pytest.raises(pdftext.Unsupported, match="图形状态"):
+        pdftext.page_text(by_state)
+    actual = b"/Span << /ActualText <FEFF0031003300380030003500320031> >> BDC BT /F1 10 Tf 100 700 Td " + \
+        enc("0").encode() + b" Tj ET EMC /P /MC0 BDC EMC"
+    seen = pdftext.page_text(_raw_pdf(actual, b"<< /Font << /F1 5 0 R >> /Properties << /MC0 << /ActualText (139) >> >> >>",
+                                      [*_cid_font_objects(5, cmap)]))
+    assert "\n1380521\n" in seen and "\n139\n" in seen
