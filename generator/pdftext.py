@@ -136,10 +136,11 @@ def _cmap(data: bytes) -> dict[int, str]:
 
     def text(hex_: bytes) -> str:
         return bytes.fromhex(_WHITE.sub(b"", hex_).decode()).decode("utf-16-be", "replace")
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
-        for src, dst in re.findall(rb"<([0-9A-Fa-f\s]+)>\s*<([0-9A-Fa-f\s]*)>", block):
-            out[int(_WHITE.sub(b"", src), 16)] = text(dst)
-    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+    for kind, block in re.findall(rb"begin(bfchar|bfrange)(.*?)end(?:bfchar|bfrange)", data, re.S):  # in file order:
+        if kind == b"bfchar":  # a later entry for a code wins, as poppler and pypdf read it
+            for src, dst in re.findall(rb"<([0-9A-Fa-f\s]+)>\s*<([0-9A-Fa-f\s]*)>", block):
+                out[int(_WHITE.sub(b"", src), 16)] = text(dst)
+            continue
         for lo, hi, dst, many in re.findall(rb"<([0-9A-Fa-f\s]+)>\s*<([0-9A-Fa-f\s]+)>\s*(?:<([0-9A-Fa-f\s]*)>|\[([^\]]*)\])",
                                             block):
             low, high = int(_WHITE.sub(b"", lo), 16), int(_WHITE.sub(b"", hi), 16)
@@ -204,17 +205,20 @@ class _Page:
         self.out: list[str] = []
         self.last: tuple[float, float, float, float, float] | None = None  # end x, y, direction x, y; size
         self.fonts: dict[int, Font] = {}
-        self.runs: list[tuple[float, float, float, float, str]] = []  # horizontal runs: y, start x, end x, size, text
+        # each run: its direction (in whole degrees), where its line is across that direction, where it starts and
+        # ends along it, its size and text
+        self.runs: list[tuple[int, float, float, float, float, str]] = []
 
     def visual(self) -> str:
-        """The horizontal runs as a reader sees them, line by line, each line from left to right: a number drawn
-        right to left (5678, 1234, 138 placed from the right) reads 138 1234 5678 here, whatever the order drawn."""
+        """The runs as a reader sees them, line by line, each line read in its direction (left to right, or as it
+        is turned): a number drawn right to left (5678, 1234, 138 placed from the right) reads 138 1234 5678 here,
+        whatever the order drawn."""
         lines: list[list[tuple[float, float, float, str]]] = []
-        line_y = None
-        for y, start, end, size, text in sorted(self.runs):
-            if line_y is None or y - line_y > 0.5 * size:
+        line_at, line_direction = None, None
+        for direction, across, start, end, size, text in sorted(self.runs):
+            if line_at is None or direction != line_direction or across - line_at > 0.5 * size:
                 lines.append([])
-                line_y = y
+                line_at, line_direction = across, direction
             lines[-1].append((start, end, size, text))
         out = []
         for line in lines:
@@ -269,19 +273,26 @@ class _Page:
                 self.out.append(" ")
         self.out.append(text)
         self.last = (end[0], end[1], direction[0], direction[1], size)
-        if abs(direction[1]) < 0.01 and direction[0] > 0:
-            self.runs.append((start[1], start[0], end[0], size, text))
+        ux, uy = direction
+        self.runs.append((round(math.degrees(math.atan2(uy, ux))) % 360, start[1] * ux - start[0] * uy,
+                          start[0] * ux + start[1] * uy, end[0] * ux + end[1] * uy, size, text))
 
-    def run(self, data: bytes, resources: Any, ctm: Matrix, depth: int) -> None:
-        """Draw one content stream (a page's, or a form's) under ``ctm``."""
+    def apart(self) -> None:
+        """What follows is not on the line before (an annotation's appearance, a pattern's cell)."""
+        if self.last is not None:
+            self.out.append("\n")
+        self.last = None
+
+    def run(self, data: bytes, resources: Any, ctm: Matrix, depth: int, state: tuple | None = None) -> None:
+        """Draw one content stream (a page's, or a form's) under ``ctm``; ``state``: the text state a form is
+        drawn in (font, size, Tc, Tw, Tz, TL, Ts), which it inherits."""
         if depth > MAX_DEPTH:
             raise Unsupported("表单嵌套过深")
         operands: list[Any] = []
         arrays: list[list[Any]] = []
         stack: list[tuple] = []
-        font: Font | None = None
-        size = spacing = word = rise = leading = 0.0
-        scaling = 1.0
+        font: Font | None
+        font, size, spacing, word, scaling, leading, rise = state or (None, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0)
         tm = tlm = IDENTITY
         pos = 0
         match = _TOKEN.match
@@ -292,9 +303,11 @@ class _Page:
             pos = m.end()
             kind = m.lastgroup
             if kind == "k":
-                operands.clear()
                 if arrays:
                     raise Unsupported("数组中出现了操作符")
+                if operands and isinstance(operands[-1], str) and m.group("k").startswith((b"scn", b"SCN")):
+                    self.pattern(resources, operands[-1], depth)  # a pattern may paint text: its cell is read
+                operands.clear()
                 continue
             if kind == "n":
                 (arrays[-1] if arrays else operands).append(float(m.group("n")))
@@ -361,8 +374,13 @@ class _Page:
                         raise Unsupported("TJ 数组中有不能显示的项")
                 tm = _times((1.0, 0.0, 0.0, 1.0, advance, 0.0), tm)
                 after = _times(tm, ctm)
-                self.show("".join(pieces), start, (after[4] + rise * after[2], after[5] + rise * after[3]),
-                          (whole[0] / xdir, whole[1] / xdir), abs(size) * ydir)
+                stop = (after[4] + rise * after[2], after[5] + rise * after[3])
+                length = math.hypot(stop[0] - start[0], stop[1] - start[1])
+                # the way the text reads is where it ends from where it starts (a mirrored Tz or a negative size
+                # turns it back); only a run that does not advance takes the matrix's
+                way = ((stop[0] - start[0]) / length, (stop[1] - start[1]) / length) if length > 1e-6 else \
+                    (whole[0] / xdir, whole[1] / xdir)
+                self.show("".join(pieces), start, stop, way, abs(size) * ydir)
             elif op == b"Tf":
                 if len(operands) < 2 or not isinstance(operands[-2], str):
                     raise Unsupported("Tf 的操作数有误")
@@ -397,7 +415,8 @@ class _Page:
             elif op == b"Ts":
                 (rise,) = _numbers(operands, 1)
             elif op == b"Do":
-                self.draw(resources, operands[-1] if operands else None, ctm, depth)
+                self.draw(resources, operands[-1] if operands else None, ctm, depth,
+                          (font, size, spacing, word, scaling, leading, rise))
             elif op == b"BI":
                 raise Unsupported("内嵌图像")
             elif op == b"gs":
@@ -410,8 +429,37 @@ class _Page:
                 self.actual_text(operands, resources)
             operands.clear()
 
-    def draw(self, resources: Any, name: Any, ctm: Matrix, depth: int) -> None:
-        """A named XObject: a form is read (its matrix, its resources or the page's); an image has no text."""
+    def pattern(self, resources: Any, name: str, depth: int) -> None:
+        """A tiling pattern's cell is a content stream: its text is read once, on lines of its own."""
+        pattern = _get(_get(resources, "/Pattern"), name)
+        if pattern is None:
+            raise Unsupported(f"找不到图案 {name}")
+        if _get(pattern, "/PatternType") != 1:  # a shading: no text
+            return
+        inner = _get(pattern, "/Resources")
+        self.apart()
+        self.run(pattern.get_data(), inner if inner is not None else resources,
+                 tuple(float(x) for x in _get(pattern, "/Matrix", IDENTITY)), depth + 1)  # type: ignore[arg-type]
+        self.apart()
+
+    def annotations(self, page: Any, resources: Any) -> None:
+        """Each annotation's appearances (every state of /N, hidden or not: reading more is safe), on lines of their own."""
+        for annotation in _get(page, "/Annots") or []:
+            annotation = annotation.get_object()
+            normal = _get(_get(annotation, "/AP"), "/N")
+            forms = [normal] if hasattr(normal, "get_data") else \
+                [v.get_object() for v in normal.values()] if hasattr(normal, "values") else []
+            for form in forms:
+                if not hasattr(form, "get_data"):
+                    continue
+                inner = _get(form, "/Resources")
+                self.apart()
+                self.run(form.get_data(), inner if inner is not None else resources,
+                         tuple(float(x) for x in _get(form, "/Matrix", IDENTITY)), 1)  # type: ignore[arg-type]
+
+    def draw(self, resources: Any, name: Any, ctm: Matrix, depth: int, state: tuple) -> None:
+        """A named XObject: a form is read (its matrix, its resources or the page's, the text state it is drawn
+        in); an image has no text."""
         objects = _get(resources, "/XObject")
         if not isinstance(name, str) or objects is None or name not in objects:
             raise Unsupported(f"找不到 XObject {name}")
@@ -425,7 +473,8 @@ class _Page:
         if len(matrix) != 6:
             raise Unsupported("表单的 /Matrix 有误")
         inner = _get(form, "/Resources")
-        self.run(form.get_data(), inner if inner is not None else resources, _times(matrix, ctm), depth + 1)
+        self.run(form.get_data(), inner if inner is not None else resources, _times(matrix, ctm), depth + 1,
+                 state)
 
 
 _SHOWS = frozenset((b"Tj", b"TJ", b"'", b'"'))
@@ -446,8 +495,10 @@ def page_text(page: Any, fonts: dict[int, Font] | None = None, *, visual: bool =
     if fonts is not None:
         reading.fonts = fonts
     contents = page.get_contents()
+    resources = _get(page, "/Resources")
     if contents is not None:
-        reading.run(contents.get_data(), _get(page, "/Resources"), IDENTITY, 0)
+        reading.run(contents.get_data(), resources, IDENTITY, 0)
+    reading.annotations(page, resources)
     return "".join(reading.out) + ("\n" + reading.visual() if visual else "")
 
 

@@ -245,9 +245,26 @@ def test_lines_read_left_to_right_whatever_order_they_were_drawn_in():
     content = (f"BT /F1 10 Tf 1 0 0 1 200 700 Tm {enc('5678')} Tj 1 0 0 1 150 700 Tm {enc('1234')} Tj "
                f"1 0 0 1 100 700 Tm {enc('0-')} Tj 1 0 0 1 130 650 Tm {enc('振邦')} Tj 1 0 0 1 120 650 Tm {enc('董')} Tj "
                f"1 0 0 1 400 600 Tm {enc('伟')} Tj 0 1 -1 0 400 590 Tm {enc('张')} Tj ET")
-    drawn, seen = pdftext.page_text(_page(content)).split("\n", 5)[:5], pdftext.page_text(_page(content))
-    assert drawn[:3] == ["5678", "1234", "0-"]
-    assert seen.endswith("\n伟\n董振邦\n0- 1234 5678") or seen.endswith("\n0- 1234 5678\n董振邦\n伟")
+    drawn = pdftext.page_text(_page(content), visual=False)
+    seen = pdftext.page_text(_page(content)).removeprefix(drawn + "\n")
+    assert drawn.split("\n")[:3] == ["5678", "1234", "0-"]
+    assert sorted(seen.split("\n")) == ["0- 1234 5678", "伟", "张", "董振邦"]  # 张 turned: a line of its own
+
+
+@pytest.mark.parametrize("how", ["Tz -100 and a mirrored matrix", "a negative size turned 180°", "turned 90°"])
+def test_text_turned_back_on_itself_reads_the_way_it_is_seen(how):
+    """Two flips that cancel (a mirrored Tz or a negative size with a mirrored or turned matrix) draw upright
+    text; runs placed right to left on it still read 0- 1234 5678, in its own direction."""
+    matrix = {"Tz -100 and a mirrored matrix": "-100 Tz -1 0 0 1 {x} 700 Tm",
+              "a negative size turned 180°": "-1 0 0 -1 {x} 700 Tm",
+              "turned 90°": "0 1 -1 0 300 {x} Tm"}[how]
+    size = "-10" if "negative" in how else "10"
+    runs = [("5678", 200), ("1234", 150), ("0-", 100)]
+    content = f"BT /F1 {size} Tf " + " ".join(
+        matrix.format(x=x + (20 if "negative" in how else 0) if "turned 90" not in how else x) + f" {enc(t)} Tj"
+        for t, x in runs) + " ET"
+    seen = pdftext.page_text(_page(content))
+    assert "0- 1234 5678" in seen.split("\n")
 
 
 def _raw_pdf(content: bytes, resources: bytes, objects: list[bytes]) -> object:
@@ -308,3 +325,37 @@ def test_what_an_outside_reader_made_read_less_now_falls_back_or_is_read():
     seen = pdftext.page_text(_raw_pdf(actual, b"<< /Font << /F1 5 0 R >> /Properties << /MC0 << /ActualText (139) >> >> >>",
                                       [*_cid_font_objects(5, cmap)]))
     assert "\n1380521\n" in seen and "\n139\n" in seen
+
+
+def test_annotations_patterns_and_forms_drawn_in_a_text_state_are_read():
+    """The second review: an annotation's appearance (a stamp), a tiling pattern's cell and a form that inherits
+    the page's Tz each draw text a reader sees: each is read (on lines of its own; the form's runs joined)."""
+    cmap = _cmap({code: ch for ch, code in CODES.items()})
+    phone = enc("0-1234").encode()
+    stamp = b"BT /F1 10 Tf 0 0 Td " + phone + b" Tj ET"
+    annotated = _raw_pdf(b"", b"<< /Font << /F1 5 0 R >> >>",
+                         [*_cid_font_objects(5, cmap),
+                          b"<< /Type /XObject /Subtype /Form /BBox [0 0 100 20] /Resources << /Font << /F1 5 0 R >> >> "
+                          b"/Length %d >>\nstream\n" % len(stamp) + stamp + b"\nendstream"])
+    page = annotated
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+    annotation = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Stamp"),
+                                   NameObject("/Rect"): ArrayObject([NumberObject(0)] * 4),
+                                   NameObject("/AP"): DictionaryObject({NameObject("/N"): page.pdf.get_object(8)})})
+    page[NameObject("/Annots")] = ArrayObject([annotation])
+    assert "0-1234" in pdftext.page_text(page).split("\n")
+    cell = b"BT /F1 10 Tf 0 0 Td " + phone + b" Tj ET"
+    patterned = _raw_pdf(b"/Pattern cs /P1 scn 0 0 600 800 re f",
+                         b"<< /Font << /F1 5 0 R >> /Pattern << /P1 8 0 R >> >>",
+                         [*_cid_font_objects(5, cmap),
+                          b"<< /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 100 20] /XStep 100 /YStep 20 "
+                          b"/Resources << /Font << /F1 5 0 R >> >> /Length %d >>\nstream\n" % len(cell) + cell
+                          + b"\nendstream"])
+    assert "0-1234" in pdftext.page_text(patterned).split("\n")
+    spaced = b"BT /F1 10 Tf 1 0 0 1 0 0 Tm " + enc("0-").encode() + b" Tj 1 0 0 1 40 0 Tm " + \
+        enc("1234").encode() + b" Tj ET"  # at Tz 200, "0-" ends at 40: one word
+    inheriting = _raw_pdf(b"BT 200 Tz ET 200 Tz /X1 Do", b"<< /Font << /F1 5 0 R >> /XObject << /X1 8 0 R >> >>",
+                          [*_cid_font_objects(5, cmap),
+                           b"<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] /Length %d >>\nstream\n" % len(spaced)
+                           + spaced + b"\nendstream"])
+    assert "0-1234" in pdftext.page_text(inheriting, visual=False)
