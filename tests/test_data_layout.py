@@ -131,6 +131,7 @@ def test_a_collection_of_many_files_reads_the_same_in_two_processes(tmp_path, mo
     _split_experts(root, 6)
     one = check(root, today=TODAY)
     monkeypatch.setattr(loading, "LOAD_APART", 2)
+    monkeypatch.setattr(loading, "LOAD_APART_BYTES", 1)
     if how == "the process dies":
         monkeypatch.setattr(loading, "_read_files", lambda *args: os._exit(3))
     said = []
