@@ -4,10 +4,12 @@ The audit's second reading of a PDF, beside pdftotext's (poppler): every string 
 decoded through its font's ToUnicode map, in the order the page draws it. The strings of one line are
 joined as a reader sees them: directly when they touch (a name split over two runs, 董 + 振邦, reads
 董振邦), with a space across a gap of more than a quarter of the font's size, and a line break where the
-baseline moves. Form XObjects are followed, with their own resources and matrix (the printed guide draws
-the 名单's pages so), and a marked-content /ActualText is read as a line. Then the page's horizontal lines
-once more, as a reader sees them: the runs of each line from left to right, whatever order they were drawn
-in (a number placed right to left, 5678 then 1234 then 138, reads 138 1234 5678 there).
+baseline moves. Form XObjects are followed, with their own resources and matrix and the text state they are
+drawn in (the printed guide draws the 名单's pages so); a marked-content /ActualText, each annotation's
+appearances and a tiling pattern's cell are read, on lines of their own. Then the page's lines once more, as
+a reader sees them: the runs of each line in the way it reads (where a run ends from where it starts: a
+mirrored Tz or a negative size turns it back), whatever order they were drawn in (a number placed right to
+left, 5678 then 1234 then 138, reads 138 1234 5678 there).
 
 What it does not understand it does not guess at: a page with a font it cannot decode (no ToUnicode map, a
 code the map leaves out, a predefined CMap other than Identity-H, a Type3 font, a font set by a graphics
