@@ -18,6 +18,7 @@ from .exposure import Forbidden, ForbiddenSet, Matcher, fold, project_prose
 from .extract import Unreadable, channels, reading_output
 from .fields import Profile
 from .project import Project
+from .workers import Forked, WorkerDied
 
 
 @dataclass(frozen=True)
@@ -154,50 +155,16 @@ def _audit_share() -> dict[int, list[Hit]]:
         out[index] = _audit_file(_SHARED["matcher"], _SHARED["site"], _SHARED["paths"][index])
 
 
-class _Forked:
-    """``function(*args)`` in a forked process (not a daemon: it may start a process of its own), its result
-    sent back. The objects that exist at the fork are frozen for the collector, so that the worker does not
-    write to (and so copy) the parent's memory by merely looking at it. It dies with the build
-    (workers.worker_start); a worker that dies is reported as a finding by ``result``."""
-
-    def __init__(self, function: Callable[..., Any], args: tuple) -> None:
-        import gc
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self.receive, send = context.Pipe(duplex=False)
-        gc.freeze()
-        try:
-            self.process = context.Process(target=_forked, args=(function, args, send, os.getpid()))
-            self.process.start()
-        finally:
-            gc.unfreeze()
-        send.close()
+class _Forked(Forked):
+    """An audit process (workers.Forked): one that dies is reported as a finding by ``result``, so that what was
+    not read through is not published."""
 
     def result(self) -> Any:
         try:
-            return self.receive.recv()
-        except EOFError:
-            self.process.join()
-            return [Hit(".", UNREADABLE, Forbidden("—", f"审计子进程意外退出（退出码 {self.process.exitcode}）："
+            return super().result()
+        except WorkerDied as exc:
+            return [Hit(".", UNREADABLE, Forbidden("—", f"审计子进程意外退出（退出码 {exc.exitcode}）："
                                                         "无法核查输出中是否有个人信息，不能发布"))]
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        """No reader outlives the build (an interrupted wait, or a build that gave up before waiting)."""
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
-        self.receive.close()
-
-
-def _forked(function: Callable[..., Any], args: tuple, send: Any, parent: int) -> None:
-    from .workers import worker_start
-
-    worker_start(parent)
-    send.send(function(*args))
-    send.close()
 
 
 def audit_apart(site: Path, forbidden: ForbiddenSet) -> "Apart | Callable[[], list[Hit]]":

@@ -520,15 +520,14 @@ def _fold_known(text: str) -> str:
         out = out.replace(ch, _WIDE[ch])
     if not unicodedata.is_normalized("NFKC", out):
         return _fold(text)
-    others = found - _WIDE.keys()
-    for ch in others:
-        if _INVISIBLE.match(ch):
-            out = out.replace(ch, "")
+    invisible = {ch for ch in found if _INVISIBLE.match(ch)}
+    for ch in invisible:
+        out = out.replace(ch, "")
     out = out.casefold()
-    for ch in others:
+    for ch in found - _WIDE.keys() - invisible:
         if ch in _CHINESE_DIGIT_VALUES:
             out = out.replace(ch, _CHINESE_DIGIT_VALUES[ch])
-        elif not _INVISIBLE.match(ch):
+        else:
             digit = unicodedata.decimal(ch, None)
             if digit is None:  # not what _special is for: never guessed at
                 return _fold(text)

@@ -72,7 +72,7 @@ def _unescape(raw: bytes) -> bytes:
 
     def one(m: re.Match) -> bytes:
         code = m.group(1)
-        if code[:1].isdigit() and code[:1] in b"01234567":
+        if code[:1] in b"01234567":  # octal (8 and 9 are no escape: the digit itself)
             return bytes([int(code, 8) & 0xFF])
         return _ESCAPES.get(code, code)
     return _ESCAPE.sub(one, raw)

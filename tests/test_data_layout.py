@@ -133,7 +133,7 @@ def test_a_collection_of_many_files_reads_the_same_in_two_processes(tmp_path, mo
     monkeypatch.setattr(loading, "LOAD_APART", 2)
     monkeypatch.setattr(loading, "LOAD_APART_BYTES", 1)
     if how == "the process dies":
-        monkeypatch.setattr(loading, "_read_files", lambda *args: os._exit(3))
+        monkeypatch.setattr(loading, "_read_apart", lambda *args: os._exit(3))
     said = []
     two = check(root, today=TODAY, progress=said.append)
     assert [(r, r.at) for r in two.project.experts] == [(r, r.at) for r in one.project.experts]

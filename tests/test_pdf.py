@@ -395,10 +395,11 @@ def test_the_audit_reads_every_page_as_drawn_the_same_text_as_pypdf(which, reque
     pages = PdfReader(pdf).pages
     assert pdftext.pages_text(pages, lambda page: pytest.fail("a page of the guide was left to pypdf"))
     fonts: dict = {}
-    drawn = "\n".join(pdftext.page_text(page, fonts, visual=False) for page in pages)
+    each = [pdftext.page_text(page, fonts, visual=False) for page in pages]
+    drawn = "\n".join(each)
     theirs = "\n".join(page.extract_text() for page in pages)
     assert re.sub(r"\s+", "", drawn) == re.sub(r"\s+", "", theirs)
     assert "联系专家" in drawn and len(drawn) > 5000
-    seen = "\n".join(pdftext.page_text(page, fonts).removeprefix(pdftext.page_text(page, fonts, visual=False))
-                     for page in pages)  # the lines as seen: the same characters, line by line left to right
+    seen = "\n".join(pdftext.page_text(page, fonts).removeprefix(text)
+                     for page, text in zip(pages, each))  # the lines as seen: the same characters, line by line
     assert sorted(re.sub(r"\s+", "", seen)) == sorted(re.sub(r"\s+", "", drawn))

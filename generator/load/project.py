@@ -10,6 +10,7 @@ from ..models import COLLECTION_NAMES, COLLECTIONS, OPTIONAL_COLLECTIONS, Policy
 from ..fields import At
 from ..project import Project
 from ..ruleset import RuleSet
+from ..workers import Forked, WorkerDied
 from .shape import ShapeChecker
 from ..paths import reserved
 from .cache import LoadCache
@@ -116,43 +117,26 @@ def _size(files: list[Path]) -> int:
 
 
 class _ReadApart:
-    """Files of a collection parsed in a forked process while this one parses the others: their records and
-    diagnostics come back as they would have been made here (in file order, after this process's files).
+    """Files of a collection parsed in a forked process (workers.Forked) while this one parses the others: their
+    records and diagnostics come back as they would have been made here (in file order, after this process's).
 
     Where forking is not safe (threads, one core) or the process does not answer (killed, out of memory),
     the files are simply read here: the result is the same either way."""
 
     def __init__(self, root: Path, files: list[Path], model: Any, label: str) -> None:
-        import multiprocessing
         import os
         import threading
 
-        self.root, self.files, self.model, self.label = root, files, model, label
+        self.job = (root, files, model, label)
         self.started = threading.active_count() == 1 and len(os.sched_getaffinity(0)) > 1
-        if not self.started:
-            return
-        context = multiprocessing.get_context("fork")
-        self.receive, send = context.Pipe(duplex=False)
-        self.process = context.Process(target=_read_files, args=(root, files, model, label, send, os.getpid()))
-        self.process.start()
-        send.close()
+        self.forked = Forked(_read_apart, self.job) if self.started else None
 
     def collect(self, records: list, diags: Diagnostics) -> bool:
         """Append the files' records and diagnostics; False when one of the files could not be read at all."""
-        got = None
-        if self.started:
-            try:
-                got = self.receive.recv()
-            except (EOFError, OSError):
-                got = None
-            finally:
-                self.receive.close()
-                if self.process.is_alive():
-                    self.process.kill()
-                self.process.join()
-        if got is None:
-            got = _read(self.root, self.files, self.model, self.label)
-        read, found, ok = got
+        try:
+            read, found, ok = self.forked.result() if self.forked is not None else _read(*self.job)
+        except (WorkerDied, OSError):
+            read, found, ok = _read(*self.job)
         records.extend(read)
         diags.extend(found)
         return ok
@@ -167,12 +151,9 @@ def _read(root: Path, files: list[Path], model: Any, label: str) -> tuple[list, 
     return records, diags.items, ok
 
 
-def _read_files(root: Path, files: list[Path], model: Any, label: str, send: Any, parent: int) -> None:
-    from ..workers import worker_start
-
-    worker_start(parent)
-    send.send(_read(root, files, model, label))
-    send.close()
+def _read_apart(root: Path, files: list[Path], model: Any, label: str) -> tuple[list, list, bool]:
+    """_read in the forked process."""
+    return _read(root, files, model, label)
 
 
 def _load_site(root: Path, diags: Diagnostics, checker: ShapeChecker) -> Site | None:
