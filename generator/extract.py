@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote
 
+from .pdftext import Unverifiable, pages_text
+
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
 MAX_INFLATE = 64 * 1024 * 1024  # bytes read out of one compressed member or file (content/: untrusted)
 # What the audit reads out of the build's own output, which `check` has vouched for: the 名单 workbook and the
@@ -254,7 +256,6 @@ PDF_DRAWN = "PDF 正文（绘制顺序）"
 def _pypdf_channels(path: Path) -> Iterator[tuple[str, str]]:
     from pypdf import PdfReader
 
-    from .pdftext import pages_text
 
     try:
         reader = PdfReader(str(path))
@@ -279,6 +280,8 @@ def _pypdf_channels(path: Path) -> Iterator[tuple[str, str]]:
                 yield f"PDF 第 {number} 页注释", str(annot.get_object())
     except Unreadable:
         raise
+    except Unverifiable as exc:
+        raise Unreadable(f"PDF 无法核查：{exc}") from None
     except Exception as exc:  # a damaged PDF: what could not be read cannot be vouched for
         raise Unreadable(f"PDF 无法读取（{type(exc).__name__}）") from None
 

@@ -33,6 +33,16 @@ class Unsupported(Exception):
     """A page this reader cannot read for certain: read it another way."""
 
 
+class Unverifiable(Exception):
+    """A file whose text no reader can be trusted to have read whole: not to be vouched for (the audit refuses it)."""
+
+
+# Content read for one page, forms and pattern cells counted each time they are drawn, each stream as at least
+# a kilobyte: a few kilobytes of forms drawing each other a hundred times over would otherwise be read for hours
+# (a guide's page is about 30 KB in one or two streams).
+WORK_LIMIT = 64 * 1024 * 1024
+
+
 def _times(m: Matrix, n: Matrix) -> Matrix:
     """m × n, as PDF composes matrices (m applied first)."""
     a, b, c, d, e, f = m
@@ -210,22 +220,29 @@ class _Page:
         # each run: its direction (in whole degrees), where its line is across that direction, where it starts and
         # ends along it, its size and text
         self.runs: list[tuple[int, float, float, float, float, str]] = []
+        self.work = 0  # bytes of content read (WORK_LIMIT)
+        self.patterns: set[int] = set()  # the pattern cells read: each once
 
     def visual(self) -> str:
         """The runs as a reader sees them, line by line, each line read in its direction (left to right, or as it
         is turned): a number drawn right to left (5678, 1234, 138 placed from the right) reads 138 1234 5678 here,
         whatever the order drawn."""
         lines: list[list[tuple[float, float, float, str]]] = []
-        line_at, line_direction = None, None
+        line_at, line_direction, line_size = None, None, 0.0
         for direction, across, start, end, size, text in sorted(self.runs):
-            if line_at is None or direction != line_direction or across - line_at > 0.5 * size:
+            line_size = max(line_size, size)  # the line's largest type: a 0.1 pt run does not start a line
+            if line_at is None or direction != line_direction or across - line_at > 0.5 * line_size:
                 lines.append([])
-                line_at, line_direction = across, direction
+                line_at, line_direction, line_size = across, direction, size
             lines[-1].append((start, end, size, text))
-        out = []
+        out: list[str] = []
         for line in lines:
+            largest = max(size for _start, _end, size, _text in line)
+            # type too small to see (under a quarter of the line's) is read on a line of its own, not between
+            # the characters of a number it would otherwise split
+            out.extend(text for _start, _end, size, text in line if size < 0.25 * largest)
             pieces, reach = [], None
-            for start, end, size, text in sorted(line):
+            for start, end, size, text in sorted(r for r in line if r[2] >= 0.25 * largest):
                 if reach is not None and start - reach > 0.25 * size:
                     pieces.append(" ")
                 pieces.append(text)
@@ -290,6 +307,9 @@ class _Page:
         drawn in (font, size, Tc, Tw, Tz, TL, Ts), which it inherits."""
         if depth > MAX_DEPTH:
             raise Unsupported("表单嵌套过深")
+        self.work += len(data) + 1024  # a stream read costs as much as a kilobyte of content
+        if self.work > WORK_LIMIT:
+            raise Unverifiable(f"一页要读的内容超过 {WORK_LIMIT // 1024 // 1024} MB（表单或图案反复相互绘制）")
         operands: list[Any] = []
         arrays: list[list[Any]] = []
         stack: list[tuple] = []
@@ -433,11 +453,16 @@ class _Page:
 
     def pattern(self, resources: Any, name: str, depth: int) -> None:
         """A tiling pattern's cell is a content stream: its text is read once, on lines of its own."""
-        pattern = _get(_get(resources, "/Pattern"), name)
+        patterns = _get(resources, "/Pattern")
+        pattern = _get(patterns, name)
         if pattern is None:
             raise Unsupported(f"找不到图案 {name}")
         if _get(pattern, "/PatternType") != 1:  # a shading: no text
             return
+        key = getattr(patterns.raw_get(name), "idnum", None) or id(pattern)
+        if key in self.patterns:
+            return
+        self.patterns.add(key)
         inner = _get(pattern, "/Resources")
         self.apart()
         self.run(pattern.get_data(), inner if inner is not None else resources,
@@ -511,6 +536,43 @@ def pages_text(pages: Any, fallback: Callable[[Any], str]) -> str:
     for page in pages:
         try:
             out.append(page_text(page, fonts))
+        except Unverifiable:
+            raise
         except Exception:  # Unsupported, or objects not as this reader expects them: read as before, not guessed
             out.append(fallback(page))
+            cells = _cells(page, fonts)  # the fallback does not read pattern cells: this reader alone does
+            if cells:
+                out.append(cells)
     return "\n".join(out)
+
+
+def _cells(page: Any, fonts: dict[int, Font]) -> str:
+    """The text of every tiling pattern cell the page's resources hold (its own, its forms', its annotations'),
+    each read alone; Unverifiable if one cannot be read, for no other reader reads them."""
+    reading = _Page()
+    reading.fonts = fonts
+    seen: set[int] = set()
+    todo = [_get(page, "/Resources")]
+    for annotation in _get(page, "/Annots") or []:
+        normal = _get(_get(annotation.get_object(), "/AP"), "/N")
+        todo.extend(_get(form, "/Resources") for form in ([normal] if hasattr(normal, "get_data") else
+                                                           [v.get_object() for v in normal.values()]
+                                                           if hasattr(normal, "values") else []))
+    try:
+        while todo:
+            resources = todo.pop()
+            if resources is None or id(resources) in seen or len(seen) > 10_000:
+                continue
+            seen.add(id(resources))
+            for ref in (_get(resources, "/XObject") or {}).values():
+                todo.append(_get(ref.get_object(), "/Resources"))
+            for name in _get(resources, "/Pattern") or {}:
+                pattern = _get(_get(resources, "/Pattern"), name)
+                if _get(pattern, "/PatternType") == 1:
+                    reading.pattern(resources, name, 0)
+                    todo.append(_get(pattern, "/Resources"))
+    except Unverifiable:
+        raise
+    except Exception as exc:
+        raise Unverifiable(f"图案中的文字无法读取（{type(exc).__name__}）") from None
+    return "".join(reading.out) + "\n" + reading.visual() if reading.runs else ""
