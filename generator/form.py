@@ -9,7 +9,7 @@ visibility come from the field's ``f(...)`` declaration in models.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .fields import ALLOWED, Profile, Spec
 from .models import Expert, Pairing, STATUS_NAMES
@@ -179,14 +179,17 @@ def known_headers() -> list[str]:
 
 def shown_value(column: Column, value: Any) -> Any:
     """A field's value as the workbook shows it: enum codes in Chinese, booleans as 是/否."""
-    if value is None:
-        return None
+    return shows(column)(value)
+
+
+def shows(column: Column) -> Callable[[Any], Any]:
+    """``shown_value`` for one column, its kind looked up once (an export of 200,000 experts shows 5 million values)."""
     if column.kind == "bool":
-        return YES if value else NO
+        return lambda value: None if value is None else YES if value else NO
     names = SHOWN.get(column.key)
     if names is not None:
-        return names.get(value, value)
-    return value
+        return lambda value: None if value is None else names.get(value, value)
+    return lambda value: value
 
 
 def choices_shown(column: Column) -> list[str]:

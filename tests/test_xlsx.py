@@ -730,3 +730,79 @@ def test_a_pairing_cannot_be_moved_to_another_expert(project, tmp_path):
     other = next(e.id for e in check(project.root, today=TODAY).project.experts if e.id != pairing.expert)
     result = import_workbook(form(tmp_path / "r.xlsx", [{"专家编号": other, "联系编号": pairing.id}]), project.root, today=TODAY)
     assert [d.code for d in result.errors] == ["E718"], [d.text() for d in result.diagnostics]
+
+
+# ---- the data rows written without XlsxWriter's per-cell calls (render.workbook._Rows) ----
+
+_AWKWARD = ["", " ", "张伟", " 前后有空格 ", "\t制表", "换行\n", "\r回车", "\x00\x01\x1f", "\x0b\x0c", "\x1c文件分隔",
+            "_x0041_", "__x005F__", "_x8463_ 与 _X00e9_", "_xZZZZ_", "a & b < c > d \" ' ", "<r>富文本",
+            "</r>", "]]>", "\ufffe\uffff", "😀 超出基本平面", "\u3000全角空格\u3000", "\u00a0不换行\u00a0",
+            "\u2028行分隔", "x" * 40000, "汉" * 20000 + "😀" * 10, "=1+1", "+8613800000000", "@SUM(A1)"]
+
+
+def _both_ways(rows: list[list[object]], *, styles: int = 3) -> tuple[bytes, bytes]:
+    """The same sheet made twice: its data rows through _Rows and cell by cell through XlsxWriter (_Cells)."""
+    from generator.render import workbook as W
+
+    project = check(ROOT, today=TODAY).project
+    made = []
+    for rows_by in (W._Rows, W._Cells):
+        book = W._Book("export", project)
+        sheet = book.sheet(FORM_SHEET)
+        roles = ["text", "open_text", "open_date", "locked", "row_text"][:styles]
+        sheet.set_column(0, 0, 10, book.style(roles[0]))
+        W._merge(sheet, 0, 0, 4, "标题", book.style("title"))
+        for n in range(5):
+            W._text(sheet, 2, n, f"列{n}", book.style("head"))
+        out = rows_by(sheet, [book.style(roles[n % len(roles)]) for n in range(5)])
+        for r, values in enumerate(rows, 3):
+            out.write(r, values)
+        sheet.protect()
+        made.append(W.reproducible(book.close(), W._moment(project)))
+    return made[0], made[1]
+
+
+def test_rows_written_directly_are_the_bytes_xlsxwriter_writes_for_every_kind_of_value():
+    from datetime import datetime
+
+    rows: list[list[object]] = [[text, None, n, text[::-1] or None, True] for n, text in enumerate(_AWKWARD)]
+    rows += [[None, None, None, None, None],  # an empty row: left out
+             [date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(2025, 7, 1), date(9999, 12, 31)],
+             [datetime(1900, 1, 1, 12), datetime(2025, 7, 1, 8, 30, 15, 500), 0.1, -7, 10 ** 17],
+             [False, 1.5e-300, 123456789012345678, ["列表"], ("元组",)]]
+    fast, slow = _both_ways(rows)
+    assert fast == slow
+    assert _both_ways([[None, "只有一个", None, None, None]], styles=5)[0] == _both_ways([[None, "只有一个", None, None, None]], styles=5)[1]
+
+
+@pytest.mark.slow
+def test_rows_written_directly_match_xlsxwriter_on_random_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from(["_x", "_x00", "41_", "_", "&", "<", ">", "\"", "\n", "\r", "\t", " ", "\x00", "\x1f",
+                              "\ufffe", "张", "😀", "<r>", "</r>", "\u3000", "\x85", "A", "0"])
+    texts = st.lists(pieces, max_size=12).map("".join) | st.text(max_size=20)
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.lists(st.none() | texts | st.integers(-10 ** 20, 10 ** 20) | st.booleans()
+                             | st.dates(min_value=date(1900, 1, 1)), min_size=5, max_size=5), max_size=6))
+    def same(rows):
+        rows = [[v for v in row] for row in rows]
+        markup = any(isinstance(v, str) and v.startswith("<r>") and v.endswith("</r>") for row in rows for v in row)
+        fast, slow = _both_ways(rows)
+        assert fast == slow or markup  # XlsxWriter's own path writes such text as rich runs: read back below
+
+    same()
+
+
+def test_text_xlsxwriter_would_take_for_rich_text_reads_back_as_itself(tmp_path):
+    fast, _slow = _both_ways([[text, None, None, None, None] for text in MARKUP_TEXT])
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(fast)
+    with zipfile.ZipFile(path) as archive:
+        assert not any(b"<f>" in archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    sheet = openpyxl.load_workbook(path)[FORM_SHEET]
+    from generator.load.workbook import _escaped_underscore
+
+    assert [_escaped_underscore(sheet.cell(r, 1).value) for r in range(4, 4 + len(MARKUP_TEXT))] == MARKUP_TEXT

@@ -13,9 +13,10 @@ from the data ever becomes a formula.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -30,7 +31,7 @@ from ..fields import Profile
 from ..load.shape import CELL_LIMIT
 from ..form import (CATEGORY_COLUMNS, CREATOR, FIRST_DATA_ROW, FORM_SHEET, FORM_TITLE, HEADER_ROW, LISTS_SHEET,
                     NOTES_SHEET, ROSTER_SHEET, ROSTER_TITLE, Column, choices_shown, columns_for, ref_labels,
-                    shown_value)
+                    shows)
 from ..models import TIER_NAMES
 from ..project import Project
 from .pages import cn_date, cn_period
@@ -110,11 +111,11 @@ def report_workbook(project: Project, view: SiteView) -> bytes:
         sheet.set_column(n, n, width)
     for n, header in enumerate(headers):
         _text(sheet, 0, n, header, book.style("head"))
+    out = ROWS(sheet, [book.style("prose")] * len(headers))
     for r, d in enumerate(view.report, 1):
         place = d["path"] + (f":{d['line']}:{d['col']}" if d.get("line") else "")
-        for n, value in enumerate((place, d["severity_name"], d["code"], d["message"], d.get("hint") or "",
-                                   d.get("basis") or "")):
-            _text(sheet, r, n, str(value), book.style("prose"))
+        out.write(r, [str(value) for value in (place, d["severity_name"], d["code"], d["message"], d.get("hint") or "",
+                                               d.get("basis") or "")])
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(view.report), 1), len(headers) - 1)
     return reproducible(book.close(), _moment(project))
@@ -226,6 +227,114 @@ def _text(sheet: Worksheet, row: int, col: int, text: str, style: Format | None)
         sheet.write_string(row, col, text, style)
 
 
+class _Cells:
+    """Rows written cell by cell through XlsxWriter (``_write``): what _Rows writes, the slow way (the tests' reference)."""
+
+    def __init__(self, sheet: Worksheet, styles: list[Format]) -> None:
+        self.sheet, self.styles = sheet, styles
+
+    def write(self, row: int, values: list[Any]) -> None:
+        for n, value in enumerate(values):
+            if value is not None:
+                _write(self.sheet, row, n, value, self.styles[n])
+
+
+class _Rows:
+    """Rows of data written straight into XlsxWriter's row file (its constant-memory mode), as the XML it writes for
+    the same ``_write`` calls: the same bytes (tests/test_xlsx compares the two for every kind of value), without
+    its per-cell calls. At 200,000 experts the 登记表 is 5.6 million cells, and those calls took 45 s of the 50.
+
+    The rows are the sheet's last (nothing is written below them), one ``write`` per row, in order. Text is escaped
+    as XlsxWriter escapes it (control characters and a literal _xHHHH_ as Excel reads them, then &, < and >); one
+    that XlsxWriter would take for its own rich text ("<r>…</r>", see ``_text``) is escaped all the same, so it
+    reads back as itself. Uses two of XlsxWriter's internals (3.x), kept to the calls it makes itself: the row
+    before is written out first (``_write_single_row``), a format's number is the one it gives (``_get_xf_index``).
+    """
+
+    def __init__(self, sheet: Worksheet, styles: list[Format]) -> None:
+        self.sheet = sheet
+        self.styles = styles
+        self.cells: list[tuple[str, str] | None] = [None] * len(styles)  # ('<c r="B', '" s="3"'), once used
+
+    def write(self, row: int, values: list[Any]) -> None:
+        sheet = self.sheet
+        used = [n for n, value in enumerate(values) if value is not None]
+        if not used or sheet._check_dimensions(row, used[0]) or sheet._check_dimensions(row, used[-1]):
+            return  # an empty row, or one past the sheet's last (XlsxWriter leaves both out)
+        sheet._write_single_row(row)  # the row before (the headers), as XlsxWriter writes it when a later one starts
+        number = str(row + 1)
+        parts = [f'<row r="{number}">']
+        for n in used:
+            value = values[n]
+            column, style = self.cells[n] or self._cell(n)
+            if type(value) is str:
+                parts.append(f'{column}{number}{style} t="inlineStr"><is>{_inline(value)}</is></c>')
+            else:
+                parts.append(_other(column + number + style, value))
+        parts.append("</row>")
+        sheet.fh.write("".join(parts))
+
+    def _cell(self, n: int) -> tuple[str, str]:
+        cell = (f'<c r="{xl_col_to_name(n)}', f'" s="{self.styles[n]._get_xf_index()}"')
+        self.cells[n] = cell
+        return cell
+
+
+ROWS: type[_Cells] | type[_Rows] = _Rows  # how data rows are written (the tests write them with _Cells too)
+
+# what XlsxWriter changes in a string of a cell: Excel's escapes (a control character as _xHHHH_, a literal _xHHHH_
+# with its "_" as _x005F_, the two non-characters), then the three XML escapes
+_SPECIAL = re.compile("[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_LITERAL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile("([\x00-\x08\x0b-\x1f])")
+
+
+def _inline(text: str) -> str:
+    """The <t> element of a text cell, as XlsxWriter writes it (cut to a cell's length, as ``_text`` cuts it)."""
+    text = _fit(text)
+    if _SPECIAL.search(text):
+        text = _LITERAL_ESCAPE.sub(r"_x005F\1", text)
+        text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+        text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+        preserve = text[:1].isspace() or text[-1:].isspace()
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    else:
+        preserve = text[:1].isspace() or text[-1:].isspace()
+    return f'<t xml:space="preserve">{text}</t>' if preserve else f"<t>{text}</t>"
+
+
+_EPOCH = datetime(1899, 12, 31)
+
+
+def _other(cell: str, value: Any) -> str:
+    """A cell of any other value (``cell``: its opening, without the ">"), as ``_write`` has XlsxWriter write it."""
+    if isinstance(value, bool):
+        return f'{cell} t="b"><v>{1 if value else 0}</v></c>'
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise TypeError("NAN/INF not supported in write_number() without 'nan_inf_to_errors' Workbook() option")
+        return f"{cell}><v>{value:.16G}</v></c>"
+    if isinstance(value, (date, datetime)):
+        return f"{cell}><v>{_serial(value):.16G}</v></c>"
+    return f'{cell} t="inlineStr"><is>{_inline(str(value))}</is></c>'
+
+
+def _serial(value: date) -> float:
+    """Excel's number of a day or a moment (its 1900 calendar, 29 February 1900 included), as XlsxWriter counts it."""
+    if isinstance(value, datetime):
+        if value.tzinfo:
+            raise TypeError("Excel doesn't support timezones in datetimes. Set the tzinfo in the datetime/time object "
+                            "to None or use the 'remove_timezone' Workbook() option")
+        moment = value
+    else:
+        moment = datetime.fromordinal(value.toordinal())
+    delta = moment - _EPOCH
+    serial = delta.days + (float(delta.seconds) + float(delta.microseconds) / 1e6) / (60 * 60 * 24)
+    if isinstance(value, datetime) and moment.isocalendar() == (1900, 1, 1):
+        serial -= 1
+    return serial + 1 if serial > 59 else serial
+
+
 def _merge(sheet: Worksheet, row: int, first: int, last: int, text: str, style: Format) -> None:
     """Cells ``first``…``last`` of ``row`` merged, holding ``text`` (written as _text writes it)."""
     sheet.merge_range(row, first, row, last, "", style)
@@ -306,24 +415,34 @@ def _form_sheet(book: _Book, sheet: Worksheet, columns: list[tuple[str, Column]]
     for n, (header, _column) in enumerate(columns):
         _text(sheet, HEADER_ROW - 1, n, header, book.style("head"))
     styles = [book.style(_open_style(column)) if column.collection else book.style("locked") for _h, column in columns]
-    categories_seen: dict[tuple[str, str], int] = {}
+    out = ROWS(sheet, styles)
+    # what each column takes from a row, worked out once: the row's number (None), the nth of the expert's
+    # categories (their nth column), or a field as the workbook shows it
+    takes: list[tuple[tuple[str, str], int, Callable[[Any], Any]] | None] = []
+    nth: dict[tuple[str, str], int] = {}
+    for _header, column in columns:
+        if not column.collection:
+            takes.append(None)
+        elif column.path == "categories":
+            nth[column.key] = nth.get(column.key, -1) + 1
+            takes.append((column.key, nth[column.key], _no_change))
+        else:
+            takes.append((column.key, -1, shows(column)))
     written = 0
     for offset, values in enumerate(rows):
-        r = FIRST_DATA_ROW - 1 + offset
         written = offset + 1
-        categories_seen.clear()
-        for n, (_header, column) in enumerate(columns):
-            if not column.collection:
-                value: Any = offset + 1
-            elif column.path == "categories":
-                index = categories_seen.get(column.key, 0)
-                categories_seen[column.key] = index + 1
-                names = values.get(column.key) or []
-                value = names[index] if index < len(names) else None
+        cells: list[Any] = []  # None: no cell (an empty cell takes its column's format and is open)
+        for take in takes:
+            if take is None:
+                cells.append(offset + 1)
+                continue
+            key, index, shown = take
+            if index < 0:
+                cells.append(shown(values.get(key)))
             else:
-                value = shown_value(column, values.get(column.key))
-            if value is not None:  # an empty cell takes its column's format and is open
-                _write(sheet, r, n, value, styles[n])
+                names = values.get(key) or []
+                cells.append(names[index] if index < len(names) else None)
+        out.write(FIRST_DATA_ROW - 1 + offset, cells)
     end = FIRST_DATA_ROW + max(written + count, 1) - 1
     _validations(sheet, columns, lists, end)
     sheet.freeze_panes(FIRST_DATA_ROW - 1, 3)
@@ -336,6 +455,10 @@ def _form_sheet(book: _Book, sheet: Worksheet, columns: list[tuple[str, Column]]
     # and widths, rows, filters and sorting are allowed
     sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": True,
                        "insert_rows": True, "delete_rows": True})
+
+
+def _no_change(value: Any) -> Any:
+    return value
 
 
 def _validations(sheet: Worksheet, columns: list[tuple[str, Column]], lists: _Lists, end: int) -> None:
