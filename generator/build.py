@@ -124,11 +124,13 @@ def _changes(old: ReadEdition | None, root: Path, result: CheckResult, profile: 
     return changes_between(old, ReadEdition(str(root), None, result.project, result), profile) if old else None
 
 
-def _lay_out(prepared: _Prepared, root: Path, folder: Path, pdf: bool, progress: Progress | None) -> list[str]:
+def _lay_out(prepared: _Prepared, root: Path, folder: Path, pdf: bool, progress: Progress | None,
+             before_workers: Callable[[], None] | None = None) -> list[str]:
     """The docs tree and, when asked, the printed guide in ``folder``; returns the warnings found on the way."""
     problems = prepared.tree.problems + write_tree(prepared.tree, root, folder)
     if pdf:
-        write_pdf(prepared.view, root, folder / "docs" / "downloads" / "guide.pdf", progress=progress)
+        write_pdf(prepared.view, root, folder / "docs" / "downloads" / "guide.pdf", progress=progress,
+                  before_workers=before_workers)
     return problems
 
 
@@ -187,14 +189,18 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
         swapped = False
         try:
             with contextlib.ExitStack() as stack:
-                publications, audits = [], []
+                publications: list[Publication] = []
+                audits: list[Callable[[], None]] = []
                 for number, (profile, target) in enumerate(targets.items(), 1):
                     publication = stack.enter_context(Publication(root, target, profile, progress=progress))
                     auditor = auditors.get(profile)
-                    audits.append(_stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf, old=old,
-                                                         audited_apart=auditor is not None),
-                                         publication, root, profile, strict, progress, pdf, engine,
-                                         apart=number < len(targets), stack=stack, auditor=auditor))
+                    # the 名单's worker processes of this profile wait for the audits of those before (200,000 experts:
+                    # the public audit, 1.2 GB, with the intranet's pages and typesetting would pass 4 GB)
+                    audits.append(_once(_stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf,
+                                                               old=old, audited_apart=auditor is not None),
+                                               publication, root, profile, strict, progress, pdf, engine,
+                                               apart=number < len(targets), stack=stack, auditor=auditor,
+                                               before_workers=_waiting(list(audits), progress))))
                     publications.append(publication)
                 for finish in audits:
                     finish()
@@ -216,6 +222,30 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
     return [BuildResult(result, target) for target in targets.values()]
 
 
+def _once(finish: Callable[[], None]) -> Callable[[], None]:
+    """``finish`` (an audit's wait) called at most once to the end: an audit waited for early is not waited for again."""
+    done: list[bool] = []
+
+    def call() -> None:
+        if not done:
+            finish()
+            done.append(True)
+    return call
+
+
+def _waiting(audits: list[Callable[[], None]], progress: Progress | None) -> Callable[[], None] | None:
+    """What waits for ``audits`` (a finding raises LeakError: the build stops there); None when there are none."""
+    if not audits:
+        return None
+
+    def wait() -> None:
+        if progress:
+            progress("等待上一个版本的审计完成，再并行排版名单（两者同时进行会占用过多内存）")
+        for finish in audits:
+            finish()
+    return wait
+
+
 def _stop_all(auditors: dict[Profile, Auditor]) -> None:
     for auditor in auditors.values():
         auditor.stop()
@@ -223,7 +253,8 @@ def _stop_all(auditors: dict[Profile, Auditor]) -> None:
 
 def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path, profile: Profile,
            strict: bool | None, progress: Progress | None, pdf: bool, engine: str, *, apart: bool,
-           stack: contextlib.ExitStack, auditor: Auditor | None = None) -> Callable[[], None]:
+           stack: contextlib.ExitStack, auditor: Auditor | None = None,
+           before_workers: Callable[[], None] | None = None) -> Callable[[], None]:
     """The site of one profile, rendered and built into its staging folder, whose audit is started; the
     function returned waits for the audit (LeakError on a finding). The caller swaps it in.
 
@@ -241,7 +272,7 @@ def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path
     with tempfile.TemporaryDirectory(prefix=f".{publication.out.name}-tree.new-{os.getpid()}-",
                                      dir=publication.out.parent) as work:
         (Path(work) / STAGING_MARKER).write_text(f"{os.getpid()}\n", encoding="utf-8")
-        problems = _lay_out(prepared, root, Path(work), pdf, progress)
+        problems = _lay_out(prepared, root, Path(work), pdf, progress, before_workers)
         del prepared
         problems += run_engine(engine, Path(work), publication.staged_output)
     stale = publication.staged_output / "search" / "search_index.json"  # the engine's index: ours is used

@@ -316,3 +316,31 @@ def test_the_docs_tree_is_made_beside_the_output_and_a_killed_builds_tree_is_rem
     assert [tree.name.split(".new-")[0] for tree in trees] == [".public-tree", ".intranet-tree"]
     assert not stale.exists()
     assert sorted(p.name for p in out.iterdir()) == ["intranet", "public"]
+
+
+def test_the_intranets_roster_workers_wait_for_the_public_audit_and_a_leak_there_stops_the_build(project, tmp_path,
+                                                                                                monkeypatch):
+    """build --profile all: the intranet's 名单 is typeset by worker processes only once the public audit is done (the
+    two together would pass the memory budget at 200,000 experts); a finding of that audit stops the build there."""
+    import time
+
+    from generator.render.pdf import write
+
+    monkeypatch.setattr(write, "PARALLEL_MIN", 1)  # the small project's 名单 in parts, by workers, as a large one's
+    ended = tmp_path / "public-audit-ended"
+    _public_audit_does(monkeypatch, lambda staged: (time.sleep(1.5), ended.write_text(str(time.time()))))
+    started: list[float] = []
+    real = write.typeset_parts
+
+    def typeset_parts(*args, **kwargs):
+        started.append(time.time())
+        return real(*args, **kwargs)
+    monkeypatch.setattr(write, "typeset_parts", typeset_parts)
+    build_sites(project, out=tmp_path / "both", today=TODAY)
+    assert len(started) == 2 and started[0] < float(ended.read_text()) < started[1]
+
+    started.clear()
+    _public_audit_does(monkeypatch, lambda staged: (staged / "leak.txt").write_text("电话 013912345678", encoding="utf-8"))
+    with pytest.raises(BuildError, match="leak.txt"):
+        build_sites(project, out=tmp_path / "again", today=TODAY)
+    assert len(started) == 1 and not (tmp_path / "again" / "public").exists()

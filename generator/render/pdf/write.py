@@ -31,11 +31,14 @@ class PdfResult:
     bytes: int
 
 
-def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str], None] | None = None) -> PdfResult:
+def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str], None] | None = None, *,
+              before_workers: Callable[[], None] | None = None) -> PdfResult:
     """Typeset the guide for ``view`` and put it at ``target`` (atomically).
 
     The 名单 is typeset by Typst in parts (roster.py), in worker processes when it is long; the guide by
     WeasyPrint with as many placeholder pages as the parts have, the parts' pages laid over them.
+    ``before_workers`` is called before those processes start (build --profile all waits there for the audit of
+    the profile made before: the two are not in memory at once).
     """
     say = progress or (lambda message: None)
     say("排版《专家服务指南》：准备 HTML")
@@ -71,6 +74,8 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     logger.setLevel(logging.ERROR)  # WeasyPrint warns about CSS it ignores; failures are raised below
     try:
         dirs = font_dirs(faces)
+        if apart and before_workers is not None:
+            before_workers()
         if apart:
             say(f"排版《专家服务指南》：名单 {pairings} 对联系分 {len(datas)} 份、{workers} 个进程"
                 + ("并行排版" if workers > 1 else "依次排版"))
