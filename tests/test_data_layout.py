@@ -142,3 +142,33 @@ def test_a_collection_of_many_files_reads_the_same_in_two_processes(tmp_path, mo
     assert {("data/experts/u98.yaml", "E005"), ("data/experts/u99.yaml", "E102")} <= {
         (d.location.path, d.code) for d in two.diagnostics}  # a file that is not YAML; an unknown key
     assert "读取 data/experts 中的 4 个文件（在另一个进程中）" in said
+
+
+def test_a_large_project_is_checked_by_two_processes_with_the_same_diagnostics(project, monkeypatch):
+    """From APART_RECORDS experts and pairings on, the checks other than the leak check run in a forked process:
+    the same diagnostics in the same order, also when that process dies (they are then made here)."""
+    import os
+
+    import generator.validate as validate_module
+
+    (project.root / "content" / "leak.md").write_text("# 名单\n\n联系人：周医生\n", encoding="utf-8")  # E401
+    project.replace("data/pairings.yaml", "  expert: e2\n", "  expert: nobody\n")  # a reference to nobody
+    one = project.check().diagnostics
+    assert {"E401"} < {d.code for d in one} and len({d.code for d in one}) >= 3
+    forked: list[int] = []
+    real = validate_module.Forked
+
+    def spy(function, args):
+        forked.append(os.getpid())
+        return real(function, args)
+    monkeypatch.setattr(validate_module, "Forked", spy)
+    monkeypatch.setattr(validate_module, "APART_RECORDS", 0)
+    assert project.check().diagnostics == one and len(forked) == 1
+    parent, real_part = os.getpid(), validate_module._all_but_leaks
+
+    def dies(project_, today):
+        if os.getpid() != parent:
+            os._exit(3)
+        return real_part(project_, today)
+    monkeypatch.setattr(validate_module, "_all_but_leaks", dies)
+    assert project.check().diagnostics == one and len(forked) == 2
