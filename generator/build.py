@@ -20,6 +20,7 @@ from .diff import EditionInvalid, ReadEdition, changes_between, read_edition
 from .fields import Profile
 from .load.project import Progress
 from .engine import EngineError, run_engine, strict_hint
+from .paths import GUIDE_PDF
 from .render.pdf import PdfError, write_pdf
 from .exposure import ForbiddenSet
 from .render.tree import DocsTree, build_tree, write_tree
@@ -124,14 +125,35 @@ def _changes(old: ReadEdition | None, root: Path, result: CheckResult, profile: 
     return changes_between(old, ReadEdition(str(root), None, result.project, result), profile) if old else None
 
 
-def _lay_out(prepared: _Prepared, root: Path, folder: Path, pdf: bool, progress: Progress | None,
-             before_workers: Callable[[], None] | None = None) -> list[str]:
+def _lay_out(prepared: _Prepared, root: Path, folder: Path, pdf: bool, progress: Progress | None) -> list[str]:
     """The docs tree and, when asked, the printed guide in ``folder``; returns the warnings found on the way."""
     problems = prepared.tree.problems + write_tree(prepared.tree, root, folder)
     if pdf:
-        write_pdf(prepared.view, root, folder / "docs" / "downloads" / "guide.pdf", progress=progress,
-                  before_workers=before_workers)
+        write_pdf(prepared.view, root, folder / "docs" / GUIDE_PDF, progress=progress)
     return problems
+
+
+class _Alongside(threading.Thread):
+    """``work`` in a thread, started at once; ``wait`` gives its result or raises its exception."""
+
+    def __init__(self, work: Callable[[], list[str]]) -> None:
+        super().__init__(name="expert-guide-engine", daemon=True)
+        self._work = work
+        self._result: list[str] = []
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._result = self._work()
+        except BaseException as exc:  # handed to the caller by wait()
+            self._error = exc
+
+    def wait(self) -> list[str]:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
 
 
 def build_site(root: Path | str = ".", *, profile: Profile = "public", out: Path | str | None = None, strict: bool | None = None,
@@ -272,9 +294,25 @@ def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path
     with tempfile.TemporaryDirectory(prefix=f".{publication.out.name}-tree.new-{os.getpid()}-",
                                      dir=publication.out.parent) as work:
         (Path(work) / STAGING_MARKER).write_text(f"{os.getpid()}\n", encoding="utf-8")
-        problems = _lay_out(prepared, root, Path(work), pdf, progress, before_workers)
-        del prepared
-        problems += run_engine(engine, Path(work), publication.staged_output)
+        problems = _lay_out(prepared, root, Path(work), False, progress)
+        view = prepared.view
+        del prepared  # the pages are on disk (the intranet's: 400 MB at 200,000 experts)
+        # The engine builds the site in a thread while the guide is typeset (by worker processes, this one waiting):
+        # the guide is made beside the tree and put in the site once both are done (the pages link it as raw HTML,
+        # which the engine does not check). A failure of either stops the build before the audit.
+        guide = Path(work) / "guide.pdf"
+        engine_run = _Alongside(lambda: run_engine(engine, Path(work), publication.staged_output))
+        try:
+            if pdf:
+                write_pdf(view, root, guide, progress=progress, before_workers=before_workers)
+            del view
+        except BaseException:
+            engine_run.join()  # the build stops: the engine's outcome is not needed, only that it is done
+            raise
+        problems += engine_run.wait()
+        if pdf:
+            (publication.staged_output / GUIDE_PDF).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(guide, publication.staged_output / GUIDE_PDF)
     stale = publication.staged_output / "search" / "search_index.json"  # the engine's index: ours is used
     if stale.exists():
         stale.unlink()

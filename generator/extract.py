@@ -45,7 +45,7 @@ MAX_MEMBERS = 10_000
 # repeat at least PIECE_OVERLAP bytes of the text (outside tags) of the one before: a field's value is at most
 # 32,767 characters (E116), about 300 KB even as entities, so a value split at a cut — over tags of any
 # length — is whole in one piece; the text read at once stays bounded (the whole sheet and its variants: 2.8 GB).
-PIECE = 32 * 1024 * 1024  # a sheet is 90 % tags: the overlap is some 5 MB of it, read twice (8 MB pieces: 60 % more)
+PIECE = 8 * 1024 * 1024
 PIECE_OVERLAP = 512 * 1024
 _TAG_BYTES = re.compile(rb"<[^<>]*>")
 MAX_NESTING = 4  # an archive in an archive in …

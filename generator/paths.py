@@ -16,9 +16,10 @@ PROJECT_OVERRIDES = "theme/overrides"
 GENERATED_PAGES = ("policies/index.md", "categories.md", "services.md", "institutions.md", "directory/index.md",
                    "pairings.md", "downloads.md", "report.md", "requests.md", "activities.md", "changes.md")
 # Folders and files of the output that only the generator writes.
+GUIDE_PDF = "downloads/guide.pdf"  # the printed 《专家服务指南》, for download
 RESERVED_FOLDERS = ("experts/", "directory/", "search/", "downloads/", "assets/")
 RESERVED_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz", "search/pages.json", "directory/experts.json",
-                  "downloads/guide.pdf", "requests/requests.ics", "downloads/form.xlsx", "downloads/roster.xlsx")
+                  GUIDE_PDF, "requests/requests.ics", "downloads/form.xlsx", "downloads/roster.xlsx")
 # The intranet's 下载 page offers the blank 登记表 and the current export (expert-guide xlsx); the public site has neither.
 FORM_WORKBOOK = "downloads/form.xlsx"
 ROSTER_WORKBOOK = "downloads/roster.xlsx"

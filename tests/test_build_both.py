@@ -344,3 +344,40 @@ def test_the_intranets_roster_workers_wait_for_the_public_audit_and_a_leak_there
     with pytest.raises(BuildError, match="leak.txt"):
         build_sites(project, out=tmp_path / "again", today=TODAY)
     assert len(started) == 1 and not (tmp_path / "again" / "public").exists()
+
+
+def test_the_engine_builds_the_site_while_the_guide_is_typeset_and_the_guide_published_is_the_real_one(project, tmp_path,
+                                                                                                       monkeypatch):
+    """The engine runs in a thread beside write_pdf; the site holds the typeset guide, linked from its 下载 page; a
+    guide that fails stops the build, and no thread is left."""
+    import threading
+
+    build_module = importlib.import_module("generator.build")
+    seen: dict[str, list[str]] = {"engine": [], "pdf": []}
+    real_engine, real_pdf = build_module.run_engine, build_module.write_pdf
+
+    def run_engine(*args):
+        seen["engine"].append(threading.current_thread().name)
+        return real_engine(*args)
+
+    def write_pdf(view, root, target, **kwargs):
+        seen["pdf"].append(threading.current_thread().name)
+        assert not target.exists() and "docs" not in target.parts  # beside the tree, put in the site after
+        return real_pdf(view, root, target, **kwargs)
+    monkeypatch.setattr(build_module, "run_engine", run_engine)
+    monkeypatch.setattr(build_module, "write_pdf", write_pdf)
+    build_sites(project, out=tmp_path / "both", today=TODAY, strict=True)
+    assert seen == {"engine": ["expert-guide-engine"] * 2, "pdf": [threading.main_thread().name] * 2}
+    for profile in ("public", "intranet"):
+        guide = (tmp_path / "both" / profile / "downloads" / "guide.pdf").read_bytes()
+        assert guide.startswith(b"%PDF-") and len(guide) > 10_000
+        assert 'href="../downloads/guide.pdf"' in (tmp_path / "both" / profile / "downloads" / "index.html").read_text(encoding="utf-8")
+
+    from generator.render.pdf import PdfError
+
+    def fails(view, root, target, **kwargs):
+        raise PdfError("planted")
+    monkeypatch.setattr(build_module, "write_pdf", fails)
+    with pytest.raises(BuildError, match="planted"):
+        build_sites(project, out=tmp_path / "again", today=TODAY)
+    assert not (tmp_path / "again" / "public").exists() and threading.active_count() == 1
