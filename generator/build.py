@@ -297,19 +297,25 @@ def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path
         problems = _lay_out(prepared, root, Path(work), False, progress)
         view = prepared.view
         del prepared  # the pages are on disk (the intranet's: 400 MB at 200,000 experts)
-        # The engine builds the site in a thread while the guide is typeset (by worker processes, this one waiting):
+        # The engine builds the site in a thread while the guide is laid out (by a worker process, this one waiting):
         # the guide is made beside the tree and put in the site once both are done (the pages link it as raw HTML,
         # which the engine does not check). A failure of either stops the build before the audit.
         guide = Path(work) / "guide.pdf"
-        engine_run = _Alongside(lambda: run_engine(engine, Path(work), publication.staged_output))
+        engine_runs: list[_Alongside] = []
+
+        def start_engine() -> None:
+            if not engine_runs:
+                engine_runs.append(_Alongside(lambda: run_engine(engine, Path(work), publication.staged_output)))
         try:
             if pdf:
-                write_pdf(view, root, guide, progress=progress, before_workers=before_workers)
+                write_pdf(view, root, guide, progress=progress, before_workers=before_workers, laying_out=start_engine)
             del view
         except BaseException:
-            engine_run.join()  # the build stops: the engine's outcome is not needed, only that it is done
+            for running in engine_runs:
+                running.join()  # the build stops: the engine's outcome is not needed, only that it is done
             raise
-        problems += engine_run.wait()
+        start_engine()  # without a guide: now
+        problems += engine_runs[0].wait()
         if pdf:
             (publication.staged_output / GUIDE_PDF).parent.mkdir(parents=True, exist_ok=True)
             os.replace(guide, publication.staged_output / GUIDE_PDF)

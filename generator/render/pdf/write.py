@@ -32,13 +32,15 @@ class PdfResult:
 
 
 def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str], None] | None = None, *,
-              before_workers: Callable[[], None] | None = None) -> PdfResult:
+              before_workers: Callable[[], None] | None = None,
+              laying_out: Callable[[], None] | None = None) -> PdfResult:
     """Typeset the guide for ``view`` and put it at ``target`` (atomically).
 
     The 名单 is typeset by Typst in parts (roster.py), in worker processes when it is long; the guide by
     WeasyPrint with as many placeholder pages as the parts have, the parts' pages laid over them.
     ``before_workers`` is called before those processes start (build --profile all waits there for the audit of
-    the profile made before: the two are not in memory at once).
+    the profile made before: the two are not in memory at once); ``laying_out`` when only the guide's layout is
+    left, which a worker process does while this one waits (build starts the engine there).
     """
     say = progress or (lambda message: None)
     say("排版《专家服务指南》：准备 HTML")
@@ -88,6 +90,8 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
         del typeset
         say(f"排版《专家服务指南》：名单 {count} 页；全书版面计算")
         html = guide_html(view, root, placeholder_pages=count)
+        if laying_out is not None:
+            laying_out()
         if apart:  # the laid-out guide in a worker: the parent holds HTML and PDF bytes only
             data, pages = typeset_guide(html, base_url, allowed, count, pieces)
         else:
