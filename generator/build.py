@@ -27,6 +27,7 @@ from .render.tree import DocsTree, build_tree, write_tree
 from .render.view import SiteView, build_view
 from .project import Project
 from .provenance import EditionError, build_clock, edition_name
+from .workers import give_back_memory
 from .publish import (DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, STAGING_MARKER, Publication, PublishedThenInterrupted,
                       PublishError, after_swaps, distinct_outputs, guard_file, guard_folder, swap_together)
 
@@ -328,6 +329,7 @@ def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path
                          + strict_hint(problems), result)
     say(f"审计输出（{PROFILE_NAMES[profile]}）：检查每个文件中是否有不应公开的信息"
         + ("（在另一个进程中，同时生成下一个版本）" if apart else ""))
+    give_back_memory()  # the pages and the view are gone: neither this process nor the audit forked from it holds them
 
     def start(staged: Path) -> Callable[[], list[Hit]]:
         if auditor is not None:  # started when the project was read: it knows what to look for
