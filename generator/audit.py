@@ -195,40 +195,60 @@ def _audit_apart(site: Path, forbidden: ForbiddenSet) -> list[Hit]:
 
 
 class Auditor(_Forked):
-    """The audit of one profile in a process forked as soon as the project is read (build --profile all): it works
-    out what to look for (forbidden_values: 25 s for the intranet at 200,000 experts) while the build checks and
-    renders on the other core, then waits for the site to audit (``audit``).
+    """The audits of a build's profiles in one process, forked once the project is checked (build --profile all, or
+    the intranet alone): it works out what each profile must not show — the public site's values are the check's
+    own, inherited (see exposure.remembering); the intranet's take 25 s at 200,000 experts — while the build renders
+    on the other core, then audits each site it is sent (``audit``), in the order sent.
 
-    A process that dies is a finding, as for every audit process; ``stop`` ends one the build gave up on."""
+    One process for both sites: forked early, it shares the project with the build and stays small (a process forked
+    from the build after the public site is made held 1.4 GB by the time the intranet was rendered). A process that
+    dies is a finding, as for every audit process; ``stop`` ends it."""
 
-    def __init__(self, project: Project, profile: Profile, today: Any) -> None:
+    def __init__(self, project: Project, profiles: tuple[Profile, ...], today: Any) -> None:
         import multiprocessing
 
-        asked, self._ask = multiprocessing.get_context("fork").Pipe(duplex=False)
-        super().__init__(_audit_when_asked, (project, profile, today, asked, self._ask))
+        context = multiprocessing.get_context("fork")
+        asked, self._ask = context.Pipe(duplex=False)
+        self._answers, answer = context.Pipe(duplex=False)
+        super().__init__(_audit_when_asked, (project, profiles, today, asked, self._ask, answer, self._answers))
         asked.close()
+        answer.close()
 
-    def audit(self, site: Path) -> Callable[[], list[Hit]]:
-        """Send ``site`` to be audited; what is returned waits for the findings."""
+    def audit(self, profile: Profile, site: Path, *, workers: int | None = None) -> Callable[[], list[Hit]]:
+        """Send ``site`` to be audited for ``profile`` (``workers``: as for audit()); what is returned waits for the
+        findings. Sites are audited, and their findings waited for, in the order sent."""
         try:
-            self._ask.send(site)
-        except OSError:  # the process is gone: its death is reported by result()
+            self._ask.send((profile, site, workers))
+        except OSError:  # the process is gone: its death is reported by the wait
             pass
-        finally:
-            self._ask.close()
-        return self.result
+        return self._findings
+
+    def _findings(self) -> list[Hit]:
+        try:
+            found: list[Hit] = self._answers.recv()
+            return found
+        except (EOFError, OSError):
+            self.stop()
+            return [Hit(".", UNREADABLE, Forbidden("—", f"审计子进程意外退出（退出码 {self.process.exitcode}）："
+                                                        "无法核查输出中是否有个人信息，不能发布"))]
 
     def stop(self) -> None:
-        if not self._ask.closed:
-            self._ask.close()
+        for end in (self._ask, self._answers):
+            if not end.closed:
+                end.close()
         super().stop()
 
 
-def _audit_when_asked(project: Project, profile: Profile, today: Any, asked: Any, ask: Any) -> list[Hit]:
-    ask.close()  # the parent's end, inherited: closed here so that the parent's close ends the wait below
-    forbidden = forbidden_values(project, profile, today)
-    try:
-        site = asked.recv()
-    except EOFError:  # the build gave up before asking
-        return []
-    return audit(site, forbidden)
+def _audit_when_asked(project: Project, profiles: tuple[Profile, ...], today: Any, asked: Any, ask: Any, answer: Any,
+                      answers: Any) -> None:
+    ask.close()  # the parent's ends, inherited: closed here so that the parent's close ends the wait below
+    answers.close()
+    values = {profile: forbidden_values(project, profile, today) for profile in profiles}  # public first: inherited
+    while True:
+        try:
+            profile, site, workers = asked.recv()
+        except EOFError:  # every site was sent, or the build gave up
+            return
+        forbidden = values.pop(profile)  # let go once read: the next site's are kept only
+        answer.send(audit(site, forbidden, workers=workers))
+        del forbidden

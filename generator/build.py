@@ -25,7 +25,6 @@ from .render.pdf import PdfError, write_pdf
 from .exposure import ForbiddenSet
 from .render.tree import DocsTree, build_tree, write_tree
 from .render.view import SiteView, build_view
-from .project import Project
 from .provenance import EditionError, build_clock, edition_name
 from .workers import give_back_memory
 from .publish import (DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, STAGING_MARKER, Publication, PublishedThenInterrupted,
@@ -87,10 +86,8 @@ def _guard(root: Path, targets: dict[Profile, Path]) -> None:
 
 
 def _checked(root: Path, today: date, progress: Progress | None, strict: bool, edition: str | None,
-             nothing: str = "任何输出", loaded: Callable[[Project], None] | None = None) -> CheckResult:
-    result = check(root, today=today, progress=progress,
-                   loaded=None if loaded is None else lambda project: loaded(_named(CheckResult(project, []),
-                                                                                   edition).project))
+             nothing: str = "任何输出") -> CheckResult:
+    result = check(root, today=today, progress=progress)
     if not result.ok(strict=strict):
         raise BuildError(f"数据校验未通过，未生成{nothing}", result)
     return _named(result, edition)
@@ -195,19 +192,17 @@ def build_sites(root: Path | str = ".", *, profiles: tuple[Profile, ...] = ("pub
 def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today: date | None,
            progress: Progress | None, pdf: bool, engine: str, edition: str | None, since: str | None) -> list[BuildResult]:
     """Guard, check once, then stage and audit each profile in turn; swap them all in once all have passed."""
-    auditors: dict[Profile, Auditor] = {}
-
-    def loaded(project: Project) -> None:
-        """The intranet's audit process, started now: it works out what to look for while the check runs.
-        (The public site's values are the check's own, worked out once: see remembering.)"""
-        if "intranet" in targets and threading.active_count() == 1:  # forking a threaded process is unsafe
-            auditors["intranet"] = Auditor(project, "intranet", day)
-
+    auditors: list[Auditor] = []
     with build_clock(root, progress), remembering(), contextlib.ExitStack() as auditing:
         auditing.callback(_stop_all, auditors)  # none outlives the build
         _guard(root, targets)  # again under the lock later: this fails fast
         day = today or reference_day()
-        result = _checked(root, day, progress, bool(strict), edition, loaded=loaded)
+        result = _checked(root, day, progress, bool(strict), edition)
+        # The audit process, forked now (the public site alone is audited here, with the check's values): it works out
+        # what to look for while the sites are rendered, and audits them. The public site's values are the check's
+        # own, which it inherits (see remembering).
+        if (len(targets) > 1 or "intranet" in targets) and threading.active_count() == 1:  # forking a threaded
+            auditors.append(Auditor(result.project, tuple(targets), day))                   # process is unsafe
         old = _previous(since, root, result, day, progress)
         swapped = False
         try:
@@ -216,7 +211,7 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
                 audits: list[Callable[[], None]] = []
                 for number, (profile, target) in enumerate(targets.items(), 1):
                     publication = stack.enter_context(Publication(root, target, profile, progress=progress))
-                    auditor = auditors.get(profile)
+                    auditor = auditors[0] if auditors else None
                     # the 名单's worker processes of this profile wait for the audits of those before (200,000 experts:
                     # the public audit, 1.2 GB, with the intranet's pages and typesetting would pass 4 GB)
                     audits.append(_once(_stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf,
@@ -269,8 +264,8 @@ def _waiting(audits: list[Callable[[], None]], progress: Progress | None) -> Cal
     return wait
 
 
-def _stop_all(auditors: dict[Profile, Auditor]) -> None:
-    for auditor in auditors.values():
+def _stop_all(auditors: list[Auditor]) -> None:
+    for auditor in auditors:
         auditor.stop()
 
 
@@ -332,8 +327,8 @@ def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path
     give_back_memory()  # the pages and the view are gone: neither this process nor the audit forked from it holds them
 
     def start(staged: Path) -> Callable[[], list[Hit]]:
-        if auditor is not None:  # started when the project was read: it knows what to look for
-            return auditor.audit(staged)
+        if auditor is not None:  # started when the project was checked: it knows what to look for
+            return auditor.audit(profile, staged, workers=1 if apart else None)  # apart: the build goes on
         assert forbidden is not None
         if not apart:
             hits = audit(staged, forbidden)

@@ -394,31 +394,58 @@ def test_zips_inside_a_zip_share_one_limit(tmp_path):
 
 
 
-def test_the_intranet_is_audited_by_a_process_started_when_the_project_is_read(tmp_path, monkeypatch):
-    """build --profile intranet/all: the Auditor is forked right after the project is read (before the check), works
-    out the intranet's values there, and audits what it is sent; a check that fails stops it, and no audit
-    process outlives a build either way."""
+def test_the_sites_are_audited_by_one_process_started_when_the_project_is_checked(tmp_path, monkeypatch):
+    """build --profile intranet/all: one Auditor is forked once the project is checked, works out there what each
+    profile must not show (the public values inherited from the check), and audits what it is sent; a check that
+    fails starts none, and no audit process outlives a build either way."""
     import multiprocessing
 
     import generator.build as build_module
-    from generator.build import BuildError
+    from generator.build import BuildError, build_sites
 
     started = []
     real = build_module.Auditor
 
-    def spy(project, profile, today):
-        started.append((profile, multiprocessing.current_process().name))
-        return real(project, profile, today)
+    def spy(project, profiles, today):
+        started.append((profiles, multiprocessing.current_process().name))
+        return real(project, profiles, today)
     monkeypatch.setattr(build_module, "Auditor", spy)
     root = tmp_path / "project"
     shutil.copytree(MINIMAL, root)
     build_site(root, profile="intranet", out=tmp_path / "site", today=TODAY, pdf=False)
-    assert started == [("intranet", "MainProcess")] and multiprocessing.active_children() == []
+    build_sites(root, out=tmp_path / "both", today=TODAY, pdf=False)
+    build_site(root, profile="public", out=tmp_path / "public", today=TODAY, pdf=False)  # audited here
+    assert started == [(("intranet",), "MainProcess"), (("public", "intranet"), "MainProcess")]
+    assert multiprocessing.active_children() == []
     (root / "data" / "site.yaml").write_text((root / "data" / "site.yaml").read_text(encoding="utf-8")
                                              + "unknown_key: 1\n", encoding="utf-8")
     with pytest.raises(BuildError):
-        build_site(root, profile="intranet", out=tmp_path / "site", today=TODAY, pdf=False)
+        build_sites(root, out=tmp_path / "both", today=TODAY, pdf=False)
     assert len(started) == 2 and multiprocessing.active_children() == []
+
+
+def test_the_public_values_are_worked_out_once_for_the_check_and_the_public_audit(tmp_path, monkeypatch):
+    """The Auditor inherits the check's public values (forked after the check); only the intranet's are worked out
+    there. Counted across processes, in a file."""
+    import os
+
+    from generator import exposure
+    from generator.build import build_sites
+
+    counted = tmp_path / "counted"
+    real = exposure._forbidden_values
+
+    def counting(project, profile, today, prose):
+        with counted.open("a", encoding="utf-8") as out:
+            out.write(f"{profile} {os.getpid()}\n")
+        return real(project, profile, today, prose)
+    monkeypatch.setattr(exposure, "_forbidden_values", counting)
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    build_sites(root, out=tmp_path / "both", today=TODAY, pdf=False)
+    lines = [line.split() for line in counted.read_text(encoding="utf-8").splitlines()]
+    assert [profile for profile, _pid in lines] == ["public", "intranet"]
+    assert lines[0][1] == str(os.getpid()) != lines[1][1]  # the check's here, the intranet's in the Auditor
 
 
 @settings(max_examples=400, deadline=None)
