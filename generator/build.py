@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from .audit import Apart, Auditor, Hit, audit, audit_apart, forbidden_values
-from .exposure import remembering
+from .exposure import forget, remembering
 from .changes import Changes
 from .check import CheckResult, check
 from .clock import reference_day
@@ -203,6 +203,7 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
         # own, which it inherits (see remembering).
         if (len(targets) > 1 or "intranet" in targets) and threading.active_count() == 1:  # forking a threaded
             auditors.append(Auditor(result.project, tuple(targets), day))                   # process is unsafe
+            forget()  # the Auditor has the public values now: this process lets go of its copy
         old = _previous(since, root, result, day, progress)
         swapped = False
         try:

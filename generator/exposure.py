@@ -230,6 +230,13 @@ def remembering() -> Iterator[None]:
         _memo.reset(token)
 
 
+def forget() -> None:
+    """Let go of the values remembered (a build whose audit process has them: this one no longer needs them)."""
+    memo = _memo.get()
+    if memo is not None:
+        memo.clear()
+
+
 def forbidden_values(project: Project, profile: Profile, today: Any = None, *, prose: str = "") -> ForbiddenSet:
     """What ``profile`` must never show: each value once (folded), with the shown names that contain it.
 
