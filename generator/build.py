@@ -132,23 +132,36 @@ def _lay_out(prepared: _Prepared, root: Path, folder: Path, pdf: bool, progress:
 
 
 class _Alongside(threading.Thread):
-    """``work`` in a thread, started at once; ``wait`` gives its result or raises its exception."""
+    """``work(stop)`` in a thread, started at once; ``finish`` waits for it (``stop``: asks it to stop first)."""
 
-    def __init__(self, work: Callable[[], list[str]]) -> None:
+    def __init__(self, work: Callable[[threading.Event], list[str]]) -> None:
         super().__init__(name="expert-guide-engine", daemon=True)
         self._work = work
+        self._stopping = threading.Event()
         self._result: list[str] = []
         self._error: BaseException | None = None
         self.start()
 
     def run(self) -> None:
         try:
-            self._result = self._work()
-        except BaseException as exc:  # handed to the caller by wait()
+            self._result = self._work(self._stopping)
+        except BaseException as exc:  # handed to the caller by finish()
             self._error = exc
 
-    def wait(self) -> list[str]:
-        self.join()
+    def finish(self, *, stop: bool = False) -> list[str]:
+        """The thread's result, or its exception, once it has ended: nothing it writes can follow what the caller
+        does next (remove the folders it writes in). A Ctrl-C meanwhile stops it, waits for it, and is raised."""
+        interrupted: BaseException | None = None
+        if stop:
+            self._stopping.set()
+        while self.is_alive():
+            try:
+                self.join(0.2)
+            except KeyboardInterrupt as exc:
+                interrupted = exc
+                self._stopping.set()
+        if interrupted is not None:
+            raise interrupted
         if self._error is not None:
             raise self._error
         return self._result
@@ -210,19 +223,23 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
             with contextlib.ExitStack() as stack:
                 publications: list[Publication] = []
                 audits: list[Callable[[], None]] = []
-                for number, (profile, target) in enumerate(targets.items(), 1):
-                    publication = stack.enter_context(Publication(root, target, profile, progress=progress))
-                    auditor = auditors[0] if auditors else None
-                    # the 名单's worker processes of this profile wait for the audits of those before (200,000 experts:
-                    # the public audit, 1.2 GB, with the intranet's pages and typesetting would pass 4 GB)
-                    audits.append(_once(_stage(lambda: _render(root, target, result, profile, day, progress, pdf=pdf,
-                                                               old=old, audited_apart=auditor is not None),
-                                               publication, root, profile, strict, progress, pdf, engine,
-                                               apart=number < len(targets), stack=stack, auditor=auditor,
-                                               before_workers=_waiting(list(audits), progress))))
-                    publications.append(publication)
-                for finish in audits:
-                    finish()
+                try:
+                    for number, (profile, target) in enumerate(targets.items(), 1):
+                        publication = stack.enter_context(Publication(root, target, profile, progress=progress))
+                        auditor = auditors[0] if auditors else None
+                        # the 名单's worker processes of this profile wait for the audits of those before (200,000
+                        # experts: the public audit with the intranet's pages and typesetting would pass 4 GB)
+                        audits.append(_once(_stage(lambda: _render(root, target, result, profile, day, progress,
+                                                                   pdf=pdf, old=old, audited_apart=auditor is not None),
+                                                   publication, root, profile, strict, progress, pdf, engine,
+                                                   apart=number < len(targets), stack=stack, auditor=auditor,
+                                                   before_workers=_waiting(list(audits), progress))))
+                        publications.append(publication)
+                    for finish in audits:
+                        finish()
+                except BaseException:
+                    _stop_all(auditors)  # before the staging folders are removed: no audit reads one being removed
+                    raise
                 distinct_outputs([publication.out for publication in publications])  # as locked and guarded
                 waited = swap_together(publications)
                 swapped = True
@@ -302,17 +319,19 @@ def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path
 
         def start_engine() -> None:
             if not engine_runs:
-                engine_runs.append(_Alongside(lambda: run_engine(engine, Path(work), publication.staged_output)))
+                engine_runs.append(_Alongside(lambda stop: run_engine(engine, Path(work), publication.staged_output,
+                                                                      stop)))
         try:
             if pdf:
                 write_pdf(view, root, guide, progress=progress, before_workers=before_workers, laying_out=start_engine)
             del view
         except BaseException:
-            for running in engine_runs:
-                running.join()  # the build stops: the engine's outcome is not needed, only that it is done
+            for running in engine_runs:  # the build stops: the engine is stopped, and done before anything is removed
+                with contextlib.suppress(BaseException):
+                    running.finish(stop=True)
             raise
         start_engine()  # without a guide: now
-        problems += engine_runs[0].wait()
+        problems += engine_runs[0].finish()
         if pdf:
             (publication.staged_output / GUIDE_PDF).parent.mkdir(parents=True, exist_ok=True)
             os.replace(guide, publication.staged_output / GUIDE_PDF)

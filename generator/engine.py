@@ -14,6 +14,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -84,22 +86,51 @@ class NoThemeIndex:
         self.on_page_context = on_page_context
 
 
+class Stopping:
+    """Stops the engine before its next page once ``stop`` is set (run_engine): as a page is read, and as it is
+    written (the engine reads every page, then writes every page)."""
+
+    def __init__(self, stop: threading.Event, abort: type[Exception]) -> None:
+        def on_pre_page(page: Any, **_: object) -> Any:
+            if stop.is_set():
+                raise abort("构建已停止")
+            return page
+
+        def on_page_context(context: Any, **_: object) -> Any:
+            if stop.is_set():
+                raise abort("构建已停止")
+            return context
+
+        on_pre_page.mkdocs_priority = 100  # type: ignore[attr-defined]
+        on_page_context.mkdocs_priority = 100  # type: ignore[attr-defined]
+        self.on_pre_page, self.on_page_context = on_pre_page, on_page_context
+
+
 def exclude_from_theme_index(page: Any) -> None:
     """Material's `search: exclude` on ``page`` (NoThemeIndex, and the plugin door's own hook)."""
     page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
 
 
-def _run_apart(engine: str, folder: Path, site_dir: Path) -> list[str]:
+def _run_apart(engine: str, folder: Path, site_dir: Path, stop: threading.Event | None = None) -> list[str]:
     """ProperDocs in its own process: it redirects every `mkdocs.*` import (Material's plugins) to itself,
-    which cannot happen in a process that has imported MkDocs already."""
+    which cannot happen in a process that has imported MkDocs already. ``stop``: as for run_engine (killed)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
-    try:
-        done = subprocess.run([sys.executable, "-m", engine, "build", "-f", os.fspath(folder / "mkdocs.yml"),
-                               "-d", os.fspath(site_dir)], capture_output=True, text=True, env=env, timeout=3600)
-    except subprocess.TimeoutExpired:
-        raise EngineError(f"{engine} 运行超过 1 小时，已停止") from None
-    lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-    if done.returncode != 0:
+    deadline = time.monotonic() + 3600
+    with subprocess.Popen([sys.executable, "-m", engine, "build", "-f", os.fspath(folder / "mkdocs.yml"),
+                           "-d", os.fspath(site_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env=env) as process:
+        while True:
+            try:
+                _out, err = process.communicate(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                stopped = stop is not None and stop.is_set()
+                if stopped or time.monotonic() > deadline:
+                    process.kill()
+                    process.communicate()
+                    raise EngineError("构建已停止" if stopped else f"{engine} 运行超过 1 小时，已停止") from None
+    lines = [line.strip() for line in err.splitlines() if line.strip()]
+    if process.returncode != 0:
         raise EngineError(f"{engine} 未能生成网站：" + "".join(f"\n  {line}" for line in lines[-20:]))
     return [line.split("-", 1)[1].strip() if "-" in line else line
             for line in lines if line.startswith("WARNING")]
@@ -109,15 +140,18 @@ def available(engine: str) -> bool:
     return importlib.util.find_spec(engine) is not None
 
 
-def run_engine(engine: str, folder: Path, site_dir: Path) -> list[str]:
-    """Build ``folder``/mkdocs.yml into ``site_dir``; returns the engine's warnings."""
+def run_engine(engine: str, folder: Path, site_dir: Path, stop: threading.Event | None = None) -> list[str]:
+    """Build ``folder``/mkdocs.yml into ``site_dir``; returns the engine's warnings.
+
+    ``stop`` (when the build runs the engine in a thread): once set, the engine stops before its next page
+    (EngineError), so that the build can wait for it before removing the folders it writes in."""
     if engine not in ENGINES:
         raise EngineError(f"未知的构建引擎“{engine}”：只能是 {' 或 '.join(ENGINES)}")
     if not available(engine):
         raise EngineError(f"没有安装构建引擎 {engine}：请运行 make setup，或 pip install {engine}")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice about MkDocs 2.0 is for authors, not staff
     if engine != "mkdocs":
-        return _run_apart(engine, folder, site_dir)
+        return _run_apart(engine, folder, site_dir, stop)
     config_module = importlib.import_module(f"{engine}.config")
     build_module = importlib.import_module(f"{engine}.commands.build")
     exceptions = importlib.import_module(f"{engine}.exceptions")
@@ -128,6 +162,8 @@ def run_engine(engine: str, folder: Path, site_dir: Path) -> list[str]:
         config = config_module.load_config(config_file=os.fspath(folder / "mkdocs.yml"), site_dir=os.fspath(site_dir))
         config.plugins["expert-guide-raw-pages"] = RawPages()
         config.plugins["expert-guide-no-theme-index"] = NoThemeIndex()
+        if stop is not None:
+            config.plugins["expert-guide-stop"] = Stopping(stop, exceptions.Abort)
         build_module.build(config)
     except (exceptions.Abort, exceptions.ConfigurationError, exceptions.PluginError, exceptions.BuildError) as exc:
         detail = "".join(f"\n  {m}" for m in collect.messages)

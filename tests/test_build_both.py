@@ -247,14 +247,14 @@ def test_a_build_that_gives_up_stops_the_public_audit(project, tmp_path, monkeyp
     _public_audit_does(monkeypatch, hang)
     real = build_module.run_engine
 
-    def run_engine(engine, folder, site_dir):
+    def run_engine(engine, folder, site_dir, stop=None):
         if ".intranet.new-" in str(site_dir):  # the intranet's turn, while the public audit runs
             for _ in range(6000):
                 if seen.exists():
                     break
                 time.sleep(0.01)
             raise EngineError("planted engine failure")
-        return real(engine, folder, site_dir)
+        return real(engine, folder, site_dir, stop)
 
     monkeypatch.setattr(build_module, "run_engine", run_engine)
     with pytest.raises(BuildError, match="planted engine failure"):
@@ -309,8 +309,8 @@ def test_the_docs_tree_is_made_beside_the_output_and_a_killed_builds_tree_is_rem
     (stale / STAGING_MARKER).write_text("999999999\n", encoding="utf-8")
     trees = []
     real = build_module.run_engine
-    monkeypatch.setattr(build_module, "run_engine", lambda engine, folder, site: trees.append(folder) or
-                        real(engine, folder, site))
+    monkeypatch.setattr(build_module, "run_engine", lambda engine, folder, site, stop=None: trees.append(folder) or
+                        real(engine, folder, site, stop))
     build_sites(project, out=out, today=TODAY, pdf=False)
     assert [tree.parent for tree in trees] == [out, out]
     assert [tree.name.split(".new-")[0] for tree in trees] == [".public-tree", ".intranet-tree"]
@@ -381,3 +381,78 @@ def test_the_engine_builds_the_site_while_the_guide_is_typeset_and_the_guide_pub
     with pytest.raises(BuildError, match="planted"):
         build_sites(project, out=tmp_path / "again", today=TODAY)
     assert not (tmp_path / "again" / "public").exists() and threading.active_count() == 1
+
+
+class _Stopped(BaseException):
+    """Stands for a Ctrl-C in the tests (pytest itself stops on a real KeyboardInterrupt)."""
+
+
+def test_a_build_stopped_while_the_engine_runs_waits_for_it_and_leaves_nothing(project, tmp_path, monkeypatch):
+    """The engine runs in a thread while the guide is laid out: a build that stops then (a Ctrl-C, a failed guide)
+    stops the engine and waits for it before removing its folders, so that it cannot write pages after them (the
+    outside review found unaudited pages written into a staging folder made again after the clean-up)."""
+    import threading
+    import time
+
+    import mkdocs.utils
+
+    build_module = importlib.import_module("generator.build")
+    real_write = mkdocs.utils.write_file
+
+    def slow_write(content, output_path):
+        time.sleep(0.05)
+        return real_write(content, output_path)
+    monkeypatch.setattr(mkdocs.utils, "write_file", slow_write)
+    real_pdf = build_module.write_pdf
+
+    def stopped_while_laid_out(view, root, target, *, laying_out=None, **kwargs):
+        laying_out()  # the engine starts
+        time.sleep(0.3)
+        raise _Stopped()
+    monkeypatch.setattr(build_module, "write_pdf", stopped_while_laid_out)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(_Stopped):
+        build_module.build_site(project, profile="intranet", out=out / "site", today=TODAY)
+    time.sleep(1)  # an engine left running would write on meanwhile
+    assert [t.name for t in threading.enumerate()] == [threading.main_thread().name]
+    assert sorted(p.name for p in out.iterdir()) == []
+    monkeypatch.setattr(build_module, "write_pdf", real_pdf)
+
+
+def test_the_wait_for_the_engine_outlasts_a_ctrl_c():
+    """_Alongside.finish: a Ctrl-C while waiting asks the thread to stop, waits for it, then is raised."""
+    import threading
+
+    build_module = importlib.import_module("generator.build")
+    ended = threading.Event()
+
+    def work(stop):
+        stop.wait(10)
+        ended.set()
+        return []
+    running = build_module._Alongside(work)
+    real_join = running.join
+    calls = []
+
+    def join(timeout=None):
+        calls.append(timeout)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return real_join(timeout)
+    running.join = join
+    with pytest.raises(KeyboardInterrupt):
+        running.finish()
+    assert ended.is_set() and not running.is_alive()
+
+
+def test_a_finding_stops_the_audit_process_before_the_staging_folders_are_removed(project, tmp_path, capfd):
+    """A leak in the public site stops the build while the intranet is still being audited: the audit process is
+    stopped first, so that it does not read a folder being removed and print a Python traceback at the user."""
+    override = project / "theme" / "overrides" / "downloads"
+    override.mkdir(parents=True)
+    (override / "roster.xlsx").write_text("联系电话 013912345678\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="roster.xlsx"):
+        build_sites(project, out=tmp_path / "both", today=TODAY, pdf=False)
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err and not (tmp_path / "both" / "public").exists()

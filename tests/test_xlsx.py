@@ -806,3 +806,16 @@ def test_text_xlsxwriter_would_take_for_rich_text_reads_back_as_itself(tmp_path)
     from generator.load.workbook import _escaped_underscore
 
     assert [_escaped_underscore(sheet.cell(r, 1).value) for r in range(4, 4 + len(MARKUP_TEXT))] == MARKUP_TEXT
+
+
+@pytest.mark.parametrize("code", ["FFFE", "FFFF"])
+def test_a_non_character_in_a_field_is_refused_by_check(project, code):
+    """U+FFFE and U+FFFF are no characters: a workbook writes them as _xFFFE_, which reads back as that text (the
+    outside review found the export's round trip changing the field), so check refuses them (E110)."""
+    project.replace("data/experts.yaml", f"  field: {_field_of(project, 0)}\n", f'  field: "材料\\u{code}"\n')
+    assert [line for line in project.lines() if " E110 " in line] == [
+        f"data/experts.yaml:{_line_of(project, '材料')}:10: error E110 “field”（专业领域）中不能有非字符 U+{code}。提示：删除这个字符"]
+
+
+def _line_of(project, text: str) -> int:
+    return next(n for n, line in enumerate(project.read("data/experts.yaml").splitlines(), 1) if text in line)

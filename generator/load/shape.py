@@ -16,7 +16,8 @@ from .yamlio import YList, YMap, has_invisible
 
 CELL_LIMIT = 32_767  # characters in one Excel cell
 
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # a tab is allowed; a line break only in multiline fields
+# a tab is allowed; a line break only in multiline fields; U+FFFE and U+FFFF (not characters) cannot pass a workbook
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 _SUGGESTIONS = 50  # unknown keys per mapping that get a "did you mean"; the rest list the allowed fields
 
@@ -147,7 +148,8 @@ class ShapeChecker:
             return None
         control = _CONTROL.search(text.replace("\n", "") if kind == "multiline" else text)
         if control:
-            what = "换行" if control.group() in "\n\r" else f"控制字符 U+{ord(control.group()):04X}"
+            what = "换行" if control.group() in "\n\r" else \
+                f"{'非字符' if control.group() in chr(0xFFFE) + chr(0xFFFF) else '控制字符'} U+{ord(control.group()):04X}"
             hint = "需要多行时请用“|”块写法，并只用于说明类字段" if what == "换行" else "删除这个字符"
             self.diags.error(where, "E110", f"{label}中不能有{what}", hint=hint)
             return None
