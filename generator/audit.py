@@ -163,8 +163,13 @@ class _Forked(Forked):
         try:
             return super().result()
         except WorkerDied as exc:
-            return [Hit(".", UNREADABLE, Forbidden("—", f"审计子进程意外退出（退出码 {exc.exitcode}）："
-                                                        "无法核查输出中是否有个人信息，不能发布"))]
+            return _died(exc.exitcode)
+
+
+def _died(exitcode: int | None) -> list[Hit]:
+    """The finding of an audit process that ended without answering: what was not read through is not published."""
+    return [Hit(".", UNREADABLE, Forbidden("—", f"审计子进程意外退出（退出码 {exitcode}）："
+                                                "无法核查输出中是否有个人信息，不能发布"))]
 
 
 def audit_apart(site: Path, forbidden: ForbiddenSet) -> "Apart | Callable[[], list[Hit]]":
@@ -194,7 +199,7 @@ def _audit_apart(site: Path, forbidden: ForbiddenSet) -> list[Hit]:
     return audit(site, forbidden, workers=1)
 
 
-class Auditor(_Forked):
+class Auditor(Forked):
     """The audits of a build's profiles in one process, forked once the project is checked (build --profile all, or
     the intranet alone): it works out what each profile must not show — the public site's values are the check's
     own, inherited (see exposure.remembering); the intranet's take 25 s at 200,000 experts — while the build renders
@@ -229,8 +234,7 @@ class Auditor(_Forked):
             return found
         except (EOFError, OSError):
             self.stop()
-            return [Hit(".", UNREADABLE, Forbidden("—", f"审计子进程意外退出（退出码 {self.process.exitcode}）："
-                                                        "无法核查输出中是否有个人信息，不能发布"))]
+            return _died(self.process.exitcode)
 
     def stop(self) -> None:
         for end in (self._ask, self._answers):

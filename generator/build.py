@@ -344,7 +344,7 @@ def _stage(render: Callable[[], _Prepared], publication: Publication, root: Path
                          + strict_hint(problems), result)
     say(f"审计输出（{PROFILE_NAMES[profile]}）：检查每个文件中是否有不应公开的信息"
         + ("（在另一个进程中，同时生成下一个版本）" if apart else ""))
-    give_back_memory()  # the pages and the view are gone: neither this process nor the audit forked from it holds them
+    give_back_memory()  # the pages and the view are gone: hand their memory back before the audit (or a fork for it)
 
     def start(staged: Path) -> Callable[[], list[Hit]]:
         if auditor is not None:  # started when the project was checked: it knows what to look for

@@ -26,8 +26,8 @@ def worker_start(parent: int) -> None:
 
 def give_back_memory() -> None:
     """Hand the heap freed so far back to the system (glibc's malloc_trim): CPython keeps freed memory for later, so a
-    build that has let go of one profile's pages would otherwise still hold them, and so would every process forked
-    from it (at 200,000 experts: the public audit, forked after the public site is made)."""
+    build that has let go of one profile's pages would otherwise still hold them while the next is made and audited
+    (at 200,000 experts: 2.06 → 1.41 GB during the intranet's audit)."""
     import ctypes
 
     try:

@@ -403,7 +403,16 @@ def test_a_build_stopped_while_the_engine_runs_waits_for_it_and_leaves_nothing(p
         time.sleep(0.05)
         return real_write(content, output_path)
     monkeypatch.setattr(mkdocs.utils, "write_file", slow_write)
-    real_pdf = build_module.write_pdf
+    outcome: list[str] = []
+    real_engine = build_module.run_engine
+
+    def run_engine(*args):
+        try:
+            return real_engine(*args)
+        except Exception as exc:
+            outcome.append(str(exc))
+            raise
+    monkeypatch.setattr(build_module, "run_engine", run_engine)
 
     def stopped_while_laid_out(view, root, target, *, laying_out=None, **kwargs):
         laying_out()  # the engine starts
@@ -417,7 +426,7 @@ def test_a_build_stopped_while_the_engine_runs_waits_for_it_and_leaves_nothing(p
     time.sleep(1)  # an engine left running would write on meanwhile
     assert [t.name for t in threading.enumerate()] == [threading.main_thread().name]
     assert sorted(p.name for p in out.iterdir()) == []
-    monkeypatch.setattr(build_module, "write_pdf", real_pdf)
+    assert len(outcome) == 1 and "构建已停止" in outcome[0]  # stopped before its next page, not run to the end
 
 
 def test_the_wait_for_the_engine_outlasts_a_ctrl_c():

@@ -297,10 +297,8 @@ def _inline(text: str) -> str:
         text = _LITERAL_ESCAPE.sub(r"_x005F\1", text)
         text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
         text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-        preserve = text[:1].isspace() or text[-1:].isspace()
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    else:
-        preserve = text[:1].isspace() or text[-1:].isspace()
+    preserve = text[:1].isspace() or text[-1:].isspace()  # the escapes neither make nor take away a space at the ends
     return f'<t xml:space="preserve">{text}</t>' if preserve else f"<t>{text}</t>"
 
 
@@ -419,14 +417,14 @@ def _form_sheet(book: _Book, sheet: Worksheet, columns: list[tuple[str, Column]]
     out = ROWS(sheet, styles)
     # what each column takes from a row, worked out once: the row's number (None), the nth of the expert's
     # categories (their nth column), or a field as the workbook shows it
-    takes: list[tuple[tuple[str, str], int, Callable[[Any], Any]] | None] = []
+    takes: list[tuple[tuple[str, str], int, Callable[[Any], Any] | None] | None] = []
     nth: dict[tuple[str, str], int] = {}
     for _header, column in columns:
         if not column.collection:
             takes.append(None)
         elif column.path == "categories":
             nth[column.key] = nth.get(column.key, -1) + 1
-            takes.append((column.key, nth[column.key], _no_change))
+            takes.append((column.key, nth[column.key], None))
         else:
             takes.append((column.key, -1, shows(column)))
     written = 0
@@ -438,7 +436,7 @@ def _form_sheet(book: _Book, sheet: Worksheet, columns: list[tuple[str, Column]]
                 cells.append(offset + 1)
                 continue
             key, index, shown = take
-            if index < 0:
+            if shown is not None:
                 cells.append(shown(values.get(key)))
             else:
                 names = values.get(key) or []
@@ -456,10 +454,6 @@ def _form_sheet(book: _Book, sheet: Worksheet, columns: list[tuple[str, Column]]
     # and widths, rows, filters and sorting are allowed
     sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": True,
                        "insert_rows": True, "delete_rows": True})
-
-
-def _no_change(value: Any) -> Any:
-    return value
 
 
 def _validations(sheet: Worksheet, columns: list[tuple[str, Column]], lists: _Lists, end: int) -> None:

@@ -76,9 +76,9 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     logger.setLevel(logging.ERROR)  # WeasyPrint warns about CSS it ignores; failures are raised below
     try:
         dirs = font_dirs(faces)
-        if apart and before_workers is not None:
-            before_workers()
         if apart:
+            if before_workers is not None:
+                before_workers()
             say(f"排版《专家服务指南》：名单 {pairings} 对联系分 {len(datas)} 份、{workers} 个进程"
                 + ("并行排版" if workers > 1 else "依次排版"))
             typeset = typeset_parts(datas, dirs, concurrency=workers)
