@@ -248,8 +248,9 @@ class _Rows:
     The rows are the sheet's last (nothing is written below them), one ``write`` per row, in order. Text is escaped
     as XlsxWriter escapes it (control characters and a literal _xHHHH_ as Excel reads them, then &, < and >); one
     that XlsxWriter would take for its own rich text ("<r>…</r>", see ``_text``) is escaped all the same, so it
-    reads back as itself. Uses two of XlsxWriter's internals (3.x), kept to the calls it makes itself: the row
-    before is written out first (``_write_single_row``), a format's number is the one it gives (``_get_xf_index``).
+    reads back as itself. Uses XlsxWriter's internals (3.x; pinned below 4), kept to the calls it makes itself for a
+    cell: the sheet's extent (``_check_dimensions``), the row before written out first (``_write_single_row``), a
+    format's number (``_get_xf_index``), and the row file (``fh``). A change there shows in the byte comparison.
     """
 
     def __init__(self, sheet: Worksheet, styles: list[Format]) -> None:
