@@ -51,13 +51,19 @@ def _times(m: Matrix, n: Matrix) -> Matrix:
 
 
 # One token of a content stream, after any white space: a run of operators that draw no text with their
-# numbers (paths, colours, line styles: most of a table's page, skipped at once), a number, an operator, a name, a string (literal,
-# without nested parentheses, or hex), an array's bracket, a dictionary's, or a comment. The match must begin
-# where the last ended: a byte no alternative takes (a nested parenthesis, binary data) stops the reading.
+# operands (paths, colours and colour spaces, line styles, the text's render mode, ET: most of a table's page, skipped
+# at once), a matrix with its operator (cm, Tm), a font with its size (Tf), a number, an operator, a name, a string
+# (literal, without nested parentheses, or hex), an array's bracket, a dictionary's, or a comment. The match must begin
+# where the last ended: a byte no alternative takes (a nested parenthesis, binary data) stops the reading. A matrix or a
+# font read whole is read as its numbers and operator one by one would be: a 名单 page is 5,000 tokens so, 2,000 whole.
 _TOKEN = re.compile(rb"""[\x00\t\n\f\r ]*(?:
-  (?P<k>(?:(?:[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[\x00\t\n\f\r ]+)*
-         (?:re|[mlcvyhfFSsBbnW]\*?|w|J|j|M|d|ri|i|cs|CS|scn?|SCN?|g|G|rg|RG|k|K)
+  (?P<k>(?:(?:(?:[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[\x00\t\n\f\r ]+)*
+             (?:re|[mlcvyhfFSsBbnW]\*?|w|J|j|M|d|ri|i|cs|CS|scn?|SCN?|g|G|rg|RG|k|K|Tr|ET)
+           | /[^\x00\t\n\f\r ()<>\[\]{}/%]*[\x00\t\n\f\r ]+(?:cs|CS))
          (?![^\x00\t\n\f\r ()<>\[\]{}/%])[\x00\t\n\f\r ]*)+)
+| (?P<x>(?:[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[\x00\t\n\f\r ]+){6}(?:cm|Tm))(?![^\x00\t\n\f\r ()<>\[\]{}/%])
+| (?P<f>/[^\x00\t\n\f\r ()<>\[\]{}/%]*[\x00\t\n\f\r ]+[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[\x00\t\n\f\r ]+Tf)
+  (?![^\x00\t\n\f\r ()<>\[\]{}/%])
 | (?P<n>[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))
 | (?P<o>[A-Za-z'"*][A-Za-z0-9'"*]*)
 | (?P<m>/[^\x00\t\n\f\r ()<>\[\]{}/%]*)
@@ -68,6 +74,8 @@ _TOKEN = re.compile(rb"""[\x00\t\n\f\r ]*(?:
 | (?P<c>%[^\r\n]*)
 | (?P<e>\Z)
 )""", re.X | re.S)
+_NUMBER = re.compile(rb"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+_WHITE_RUN = re.compile(rb"[\x00\t\n\f\r ]+")
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|[\s\S])")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"\r\n": b"", b"\n": b"", b"\r": b""}
 _UNLIKE_PYTHON = re.compile(rb"\\(?![0-7nrtbf\\\n])|\\\n\r")
@@ -333,6 +341,24 @@ class _Page:
                 continue
             if kind == "n":
                 (arrays[-1] if arrays else operands).append(float(m.group("n")))
+                continue
+            if kind == "x":  # six numbers and cm or Tm
+                if arrays:
+                    raise Unsupported("数组中出现了操作符")
+                whole = m.group("x")
+                matrix: Matrix = tuple(map(float, _NUMBER.findall(whole)))  # type: ignore[assignment]
+                if whole.endswith(b"cm"):
+                    ctm = _times(matrix, ctm)
+                else:
+                    tm = tlm = matrix
+                operands.clear()
+                continue
+            if kind == "f":  # a font's name, its size and Tf
+                if arrays:
+                    raise Unsupported("数组中出现了操作符")
+                name, number, _tf = _WHITE_RUN.split(m.group("f"))
+                font, size = self.font(resources, name.decode("latin-1")), float(number)
+                operands.clear()
                 continue
             if kind == "s":
                 (arrays[-1] if arrays else operands).append(_unescape(m.group("s")))

@@ -262,6 +262,27 @@ def test_strict_fetcher_refuses_anything_outside_theme_and_content(minimal, tmp_
 TERM = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日至\d{4}年\d{1,2}月\d{1,2}日")
 
 
+def test_each_page_of_the_roster_names_only_its_own_form_and_markers_are_not_destinations(parallel_pdf):
+    """A reader loads a page's resources, and the catalog, for every page it reads: each page of the 名单 names the one
+    form it draws (the shared dictionary once named every form on every page), and the placeholders' markers, which
+    only served to find the pages, are not in the catalog's destinations; the chapters' are."""
+    reader = PdfReader(parallel_pdf)
+    drawn = []
+    for page in reader.pages:
+        forms = [str(name) for name in (page["/Resources"].get("/XObject") or {}) if str(name).startswith("/EGPart")]
+        assert len(forms) <= 1, forms
+        if forms:  # and the fonts its own text sets (its running header and number), not every font of the guide
+            content = page.get_contents().get_data()
+            assert f"{forms[0]} Do".encode() in content
+            assert {str(name) for name in page["/Resources"]["/Font"]} == \
+                {"/" + name.decode() for name in re.findall(rb"/(\S+)\s+[\d.]+\s+Tf", content)}
+        drawn += forms
+    assert drawn and len(set(drawn)) == len(drawn)
+    names = [str(name) for name in reader.trailer["/Root"]["/Names"]["/Dests"]["/Names"][::2]]
+    assert "appendix-pairings" in names and "services" in names
+    assert not [name for name in names if name.startswith("placeholder-page-")]
+
+
 @pytest.mark.parametrize("parts", [False, True], ids=["one document", "parallel parts"])
 def test_content_cannot_take_an_anchor_of_the_guide(minimal, tmp_path, monkeypatch, parts):
     """Content ids are namespaced in print: the 名单's id, a placeholder marker or a chapter id in content

@@ -4,6 +4,7 @@ the one under test."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -400,3 +401,26 @@ def test_a_run_too_small_to_see_does_not_split_a_line_or_a_number():
                f"/F1 0.1 Tf 1 0 0 1 140 700.1 Tm {enc('9')} Tj /F1 10 Tf 1 0 0 1 100 700 Tm {enc('0-')} Tj ET")
     seen = pdftext.page_text(_page(content)).split("\n")
     assert "0- 1234 5678" in seen and "9" in seen
+
+
+@pytest.mark.parametrize("content, fonts", [
+    (f"q 1 0 0 -1 300 500 cm BT /F1 10 Tf 1 0 0 -1 0 0 Tm {enc('董')} Tj ET Q "
+     f"q 2 0 0 2 10 10 cm BT /F1 12 Tf 5 0 0 5 1 1 Tm {enc('振邦')} Tj ET Q", None),
+    # operands left before a matrix or a font read whole: the last ones count, as they do one by one
+    (f"BT 7 /F1 10 Tf 9 1 0 0 1 100 700 Tm {enc('张')} Tj /c0 cs 0 scn 0 Tr 1 0 0 1 120 700 Tm {enc('伟')} Tj ET", None),
+    # a name that ends in cs is a name, not a colour space and its operator
+    (f"BT /Fcs 10 Tf 1 0 0 1 100 700 Tm {enc('华')} Tj ET", {"/Fcs": lambda w: _type0(w)}),
+])
+def test_a_matrix_or_a_font_read_whole_reads_as_read_one_by_one(content, fonts):
+    """The reader takes "a b c d e f cm", "… Tm" and "/F 10 Tf" whole (most of a 名单 page); a comment before the
+    operator makes it read them token by token: the text is the same."""
+    split = re.sub(r"(?<=\S) (cm|Tm|Tf|cs)\b", r" %split\n\1", content)
+    assert split.count("%split") >= 2
+    assert read(content, fonts=fonts) == read(split, fonts=fonts) != ""
+
+
+@pytest.mark.parametrize("inside", ["[1 0 0 1 0 0 cm]", "[/F1 10 Tf]", "[1 0 0 1 0 0 Tm]"])
+def test_an_operator_in_an_array_is_refused_read_whole_or_one_by_one(inside):
+    for content in (f"BT {inside} ET", "BT " + re.sub(r" (cm|Tm|Tf)\]", r" %x\n\1]", inside) + " ET"):
+        with pytest.raises(pdftext.Unsupported):
+            pdftext.page_text(_page(content))

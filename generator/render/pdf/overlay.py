@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import cast
 
 from .errors import PdfError
@@ -57,6 +58,7 @@ def lay_over_parts(guide: bytes, pages: list[int], parts: list[bytes]) -> bytes:
     for index, page in zip(pages, part_pages):
         shift = 0 if index % 2 == 0 else -2 * MM  # even index = odd page number = right-hand page
         _lay_over(writer, writer.pages[index], page, shift, f"/EGPart{index}")
+    _drop_markers(writer)
     if marks:
         chapter = _chapter_mark(writer, pages[0])
         for title, at in marks:
@@ -64,6 +66,39 @@ def lay_over_parts(guide: bytes, pages: list[int], parts: list[bytes]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+_SET_FONT = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+[-+]?[\d.]+\s+Tf")
+
+
+def _fonts_set(page) -> set[str] | None:
+    """The names of the fonts ``page``'s content sets (Tf), or None when that cannot be told for certain (a Tf
+    this does not read, such as one inside a string)."""
+    contents = page.get_contents()
+    data = contents.get_data() if contents is not None else b""
+    found = _SET_FONT.findall(data)
+    if len(found) != data.count(b"Tf"):
+        return None
+    return {"/" + name.decode("latin-1") for name in found}
+
+
+def _drop_markers(writer) -> None:
+    """The placeholder pages' markers taken out of the named destinations: they only served to find the pages.
+
+    WeasyPrint writes every id as a destination in the catalog itself, and the catalog is read again for every page
+    (poppler's pdftotext); with 2,530 markers it was 180 KB, and half of pdftotext's time at 200,000 experts."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    names = writer.root_object.get("/Names")
+    dests = names.get("/Dests") if names is not None else None
+    flat = dests.get("/Names") if dests is not None else None
+    if dests is None or flat is None:  # none, or a tree of /Kids (WeasyPrint writes one flat array)
+        return
+    kept = ArrayObject()
+    for at in range(0, len(flat) - 1, 2):
+        if not str(flat[at]).startswith(MARKER):
+            kept.extend(list.__getitem__(flat, slice(at, at + 2)))  # as written: references stay references
+    dests[NameObject("/Names")] = kept
 
 
 def _chapter_mark(writer, first: int):
@@ -107,10 +142,23 @@ def _lay_over(writer, target, page, shift: float, name: str) -> None:
     form[NameObject("/Subtype")] = NameObject("/Form")
     form[NameObject("/BBox")] = ArrayObject(page.mediabox)
     form[NameObject("/Resources")] = page.raw_get("/Resources").clone(writer)
-    resources = target["/Resources"]  # WeasyPrint shares one dictionary between pages: names are per page
-    if "/XObject" not in resources:
-        resources[NameObject("/XObject")] = DictionaryObject()
-    resources["/XObject"][NameObject(name)] = form_ref
+    # WeasyPrint shares one resource dictionary between pages. Each page gets its own, naming only its own form
+    # beside what the shared one holds (fonts, graphics states: the same objects): added to the shared one, the
+    # 2,500 forms of a 200,000-expert guide were every page's resources, and a reader that looks them up per page
+    # (pdftotext: 56 s for the guide) read them 2,500 times.
+    # Its fonts too: a reader loads every font a page names (pdftotext reads each embedded font's file to tell its
+    # type, 3 MB for the guide's four), and the placeholder's header and page number set two of them. Where the page
+    # draws anything else, or its fonts cannot be told for certain, it names them all, as before.
+    shared = target["/Resources"]
+    own = DictionaryObject({NameObject(key): shared.raw_get(key) for key in shared if key != "/XObject"})
+    xobjects, fonts = shared.get("/XObject"), shared.get("/Font")
+    used = _fonts_set(target) if not xobjects and fonts is not None else None
+    if used is not None and used <= set(fonts):
+        own[NameObject("/Font")] = DictionaryObject({NameObject(key): fonts.raw_get(key) for key in fonts if key in used})
+    drawn = DictionaryObject({NameObject(key): xobjects.raw_get(key) for key in xobjects} if xobjects is not None else {})
+    drawn[NameObject(name)] = form_ref
+    own[NameObject("/XObject")] = drawn
+    target[NameObject("/Resources")] = own
 
     def stream(operators: str) -> DecodedStreamObject:
         obj = DecodedStreamObject()
