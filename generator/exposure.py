@@ -569,7 +569,7 @@ def _automaton(words: dict[str, Any]):
 # delimit values in JSON, HTML and CSV (so that neighbouring small numbers never run together).
 # Anything else between digits — spaces of any width, - . / ( ) _ 、 ~ : * × — is a separator.
 # So a number runs from a digit for as long as neither comes (a letter is \w less the digits and "_").
-_NUMBER = re.compile(r"[0-9](?:[^\w\n\r,;\"'\[\]{}<>=|]+|[\d_]+)*")
+_NUMBER = re.compile(r"[0-9](?:[^\w\n\r,;\"'\[\]{}<>=|]++|[\d_]++)*+")  # possessive: a number is never given back
 _SEPARATOR = re.compile(r"[^0-9\n]+")
 
 
