@@ -56,26 +56,30 @@ def _times(m: Matrix, n: Matrix) -> Matrix:
 # (literal, without nested parentheses, or hex), an array's bracket, a dictionary's, or a comment. The match must begin
 # where the last ended: a byte no alternative takes (a nested parenthesis, binary data) stops the reading. A matrix or a
 # font read whole is read as its numbers and operator one by one would be: a 名单 page is 5,000 tokens so, 2,000 whole.
-_TOKEN = re.compile(rb"""[\x00\t\n\f\r ]*(?:
-  (?P<k>(?:(?:(?:[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[\x00\t\n\f\r ]+)*
+# Every repetition is possessive: where no operator follows a row of numbers (an array), nothing is tried again (an
+# outside review found 12 long numbers in a TJ array taking hours, each number read in every way it could be split).
+_NUM = rb"[+-]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)"  # possessive: a number can be read one way only
+_WS = rb"[\x00\t\n\f\r ]"
+_ENDS = rb"(?![^\x00\t\n\f\r ()<>\[\]{}/%])"  # an operator or a name ends at white space or a delimiter
+_TOKEN = re.compile(rb"""%(ws)s*+(?:
+  (?P<k>(?:(?:(?:%(num)s%(ws)s++)*+
              (?:re|[mlcvyhfFSsBbnW]\*?|w|J|j|M|d|ri|i|cs|CS|scn?|SCN?|g|G|rg|RG|k|K|Tr|ET)
-           | /[^\x00\t\n\f\r ()<>\[\]{}/%]*[\x00\t\n\f\r ]+(?:cs|CS))
-         (?![^\x00\t\n\f\r ()<>\[\]{}/%])[\x00\t\n\f\r ]*)+)
-| (?P<x>(?:[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[\x00\t\n\f\r ]+){6}(?:cm|Tm))(?![^\x00\t\n\f\r ()<>\[\]{}/%])
-| (?P<f>/[^\x00\t\n\f\r ()<>\[\]{}/%]*[\x00\t\n\f\r ]+[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[\x00\t\n\f\r ]+Tf)
-  (?![^\x00\t\n\f\r ()<>\[\]{}/%])
-| (?P<n>[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))
+           | /[^\x00\t\n\f\r ()<>\[\]{}/%%]*+%(ws)s++(?:cs|CS))
+         %(ends)s%(ws)s*+)++)
+| (?P<x>(?:%(num)s%(ws)s++){6}(?:cm|Tm))%(ends)s
+| (?P<f>/[^\x00\t\n\f\r ()<>\[\]{}/%%]*+%(ws)s++%(num)s%(ws)s++Tf)%(ends)s
+| (?P<n>%(num)s(?:%(ws)s++%(num)s)*+)  # a row of numbers at once: never read again from each of them
 | (?P<o>[A-Za-z'"*][A-Za-z0-9'"*]*)
-| (?P<m>/[^\x00\t\n\f\r ()<>\[\]{}/%]*)
+| (?P<m>/[^\x00\t\n\f\r ()<>\[\]{}/%%]*)
 | \((?P<s>(?:[^()\\]|\\.)*)\)
 | (?P<p>\()
 | <(?P<h>[0-9A-Fa-f\x00\t\n\f\r ]*)>
 | (?P<a>\[) | (?P<z>\]) | (?P<d><<|>>)
-| (?P<c>%[^\r\n]*)
+| (?P<c>%%[^\r\n]*)
 | (?P<e>\Z)
-)""", re.X | re.S)
-_NUMBER = re.compile(rb"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
-_WHITE_RUN = re.compile(rb"[\x00\t\n\f\r ]+")
+)""" % {b"num": _NUM, b"ws": _WS, b"ends": _ENDS}, re.X | re.S)
+_NUMBER = re.compile(_NUM)
+_WHITE_RUN = re.compile(_WS + rb"+")
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|[\s\S])")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"\r\n": b"", b"\n": b"", b"\r": b""}
 _UNLIKE_PYTHON = re.compile(rb"\\(?![0-7nrtbf\\\n])|\\\n\r")
@@ -340,7 +344,7 @@ class _Page:
                 operands.clear()
                 continue
             if kind == "n":
-                (arrays[-1] if arrays else operands).append(float(m.group("n")))
+                (arrays[-1] if arrays else operands).extend(map(float, _WHITE_RUN.split(m.group("n"))))
                 continue
             if kind == "x":  # six numbers and cm or Tm
                 if arrays:

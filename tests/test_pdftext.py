@@ -69,8 +69,13 @@ def lit(text: str) -> bytes:
     return bytes(out + b")")
 
 
-def _page(content: bytes | str, *, fonts: dict | None = None, xobjects=None, extra=None) -> object:
+def _page(content: bytes | str, **kwargs) -> object:
     """A one-page PDF with ``content``, read back by pypdf: its page."""
+    return PdfReader(io.BytesIO(_pdf(content, **kwargs))).pages[0]
+
+
+def _pdf(content: bytes | str, *, fonts: dict | None = None, xobjects=None, extra=None) -> bytes:
+    """A one-page PDF with ``content``, in the test font /F1 (and ``fonts``, ``xobjects``)."""
     writer = PdfWriter()
     page = writer.add_blank_page(595, 842)
     font = _type0(writer)
@@ -84,7 +89,7 @@ def _page(content: bytes | str, *, fonts: dict | None = None, xobjects=None, ext
         extra(writer, page)
     buffer = io.BytesIO()
     writer.write(buffer)
-    return PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
+    return buffer.getvalue()
 
 
 def read(content: bytes | str, **kwargs) -> str:
@@ -424,3 +429,19 @@ def test_an_operator_in_an_array_is_refused_read_whole_or_one_by_one(inside):
     for content in (f"BT {inside} ET", "BT " + re.sub(r" (cm|Tm|Tf)\]", r" %x\n\1]", inside) + " ET"):
         with pytest.raises(pdftext.Unsupported):
             pdftext.page_text(_page(content))
+
+
+def test_a_row_of_long_numbers_with_no_operator_after_it_is_read_at_once(tmp_path):
+    """Each number could once be split in as many ways as it has digits, and a TJ array of a dozen long numbers took
+    the reader hours (an outside review): `check` hung on such an attachment. Read in a process of its own, so that a
+    return of it fails here instead of hanging the tests."""
+    import subprocess
+    import sys
+
+    numbers = " ".join(["123456789012"] * 40)
+    pdf = tmp_path / "numbers.pdf"
+    pdf.write_bytes(_pdf(f"BT /F1 10 Tf 100 700 Td [{enc('董')} {numbers} {enc('华')} {numbers}] TJ ET"))
+    read_it = ("import sys; from pypdf import PdfReader; from generator import pdftext; "
+               "print(pdftext.pages_text(PdfReader(sys.argv[1]).pages, lambda page: 'pypdf'))")
+    out = subprocess.run([sys.executable, "-c", read_it, str(pdf)], capture_output=True, text=True, timeout=120, check=True)
+    assert "董" in out.stdout and "华" in out.stdout and "pypdf" not in out.stdout  # read here, not handed on
