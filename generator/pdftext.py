@@ -78,7 +78,6 @@ _TOKEN = re.compile(rb"""%(ws)s*+(?:
 | (?P<c>%%[^\r\n]*)
 | (?P<e>\Z)
 )""" % {b"num": _NUM, b"ws": _WS, b"ends": _ENDS}, re.X | re.S)
-_NUMBER = re.compile(_NUM)
 _WHITE_RUN = re.compile(_WS + rb"+")
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|[\s\S])")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"\r\n": b"", b"\n": b"", b"\r": b""}
@@ -349,9 +348,9 @@ class _Page:
             if kind == "x":  # six numbers and cm or Tm
                 if arrays:
                     raise Unsupported("数组中出现了操作符")
-                whole = m.group("x")
-                matrix: Matrix = tuple(map(float, _NUMBER.findall(whole)))  # type: ignore[assignment]
-                if whole.endswith(b"cm"):
+                *numbers, op = _WHITE_RUN.split(m.group("x"))
+                matrix: Matrix = tuple(map(float, numbers))  # type: ignore[assignment]
+                if op == b"cm":
                     ctm = _times(matrix, ctm)
                 else:
                     tm = tlm = matrix
