@@ -97,7 +97,7 @@ def _render(root: Path, out: Path, result: CheckResult, profile: Profile, today:
             pdf: bool, old: ReadEdition | None, audited_apart: bool = False) -> _Prepared:
     """One profile's view and docs tree, and what its audit looks for (``audited_apart``: an Auditor knows)."""
     view = build_view(result.project, profile, today, result.diagnostics, _changes(old, root, result, profile))
-    return _Prepared(out, result, view, build_tree(result.project, view, pdf=pdf),
+    return _Prepared(out, result, view, build_tree(result.project, view, pdf=pdf, apart=True),
                      None if audited_apart else forbidden_values(result.project, profile, today))
 
 

@@ -108,3 +108,43 @@ def test_a_name_read_otherwise_is_kept_whole(tmp_path):
     usual = {c: s for s, chars in data["py"].items() for c in chars.split(" ")}
     assert {said["曾经纬"] or " ".join(usual[c] for c in "曾经纬"), said["王曾经"] or " ".join(usual[c] for c in "王曾经")} \
         == {"zeng jing wei", "wang ceng jing"}
+
+
+@pytest.mark.parametrize("how", ["apart", "the process dies", "it fails there"])
+def test_a_build_makes_the_directory_and_workbooks_apart_into_the_same_tree(project, monkeypatch, how):
+    """A build makes the directory's index and shards and the workbooks in a forked process while the pages are
+    rendered, and sets the character pairs of the pages' texts afterwards: the tree is the one made in one process,
+    byte for byte and in order, on both profiles; a process that dies or fails leaves them to be made here."""
+    import os
+
+    import generator.render.tree as tree_module
+    from generator.render.tree import build_tree
+
+    # a traditional character that only a content page holds: its pair comes from the pages' texts, after the fork
+    project.write("content/notice.md", "# 通知\n\n龜山路的服务窗口。\n")
+    result = project.check()
+    forked: list[int] = []
+    real_fork, real_made, parent = tree_module.Forked, tree_module._made_ahead, os.getpid()
+
+    def spy(function, args):
+        forked.append(1)
+        return real_fork(function, args)
+
+    def made(view, independent):
+        if os.getpid() != parent and how == "the process dies":
+            os._exit(3)
+        if os.getpid() != parent and how == "it fails there":
+            raise OSError("disk full")
+        return real_made(view, independent)
+    monkeypatch.setattr(tree_module, "Forked", spy)
+    monkeypatch.setattr(tree_module, "_made_ahead", made)
+    for profile in ("public", "intranet"):
+        view = build_view(result.project, profile, TODAY, result.diagnostics)
+        one, two = build_tree(result.project, view), build_tree(result.project, view, apart=True)
+        assert list(two.pages.items()) == list(one.pages.items()) and not two.deferred
+        assert list(two.files.items()) == list(one.files.items())
+        data = json.loads(two.files["directory/experts.json"])
+        assert "龜龟" in data["t2s"].split(" ") and data["t2s"] in two.files["search/index.json"].decode("utf-8")
+        if profile == "intranet":
+            assert {"downloads/roster.xlsx", "downloads/form.xlsx"} <= set(two.files)
+    assert len(forked) == 2

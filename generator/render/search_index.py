@@ -67,12 +67,20 @@ def experts_index(view: SiteView, texts: Iterable[str] = ()) -> dict[str, Any]:
         out["st"] = [STATUS_NAMES[s] for s in STATUSES]
     out["rows"] = rows
     out["ld"] = leader_rows(view)
-    named = [(e["id"], e["name"]) for e in experts] + [(row[0], row[1]) for row in out["ld"]]
-    out["py"], out["pyx"] = _readings(named)
-    searched = [name for _key, name in named] + [v for k in ("emp", "reg", "fld", "rank", "deg") for v in tables[k]]
-    searched += [c[0] for c in out["cat"]] + out.get("st", []) + [row[3] for row in out["ld"]]
-    out["t2s"] = simplified_pairs("".join(searched) + "".join(texts))
+    out["py"], out["pyx"] = _readings([(e["id"], e["name"]) for e in experts] + [(row[0], row[1]) for row in out["ld"]])
+    with_texts(out, texts)
     return out
+
+
+def with_texts(index: dict[str, Any], texts: Iterable[str]) -> None:
+    """Set the index's ``t2s``: the pairs of the characters of its searched strings and of ``texts``.
+
+    The shards fold only the searched strings, whose characters are in the pairs whatever ``texts`` are: a build
+    makes the shards from an index without texts, in a process of its own, and sets the whole pairs afterwards."""
+    searched = [row[1] for row in index["rows"]] + [row[1] for row in index["ld"]]
+    searched += [v for k in ("emp", "reg", "fld", "rank", "deg") for v in index[k]]
+    searched += [c[0] for c in index["cat"]] + index.get("st", []) + [row[3] for row in index["ld"]]
+    index["t2s"] = simplified_pairs("".join(searched) + "".join(texts))
 
 
 # How many directory rows one file of records (search/r/K.json) holds: the header search fetches only
@@ -108,6 +116,13 @@ def search_shards(index: dict[str, Any]) -> dict[str, str]:
     The leaders of the 名单 (``ld``, few) are in the manifest whole, each with its syllables (``ldpy``), and are
     matched in the browser as the whole-download search matches them.
     """
+    files, keys = shard_files(index)
+    files["index.json"] = search_manifest(index, keys)
+    return files
+
+
+def shard_files(index: dict[str, Any]) -> tuple[dict[str, str], dict[str, dict[str, int]]]:
+    """The shards of search_shards, without the manifest, and the manifest's ``keys``."""
     t2s = dict(pair for pair in (tuple(p) for p in index["t2s"].split(" ")) if len(pair) == 2)
     rows = index["rows"]
     names: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -147,13 +162,17 @@ def search_shards(index: dict[str, Any]) -> dict[str, str]:
         keys["p"][key] = sum(len(ids) for ids in by_reading.values())
     for k in range(0, len(rows), CHUNK):
         files[f"r/{k // CHUNK}.json"] = dumps(rows[k:k + CHUNK])
-    manifest = {"v": 2, "rows": len(rows), "chunk": CHUNK, "keys": keys}
+    return files, keys
+
+
+def search_manifest(index: dict[str, Any], keys: dict[str, dict[str, int]]) -> str:
+    """``search/index.json``: see search_shards."""
+    manifest = {"v": 2, "rows": len(index["rows"]), "chunk": CHUNK, "keys": keys}
     # The leaders of the 名单 are few (hundreds even nationally): whole, with their syllables, searched as main did.
     manifest["ld"] = index.get("ld", [])
     manifest["ldpy"] = [" ".join(said) for said in row_readings(index, "ld")] if "ld" in index else []
     manifest.update({k: index[k] for k in ("cat", "emp", "reg", "fld", "pg", "rank", "deg", "st", "t2s") if k in index})
-    files["index.json"] = dumps(manifest)
-    return files
+    return dumps(manifest)
 
 
 def _grams(text: str) -> set[str]:
