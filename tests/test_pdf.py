@@ -283,6 +283,43 @@ def test_each_page_of_the_roster_names_only_its_own_form_and_markers_are_not_des
     assert not [name for name in names if name.startswith("placeholder-page-")]
 
 
+def _opentype_fonts(pdf: Path) -> list:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    reader, seen, faces = PdfReader(pdf), set(), []
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            for descendant in font.get_object().get("/DescendantFonts") or ():
+                stream = descendant.get_object()["/FontDescriptor"].get("/FontFile3")
+                if stream is None or stream.idnum in seen or stream.get_object().get("/Subtype") != "/OpenType":
+                    continue
+                seen.add(stream.idnum)
+                faces.append(TTFont(io.BytesIO(stream.get_object().get_data())))
+    return faces
+
+
+def test_the_guides_fonts_carry_no_character_map_and_print_the_same(public_pdf, tmp_path, monkeypatch):
+    """WeasyPrint's embedded OpenType fonts are written without their cmap table: a reader draws a CID font by glyph
+    id and reads its text through /ToUnicode (poppler built a map from it for every page that names the font). Every
+    other table is as it was: the guide written with the maps prints the same pixels on every page, and reads the same."""
+    from generator.render.pdf import overlay
+
+    faces = _opentype_fonts(public_pdf)
+    assert len(faces) >= 2 and all("cmap" not in f and {"CFF ", "hmtx", "head"} <= set(f.keys()) for f in faces)
+    monkeypatch.setattr(overlay, "_drop_cmaps", lambda writer: None)
+    with_maps = _build(ROOT, tmp_path / "with-maps.pdf")
+    assert all("cmap" in f for f in _opentype_fonts(with_maps))  # the public guide is written in this process
+    assert text(with_maps) == text(public_pdf)
+    for pdf, name in ((public_pdf, "a"), (with_maps, "b")):
+        (tmp_path / name).mkdir()
+        subprocess.run(["pdftoppm", "-r", "72", "-png", str(pdf), str(tmp_path / name / "p")], check=True)
+    pages = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert len(pages) == len(PdfReader(public_pdf).pages) > 10
+    assert [n for n in pages if (tmp_path / "a" / n).read_bytes() != (tmp_path / "b" / n).read_bytes()] == []
+
+
 @pytest.mark.parametrize("parts", [False, True], ids=["one document", "parallel parts"])
 def test_content_cannot_take_an_anchor_of_the_guide(minimal, tmp_path, monkeypatch, parts):
     """Content ids are namespaced in print: the 名单's id, a placeholder marker or a chapter id in content
