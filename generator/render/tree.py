@@ -160,6 +160,8 @@ def _build_tree(project: Project, view: SiteView, pdf: bool, memo: PageMemo | No
         done = memo.page(docs_path(page.src_uri), key, view, generated_page)
         tree.pages[docs_path(page.src_uri)] = done.markdown
         sections.extend(done.sections)
+        if ahead is not None:
+            ahead.poll()
     tree.files["search/pages.json"] = dumps(sections).encode("utf-8")
     if view.requests is not None and view.requests["deadlines"]:  # the intranet only
         tree.files[REQUESTS_FEED] = ics_feed(view.requests["rows"], name=f"{view.site.get('title') or '专家服务指南'}：诉求到期",
@@ -200,12 +202,23 @@ class _Ahead:
 
     def __init__(self, view: SiteView, independent: list[Deferred]) -> None:
         self._worker = Forked(_made_ahead, (view, independent))
+        self._made: Any = None
+        self._taken = False
+
+    def poll(self) -> None:
+        """Take the result if it is ready: the process then ends and lets go of what it holds (at 200,000 experts,
+        1.25 GB of the build's pages it touched, copied, while the rest of the pages are rendered)."""
+        if not self._taken and self._worker.receive.poll():
+            self.result()
 
     def result(self) -> tuple[dict[str, Any], dict[str, str], dict[str, dict[str, int]], dict[str, bytes]] | None:
-        try:
-            return self._worker.result()
-        except WorkerDied:
-            return None
+        if not self._taken:
+            self._taken = True
+            try:
+                self._made = self._worker.result()
+            except WorkerDied:
+                self._made = None
+        return self._made
 
     def stop(self) -> None:
         self._worker.stop()
