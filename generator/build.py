@@ -97,7 +97,10 @@ def _render(root: Path, out: Path, result: CheckResult, profile: Profile, today:
             pdf: bool, old: ReadEdition | None, audited_apart: bool = False) -> _Prepared:
     """One profile's view and docs tree, and what its audit looks for (``audited_apart``: an Auditor knows)."""
     view = build_view(result.project, profile, today, result.diagnostics, _changes(old, root, result, profile))
-    return _Prepared(out, result, view, build_tree(result.project, view, pdf=pdf, apart=True),
+    # The public site's directory is made by a forked process meanwhile (200,000 experts: 12 s sooner). Not the
+    # intranet's: it is made while the public site is audited, and a third process, which copies the pages of the
+    # project it touches, took the build to 3.92 GB.
+    return _Prepared(out, result, view, build_tree(result.project, view, pdf=pdf, apart=profile == "public"),
                      None if audited_apart else forbidden_values(result.project, profile, today))
 
 
