@@ -195,3 +195,32 @@ def test_one_date_style_on_the_site_and_in_print(sample_intranet):
                            check=True).stdout
     assert not iso.search(guide), iso.search(guide).group()
     assert "2025年7月1日至2027年6月30日" in guide
+
+
+def test_a_long_unit_name_wraps_in_its_band_inside_the_type_area(tmp_path):
+    """A unit's name longer than a line wraps in its band, within the 版心 (28 mm to 184 mm on a right-hand page),
+    where the table starts and, with “（续）”, on the page it runs onto: whole, nothing past the edge of the table."""
+    from types import SimpleNamespace
+
+    from generator.render.pdf.fonts import require_fonts
+    from generator.render.pdf.roster import FONTS, font_dirs, roster_data, typeset_roster
+
+    name = "重庆市卫生局直属医疗卫生机构专家联系服务工作领导小组办公室暨市级医疗卫生机构高层次人才服务中心"
+    rows = [{"n": i, "expert": f"专家{i}", "employer": "重庆大学", "term": "2025年7月1日至2027年6月30日"} for i in range(1, 80)]
+    leader = {"leader": "王局长", "post": "局长", "phone": "023-1", "rows": rows}
+    part = [{"name": None, "units": [{"name": name, "cont": name + "（续）", "chunks": [[leader]]}]}]
+    pdf, count = typeset_roster(roster_data(SimpleNamespace(intranet=False), part, False, dict(FONTS)),
+                                font_dirs(require_fonts()))
+    assert count >= 2
+    (tmp_path / "part.pdf").write_bytes(pdf)
+    box = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "part.pdf"), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    left, right = 28 * 72 / 25.4, (210 - 26) * 72 / 25.4
+    for number, page in enumerate(re.findall(r"<page\b.*?</page>", box, re.S)):
+        words = [(float(x0), float(x1), float(y0), html.unescape(t)) for x0, y0, x1, t in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>', page)]
+        heads = next(w for w in words if w[3] == "序号")
+        band = [w for w in words if w[2] < heads[2] - 1]
+        assert "".join(w[3] for w in band) == (name if number == 0 else name + "（续）"), band
+        assert len({round(w[2]) for w in band}) >= 2  # wrapped
+        assert all(left - 0.5 <= w[0] and w[1] <= right + 0.5 for w in band), band
