@@ -111,32 +111,33 @@ def _drop_cmaps(writer) -> None:
     with it, 3.7 without. A font that cannot be read is left as it is."""
     from fontTools.ttLib import TTFont
 
-    done: set[int] = set()
+    for stream in _font_programs(writer):
+        if stream.get("/Subtype") != "/OpenType":
+            continue
+        try:
+            face = TTFont(io.BytesIO(stream.get_data()), lazy=True)
+            if "cmap" not in face:
+                continue
+            del face["cmap"]
+            out = io.BytesIO()
+            face.save(out)
+        except Exception:  # noqa: BLE001 - a font fontTools cannot read is kept as WeasyPrint wrote it
+            continue
+        stream.set_data(out.getvalue())
+
+
+def _font_programs(writer):
+    """Each embedded font program (/FontFile3) of the fonts the pages name, once."""
+    seen: set[int] = set()
     for page in writer.pages:
         fonts = page["/Resources"].get("/Font") if "/Resources" in page else None
-        if fonts is None:
-            continue
-        for name in fonts:
-            font = fonts[name].get_object()
-            for descendant in font.get("/DescendantFonts") or ():
+        for font in (fonts or {}).values():
+            for descendant in font.get_object().get("/DescendantFonts") or ():
                 descriptor = descendant.get_object().get("/FontDescriptor")
                 program = descriptor.get_object().get("/FontFile3") if descriptor is not None else None
-                if program is None or id(program.get_object()) in done:
-                    continue
-                stream = program.get_object()
-                done.add(id(stream))
-                if stream.get("/Subtype") != "/OpenType":
-                    continue
-                try:
-                    face = TTFont(io.BytesIO(stream.get_data()), lazy=True)
-                    if "cmap" not in face:
-                        continue
-                    del face["cmap"]
-                    out = io.BytesIO()
-                    face.save(out)
-                except Exception:  # noqa: BLE001 - a font fontTools cannot read is kept as WeasyPrint wrote it
-                    continue
-                stream.set_data(out.getvalue())
+                if program is not None and id(program.get_object()) not in seen:
+                    seen.add(id(program.get_object()))
+                    yield program.get_object()
 
 
 def _chapter_mark(writer, first: int):
