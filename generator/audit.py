@@ -66,6 +66,7 @@ def audit(site: Path, forbidden: Iterable[Forbidden], *, workers: int | None = N
     if workers is None:
         workers = min(len(os.sched_getaffinity(0)), PARALLEL_MAX) if sum(sizes) >= PARALLEL_BYTES else 1
     if workers > 1 and len(paths) > 1 and threading.active_count() == 1:  # forking a threaded process is unsafe
+        matcher.set.fast()  # made once, shared by the workers
         found = _in_workers(matcher, site, paths, sizes, workers)
     else:
         found = [_audit_file(matcher, site, path) for path in paths]

@@ -334,6 +334,7 @@ class ForbiddenSet:
         self.covers: dict[str, tuple[str, ...]] = {}  # a value → the shown names that contain it
         self.by_digits: dict[int, int] = {}  # an entry → the entry a search by digits reports instead (see above)
         self.count = 0  # values, not counting the digits keys
+        self._fast: tuple[Any, array] | None = None  # see matches()
 
     @classmethod
     def of(cls, forbidden: Iterable[Forbidden]) -> ForbiddenSet:
@@ -380,10 +381,12 @@ class ForbiddenSet:
         self.length.append(len(key))
         if self.trie.add_word(key, entry):
             self.count += 1
+        self._fast = None
 
     def drop(self, key: str) -> None:
         if self.trie.remove_word(key):
             self.count -= 1
+        self._fast = None
 
     def seal(self, names: Iterable[str]) -> None:
         """No more values: the digits keys are added, the trie made searchable, and ``names`` (shown names)
@@ -421,6 +424,43 @@ class ForbiddenSet:
 
     # ---- read ----
 
+    def matches(self, text: str) -> Iterable[tuple[int, int]]:
+        """(end, entry) of every occurrence of every key in ``text`` (end: its last character), by end, the longest
+        first where several end together: as the trie's own iteration gives them.
+
+        A text of FAST_CHARS or more is searched by ahocorasick_rs (Rust), about three times as fast as the trie on
+        the audit's megabytes of pages (200,000 experts, a million keys: 18 million characters in 0.3 against 1.2 s);
+        its automaton is made once, when first needed (about a second and a half, 100 MB). The trie stays what holds
+        the keys and reads the short texts, and any text the other cannot take (a lone surrogate)."""
+        fast = self.fast() if len(text) >= FAST_CHARS else None
+        if fast is None:
+            return self.trie.iter(text)
+        automaton, entries = fast
+        try:
+            found = automaton.find_matches_as_indexes(text, overlapping=True)
+        except UnicodeEncodeError:  # a lone surrogate (an escape decoded): not UTF-8, which the automaton reads
+            return self.trie.iter(text)
+        found.sort(key=lambda match: (match[2], match[1]))
+        return [(end - 1, entries[index]) for index, _start, end in found]
+
+    def fast(self) -> tuple[Any, array] | None:
+        """The ahocorasick_rs automaton of the keys, with each key's entry (made once; None with no keys, or a key
+        that is not UTF-8). Made before forking the processes that search, so that they share it."""
+        if self._fast is None and len(self.trie):
+            import ahocorasick_rs
+
+            keys, entries = [], array("I")
+            for key, entry in self.trie.items():
+                if key:
+                    keys.append(key)
+                    entries.append(entry)
+            try:
+                "".join(keys).encode("utf-8")
+            except UnicodeEncodeError:
+                return None
+            self._fast = (ahocorasick_rs.AhoCorasick(keys, store_patterns=False), entries)
+        return self._fast
+
     def __len__(self) -> int:
         return self.count
 
@@ -450,6 +490,9 @@ class ForbiddenSet:
                     break
         return Forbidden(value, Source(owner, label), bool(flags & IDENTIFIES), self.covers.get(value, ()),
                          self.reasons[self.reason[entry]], bool(flags & LONG))
+
+
+FAST_CHARS = 1 << 16  # characters: a text this long is searched by ahocorasick_rs (ForbiddenSet.matches)
 
 
 def _weight(flags: int) -> int:
@@ -626,7 +669,7 @@ class Matcher:
         flags, length, keep = self.set.flags, self.set.length, self.keep
         hits = []
         instead = self.set.by_digits if by_digits else {}
-        for end, entry in self.set.trie.iter(text):
+        for end, entry in self.set.matches(text):
             entry = instead.get(entry, entry)
             f = flags[entry]
             # by digits: numbers only; by value: not the digits keys of numbers written with separators

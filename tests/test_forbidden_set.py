@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import re
 import shutil
+from contextlib import contextmanager
+
+import pytest
 
 from conftest import MINIMAL, TODAY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import check
+from generator import check, exposure
 from generator.exposure import (IDENTIFIES, LONG, MIN_DIGITS, Forbidden, ForbiddenSet, Matcher, digit_runs, fold,
                                 forbidden_values)
 
@@ -50,12 +53,29 @@ def _by_find(forbidden: list[Forbidden], text: str) -> set[tuple]:
 _ALPHABET = "张伟华李1234567890- @a.\n"
 
 
+@contextmanager
+def _searched_by(fast: bool):
+    """Every text searched by the trie (pyahocorasick), or every one by ahocorasick_rs (ForbiddenSet.matches)."""
+    kept = exposure.FAST_CHARS
+    exposure.FAST_CHARS = 0 if fast else 1 << 60
+    try:
+        yield
+    finally:
+        exposure.FAST_CHARS = kept
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["trie", "rust"])
 @settings(max_examples=300, deadline=None)
 @given(values=st.lists(st.tuples(st.text(_ALPHABET, min_size=2, max_size=12), st.booleans(),
                                  st.lists(st.text(_ALPHABET, min_size=3, max_size=14), max_size=2)),
                        min_size=1, max_size=8),
        text=st.text(_ALPHABET, max_size=80))
-def test_the_compact_matcher_finds_what_brute_force_finds(values, text):
+def test_the_compact_matcher_finds_what_brute_force_finds(fast, values, text):
+    with _searched_by(fast):
+        _compact_against_brute_force(values, text)
+
+
+def _compact_against_brute_force(values, text):
     forbidden = [Forbidden(v, f"来源{i}", identifies, covers=tuple(c for c in covers if v in c))
                  for i, (v, identifies, covers) in enumerate(values) if v.strip() == v and "\n" not in v]
     if not forbidden:
@@ -74,13 +94,19 @@ def _numbers(draw) -> str:
     return draw(st.sampled_from(["-", " ", ".", "", "年"])).join(parts)
 
 
+@pytest.mark.parametrize("fast", [False, True], ids=["trie", "rust"])
 @settings(max_examples=300, deadline=None)
 @given(values=st.dictionaries(st.one_of(_numbers(), st.text("1234567890- .张伟", min_size=2, max_size=12)),
                               st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=8),
        text=st.text("1234567890- .张伟\n", max_size=60))
-def test_the_values_chosen_by_flags_are_found_as_if_only_they_were_there(values, text):
+def test_the_values_chosen_by_flags_are_found_as_if_only_they_were_there(fast, values, text):
     """`check` looks for names, numbers and long texts only (keep): a date with the same digits as a phone
     (2021-09-28, 2021-0928) must not hide the phone."""
+    with _searched_by(fast):
+        _chosen_by_flags(values, text)
+
+
+def _chosen_by_flags(values, text):
     forbidden = [Forbidden(v, f"来源{i}", identifies, long=long)
                  for i, (v, (identifies, long)) in enumerate(values.items()) if v.strip() == v]
     chosen = [f for f in forbidden if f.identifies or f.long]
@@ -185,3 +211,23 @@ def test_digit_runs_are_the_numbers_of_the_text(text):
 def test_digits_across_millions_of_separators_are_one_number():
     text = "1" + " " * 2_000_000 + "2" + "-" * 2_000_000
     assert digit_runs(text) == "12"
+
+
+def test_a_long_text_is_searched_by_the_rust_automaton_and_finds_what_the_trie_finds():
+    """The audit's pages (FAST_CHARS characters and more) are searched by ahocorasick_rs: the same occurrences, in the
+    same order, as the trie's, with astral characters (a UTF-16 pair in Python is one character) before them; a text
+    with a lone surrogate (an escape decoded), which is not UTF-8, is read by the trie."""
+    words = ["张伟", "张伟华", "伟华", "13912345678", "𠀋𠀋", "é", "a\U0001F600b", "12345678"]
+    forbidden = ForbiddenSet.of(Forbidden(w, f"来源{i}", True) for i, w in enumerate(words))
+    unit = "前𠀋𠀋张伟华，😀a😀b a\U0001F600b 139 1234 5678 é 13912345678 张伟 "
+    text = (unit * (exposure.FAST_CHARS // len(unit) + 2))
+    assert len(text) >= exposure.FAST_CHARS
+    by_trie = list(forbidden.trie.iter(text))
+    assert forbidden._fast is None
+    assert list(forbidden.matches(text)) == by_trie and forbidden._fast is not None
+    assert len(by_trie) > len(words) * 100  # overlapping and nested ones: 张伟 in 张伟华, 12345678 in 13912345678
+    lone = text + "\ud800张伟"
+    assert list(forbidden.matches(lone)) == list(forbidden.trie.iter(lone))
+    fast_found = _found(Matcher(forbidden), text)
+    with _searched_by(False):
+        assert fast_found == _found(Matcher(forbidden), text) and len(fast_found) > 100
