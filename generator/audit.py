@@ -50,27 +50,75 @@ PARALLEL_BYTES = 64 * 1024 * 1024
 PARALLEL_MAX = 4
 
 
-def audit(site: Path, forbidden: Iterable[Forbidden], *, workers: int | None = None) -> list[Hit]:
+def audit(site: Path, forbidden: Iterable[Forbidden], *, workers: int | None = None,
+          read: dict[Path, tuple[bytes, list[Hit]]] | None = None) -> list[Hit]:
     """Every place in ``site`` where a forbidden value can be read (one pass per text, all values at once).
 
     A file that cannot be read through (encrypted, a zip bomb, damaged) is itself a finding: what
     cannot be checked is not published. A large output is read by ``workers`` processes (default:
     one per core from PARALLEL_BYTES on), each file whole by one of them; the findings are the same,
-    in the same order.
+    in the same order. ``read``: files already read (read_meanwhile), whose findings stand if their
+    bytes are the same.
     """
     matcher = Matcher(forbidden)
     if not matcher:
         return []
-    paths = [path for path in sorted(site.rglob("*")) if not path.is_symlink() and path.is_file()]
-    sizes = [path.stat().st_size for path in paths]
+    paths = _files(site)
+    known = {path: read[path][1] for path in paths if read and path in read and _digest(path) == read[path][0]}
+    todo = [path for path in paths if path not in known]
+    sizes = [path.stat().st_size for path in todo]
     if workers is None:
         workers = min(len(os.sched_getaffinity(0)), PARALLEL_MAX) if sum(sizes) >= PARALLEL_BYTES else 1
-    if workers > 1 and len(paths) > 1 and threading.active_count() == 1:  # forking a threaded process is unsafe
+    if workers > 1 and len(todo) > 1 and threading.active_count() == 1:  # forking a threaded process is unsafe
         matcher.set.fast()  # made once, shared by the workers
-        found = _in_workers(matcher, site, paths, sizes, workers)
+        try:
+            found = _in_workers(matcher, site, todo, sizes, workers)
+        except _Died as died:
+            return died.hits
     else:
-        found = [_audit_file(matcher, site, path) for path in paths]
-    return [hit for hits in found for hit in hits]
+        found = [_audit_file(matcher, site, path) for path in todo]
+    known.update(zip(todo, found))
+    return [hit for path in paths for hit in known[path]]
+
+
+def _files(site: Path) -> list[Path]:
+    return [path for path in sorted(site.rglob("*")) if not path.is_symlink() and path.is_file()]
+
+
+def _digest(path: Path) -> bytes:
+    import hashlib
+
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "blake2b").digest()
+
+
+# A file of this size or less is read while the output is being finished (read_meanwhile): the reading stops between
+# two files when asked, so the one being read, a second or two at most, is all the audit of the whole waits for.
+MEANWHILE_BYTES = 4 * 1024 * 1024
+
+
+def read_meanwhile(site: Path, matcher: Matcher, asked: Callable[[], bool]) -> dict[Path, tuple[bytes, list[Hit]]]:
+    """The files of ``site`` up to MEANWHILE_BYTES read one by one, the smallest first, until ``asked()`` is true:
+    each one's digest and findings, for audit(read=…), which reads again only what is new or changed.
+
+    For the time the build has a core to spare: the site is made and the guide is laid out by one process
+    (200,000 experts: 46 s). A file that goes away meanwhile is left for the audit of the whole."""
+    read: dict[Path, tuple[bytes, list[Hit]]] = {}
+    try:
+        small = sorted((size, path) for path in _files(site) if (size := path.stat().st_size) <= MEANWHILE_BYTES)
+    except OSError:
+        return read
+    for _size, path in small:
+        if asked():
+            break
+        try:
+            digest = _digest(path)
+            hits = _audit_file(matcher, site, path)
+            if _digest(path) == digest:  # not changed while it was read (else it is read again with the whole)
+                read[path] = (digest, hits)
+        except OSError:
+            pass
+    return read
 
 
 def _audit_file(matcher: Matcher, site: Path, path: Path) -> list[Hit]:
@@ -117,7 +165,7 @@ def _in_workers(matcher: Matcher, site: Path, paths: list[Path], sizes: list[int
 
     Forked, so that the matcher (a million values at 200,000 experts) is shared, not copied or rebuilt. Not
     a multiprocessing Pool: its workers are daemons, which may not start the process that reads a large PDF
-    with pypdf. A worker that dies is itself a finding."""
+    with pypdf. A worker that dies is itself a finding (raised as _Died)."""
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -135,7 +183,7 @@ def _in_workers(matcher: Matcher, site: Path, paths: list[Path], sizes: list[int
             for ready in wait(list(waiting)):
                 got = waiting.pop(ready).result()  # type: ignore[call-overload]
                 if isinstance(got, list):  # the process died: its finding, and the others are stopped
-                    return [got]
+                    raise _Died(got)
                 done.update(got)
     finally:
         for reader in readers:
@@ -154,6 +202,14 @@ def _audit_share() -> dict[int, list[Hit]]:
             return out
         index = order[taken]
         out[index] = _audit_file(_SHARED["matcher"], _SHARED["site"], _SHARED["paths"][index])
+
+
+class _Died(Exception):
+    """A worker of _in_workers died: its finding is the audit's."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        super().__init__()
+        self.hits = hits
 
 
 class _Forked(Forked):
@@ -219,15 +275,26 @@ class Auditor(Forked):
         super().__init__(_audit_when_asked, (project, profiles, today, asked, self._ask, answer, self._answers))
         asked.close()
         answer.close()
+        self._sending = threading.Lock()
+
+    def meanwhile(self, profile: Profile, site: Path) -> None:
+        """Start reading the files ``site`` holds so far, while the build finishes it (read_meanwhile); the next
+        request stops it, and ``audit`` of the same site reads again only what is new or changed. Any thread may
+        send it."""
+        self._send(("meanwhile", profile, site, None))
 
     def audit(self, profile: Profile, site: Path, *, workers: int | None = None) -> Callable[[], list[Hit]]:
         """Send ``site`` to be audited for ``profile`` (``workers``: as for audit()); what is returned waits for the
         findings. Sites are audited, and their findings waited for, in the order sent."""
-        try:
-            self._ask.send((profile, site, workers))
-        except OSError:  # the process is gone: its death is reported by the wait
-            pass
+        self._send(("audit", profile, site, workers))
         return self._findings
+
+    def _send(self, request: tuple) -> None:
+        with self._sending:
+            try:
+                self._ask.send(request)
+            except OSError:  # the process is gone: its death is reported by the wait
+                pass
 
     def _findings(self) -> list[Hit]:
         try:
@@ -249,11 +316,16 @@ def _audit_when_asked(project: Project, profiles: tuple[Profile, ...], today: An
     ask.close()  # the parent's ends, inherited: closed here so that the parent's close ends the wait below
     answers.close()
     values = {profile: forbidden_values(project, profile, today) for profile in profiles}  # public first: inherited
+    read: dict[Path, tuple[bytes, list[Hit]]] = {}
     while True:
         try:
-            profile, site, workers = asked.recv()
+            kind, profile, site, workers = asked.recv()
         except EOFError:  # every site was sent, or the build gave up
             return
+        if kind == "meanwhile":
+            read = read_meanwhile(site, Matcher(values[profile]), asked.poll)
+            continue
         forbidden = values.pop(profile)  # let go once read: the next site's are kept only
-        answer.send(audit(site, forbidden, workers=workers))
+        answer.send(audit(site, forbidden, workers=workers, read=read))
+        read = {}
         del forbidden

@@ -459,3 +459,88 @@ def test_percent_escapes_are_decoded_as_unquote_decodes_them(pieces):
 
     text = "".join(pieces)
     assert _PERCENT_RUN.sub(_unquote_run, text) == unquote(text)
+
+
+def _planted_site(built, tmp_path) -> Path:
+    """A copy of the clean site with every channel's plant in a folder of its own."""
+    site = shutil.copytree(built[1], tmp_path / "site")
+    for number, plant in enumerate(PLANTS.values()):
+        folder = site / f"plant-{number:02d}"
+        (folder / "assets").mkdir(parents=True)
+        (folder / "downloads").mkdir()
+        plant(folder)
+    return site
+
+
+def _shown(hits) -> list[tuple]:
+    return [(h.path, h.channel, h.text()) for h in hits]
+
+
+def test_files_read_while_the_output_is_finished_are_not_read_again_unless_changed(built, forbidden, tmp_path,
+                                                                                    monkeypatch):
+    """audit.read_meanwhile reads the site while the guide is laid out; the audit of the whole then reads only what
+    is new or changed since, and its findings are those of an audit of the whole: a leak removed is gone, a leak
+    written into a file read clean is found, a file added is read."""
+    import importlib
+
+    from generator.exposure import Matcher
+
+    audit_module = importlib.import_module("generator.audit")  # the package's "audit" is the function
+
+    site = _planted_site(built, tmp_path)
+    big = site / "big.html"
+    big.write_text("<p>" + "x" * audit_module.MEANWHILE_BYTES + "</p>", encoding="utf-8")  # left for the whole
+    read = audit_module.read_meanwhile(site, Matcher(forbidden), lambda: False)
+    assert big not in read and len(read) == len(audit_module._files(site)) - 1
+    assert any(hits for _digest, hits in read.values())
+    cleaned = next(path for path, (_digest, hits) in read.items() if hits and path.suffix == ".html")
+    cleaned.write_text("<p>无</p>", encoding="utf-8")
+    leaking = next(path for path, (_digest, hits) in read.items() if not hits and path.suffix == ".html")
+    leaking.write_text(leaking.read_text(encoding="utf-8") + f"<p>{HIDDEN}</p>", encoding="utf-8")
+    (site / "added.json").write_text(json.dumps({"m": MOBILE}), encoding="utf-8")
+
+    opened = []
+    real = audit_module._audit_file
+    monkeypatch.setattr(audit_module, "_audit_file", lambda m, s, path: opened.append(path) or real(m, s, path))
+    again = audit(site, forbidden, workers=1, read=read)
+    assert sorted(opened) == sorted([big, cleaned, leaking, site / "added.json"])
+    monkeypatch.setattr(audit_module, "_audit_file", real)
+    whole = audit(site, forbidden, workers=1)
+    assert _shown(again) == _shown(whole)
+    found = {(h.path, h.forbidden.value) for h in whole}
+    assert (leaking.relative_to(site).as_posix(), HIDDEN) in found and ("added.json", MOBILE) in found
+    assert not any(h.path == cleaned.relative_to(site).as_posix() for h in whole)
+
+
+def test_reading_meanwhile_stops_when_asked_and_takes_the_smallest_first(built, forbidden, tmp_path):
+    import importlib
+
+    from generator.exposure import Matcher
+
+    audit_module = importlib.import_module("generator.audit")  # the package's "audit" is the function
+
+    site = _planted_site(built, tmp_path)
+    answers = iter([False, False, False, True])
+    read = audit_module.read_meanwhile(site, Matcher(forbidden), lambda: next(answers))
+    smallest = sorted(audit_module._files(site), key=lambda path: (path.stat().st_size, path))[:3]
+    assert sorted(read) == sorted(smallest)
+
+
+def test_the_auditor_reading_meanwhile_finds_what_an_audit_of_the_whole_finds(built, forbidden, tmp_path):
+    """The audit process (build --profile all) reads the site while the guide is laid out, then audits it whole when
+    asked: the same findings, in the same order, whatever it had read by then; a file changed meanwhile is read again."""
+    from generator.audit import Auditor
+
+    project = check(built[0], today=TODAY).project
+    site = _planted_site(built, tmp_path)
+    auditor = Auditor(project, ("public",), TODAY)
+    try:
+        auditor.meanwhile("public", site)
+        (site / "index.html").write_text(f"<p>{HIDDEN}</p>", encoding="utf-8")  # while it may be reading
+        (site / "downloads").mkdir(exist_ok=True)
+        _pdf(site / "downloads" / "guide.pdf", body=f"手机 {MOBILE}")  # the guide, put in last
+        found = auditor.audit("public", site, workers=1)()
+    finally:
+        auditor.stop()
+    assert _shown(found) == _shown(audit(site, forbidden, workers=1))
+    assert {("index.html", HIDDEN), ("downloads/guide.pdf", MOBILE)} <= {(h.path, h.forbidden.value) for h in found}
