@@ -462,6 +462,44 @@ def test_same_data_same_bytes(project, tmp_path, monkeypatch):
     assert core.count("2026-11-22T00:00:00Z") == 2 and "<dc:creator>expert-guide intranet</dc:creator>" in core
 
 
+@pytest.mark.parametrize("epoch", [EPOCH, "0", None], ids=["commit", "before-1980", "published-day"])
+def test_a_workbook_dated_in_place_is_the_workbook_written_again(project, tmp_path, monkeypatch, epoch):
+    """reproducible() writes the dates and modes over XlsxWriter's zip in place (_restamped): the same bytes as writing
+    every entry again (_rewritten), for each workbook the system makes; what it cannot be sure of is written again."""
+    from generator.render import workbook as W
+
+    if epoch is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    loaded = check(project.root, today=TODAY).project
+    moment = W._moment(loaded).astimezone(W.timezone.utc)
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    date_time = (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    made = [W._Book(kind, loaded) for kind in ("export", "template", "report")]
+    for book in made:
+        book.sheet("表").write(0, 0, "内容")
+    for data in [book.book.close() or book.out.getvalue() for book in made]:
+        restamped = W._restamped(data, date_time, stamp)
+        assert restamped is not None and restamped == W._rewritten(data, date_time, stamp)
+        with zipfile.ZipFile(io.BytesIO(restamped)) as archive:
+            assert archive.testzip() is None
+            assert {m.date_time for m in archive.infolist()} == {date_time[:5] + (date_time[5] // 2 * 2,)}
+            assert {m.external_attr for m in archive.infolist()} == {0o644 << 16}
+        other = W._CORE_DATES.sub(lambda m: m.group(1) + b"2001-01-01T00:00:00Z" + m.group(3),
+                                  zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml"))
+        assert W._restamped(_replace_member(data, "docProps/core.xml", other), date_time, stamp) is None
+        assert W._restamped(data + b"comment", date_time, stamp) is None
+
+
+def _replace_member(data: bytes, name: str, body: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(member, body if member.filename == name else source.read(member))
+    return out.getvalue()
+
+
 def test_public_export_passes_the_audit_and_the_audit_reads_workbooks(project, tmp_path):
     """周医生 (e4) is confidential: the canary. The public export passes; a workbook holding her does not."""
     project.replace("data/experts.yaml", "confidential: true\n", "confidential: true\n  contact: {mobile: 13800138000}\n")
