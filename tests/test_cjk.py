@@ -273,3 +273,29 @@ def _opens_before_br(source: str) -> bool:
         return False
     before = source.rsplit("<br>", 1)[0]
     return any(before.count(f"<{t}") > before.count(f"</{t}>") for t in ("strong", "a "))
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["\"", "'", "<a title=\"甲<b>\">", "<b ", "<i>", "<I\tclass=x>", "b<", "/",
+                                           "<!--", "-->", "<a x=<b>", "<code x='>'>", "<span/>", "<!x>", "a>"]),
+                max_size=16))
+def test_the_quick_search_for_a_place_a_break_may_go_is_the_regular_expression(pieces):
+    """join_html looks for a place to join from each break backwards (cjk._may_join): the same answer as _MAY_JOIN,
+    which tries every wide character, for every text."""
+    text = "".join(pieces)
+    assert cjk._may_join(text) == (cjk._MAY_JOIN.search(text) is not None)
+
+
+_GAP_PIECES = [" ", "\t", "\n", "\r", "<a href='x>y'>", "</a>", "<ax>", "<a:b>", "<bd>", "<bdo dir=rtl>", "</BDO>",
+               "<abbr\n>", "<span title=\"甲\n>\">", "<div>", "<br/>", "<!-- 注>释 -->", "<!-- x -- y -->", "<!x>",
+               "<?p?>", "<code>", "<b/>", "<b", ">", "x", "汉", "\"", "'", "<i title='\"'>", "<q\f>", "<u/x>"]
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.sampled_from(_GAP_PIECES), max_size=5), st.lists(st.sampled_from(_GAP_PIECES), max_size=5),
+       st.sampled_from(["", "\n", "汉", "<p>"]), st.sampled_from(["汉", "A", "。"]), st.sampled_from(["汉", "7", "“"]))
+def test_the_quick_search_decides_like_the_regular_expression_at_a_break(before, after, outside, left, right):
+    """As above, for texts made to be on the edge: a wide character or not, the break's neighbours of every kind
+    (inline tags and names that only begin like one, comments holding ">", quotes, blanks, breaks), either side."""
+    text = outside + left + "".join(before) + "\n" + "".join(after) + right + outside
+    assert cjk._may_join(text) == (cjk._MAY_JOIN.search(text) is not None)
