@@ -334,7 +334,7 @@ class ForbiddenSet:
         self.covers: dict[str, tuple[str, ...]] = {}  # a value → the shown names that contain it
         self.by_digits: dict[int, int] = {}  # an entry → the entry a search by digits reports instead (see above)
         self.count = 0  # values, not counting the digits keys
-        self._fast: tuple[Any, array] | None = None  # see matches()
+        self._fast: tuple[Any, array] | bool | None = None  # see matches(); False: the trie reads every text
 
     @classmethod
     def of(cls, forbidden: Iterable[Forbidden]) -> ForbiddenSet:
@@ -430,36 +430,40 @@ class ForbiddenSet:
 
         A text of FAST_CHARS or more is searched by ahocorasick_rs (Rust), about three times as fast as the trie on
         the audit's megabytes of pages (200,000 experts, a million keys: 18 million characters in 0.3 against 1.2 s);
-        its automaton is made once, when first needed (about a second and a half, 100 MB). The trie stays what holds
-        the keys and reads the short texts, and any text the other cannot take (a lone surrogate)."""
+        its automaton is made once, when first needed (about a second and a half, 100 MB). It is given the text's
+        UTF-8 bytes, made for the search and let go after it (given the text itself, it would leave a UTF-8 copy
+        attached to it for as long as the text lives: 300 MB more for a 64 MB page), lone surrogates written as
+        their three bytes, which no key's bytes can match inside. The trie holds the keys and reads the short texts."""
         fast = self.fast() if len(text) >= FAST_CHARS else None
         if fast is None:
             return self.trie.iter(text)
         automaton, entries = fast
-        try:
-            found = automaton.find_matches_as_indexes(text, overlapping=True)
-        except UnicodeEncodeError:  # a lone surrogate (an escape decoded): not UTF-8, which the automaton reads
-            return self.trie.iter(text)
+        data = text.encode("utf-8", "surrogatepass")
+        found = automaton.find_matches_as_indexes(data, overlapping=True)
+        if not found:
+            return []
         found.sort(key=lambda match: (match[2], match[1]))
-        return [(end - 1, entries[index]) for index, _start, end in found]
+        if len(data) == len(text):  # ASCII: a byte is a character
+            return [(end - 1, entries[index]) for index, _start, end in found]
+        at = _character_ends(data, [end for _index, _start, end in found])
+        return [(at[end] - 1, entries[index]) for index, _start, end in found]
 
     def fast(self) -> tuple[Any, array] | None:
-        """The ahocorasick_rs automaton of the keys, with each key's entry (made once; None with no keys, or a key
-        that is not UTF-8). Made before forking the processes that search, so that they share it."""
+        """The ahocorasick_rs automaton of the keys' UTF-8 bytes, with each key's entry (made once; None with no keys,
+        or a key that is not UTF-8). Made before forking the processes that search, so that they share it."""
         if self._fast is None and len(self.trie):
             import ahocorasick_rs
 
             keys, entries = [], array("I")
-            for key, entry in self.trie.items():
-                if key:
-                    keys.append(key)
-                    entries.append(entry)
             try:
-                "".join(keys).encode("utf-8")
-            except UnicodeEncodeError:
-                return None
-            self._fast = (ahocorasick_rs.AhoCorasick(keys, store_patterns=False), entries)
-        return self._fast
+                for key, entry in self.trie.items():
+                    if key:
+                        keys.append(key.encode("utf-8"))
+                        entries.append(entry)
+                self._fast = (ahocorasick_rs.BytesAhoCorasick(keys), entries)
+            except UnicodeEncodeError:  # remembered: the trie reads every text
+                self._fast = False
+        return self._fast if isinstance(self._fast, tuple) else None
 
     def __len__(self) -> int:
         return self.count
@@ -493,6 +497,18 @@ class ForbiddenSet:
 
 
 FAST_CHARS = 1 << 16  # characters: a text this long is searched by ahocorasick_rs (ForbiddenSet.matches)
+
+
+def _character_ends(data: bytes, ends: list[int]) -> dict[int, int]:
+    """Each byte offset of ``ends`` (ascending) in the UTF-8 ``data``, counted in characters: each stretch between two
+    decoded once."""
+    at: dict[int, int] = {}
+    byte = char = 0
+    for end in ends:
+        if end not in at:
+            char += len(data[byte:end].decode("utf-8", "surrogatepass"))
+            byte, at[end] = end, char
+    return at
 
 
 def _weight(flags: int) -> int:
