@@ -323,7 +323,8 @@ def _audit_when_asked(project: Project, profiles: tuple[Profile, ...], today: An
         except EOFError:  # every site was sent, or the build gave up
             return
         if kind == "meanwhile":
-            read = read_meanwhile(site, Matcher(values[profile]), asked.poll)
+            if profile in values:  # not yet audited (always, as the build sends them)
+                read = read_meanwhile(site, Matcher(values[profile]), asked.poll)
             continue
         forbidden = values.pop(profile)  # let go once read: the next site's are kept only
         answer.send(audit(site, forbidden, workers=workers, read=read))
