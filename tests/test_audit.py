@@ -95,21 +95,30 @@ def test_self_test_a_planted_leak_in_every_channel_is_caught(forbidden, tmp_path
     assert MOBILE not in hits[0].text() and ID_NUMBER not in hits[0].text()  # the report does not leak again
 
 
-def test_several_processes_find_the_same_as_one_in_the_same_order(built, forbidden, tmp_path):
-    """A large output is audited by forked workers (audit.PARALLEL_BYTES): every channel's plant, each in its own
-    folder of one copy of the site, plus a file that cannot be read, give the same findings in the same order."""
+def _planted_site(built, tmp_path) -> Path:
+    """A copy of the clean site with every channel's plant in a folder of its own."""
     site = shutil.copytree(built[1], tmp_path / "site")
     for number, plant in enumerate(PLANTS.values()):
         folder = site / f"plant-{number:02d}"
         (folder / "assets").mkdir(parents=True)
         (folder / "downloads").mkdir()
         plant(folder)
+    return site
+
+
+def _shown(hits) -> list[tuple]:
+    return [(h.path, h.channel, h.text()) for h in hits]
+
+
+def test_several_processes_find_the_same_as_one_in_the_same_order(built, forbidden, tmp_path):
+    """A large output is audited by forked workers (audit.PARALLEL_BYTES): every channel's plant, each in its own
+    folder of one copy of the site, plus a file that cannot be read, give the same findings in the same order."""
+    site = _planted_site(built, tmp_path)
     (site / "plant-99.xlsx").write_bytes(b"PK\x03\x04 not a zip")
     one = audit(site, forbidden, workers=1)
     assert len({h.path.split("/")[0] for h in one}) == len(PLANTS) + 1
     for workers in (2, 3):
-        many = audit(site, forbidden, workers=workers)
-        assert [(h.path, h.channel, h.text()) for h in many] == [(h.path, h.channel, h.text()) for h in one]
+        assert _shown(audit(site, forbidden, workers=workers)) == _shown(one)
 
 
 @pytest.mark.parametrize("holding_the_counter", [False, True])
@@ -459,21 +468,6 @@ def test_percent_escapes_are_decoded_as_unquote_decodes_them(pieces):
 
     text = "".join(pieces)
     assert _PERCENT_RUN.sub(_unquote_run, text) == unquote(text)
-
-
-def _planted_site(built, tmp_path) -> Path:
-    """A copy of the clean site with every channel's plant in a folder of its own."""
-    site = shutil.copytree(built[1], tmp_path / "site")
-    for number, plant in enumerate(PLANTS.values()):
-        folder = site / f"plant-{number:02d}"
-        (folder / "assets").mkdir(parents=True)
-        (folder / "downloads").mkdir()
-        plant(folder)
-    return site
-
-
-def _shown(hits) -> list[tuple]:
-    return [(h.path, h.channel, h.text()) for h in hits]
 
 
 def test_files_read_while_the_output_is_finished_are_not_read_again_unless_changed(built, forbidden, tmp_path,
