@@ -3,8 +3,9 @@
 Steps: render the print template (compose) → find the CJK fonts and check every character has a
 glyph (fonts) → typeset the 名单 in parts with Typst from data (roster), a long one in worker processes
 (parallel) → lay out the guide with a fetcher that reads only theme/ and content/ (fetcher), with as
-many placeholder pages as the parts have, and lay the parts over them (overlay) → write the PDF beside
-its target and rename it into place (write).
+many placeholder pages as the parts have (it lays out the first and the last one or two; the running header
+and number of those between are drawn by Typst: furniture), and lay the parts over them (overlay) → write
+the PDF beside its target and rename it into place (write).
 """
 from __future__ import annotations
 

@@ -16,6 +16,9 @@ from ..pages import cn_period, environment, split_front_matter
 from ..sanitize import clean_html
 from ..view import SiteView
 from .fetcher import local_sources, print_links, refuse_schemes
+from .overlay import laid_out
+
+ROSTER_TITLE = "附件一　领导联系专家名单"  # the 名单's heading and running header (furniture.py draws it too)
 
 PRINT_DIR = THEME_DIR / "print"
 FORM_COLUMNS = ("序号", "专家姓名", "性别", "出生年月", "工作单位", "职务/职称", "专业领域", "专家类别", "联系领导及职务",
@@ -35,7 +38,8 @@ def _typeset(template: str, **context: Any) -> str:
 
 def guide_html(view: SiteView, root: Path, placeholder_pages: int = 1) -> str:
     """The print document as HTML: chapters in the order the notice lists them; the 名单 left as
-    ``placeholder_pages`` pages, for its parts typeset apart (roster.py) to be laid over."""
+    ``placeholder_pages`` pages, for its parts typeset apart (roster.py) to be laid over. Of those it lays out the
+    first and the last one or two (overlay.laid_out); the pages between are drawn apart (furniture.py)."""
     policy_ids = {p["id"] for p in view.policies}
     extensions = markdown_extensions(read_settings(root))
     letter = _markdown_file(root, "content/_print/letter.md", policy_ids, extensions, scope="letter")
@@ -45,7 +49,9 @@ def guide_html(view: SiteView, root: Path, placeholder_pages: int = 1) -> str:
                 for p in view.policies]
     return _typeset(
         "guide.html", view=view, site=view.site, letter=letter, intro=intro, policies=policies,
-        form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view), placeholder_pages=placeholder_pages)
+        form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view),
+        roster_title=ROSTER_TITLE, placeholders=laid_out(placeholder_pages),
+        furnished=placeholder_pages - len(laid_out(placeholder_pages)))
 
 
 def appendix_tables(view: SiteView) -> list[dict]:

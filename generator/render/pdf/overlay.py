@@ -12,8 +12,23 @@ MM = 72 / 25.4
 MARKER = "placeholder-page-"
 
 
+# The first chapter's heading (guide.html): on the page numbered 1, where guide.css starts the numbering.
+PAGE_ONE = "page-one"
+
+
+def laid_out(count: int) -> list[int]:
+    """Which of ``count`` placeholder pages the guide lays out itself (their numbers N, of the markers): the first,
+    under the chapter heading, and the last one or two. The pages between, an even number of them, are drawn apart
+    (furniture.py) and put in after the first: every page after the 名单 keeps its side (left or right), and the
+    guide lays out three pages instead of thousands (2,530 at 200,000 experts: 59 s, 20 ms a page)."""
+    if count <= 3:
+        return list(range(1, count + 1))
+    tail = 2 if count % 2 else 1
+    return [1, *range(count - tail + 1, count + 1)]
+
+
 def placeholder_pages(document, count: int) -> list[int]:
-    """The indexes of the ``count`` placeholder pages in the laid-out guide, found by their markers.
+    """The indexes of the laid-out placeholder pages (laid_out(count)) in the laid-out guide, found by their markers.
 
     Each marker is an anchor of the page it landed on (WeasyPrint's ``Page.anchors``), so the pages
     are located by the layout itself, not by the 名单's heading or section id (which content could
@@ -24,17 +39,28 @@ def placeholder_pages(document, count: int) -> list[int]:
         for name in page.anchors:
             if name.startswith(MARKER):
                 where.setdefault(name, []).append(index)
-    expected = [f"{MARKER}{n}" for n in range(1, count + 1)]
+    expected = [f"{MARKER}{n}" for n in laid_out(count)]
     first = where.get(expected[0], [None])[0] if expected else None
     if first is None or sorted(where) != sorted(expected) \
             or any(where[name] != [first + i] for i, name in enumerate(expected)):
         raise PdfError(f"找不到附件一的 {count} 个占位页（标记 {MARKER}1…{count} 应各在一页、依次相连；"
                        f"文稿中不可使用以 {MARKER} 开头的 id），无法合并名单")
-    return [first + i for i in range(count)]
+    return [first + i for i in range(len(expected))]
 
 
-def lay_over_parts(guide: bytes, pages: list[int], parts: list[bytes]) -> bytes:
-    """``guide`` with the pages of ``parts``, in order, drawn on its pages ``pages``.
+def page_number(document, index: int) -> int:
+    """The number printed on the page ``index`` of the laid-out guide, before any page is drawn apart: counted from
+    the page of the first chapter's heading (PAGE_ONE), numbered 1 (guide.css)."""
+    one = [at for at, page in enumerate(document.pages) if PAGE_ONE in page.anchors]
+    if len(one) != 1 or one[0] > index:
+        raise PdfError(f"找不到页码 1 所在的页（标记 {PAGE_ONE}），无法给名单的页编号")
+    return index - one[0] + 1
+
+
+def lay_over_parts(guide: bytes, laid: list[int], parts: list[bytes], furniture: bytes | None = None) -> bytes:
+    """``guide`` with the pages of ``parts``, in order, drawn on its placeholder pages: those it laid out (``laid``,
+    its indexes: placeholder_pages) and, put in after the first of them, the pages of ``furniture`` (furniture.py:
+    the running header and page number of those it did not lay out).
 
     Parts are typeset as right-hand pages; on a left-hand page they move 2 mm to the outer side, so
     the inner margin stays 28 mm. The parts' bookmarks (the tiers) go under the 名单's, on the pages they mark.
@@ -42,6 +68,10 @@ def lay_over_parts(guide: bytes, pages: list[int], parts: list[bytes]) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(guide)))
+    drawn = PdfReader(io.BytesIO(furniture)).pages if furniture is not None else []
+    for apart in reversed(drawn):  # each put in at the same place: pypdf finds it by walking the pages before it
+        writer.insert_page(apart, laid[0] + 1)
+    pages = list(range(laid[0], laid[0] + len(laid) + len(drawn)))
     part_pages: list = []
     marks: list[tuple[str, int]] = []  # the parts' bookmarks (the tiers: 局领导 …): title, index among part_pages
     for data in parts:
@@ -84,7 +114,8 @@ def _fonts_set(page) -> set[str] | None:
 
 
 def _drop_markers(writer) -> None:
-    """The placeholder pages' markers taken out of the named destinations: they only served to find the pages.
+    """The placeholder pages' markers (and PAGE_ONE) taken out of the named destinations: they only served to find
+    the pages.
 
     WeasyPrint writes every id as a destination in the catalog itself, and the catalog is read again for every page
     (poppler's pdftotext); with 2,530 markers it was 180 KB, and a fifth of pdftotext's time at 200,000 experts."""
@@ -97,7 +128,7 @@ def _drop_markers(writer) -> None:
         return
     kept = ArrayObject()
     for at in range(0, len(flat) - 1, 2):
-        if not str(flat[at]).startswith(MARKER):
+        if not str(flat[at]).startswith(MARKER) and str(flat[at]) != PAGE_ONE:
             kept.extend(list.__getitem__(flat, slice(at, at + 2)))  # as written: references stay references
     dests[NameObject("/Names")] = kept
 

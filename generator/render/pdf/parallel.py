@@ -16,7 +16,9 @@ from typing import Any, Callable, Final
 from ... import workers
 from .errors import PdfError
 from .fetcher import render
-from .overlay import lay_over_parts, placeholder_pages
+from .compose import ROSTER_TITLE
+from .furniture import typeset_furniture
+from .overlay import lay_over_parts, page_number, placeholder_pages
 from .roster import typeset_roster
 
 START_METHOD: Final = "spawn"
@@ -32,23 +34,29 @@ def typeset_parts(datas: list[str], font_dirs: list[str], concurrency: int | Non
     return run_jobs(typeset_part, jobs, count, concurrency, what="名单")
 
 
-def typeset_guide(html: str, base_url: str, allowed: list[Path], count: int, parts: list[bytes]) -> tuple[bytes, int]:
+def typeset_guide(html: str, base_url: str, allowed: list[Path], count: int, parts: list[bytes],
+                  font_dirs: list[str]) -> tuple[bytes, int]:
     """The guide with ``count`` placeholder pages, typeset and written in a worker of its own, the parts laid over
-    them there: the parent never holds the laid-out guide (2,333 pages: about 450 MB) or pypdf's objects."""
-    [result] = run_jobs(guide_with_parts, iter([(html, base_url, [str(p) for p in allowed], count, parts)]), 1, 1,
-                        what="整本指南")
+    them there: the parent never holds the laid-out guide or pypdf's objects."""
+    [result] = run_jobs(guide_with_parts, iter([(html, base_url, [str(p) for p in allowed], count, parts, font_dirs)]),
+                        1, 1, what="整本指南")
     return result
 
 
-def guide_with_parts(job: tuple[str, str, list[str], int, list[bytes]]) -> tuple[bytes, int]:
-    """In the worker: lay out the guide, find its placeholder pages, write it, lay the parts over them."""
-    html, base_url, allowed, count, parts = job
+def guide_with_parts(job: tuple[str, str, list[str], int, list[bytes], list[str]]) -> tuple[bytes, int]:
+    """In the worker: lay out the guide, find its placeholder pages, write it; the header and number of those it
+    did not lay out drawn apart (furniture.py); the parts laid over them all."""
+    html, base_url, allowed, count, parts, font_dirs = job
     document = render(html, base_url, [Path(p) for p in allowed])
-    pages = placeholder_pages(document, count)
+    laid = placeholder_pages(document, count)
+    furnished = count - len(laid)
+    number = page_number(document, laid[0]) + 1  # the first page drawn apart: the one after the first laid out
     data = document.write_pdf(pdf_identifier=b"expert-guide", uncompressed_pdf=False)
-    total = len(document.pages)
+    total = len(document.pages) + furnished
     del document
-    return lay_over_parts(data, pages, parts), total
+    furniture = typeset_furniture(ROSTER_TITLE, number, (laid[0] + 1) % 2 == 0, furnished, font_dirs) \
+        if furnished else None
+    return lay_over_parts(data, laid, parts, furniture), total
 
 
 def run_jobs(function: Callable[[Any], Any], jobs: Any, count: int, concurrency: int | None = None, *,

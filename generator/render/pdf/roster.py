@@ -239,24 +239,31 @@ def typeset_roster(data: str, font_dirs: list[str]) -> tuple[bytes, int]:
     """
     from pypdf import PdfReader
 
+    pdf = typeset(TEMPLATE, data, font_dirs, "名单")
+    return pdf, len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def typeset(template: Path, data: str, font_dirs: list[str], what: str) -> bytes:
+    """``template`` (theme/print/) typeset by Typst with ``data`` (sys.inputs.data), as PDF; ``what`` it is, for the
+    messages. Its failure or a warning (a font it cannot find, a glyph it lacks) is a PdfError."""
     try:
         import typst
     except ImportError:
-        raise PdfError("缺少排版软件包 typst（名单用它排版）：请运行 make setup，或 pip install -e .") from None
+        raise PdfError(f"缺少排版软件包 typst（{what}用它排版）：请运行 make setup，或 pip install -e .") from None
     try:
         pdf, warnings = typst.compile_with_warnings(
-            str(TEMPLATE), root=str(TEMPLATE.parent), font_paths=font_dirs, ignore_system_fonts=True,
+            str(template), root=str(template.parent), font_paths=font_dirs, ignore_system_fonts=True,
             sys_inputs={"data": data}, format="pdf", pdf_tags=False)
     except typst.TypstError as exc:  # its diagnostic names the template's file:line:col
         where = str(getattr(exc, "diagnostic", "") or "").strip()
-        raise PdfError(f"名单排版失败（Typst）：{exc}" + (f"\n{where}" if where else "")) from None
+        raise PdfError(f"{what}排版失败（Typst）：{exc}" + (f"\n{where}" if where else "")) from None
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - a panic inside Typst is a BaseException (pyo3's PanicException)
-        raise PdfError(f"名单排版失败（Typst 内部错误 {type(exc).__name__}：{exc}）") from None
+        raise PdfError(f"{what}排版失败（Typst 内部错误 {type(exc).__name__}：{exc}）") from None
     if warnings:
-        raise PdfError("名单排版有警告，PDF 未生成：" + "；".join(str(w) for w in warnings[:5]))
-    return pdf, len(PdfReader(io.BytesIO(pdf)).pages)
+        raise PdfError(f"{what}排版有警告，PDF 未生成：" + "；".join(str(w) for w in warnings[:5]))
+    return pdf
 
 
 def font_dirs(faces: dict) -> list[str]:

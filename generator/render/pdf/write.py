@@ -37,7 +37,8 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
     """Typeset the guide for ``view`` and put it at ``target`` (atomically).
 
     The 名单 is typeset by Typst in parts (roster.py), in worker processes when it is long; the guide by
-    WeasyPrint with as many placeholder pages as the parts have, the parts' pages laid over them.
+    WeasyPrint with as many placeholder pages as the parts have (it lays out the first and the last one or two, and
+    Typst draws the running header and number of those between: furniture.py), the parts' pages laid over them.
     ``before_workers`` is called before those processes start (build --profile all waits there for the audit of
     the profile made before: the two are not in memory at once); ``laying_out`` when only the guide's layout is
     left, which a worker process does while this one waits (build starts the engine there).
@@ -93,9 +94,9 @@ def write_pdf(view: SiteView, root: Path, target: Path, progress: Callable[[str]
         if laying_out is not None:
             laying_out()
         if apart:  # the laid-out guide in a worker: the parent holds HTML and PDF bytes only
-            data, pages = typeset_guide(html, base_url, allowed, count, pieces)
+            data, pages = typeset_guide(html, base_url, allowed, count, pieces, dirs)
         else:
-            data, pages = guide_with_parts((html, base_url, [str(p) for p in allowed], count, pieces))
+            data, pages = guide_with_parts((html, base_url, [str(p) for p in allowed], count, pieces, dirs))
         say(f"排版《专家服务指南》：已写出 {pages} 页")
     finally:
         logger.setLevel(level)
