@@ -17,8 +17,6 @@ import importlib.resources
 import unicodedata
 from typing import Any, Callable, Iterable, Literal, TypeVar
 
-from pypinyin import Style, lazy_pinyin
-
 from ..models import ORDERS
 
 Order = Literal["strokes", "pinyin"]
@@ -78,6 +76,8 @@ def readings(text: str, person: bool = False) -> list[str]:
 
     Words are read in context (重庆 chóngqìng); a person's name starts with its surname's reading.
     """
+    from pypinyin import Style, lazy_pinyin  # imported when first read (0.4 s): a worker that typesets never reads
+
     text = unicodedata.normalize("NFKC", text)
     head: list[str] = []
     if person:

@@ -6,15 +6,29 @@ glyph (fonts) → typeset the 名单 in parts with Typst from data (roster), a l
 many placeholder pages as the parts have (it lays out the first and the last one or two; the running header
 and number of those between are drawn by Typst: furniture), and lay the parts over them (overlay) → write
 the PDF beside its target and rename it into place (write).
+
+The names below are imported when first asked for: a worker that typesets a part imports only what it runs.
 """
 from __future__ import annotations
 
-from .compose import PRINT_DIR, appendix_tables, guide_html, print_html, split_appendix
-from .errors import PdfError
-from .fetcher import StrictFetcher, check_links, print_links
-from .fonts import FONTS, missing_glyphs, require_fonts, written_at
-from .write import PdfResult, write_pdf
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["write_pdf", "PdfResult", "PdfError", "guide_html", "appendix_tables", "split_appendix", "print_html",
-           "print_links", "check_links", "StrictFetcher", "FONTS", "require_fonts", "missing_glyphs",
-           "written_at", "PRINT_DIR"]
+if TYPE_CHECKING:
+    from .compose import PRINT_DIR, appendix_tables, guide_html, print_html, split_appendix
+    from .errors import PdfError
+    from .fetcher import StrictFetcher, check_links, print_links
+    from .fonts import FONTS, missing_glyphs, require_fonts, written_at
+    from .write import PdfResult, write_pdf
+
+_EXPORTED = {"write_pdf": "write", "PdfResult": "write", "PdfError": "errors", "guide_html": "compose",
+             "appendix_tables": "compose", "split_appendix": "compose", "print_html": "compose", "PRINT_DIR": "compose",
+             "print_links": "fetcher", "check_links": "fetcher", "StrictFetcher": "fetcher", "FONTS": "fonts",
+             "require_fonts": "fonts", "missing_glyphs": "fonts", "written_at": "fonts"}
+__all__ = list(_EXPORTED)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTED:
+        return getattr(importlib.import_module(f"{__name__}.{_EXPORTED[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,9 +16,8 @@ from ..pages import cn_period, environment, split_front_matter
 from ..sanitize import clean_html
 from ..view import SiteView
 from .fetcher import local_sources, print_links, refuse_schemes
+from .furniture import ROSTER_TITLE
 from .overlay import laid_out
-
-ROSTER_TITLE = "附件一　领导联系专家名单"  # the 名单's heading and running header (furniture.py draws it too)
 
 PRINT_DIR = THEME_DIR / "print"
 FORM_COLUMNS = ("序号", "专家姓名", "性别", "出生年月", "工作单位", "职务/职称", "专业领域", "专家类别", "联系领导及职务",

@@ -14,6 +14,7 @@ from ...paths import THEME_DIR
 from .roster import typeset
 
 TEMPLATE = THEME_DIR / "print" / "furniture.typ"
+ROSTER_TITLE = "附件一　领导联系专家名单"  # the 名单's heading (guide.html) and running header, drawn here too
 
 
 def typeset_furniture(title: str, first: int, recto: bool, count: int, font_dirs: list[str]) -> bytes:

@@ -15,9 +15,7 @@ from typing import Any, Callable, Final
 
 from ... import workers
 from .errors import PdfError
-from .fetcher import render
-from .compose import ROSTER_TITLE
-from .furniture import typeset_furniture
+from .furniture import ROSTER_TITLE, typeset_furniture
 from .overlay import lay_over_parts, page_number, placeholder_pages
 from .roster import typeset_roster
 
@@ -46,6 +44,8 @@ def typeset_guide(html: str, base_url: str, allowed: list[Path], count: int, par
 def guide_with_parts(job: tuple[str, str, list[str], int, list[bytes], list[str]]) -> tuple[bytes, int]:
     """In the worker: lay out the guide, find its placeholder pages, write it; the header and number of those it
     did not lay out drawn apart (furniture.py); the parts laid over them all."""
+    from .fetcher import render  # here: the workers that typeset the 名单's parts do not import WeasyPrint's side
+
     html, base_url, allowed, count, parts, font_dirs = job
     document = render(html, base_url, [Path(p) for p in allowed])
     laid = placeholder_pages(document, count)

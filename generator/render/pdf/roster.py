@@ -16,15 +16,16 @@ import json
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...cjk import last_pair_at
 from ...glyphs import FONTS, Face, advances, font_face
 from ...paths import THEME_DIR
-from ..view import SiteView
-from .compose import appendix_tables, split_appendix
 from .errors import PdfError
 from .fonts import require_fonts
+
+if TYPE_CHECKING:
+    from ..view import SiteView
 
 TEMPLATE = THEME_DIR / "print" / "roster.typ"
 NOTE = "本名单只列出同意公开的专家。"
@@ -209,6 +210,8 @@ class _Fitter:
 def roster_parts(view: SiteView, parts: int, appendix: list[dict] | None = None) -> list[str]:
     """The 名单 of ``view`` (``appendix``: its compose.appendix_tables, if made already) cut into about ``parts``
     parts (at least one: with no pairing, the note alone), as JSON."""
+    from .compose import appendix_tables, split_appendix  # here: a worker that typesets a part needs neither
+
     cut = split_appendix(appendix if appendix is not None else appendix_tables(view), parts) or [[]]
     faces = require_fonts()
     return [roster_data(view, part, i == 0, dict(FONTS), faces) for i, part in enumerate(cut)]
