@@ -35,9 +35,22 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTED})
+
+
+_SET: dict[str, Any] = {}  # a value given to generator.check or generator.audit (a test's patch), until deleted
+
+
 def _kept(name: str) -> property:
-    """The exported ``name``, whatever the import system sets there (its module, once imported): kept as exported."""
-    return property(lambda package: _exported(name), lambda package, module: None)
+    """The exported ``name``, or a value given to it; the import system's setting of its module (once imported) is
+    not taken."""
+    def given(package: types.ModuleType, value: Any) -> None:
+        if not isinstance(value, types.ModuleType):
+            _SET[name] = value
+
+    return property(lambda package: _SET[name] if name in _SET else _exported(name), given,
+                    lambda package: _SET.pop(name, None))
 
 
 class _Package(types.ModuleType):

@@ -5,11 +5,10 @@ import argparse
 import os
 import shlex
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 from datetime import date
 from pathlib import Path
 
-from .check import check as run_check
 from .clock import ClockError, parse_day
 from .diagnostics import FORMATTERS
 from .load.edition import EditionError
@@ -34,6 +33,14 @@ _ARGPARSE = (("the following arguments are required", "缺少参数"), ("unrecog
 
 class _UsageError(Exception):
     pass
+
+
+def run_check(root: str | Path, **options: Any) -> Any:
+    """generator.check, imported when a command runs: the console script's worker processes (spawned: each runs the
+    script again, which imports this module) import no more than they need."""
+    from .check import check
+
+    return check(root, **options)
 
 
 def _day(text: str) -> date:

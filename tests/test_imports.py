@@ -33,3 +33,35 @@ def test_the_exported_check_and_audit_are_the_functions_whichever_is_imported_fi
         assert shown.split() == ["function", "function", "function", "build_site", "Project"], (first, shown)
     assert _run("import generator, importlib\nprint(type(importlib.import_module('generator.check')).__name__)") \
         .strip() == "module"
+
+
+def test_the_console_script_imports_only_its_parser():
+    """A worker spawned under the `expert-guide` command runs the console script again, which imports its module
+    (pyproject's [project.scripts]): that module imports none of the pipeline."""
+    import tomllib
+
+    entry = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]["expert-guide"]
+    module = entry.split(":")[0]
+    loaded = _run(f"import sys, {module}\nprint(' '.join(sorted(sys.modules)))").split()
+    assert module in loaded
+    assert [m for m in loaded if m.split(".")[0] in ("weasyprint", "pypinyin", "jinja2", "markdown", "mkdocs", "openpyxl")
+            or m in ("generator.build", "generator.check", "generator.audit", "generator.validate")] == []
+
+
+def test_the_exported_functions_can_be_patched_and_are_listed():
+    import unittest.mock
+
+    import generator
+    import generator.check  # noqa: F401 - sets the attribute to the module: still the function
+
+    real = generator.check
+    stand_in = lambda *args, **kwargs: None  # noqa: E731
+    with unittest.mock.patch.object(generator, "check", stand_in):
+        assert generator.check is stand_in
+    assert generator.check is real
+    patch = __import__("pytest").MonkeyPatch()
+    patch.setattr(generator, "audit", stand_in)
+    assert generator.audit is stand_in
+    patch.undo()
+    assert generator.audit.__module__ == "generator.audit"
+    assert {"build_site", "check", "audit", "Project"} <= set(dir(generator))
