@@ -6,10 +6,11 @@ Typst) does not import the whole pipeline (1.2 s each, for each of the 35 worker
 """
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
+
+from .exports import exported_when_asked
 
 if TYPE_CHECKING:
     from .audit import audit, forbidden_values
@@ -23,20 +24,7 @@ _EXPORTED = {"audit": "audit", "forbidden_values": "audit", "BuildError": "build
              "build_site": "build", "CheckResult": "check", "check": "check", "Diagnostic": "diagnostics",
              "Location": "diagnostics", "load_project": "load.project", "Project": "project"}
 __all__ = list(_EXPORTED)
-
-
-def _exported(name: str) -> Any:
-    return getattr(importlib.import_module(f"{__name__}.{_EXPORTED[name]}"), name)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTED:
-        return _exported(name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTED})
+__getattr__, __dir__ = exported_when_asked(__name__, _EXPORTED)
 
 
 _SET: dict[str, Any] = {}  # a value given to generator.check or generator.audit (a test's patch), until deleted
@@ -49,7 +37,7 @@ def _kept(name: str) -> property:
         if not isinstance(value, types.ModuleType):
             _SET[name] = value
 
-    return property(lambda package: _SET[name] if name in _SET else _exported(name), given,
+    return property(lambda package: _SET[name] if name in _SET else __getattr__(name), given,
                     lambda package: _SET.pop(name, None))
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 
@@ -59,7 +61,7 @@ def test_the_exported_functions_can_be_patched_and_are_listed():
     with unittest.mock.patch.object(generator, "check", stand_in):
         assert generator.check is stand_in
     assert generator.check is real
-    patch = __import__("pytest").MonkeyPatch()
+    patch = pytest.MonkeyPatch()
     patch.setattr(generator, "audit", stand_in)
     assert generator.audit is stand_in
     patch.undo()

@@ -11,8 +11,9 @@ The names below are imported when first asked for: a worker that typesets a part
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ...exports import exported_when_asked
 
 if TYPE_CHECKING:
     from .compose import PRINT_DIR, appendix_tables, guide_html, print_html, split_appendix
@@ -27,8 +28,4 @@ _EXPORTED = {"write_pdf": "write", "PdfResult": "write", "PdfError": "errors", "
              "require_fonts": "fonts", "missing_glyphs": "fonts", "written_at": "fonts"}
 __all__ = list(_EXPORTED)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTED:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTED[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = exported_when_asked(__name__, _EXPORTED)

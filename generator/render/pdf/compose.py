@@ -46,11 +46,11 @@ def guide_html(view: SiteView, root: Path, placeholder_pages: int = 1) -> str:
     policies = [{**p, "html": print_html(p["body"], root, "content/policies", policy_ids, scope=f"policy-{p['id']}",
                                          extensions=extensions)}
                 for p in view.policies]
+    placeholders = laid_out(placeholder_pages)
     return _typeset(
         "guide.html", view=view, site=view.site, letter=letter, intro=intro, policies=policies,
         form_columns=FORM_COLUMNS, form_rows=range(1, 13), created=_created(view),
-        roster_title=ROSTER_TITLE, placeholders=laid_out(placeholder_pages),
-        furnished=placeholder_pages - len(laid_out(placeholder_pages)))
+        roster_title=ROSTER_TITLE, placeholders=placeholders, furnished=placeholder_pages - len(placeholders))
 
 
 def appendix_tables(view: SiteView) -> list[dict]:
