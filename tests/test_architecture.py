@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 LAYERS = [
     ("core", ("diagnostics", "codes", "positions", "kinds", "fields", "models", "ruleset", "project", "clock", "paths",
               "exposure", "extract", "pdftext", "workdays", "deadlines", "contacts", "cjk", "changes",
-              "form", "transfers", "glyphs", "workers")),
+              "form", "transfers", "glyphs", "workers", "exports")),
     ("load", ("load",)),
     ("validate", ("validate",)),
     ("render", ("render",)),
