@@ -290,6 +290,49 @@ def test_a_workbook_is_read_as_excel_shows_it(tmp_path):
     assert HIDDEN in "\n".join(text for channel, text in channels(inline) if channel.startswith("工作表"))
 
 
+def _findings(site: Path, forbidden) -> list[tuple[str, str, str]]:
+    return [(h.path, h.channel, h.forbidden.value) for h in audit(site, forbidden)]
+
+
+def test_a_worksheets_cell_markup_is_read_as_marks_and_finds_the_same(forbidden, tmp_path, monkeypatch):
+    """XlsxWriter's cell and row markup (references, styles, types: nine tenths of a sheet) is read as "<>": every
+    value is found as when the markup is read whole, in the same channels and order, in cells of every kind, across
+    two cells, and in markup outside the grammar (an extra attribute, an 11-digit row or reference)."""
+    import re
+
+    import xlsxwriter
+
+    import generator.extract as extract
+
+    site = tmp_path / "site"
+    site.mkdir()
+    book = xlsxwriter.Workbook(site / "book.xlsx", {"constant_memory": True})
+    sheet = book.add_worksheet("名单")
+    sheet.set_header(f"&C{EMAIL}")
+    sheet.data_validation(0, 5, 10, 5, {"validate": "list", "source": ["甲", ID_NUMBER]})
+    style = book.add_format({"bold": True})
+    for row in range(40):
+        sheet.write_string(row, 0, f"第{row}行", style)
+        sheet.write_number(row, 1, row * 7)
+    sheet.write_string(41, 1, "0139 1234-5678")  # a phone with separators (found by its digits)
+    sheet.write_string(42, 2, HIDDEN[0])  # a name across two cells
+    sheet.write_string(42, 3, HIDDEN[1:])
+    sheet.write_string(43, 0, f" {EMAIL} ")  # xml:space="preserve"
+    book.close()
+    handmade = tmp_path / "hand"
+    handmade.mkdir()
+    (handmade / "hand.xlsx").write_bytes(_zip({"xl/worksheets/sheet1.xml": (
+        f'<sheetData><row r="1"><c r="A1" s="1" t="inlineStr" x="{HIDDEN}"><is><t>甲</t></is></c></row>'
+        f'<row r="{ID_NUMBER}"><c r="B{MOBILE}" s="1"><v>1</v></c></row></sheetData>')}))
+    as_marks = [_findings(site, forbidden), _findings(handmade, forbidden)]
+    xml = __import__("zipfile").ZipFile(site / "book.xlsx").read("xl/worksheets/sheet1.xml").decode()
+    assert len(extract._CELL_MARKUP.sub("<>", xml)) < len(xml) / 2  # the markup XlsxWriter writes is the grammar's
+    monkeypatch.setattr(extract, "_CELL_MARKUP", re.compile("(?!)"))  # the markup read whole
+    assert as_marks == [_findings(site, forbidden), _findings(handmade, forbidden)]
+    assert {value for _path, _channel, value in as_marks[0]} == {EMAIL, ID_NUMBER, MOBILE, HIDDEN}
+    assert {value for _path, _channel, value in as_marks[1]} == {HIDDEN, ID_NUMBER, MOBILE}
+
+
 def _tree(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
