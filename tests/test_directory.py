@@ -110,6 +110,30 @@ def test_a_name_read_otherwise_is_kept_whole(tmp_path):
         == {"zeng jing wei", "wang ceng jing"}
 
 
+def test_the_names_read_by_the_forked_directory_are_remembered_for_the_next_site(monkeypatch):
+    """The public directory is made by a forked process; the names it read (pypinyin, 8 s at 200,000 experts) come
+    back with it, and the intranet's index, made by the build itself, reads only the names the public one did not
+    show. What comes back is what reading them here gives; the memory of names is bounded."""
+    import generator.render.collation as collation
+    from generator.render.tree import build_tree
+
+    monkeypatch.setattr(collation, "_SYLLABLES", {})
+    project = check(MINIMAL, today=TODAY).project
+    view = build_view(project, "public", TODAY)
+    build_tree(project, view, apart=True)
+    names = {e["name"] for e in view.experts}
+    assert names and names <= set(collation._SYLLABLES)  # read by the fork only (and the 名单's leaders), remembered
+    remembered = dict(collation._SYLLABLES)
+    collation._SYLLABLES.clear()
+    assert {name: collation.syllables(name) for name in remembered} == remembered
+    monkeypatch.setattr(collation, "_SYLLABLES_KEPT", 3)
+    collation.remember_syllables({"甲": (), "乙": (), "丙": (), "丁": ()})
+    assert len(collation._SYLLABLES) <= 3
+    for name in "戊己庚辛":
+        collation.syllables(name)
+        assert len(collation._SYLLABLES) <= 3
+
+
 @pytest.mark.parametrize("how", ["apart", "the process dies", "it fails there"])
 def test_a_build_makes_the_directory_and_workbooks_apart_into_the_same_tree(project, monkeypatch, how):
     """A build makes the directory's index and shards and the workbooks in a forked process while the pages are

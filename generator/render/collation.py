@@ -76,6 +76,17 @@ def readings(text: str, person: bool = False) -> list[str]:
 
     Words are read in context (重庆 chóngqìng); a person's name starts with its surname's reading.
     """
+    return list(_readings(text, person))
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _readings(text: str, person: bool) -> tuple[str, ...]:
+    """readings(), remembered: a name is read for its sort key in each site's view and for pinyin search in each
+    site's index (200,000 experts: 105,000 names, about 9 s of pypinyin each time they are read)."""
+    return tuple(_read(text, person))
+
+
+def _read(text: str, person: bool) -> list[str]:
     from pypinyin import Style, lazy_pinyin  # imported when first read (0.4 s): a worker that typesets never reads
 
     text = unicodedata.normalize("NFKC", text)
@@ -98,13 +109,36 @@ def _unread(chars: str) -> Any:
     return [""] * len(chars)
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def syllables(name: str) -> tuple[tuple[str, str], ...]:
+Syllables = tuple[tuple[str, str], ...]
+_SYLLABLES: dict[str, Syllables] = {}  # syllables(), remembered (see known_syllables)
+_SYLLABLES_KEPT = 1 << 18  # names: every one of 200,000 experts (105,000); more, and it starts again
+
+
+def syllables(name: str) -> Syllables:
     """A person's name as (character, toneless syllable) for each Chinese character (ü as v): what pinyin search matches.
 
-    Remembered: both sites of a build read the same 200,000 names (pypinyin: about 9 s each time)."""
-    name = unicodedata.normalize("NFKC", name)
-    return tuple((char, r[:-1]) for char, r in zip(name, readings(name, person=True)) if r and _is_han(char))
+    Remembered: both sites of a build read the same 200,000 names (pypinyin: about 8 s each time)."""
+    said = _SYLLABLES.get(name)
+    if said is None:
+        normal = unicodedata.normalize("NFKC", name)
+        said = tuple((char, r[:-1]) for char, r in zip(normal, readings(normal, person=True)) if r and _is_han(char))
+        if len(_SYLLABLES) >= _SYLLABLES_KEPT:
+            _SYLLABLES.clear()
+        _SYLLABLES[name] = said
+    return said
+
+
+def known_syllables() -> dict[str, Syllables]:
+    """The names this process has read (syllables), for another to remember: the public site's directory is made by
+    a forked process, and the intranet's, made after it by the build, reads the same names."""
+    return dict(_SYLLABLES)
+
+
+def remember_syllables(known: dict[str, Syllables]) -> None:
+    """Take the syllables ``known`` (known_syllables of a process that read them with this same code)."""
+    if len(_SYLLABLES) + len(known) > _SYLLABLES_KEPT:
+        _SYLLABLES.clear()
+    _SYLLABLES.update(list(known.items())[:_SYLLABLES_KEPT])
 
 
 def _char_keys(text: str, order: Order, person: bool) -> tuple:
@@ -129,7 +163,7 @@ def sort_key(text: str, order: Order = DEFAULT_ORDER, person: bool = False) -> t
     return (_cached_keys(text or "", order, person), text or "")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 18)  # every name of 200,000 experts (a smaller cache was read through: 355,000 misses)
 def _cached_keys(text: str, order: Order, person: bool) -> tuple:
     return _char_keys(text, order, person)
 
