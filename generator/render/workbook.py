@@ -266,11 +266,17 @@ class _Rows:
         sheet._write_single_row(row)  # the row before (the headers), as XlsxWriter writes it when a later one starts
         number = str(row + 1)
         parts = [f'<row r="{number}">']
+        # most rows hold no character XlsxWriter escapes (the joined text has each value's): their text is written
+        # as it is, unless it is longer than half a cell or has a space at an end (as _inline does; same bytes)
+        plain = not _SPECIAL.search("".join([value for value in values if type(value) is str]))
         for n in used:
             value = values[n]
             column, style = self.cells[n] or self._cell(n)
             if type(value) is str:
-                parts.append(f'{column}{number}{style} t="inlineStr"><is>{_inline(value)}</is></c>')
+                if plain and len(value) <= CELL_LIMIT // 2 and not (value[:1].isspace() or value[-1:].isspace()):
+                    parts.append(f'{column}{number}{style} t="inlineStr"><is><t>{value}</t></is></c>')
+                else:
+                    parts.append(f'{column}{number}{style} t="inlineStr"><is>{_inline(value)}</is></c>')
             else:
                 parts.append(_other(column + number + style, value))
         parts.append("</row>")
