@@ -370,15 +370,18 @@ def _byte_channels(name: str, data: bytes, depth: int, budget: list[int]) -> Ite
             yield f"{kind}中的文字", _strings(data)
 
 
-# The markup of a worksheet's cells and rows as XlsxWriter writes it: <c r="B7" s="9" t="inlineStr"><is><t> … </t></is></c>,
-# <c r="B7" s="10"><v> … </v></c>, an empty <c r="B7" s="9"/>, <row r="7" ht="30" customHeight="1"> … </row>. It
-# holds cell references, style numbers, types and heights, never a value, and it is nine tenths of a sheet (the 登记表
-# of 200,000 experts: 270 of 300 million characters, whose folding and search took about 20 CPU s). Each run of it is
-# read as "<>", which ends a number or a value as the tags did; the text between is as written. Anything else (other
-# attributes, <t xml:space="preserve">, comments) is read as it is.
-_CELL_MARKUP = re.compile(r'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,5}")?(?: t="(?:inlineStr|s|n|b|str|e)")?'
-                          r'(?:/>|>(?:<is><t>|<v>)?)|</t></is></c>|</v></c>|<row r="[0-9]{1,7}"'
-                          r'(?: (?:spans|ht|customHeight|hidden|s|customFormat|outlineLevel)="[0-9.:]{1,16}")*>|</row>')
+# The markup of a worksheet's cells and rows as XlsxWriter writes it for the build (constant-memory mode):
+# <c r="B7" s="9" t="inlineStr"><is><t> … </t></is></c>, <c r="B7" s="10"><v> … </v></c>, an empty <c r="B7" s="9"/>,
+# <row r="7" ht="30" customHeight="1"> … </row>. It is nine tenths of a sheet (the 登记表 of 200,000 experts: 270 of
+# 300 million characters, whose folding and search took about 30 CPU s), and it holds no value: the grammar admits a
+# cell reference and a row number of at most six digits, a style number of at most four, a type, and a whole row height
+# of at most three — never a number the audit looks for by its digits (MIN_DIGITS, seven), nor anything but digits and
+# those fixed words. Each run of it is read as "<>", which ends a number or a value as the tags did; the text between
+# is as written. Anything else (a longer number, any other attribute or value, <t xml:space="preserve">, comments) is
+# read as it is: a phone number put in a row's height by hand is found.
+_CELL_MARKUP = re.compile(r'<c r="[A-Z]{1,3}[0-9]{1,6}"(?: s="[0-9]{1,4}")?(?: t="(?:inlineStr|s|n|b|str|e)")?'
+                          r'(?:/>|>(?:<is><t>|<v>)?)|</t></is></c>|</v></c>'
+                          r'|<row r="[0-9]{1,6}"(?: ht="[0-9]{1,3}")?(?: hidden="1")?(?: customHeight="1")?>|</row>')
 
 
 def _is_zip(data: bytes) -> bool:

@@ -324,13 +324,22 @@ def test_a_worksheets_cell_markup_is_read_as_marks_and_finds_the_same(forbidden,
     (handmade / "hand.xlsx").write_bytes(_zip({"xl/worksheets/sheet1.xml": (
         f'<sheetData><row r="1"><c r="A1" s="1" t="inlineStr" x="{HIDDEN}"><is><t>甲</t></is></c></row>'
         f'<row r="{ID_NUMBER}"><c r="B{MOBILE}" s="1"><v>1</v></c></row></sheetData>')}))
+    # a number put by hand where the grammar takes digits (a row's height, spans, a seven-digit reference)
+    for n, row in enumerate([f'<row r="1" ht="{MOBILE}">', f'<row r="1" spans="{MOBILE[:4]}:{MOBILE[4:]}">',
+                             '<row r="1" ht="0139.1234.5678">', f'<row r="1" ht="{MOBILE}" customHeight="1">',
+                             f'<row r="1"><c r="A{MOBILE[:7]}"/><c r="B1" s="{MOBILE[7:]}"/>']):
+        (handmade / f"row{n}.xlsx").write_bytes(_zip({"xl/worksheets/sheet1.xml": (
+            f'<sheetData>{row}<c r="A1" s="1" t="inlineStr"><is><t>甲</t></is></c></row></sheetData>')}))
     as_marks = [_findings(site, forbidden), _findings(handmade, forbidden)]
     xml = __import__("zipfile").ZipFile(site / "book.xlsx").read("xl/worksheets/sheet1.xml").decode()
     assert len(extract._CELL_MARKUP.sub("<>", xml)) < len(xml) / 2  # the markup XlsxWriter writes is the grammar's
     monkeypatch.setattr(extract, "_CELL_MARKUP", re.compile("(?!)"))  # the markup read whole
     assert as_marks == [_findings(site, forbidden), _findings(handmade, forbidden)]
     assert {value for _path, _channel, value in as_marks[0]} == {EMAIL, ID_NUMBER, MOBILE, HIDDEN}
-    assert {value for _path, _channel, value in as_marks[1]} == {HIDDEN, ID_NUMBER, MOBILE}
+    assert {(path, value) for path, _channel, value in as_marks[1]} == {
+        ("hand.xlsx", HIDDEN), ("hand.xlsx", ID_NUMBER), ("hand.xlsx", MOBILE), ("row0.xlsx", MOBILE),
+        ("row1.xlsx", MOBILE), ("row2.xlsx", MOBILE), ("row3.xlsx", MOBILE)}  # row4: 7 + 5 digits apart, neither a number
+    assert not extract._CELL_MARKUP.search('<c r="A1234567" s="1"/><c r="A1" s="12345"/><row r="1" ht="1234">')
 
 
 def _tree(folder: Path) -> dict[str, str]:
