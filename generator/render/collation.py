@@ -135,10 +135,11 @@ def known_syllables() -> dict[str, Syllables]:
 
 
 def remember_syllables(known: dict[str, Syllables]) -> None:
-    """Take the syllables ``known`` (known_syllables of a process that read them with this same code)."""
-    if len(_SYLLABLES) + len(known) > _SYLLABLES_KEPT:
+    """Take the syllables ``known`` (known_syllables of a process that read them with this same code; a forked one
+    sends back what it inherited too). Past the bound, the memo starts again, as syllables() does."""
+    _SYLLABLES.update(known)
+    if len(_SYLLABLES) > _SYLLABLES_KEPT:
         _SYLLABLES.clear()
-    _SYLLABLES.update(list(known.items())[:_SYLLABLES_KEPT])
 
 
 def _char_keys(text: str, order: Order, person: bool) -> tuple:

@@ -273,10 +273,9 @@ class _Rows:
             value = values[n]
             column, style = self.cells[n] or self._cell(n)
             if type(value) is str:
-                if plain and len(value) <= CELL_LIMIT // 2 and not (value[:1].isspace() or value[-1:].isspace()):
-                    parts.append(f'{column}{number}{style} t="inlineStr"><is><t>{value}</t></is></c>')
-                else:
-                    parts.append(f'{column}{number}{style} t="inlineStr"><is>{_inline(value)}</is></c>')
+                text = f"<t>{value}</t>" if plain and len(value) <= CELL_LIMIT // 2 and not (
+                    value[:1].isspace() or value[-1:].isspace()) else _inline(value)
+                parts.append(f'{column}{number}{style} t="inlineStr"><is>{text}</is></c>')
             else:
                 parts.append(_other(column + number + style, value))
         parts.append("</row>")
