@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import exposure
-from .exposure import Forbidden, ForbiddenSet, Matcher, fold, project_prose
+from .exposure import Forbidden, ForbiddenSet, Matcher, fold, fold_again, project_prose
 from .extract import Unreadable, channels, reading_output
 from .fields import Profile
 from .project import Project
@@ -134,17 +134,20 @@ def _audit_file(matcher: Matcher, site: Path, path: Path) -> list[Hit]:
                     hits.append(Hit(rel, f"{channel}（按数字）", finding.forbidden))
 
     # the channel read, its text as written and its most decoded text, folded (variants come in that order):
-    # numbers are searched in both ("<138 0501 7419>" is a tag to the decoded text), values in every variant
-    current, first, last = "", "", ""
+    # numbers are searched in both ("<138 0501 7419>" is a tag to the decoded text), values in every variant; a
+    # variant is folded and searched only from where it differs from the one before (fold_again, search_after)
+    current, first, last, before = "", "", "", ""
     try:
         with reading_output():  # the build's own files: a 200,000-expert 名单 workbook is over 64 MB unzipped
             for channel, text in channels(path):
-                folded = fold(text)  # folded once, searched for values now, for digits when the channel is done
                 if channel != current:  # the channel before is done: its numbers, then let it go
                     by_digits(current, first, last)
-                    current, first = channel, folded
-                last = folded
-                for finding in matcher.search(folded, digits=False):
+                    current, first, shared = channel, fold(text), 0
+                    folded = first
+                else:  # folded once, searched for values now, for digits when the channel is done
+                    folded, shared = fold_again(before, last, text)
+                before, last = text, folded
+                for finding in matcher.search_after(folded, shared):
                     if finding.forbidden.value not in found:
                         found.add(finding.forbidden.value)
                         hits.append(Hit(rel, channel, finding.forbidden))

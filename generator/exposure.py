@@ -609,6 +609,43 @@ def _fold(text: str) -> str:
     return _OTHER_DIGITS.sub(_digit, text)
 
 
+def fold_again(before: str, folded_before: str, text: str) -> tuple[str, int]:
+    """fold(text), given fold(before): text is most often another decoding of before (a page unescaped, its escapes
+    all in the footer), the two the same up to the first escape. Returns the folded text and how many of its first
+    characters are fold(before)'s own (folded from the same characters; 0 when none are reused).
+
+    Folding is cut before a line break or a "<" the two texts share: neither is changed by any step of fold nor joins
+    what stands before it (NFKC composes nothing with a starter that is its own normal form; the invisible, the case
+    and the digits are folded one character at a time), so fold(a + b) is fold(a) + fold(b) there. A 27 MB page's
+    second and third decodings are folded in milliseconds, not a second each."""
+    common = _common_prefix(before, text)
+    cut = max(text.rfind("\n", 0, common), text.rfind("<", 0, common))
+    if cut <= 0:
+        return fold(text), 0
+    tail = fold(before[cut:])
+    shared = len(folded_before) - len(tail)
+    if shared <= 0 or not folded_before.endswith(tail):  # not so, by the above; if it were: folded whole
+        return fold(text), 0
+    return folded_before[:shared] + fold(text[cut:]), shared
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest beginning a and b share, compared a block at a time (a slice compared is a memcmp)."""
+    n, step, at = min(len(a), len(b)), 1 << 16, 0
+    while at < n and a[at:at + step] == b[at:at + step]:
+        at += step
+    if at >= n:
+        return n
+    low, high = at, min(n, at + step)  # a[at:low] == b[at:low]; they differ before high
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[at:middle] == b[at:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def joined(folded: str) -> str:
     """Folded text with the spaces and line breaks between two CJK characters removed: 董　振　邦, or a
     name wrapped across two lines of Markdown, read as 董振邦. For `check` on what people wrote."""
@@ -662,6 +699,7 @@ class Matcher:
         self._made: dict[int, Forbidden] = {}  # entries found, as Forbidden objects (one object per value)
         covers = {c: c for names in self.set.covers.values() for c in map(fold, names)}
         self.covers = _automaton(covers) if covers else None
+        self._cover_keys = tuple(covers)
         digit_covers = {d: d for names in self.set.covers.values() for c in names
                         if len(d := re.sub(r"\D", "", c)) >= MIN_DIGITS}
         self.digit_covers = _automaton(digit_covers) if digit_covers else None
@@ -681,6 +719,31 @@ class Matcher:
         if digits:
             out.extend(self._find(digit_runs(folded), self.digit_covers, True))
         return out
+
+    def search_after(self, folded: str, shared: int) -> list[Finding]:
+        """search(folded, digits=False) where its first ``shared`` characters are those of a text already searched
+        (fold_again): the values found there are found again only where the two differ, or close enough to it that a
+        value or a name covering one may reach it (``reach``). The same findings a search of the whole adds.
+
+        Searched from ``shared`` − 2 × reach; kept, what ends after ``shared`` − reach: a value that ends later and
+        every name that covers it lie whole in what is searched, and a value that ends sooner, with every name that
+        covers it (which end before ``shared``), was found as it is here in the text searched before."""
+        if shared <= 0:
+            return self.search(folded, digits=False)
+        reach = self.reach
+        start = max(0, shared - 2 * reach)
+        kept = []
+        for finding in self.search(folded[start:], digits=False):
+            finding.start += start
+            finding.end += start
+            if finding.end > shared - reach:
+                kept.append(finding)
+        return kept
+
+    @functools.cached_property
+    def reach(self) -> int:
+        """The longest key looked for: a value (or its digits), or a shown name that covers one."""
+        return max(max(self.set.length, default=0), max(map(len, self._cover_keys), default=0))
 
     def _find(self, text: str, covers: Any, by_digits: bool) -> list[Finding]:
         flags, length, keep = self.set.flags, self.set.length, self.keep

@@ -100,8 +100,9 @@ def text_variants(text: str) -> Iterator[str]:
 
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
 # What urllib's unquote decodes, and only that: a run of %XX escapes, as UTF-8 (a page's "width: 50%" is left as it
-# is, without unquote's pass over every character of a 50 MB page).
-_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+# is, without unquote's pass over every character of a 50 MB page). Written to begin with "%" itself, which the
+# regular expression engine looks for as a string (a 27 MB page: 0.1 s, where a group first took 0.7 s).
+_PERCENT_RUN = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
 
 
 def _unquote_run(match: re.Match) -> str:

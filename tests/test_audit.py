@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from conftest import MINIMAL, TODAY
 
@@ -456,37 +456,53 @@ def test_zips_inside_a_zip_share_one_limit(tmp_path):
 
 
 def test_the_sites_are_audited_by_one_process_started_when_the_project_is_checked(tmp_path, monkeypatch):
-    """build --profile intranet/all: one Auditor is forked once the project is checked, works out there what each
-    profile must not show (the public values inherited from the check), and audits what it is sent; a check that
-    fails starts none, and no audit process outlives a build either way."""
+    """build --profile intranet/all: one Auditor is forked while the project is checked, as soon as the public values
+    are worked out (the other checks go on here), works out there what each profile must not show (the public values
+    inherited from the check), and audits what it is sent; a project that cannot be read starts none, one that fails
+    a later check stops it, and no audit process outlives a build either way."""
     import multiprocessing
 
     import generator.build as build_module
+    import generator.exposure as exposure
     from generator.build import BuildError, build_sites
 
-    started = []
-    real = build_module.Auditor
+    started, checked = [], []
+    real, real_check = build_module.Auditor, build_module.check
 
     def spy(project, profiles, today):
-        started.append((profiles, multiprocessing.current_process().name))
+        memo = exposure._memo.get()  # the check's public values are there to be inherited
+        started.append((profiles, multiprocessing.current_process().name, bool(checked), bool(memo and memo["last"])))
         return real(project, profiles, today)
+
+    def checking(*args, **kwargs):
+        result = real_check(*args, **kwargs)
+        checked.append(True)
+        return result
     monkeypatch.setattr(build_module, "Auditor", spy)
+    monkeypatch.setattr(build_module, "check", checking)
     root = tmp_path / "project"
     shutil.copytree(MINIMAL, root)
     build_site(root, profile="intranet", out=tmp_path / "site", today=TODAY, pdf=False)
+    checked.clear()
     build_sites(root, out=tmp_path / "both", today=TODAY, pdf=False)
     build_site(root, profile="public", out=tmp_path / "public", today=TODAY, pdf=False)  # audited here
-    assert started == [(("intranet",), "MainProcess"), (("public", "intranet"), "MainProcess")]
+    assert started == [(("intranet",), "MainProcess", False, True), (("public", "intranet"), "MainProcess", False, True)]
     assert multiprocessing.active_children() == []
+    pairings = root / "data" / "pairings.yaml"  # read, but fails a later check (a pairing with nobody's expert)
+    pairings.write_text(pairings.read_text(encoding="utf-8").replace("expert: e1\n", "expert: e-nobody\n", 1),
+                        encoding="utf-8")
+    with pytest.raises(BuildError):
+        build_sites(root, out=tmp_path / "both", today=TODAY, pdf=False)
+    assert len(started) == 3 and multiprocessing.active_children() == []
     (root / "data" / "site.yaml").write_text((root / "data" / "site.yaml").read_text(encoding="utf-8")
                                              + "unknown_key: 1\n", encoding="utf-8")
     with pytest.raises(BuildError):
         build_sites(root, out=tmp_path / "both", today=TODAY, pdf=False)
-    assert len(started) == 2 and multiprocessing.active_children() == []
+    assert len(started) == 3 and multiprocessing.active_children() == []
 
 
 def test_the_public_values_are_worked_out_once_for_the_check_and_the_public_audit(tmp_path, monkeypatch):
-    """The Auditor inherits the check's public values (forked after the check); only the intranet's are worked out
+    """The Auditor inherits the check's public values (forked once they are known); only the intranet's are worked out
     there. Counted across processes, in a file."""
     import os
 
@@ -590,3 +606,42 @@ def test_the_auditor_reading_meanwhile_finds_what_an_audit_of_the_whole_finds(bu
         auditor.stop()
     assert _shown(found) == _shown(audit(site, forbidden, workers=1))
     assert {("index.html", HIDDEN), ("downloads/guide.pdf", MOBILE)} <= {(h.path, h.forbidden.value) for h in found}
+
+
+_COVERS = ("华南大学教授委员会董振邦", "董振邦<x>&amp;华", "董振邦&华")  # the longest key, and names a decoding changes
+_PAGE_PIECES = ["<p>", "</p>", "<td>", "\n", " ", "&amp;", "&#x632F;", "&lt;", "&#19977;", "\\u632f", "%E6%8C%AF", "董", "振",
+                "邦", "董振邦", "董振邦华", "13912345678", "139 1234 5678", "1", "3", "e\u0301", "\u0338", "Ｚ", "\u200b",
+                "<script>", "</script>", "x", *_COVERS, "华南大学教授委员会"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_PAGE_PIECES), max_size=60), st.integers(0, 3), st.lists(st.sampled_from(_PAGE_PIECES),
+                                                                                      max_size=12))
+@example(["华南大学教授委员会董振邦", "x", "<p>", "&amp;"], 1, [])  # a name covering it begins before reach × 1
+@example(["<p>", "董振邦<x>&amp;华"], 1, [])  # covered as written, not once unescaped: before the cut, found after it
+def test_an_unescaped_page_is_searched_only_where_it_differs_and_finds_the_same(tmp_path_factory, pieces, repeat, end):
+    """A page's decodings differ from the text as written only near their escapes (Material's footer): each is folded
+    and searched from there (fold_again, Matcher.search_after). The findings are those of folding and searching every
+    decoding whole, in the same order, whatever stands near the escapes: a value split by an entity, a hidden name
+    inside a shown name that covers it on either side of the cut (the shown name the longest key), a name covered
+    in one decoding only, numbers across the cut, combining marks."""
+    import importlib
+
+    from generator.exposure import Forbidden, Matcher, fold
+
+    audit_module = importlib.import_module("generator.audit")  # the module (generator.audit is also the function)
+    matcher = Matcher([Forbidden("董振邦", "e9", identifies=True, covers=_COVERS),
+                       Forbidden(MOBILE[1:], "e1", identifies=True), Forbidden("振邦\u0338", "e8", identifies=True)])
+    assert matcher.reach == len(_COVERS[0])
+    body = "".join(pieces)
+    page = ("<html>" + "<p>填充</p>" * 2000) * repeat + body + "".join(end)
+    site = tmp_path_factory.mktemp("page")
+    (site / "index.html").write_text(page, encoding="utf-8")
+    reused = audit_module._audit_file(matcher, site, site / "index.html")
+    real = audit_module.fold_again
+    audit_module.fold_again = lambda before, folded, text: (fold(text), 0)  # every decoding folded and searched whole
+    try:
+        whole = audit_module._audit_file(matcher, site, site / "index.html")
+    finally:
+        audit_module.fold_again = real
+    assert [(h.channel, h.forbidden.value) for h in reused] == [(h.channel, h.forbidden.value) for h in whole]

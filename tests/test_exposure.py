@@ -109,3 +109,23 @@ def test_long_text_is_folded_exactly_as_short_text(pieces):
     assert exposure._fold_known(text) == exposure._fold(text)
     assert exposure.fold(text * (exposure.FOLD_APART // max(len(text), 1) + 1)) == \
         exposure._fold(text * (exposure.FOLD_APART // max(len(text), 1) + 1))  # through fold itself
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_FOLD_PIECES), max_size=30), st.lists(st.sampled_from(_FOLD_PIECES), max_size=30),
+       st.lists(st.sampled_from(_FOLD_PIECES), max_size=8), st.lists(st.sampled_from(_FOLD_PIECES), max_size=8),
+       st.lists(st.sampled_from(_FOLD_PIECES), max_size=12))
+def test_a_text_like_the_one_before_is_folded_as_a_whole(head, tail, old, new, after):
+    """fold_again reuses the folding of the text before where the two begin alike (a page and its unescaped self):
+    the same as folding it whole, whatever stands at or beside the cut (combining marks after "<" or a line break,
+    a full-width form, an invisible character, a digit, a character beyond the BMP), and what it reuses is the
+    folding of the text before."""
+    from generator.exposure import _fold, fold, fold_again
+
+    before = "".join(head + old + tail)
+    text = "".join(head + new + tail + after)
+    for a, b in ((before, text), (text, before), (before * 40, before * 40 + "".join(new)),
+                 (before * 40 + "".join(old), before * 40 + "".join(new))):
+        folded, shared = fold_again(a, fold(a), b)
+        assert folded == _fold(b)
+        assert folded[:shared] == _fold(a)[:shared]
