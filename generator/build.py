@@ -25,7 +25,6 @@ from .render.pdf import PdfError, write_pdf
 from .exposure import ForbiddenSet
 from .render.tree import DocsTree, build_tree, write_tree
 from .render.view import SiteView, build_view
-from .project import Project
 from .provenance import EditionError, build_clock, edition_name
 from .workers import give_back_memory
 from .publish import (DEFAULT_PDF, DEFAULT_SITE, PROFILE_NAMES, STAGING_MARKER, Publication, PublishedThenInterrupted,
@@ -87,8 +86,8 @@ def _guard(root: Path, targets: dict[Profile, Path]) -> None:
 
 
 def _checked(root: Path, today: date, progress: Progress | None, strict: bool, edition: str | None,
-             nothing: str = "任何输出", public_known: Callable[[Project], None] | None = None) -> CheckResult:
-    result = check(root, today=today, progress=progress, public_known=public_known)
+             nothing: str = "任何输出") -> CheckResult:
+    result = check(root, today=today, progress=progress)
     if not result.ok(strict=strict):
         raise BuildError(f"数据校验未通过，未生成{nothing}", result)
     return _named(result, edition)
@@ -214,20 +213,13 @@ def _build(root: Path, targets: dict[Profile, Path], strict: bool | None, today:
         auditing.callback(_stop_all, auditors)  # none outlives the build
         _guard(root, targets)  # again under the lock later: this fails fast
         day = today or reference_day()
-        # The audit process (the public site alone is audited here, with the check's values): it works out what to
-        # look for while the project is checked and the sites are rendered, and audits them. The public site's values
-        # are the check's own, which it inherits (see remembering): it is forked as soon as the check has them, so
-        # that the intranet's (200,000 experts: 15 s) are worked out while this process checks the rest, not while
-        # it renders the public site beside the process that makes its directory.
-        def fork_auditor(project: Project) -> None:
-            if (len(targets) > 1 or "intranet" in targets) and not auditors \
-                    and threading.active_count() == 1:  # forking a threaded process is unsafe
-                auditors.append(Auditor(project, tuple(targets), day))
-                forget()  # the Auditor has the public values now: this process lets go of its copy
-        # with an edition named here, the project checked is not the one published (_named): forked after the check
-        result = _checked(root, day, progress, bool(strict), edition,
-                          public_known=fork_auditor if edition is None else None)
-        fork_auditor(result.project)
+        result = _checked(root, day, progress, bool(strict), edition)
+        # The audit process, forked now (the public site alone is audited here, with the check's values): it works out
+        # what to look for while the sites are rendered, and audits them. The public site's values are the check's
+        # own, which it inherits (see remembering).
+        if (len(targets) > 1 or "intranet" in targets) and threading.active_count() == 1:  # forking a threaded
+            auditors.append(Auditor(result.project, tuple(targets), day))                   # process is unsafe
+            forget()  # the Auditor has the public values now: this process lets go of its copy
         old = _previous(since, root, result, day, progress)
         swapped = False
         try:

@@ -31,15 +31,16 @@ class CheckResult:
 
 
 def check(root: Path | str = ".", *, today: date | None = None, progress: Progress | None = None,
-          public_known: Callable[[Project], None] | None = None) -> CheckResult:
+          loaded: Callable[[Project], None] | None = None) -> CheckResult:
     """Load and validate a project; every diagnostic is collected and returned sorted.
 
-    ``public_known`` is called with the project, if it was read without errors, as soon as the leak check has worked
-    out what the public may not see (validate), while the other checks go on: a build forks its audit process there,
-    which inherits those values and works out the intranet's on the core the check leaves free."""
+    ``loaded`` is called with the project once it is read, before it is validated (a build starts its
+    intranet audit process there, which works out what to look for while the check runs)."""
     diags = Diagnostics()
     project = load_project(root, diags, progress)
+    if loaded is not None:
+        loaded(project)
     if progress:
         progress("校验数据与联系规则")
-    validate(project, today or reference_day(), diags, public_known=None if diags.errors else public_known)
+    validate(project, today or reference_day(), diags)
     return CheckResult(project, diags.sorted())

@@ -456,53 +456,37 @@ def test_zips_inside_a_zip_share_one_limit(tmp_path):
 
 
 def test_the_sites_are_audited_by_one_process_started_when_the_project_is_checked(tmp_path, monkeypatch):
-    """build --profile intranet/all: one Auditor is forked while the project is checked, as soon as the public values
-    are worked out (the other checks go on here), works out there what each profile must not show (the public values
-    inherited from the check), and audits what it is sent; a project that cannot be read starts none, one that fails
-    a later check stops it, and no audit process outlives a build either way."""
+    """build --profile intranet/all: one Auditor is forked once the project is checked, works out there what each
+    profile must not show (the public values inherited from the check), and audits what it is sent; a check that
+    fails starts none, and no audit process outlives a build either way."""
     import multiprocessing
 
     import generator.build as build_module
-    import generator.exposure as exposure
     from generator.build import BuildError, build_sites
 
-    started, checked = [], []
-    real, real_check = build_module.Auditor, build_module.check
+    started = []
+    real = build_module.Auditor
 
     def spy(project, profiles, today):
-        memo = exposure._memo.get()  # the check's public values are there to be inherited
-        started.append((profiles, multiprocessing.current_process().name, bool(checked), bool(memo and memo["last"])))
+        started.append((profiles, multiprocessing.current_process().name))
         return real(project, profiles, today)
-
-    def checking(*args, **kwargs):
-        result = real_check(*args, **kwargs)
-        checked.append(True)
-        return result
     monkeypatch.setattr(build_module, "Auditor", spy)
-    monkeypatch.setattr(build_module, "check", checking)
     root = tmp_path / "project"
     shutil.copytree(MINIMAL, root)
     build_site(root, profile="intranet", out=tmp_path / "site", today=TODAY, pdf=False)
-    checked.clear()
     build_sites(root, out=tmp_path / "both", today=TODAY, pdf=False)
     build_site(root, profile="public", out=tmp_path / "public", today=TODAY, pdf=False)  # audited here
-    assert started == [(("intranet",), "MainProcess", False, True), (("public", "intranet"), "MainProcess", False, True)]
+    assert started == [(("intranet",), "MainProcess"), (("public", "intranet"), "MainProcess")]
     assert multiprocessing.active_children() == []
-    pairings = root / "data" / "pairings.yaml"  # read, but fails a later check (a pairing with nobody's expert)
-    pairings.write_text(pairings.read_text(encoding="utf-8").replace("expert: e1\n", "expert: e-nobody\n", 1),
-                        encoding="utf-8")
-    with pytest.raises(BuildError):
-        build_sites(root, out=tmp_path / "both", today=TODAY, pdf=False)
-    assert len(started) == 3 and multiprocessing.active_children() == []
     (root / "data" / "site.yaml").write_text((root / "data" / "site.yaml").read_text(encoding="utf-8")
                                              + "unknown_key: 1\n", encoding="utf-8")
     with pytest.raises(BuildError):
         build_sites(root, out=tmp_path / "both", today=TODAY, pdf=False)
-    assert len(started) == 3 and multiprocessing.active_children() == []
+    assert len(started) == 2 and multiprocessing.active_children() == []
 
 
 def test_the_public_values_are_worked_out_once_for_the_check_and_the_public_audit(tmp_path, monkeypatch):
-    """The Auditor inherits the check's public values (forked once they are known); only the intranet's are worked out
+    """The Auditor inherits the check's public values (forked after the check); only the intranet's are worked out
     there. Counted across processes, in a file."""
     import os
 

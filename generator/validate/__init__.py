@@ -5,7 +5,7 @@ import dataclasses
 import os
 import threading
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from ..diagnostics import Diagnostic, Diagnostics
 from ..fields import Record
@@ -29,20 +29,18 @@ from .activities import check_activities
 APART_RECORDS = 20_000
 
 
-def validate(project: Project, today: date, diags: Diagnostics, *,
-             public_known: Callable[[Project], None] | None = None) -> None:
+def validate(project: Project, today: date, diags: Diagnostics) -> None:
     """Tier 1 across files, then tier 2; rules run only on rule parameters that are themselves valid.
 
     In a large project the checks other than the leak check run in a forked process meanwhile (workers.Forked):
-    the diagnostics are the same, in the same order; if that process dies, they are made here. ``public_known``: see
-    check_leaks."""
+    the diagnostics are the same, in the same order; if that process dies, they are made here."""
     apart = None
     if len(project.experts) + len(project.pairings) >= APART_RECORDS and threading.active_count() == 1 \
             and len(os.sched_getaffinity(0)) > 1:  # forking a threaded process is unsafe
         apart = Forked(_all_but_leaks, (project, today))
     leaks = Diagnostics()
     try:
-        check_leaks(project, today, leaks, public_known)  # here: what it works out is kept for the public audit
+        check_leaks(project, today, leaks)  # here: what it works out is kept for the public site's audit
         try:
             before, after = apart.result() if apart is not None else _all_but_leaks(project, today)
         except WorkerDied:

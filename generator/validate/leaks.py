@@ -12,7 +12,6 @@ import html
 import itertools
 import re
 from datetime import date
-from typing import Callable
 from urllib.parse import unquote
 
 from ..diagnostics import Diagnostics, Location
@@ -25,15 +24,10 @@ from ..project import Project
 _NONE: tuple = ()
 
 
-def check_leaks(project: Project, today: date, diags: Diagnostics,
-                public_known: Callable[[Project], None] | None = None) -> None:
-    """E401/E403 in content/ and the public fields. ``public_known(project)`` is called once what the public may not
-    see is worked out, before it is searched for (a build forks its audit process there: see generator.build)."""
+def check_leaks(project: Project, today: date, diags: Diagnostics) -> None:
     # asked as the public build's audit asks (the day, the prose), which then has the answer at once; what this
     # check looks for — names, numbers, long texts — is the same either way (prose only excuses short values)
     forbidden = forbidden_values(project, "public", today, prose=project_prose(project))
-    if public_known is not None:
-        public_known(project)
     matcher = Matcher(forbidden, keep=IDENTIFIES | LONG)  # names, numbers, long texts: what no prose excuses
     if matcher:
         _content(project, matcher, diags)
