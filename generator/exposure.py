@@ -620,7 +620,7 @@ def fold_again(before: str, folded_before: str, text: str) -> tuple[str, int]:
     second and third decodings are folded in milliseconds, not a second each."""
     common = _common_prefix(before, text)
     cut = max(text.rfind("\n", 0, common), text.rfind("<", 0, common))
-    if cut <= 0:
+    if cut <= 0 or len(before) - cut >= cut:  # folding before's tail again would cost more than the head saves
         return fold(text), 0
     tail = fold(before[cut:])
     shared = len(folded_before) - len(tail)
