@@ -599,8 +599,9 @@ _PAGE_PIECES = ["<p>", "</p>", "<td>", "\n", " ", "&amp;", "&#x632F;", "&lt;", "
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(st.sampled_from(_PAGE_PIECES), max_size=60), st.integers(0, 3), st.lists(st.sampled_from(_PAGE_PIECES),
-                                                                                      max_size=12))
+@given(st.lists(st.sampled_from(_PAGE_PIECES), max_size=60), st.integers(0, 4), st.lists(st.sampled_from(_PAGE_PIECES),
+                                                                                      max_size=12))  # 4: 80,000 characters,
+# searched whole by ahocorasick_rs (FAST_CHARS), from the cut by pyahocorasick
 @example(["华南大学教授委员会董振邦", "x", "<p>", "&amp;"], 1, [])  # a name covering it begins before reach × 1
 @example(["<p>", "董振邦<x>&amp;华"], 1, [])  # covered as written, not once unescaped: before the cut, found after it
 def test_an_unescaped_page_is_searched_only_where_it_differs_and_finds_the_same(tmp_path_factory, pieces, repeat, end):
