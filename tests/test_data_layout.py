@@ -144,6 +144,37 @@ def test_a_collection_of_many_files_reads_the_same_in_two_processes(tmp_path, mo
     assert "读取 data/experts 中的 4 个文件（在另一个进程中）" in said
 
 
+def test_the_half_read_apart_is_taken_last_and_stopped_with_a_load_that_stops(tmp_path, monkeypatch):
+    """The other process's half is taken once everything else is read (the pairings, the content: read here
+    meanwhile); a load that stops before that (an error, Ctrl-C) leaves no process behind, waiting to be read."""
+    import multiprocessing
+    import shutil
+
+    from conftest import MINIMAL, TODAY
+
+    import generator.load.project as loading
+    from generator import check
+
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    _split_experts(root, 6)
+    monkeypatch.setattr(loading, "LOAD_APART", 2)
+    monkeypatch.setattr(loading, "LOAD_APART_BYTES", 1)
+    order = []
+    real_collect, real_layout = loading._ReadApart.collect, loading.check_layout
+    monkeypatch.setattr(loading._ReadApart, "collect", lambda self, *a: order.append("collect") or real_collect(self, *a))
+    monkeypatch.setattr(loading, "check_layout", lambda *a: order.append("layout") or real_layout(*a))
+    check(root, today=TODAY)
+    assert order == ["layout", "collect"]
+
+    def stops(*args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(loading, "check_layout", stops)
+    with pytest.raises(KeyboardInterrupt):
+        check(root, today=TODAY)
+    assert multiprocessing.active_children() == []
+
+
 def test_a_large_project_is_checked_by_two_processes_with_the_same_diagnostics(project, monkeypatch):
     """From APART_RECORDS experts and pairings on, the checks other than the leak check run in a forked process:
     the same diagnostics in the same order, also when that process dies (they are then made here)."""

@@ -67,37 +67,42 @@ def load_project(root: Path | str, diags: Diagnostics, progress: Progress | None
     collections: dict[str, list] = {}
     unreadable = set()
     aparts: list[tuple[str, _ReadApart]] = []
-    for name, model in COLLECTIONS.items():
-        files = collection_files(root, name)
-        if not files and name not in OPTIONAL_COLLECTIONS:
-            diags.error(Location(f"data/{name}.yaml"), "E013", f"缺少数据文件 data/{name}.yaml（{COLLECTION_NAMES[name]}）")
-        records: list[Any] = []
-        collections[name] = records
-        here = files
-        if cache is None and len(files) >= LOAD_APART and _size(files) >= LOAD_APART_BYTES:  # half read apart
-            here, rest = files[:len(files) // 2], files[len(files) // 2:]
-            aparts.append((name, _ReadApart(root, rest, model, COLLECTION_NAMES[name])))
-            if progress and aparts[-1][1].started:
-                progress(f"读取 {_rel(root, rest[0].parent)} 中的 {len(rest)} 个文件（在另一个进程中）")
-        for path in here:
-            if progress:
-                progress(f"读取 {_rel(root, path)}")
-            if not _load_collection(root, path, _rel(root, path), model, COLLECTION_NAMES[name], records, diags,
-                                    cache):
+    try:
+        for name, model in COLLECTIONS.items():
+            files = collection_files(root, name)
+            if not files and name not in OPTIONAL_COLLECTIONS:
+                diags.error(Location(f"data/{name}.yaml"), "E013", f"缺少数据文件 data/{name}.yaml（{COLLECTION_NAMES[name]}）")
+            records: list[Any] = []
+            collections[name] = records
+            here = files
+            if cache is None and len(files) >= LOAD_APART and _size(files) >= LOAD_APART_BYTES:  # half read apart
+                here, rest = files[:len(files) // 2], files[len(files) // 2:]
+                aparts.append((name, _ReadApart(root, rest, model, COLLECTION_NAMES[name])))
+                if progress and aparts[-1][1].started:
+                    progress(f"读取 {_rel(root, rest[0].parent)} 中的 {len(rest)} 个文件（在另一个进程中）")
+            for path in here:
+                if progress:
+                    progress(f"读取 {_rel(root, path)}")
+                if not _load_collection(root, path, _rel(root, path), model, COLLECTION_NAMES[name], records, diags,
+                                        cache):
+                    unreadable.add(name)
+        before = len(diags.errors)
+        check_config(root, diags)
+        settings = read_settings(root) if len(diags.errors) == before else {}
+        content = scan_content(root, diags)
+        policies = _load_policies(root, diags, checker)
+        rules = _load_rules(root, site, diags, checker)
+        calendar = load_calendar(root, diags, checker)
+        check_layout(root, diags)
+        # the halves read apart are taken last: everything else is read here meanwhile (200,000 experts: the 50,000
+        # pairings, 4 s, while the other process is still parsing and sending its half of the experts)
+        for name, apart in aparts:
+            if not apart.collect(collections[name], diags):
                 unreadable.add(name)
-    before = len(diags.errors)
-    check_config(root, diags)
-    settings = read_settings(root) if len(diags.errors) == before else {}
-    content = scan_content(root, diags)
-    policies = _load_policies(root, diags, checker)
-    rules = _load_rules(root, site, diags, checker)
-    calendar = load_calendar(root, diags, checker)
-    check_layout(root, diags)
-    # the halves read apart are taken last: everything else is read here meanwhile (200,000 experts: the 50,000
-    # pairings, 4 s, while the other process is still parsing and sending its half of the experts)
-    for name, apart in aparts:
-        if not apart.collect(collections[name], diags):
-            unreadable.add(name)
+    except BaseException:  # nothing read apart outlives a load that stops (its process would wait to be read)
+        for _name, apart in aparts:
+            apart.stop()
+        raise
     read = {name: tuple(records) for name, records in collections.items()}
     index = build_index({**read, "policies": policies}, diags)
     return Project(root=root, site=site, rules=rules, policies=policies, unreadable=frozenset(unreadable),
@@ -135,6 +140,10 @@ class _ReadApart:
         self.job = (root, files, model, label)
         self.started = threading.active_count() == 1 and len(os.sched_getaffinity(0)) > 1
         self.forked = Forked(_read_apart, self.job) if self.started else None
+
+    def stop(self) -> None:
+        if self.forked is not None:
+            self.forked.stop()
 
     def collect(self, records: list, diags: Diagnostics) -> bool:
         """Append the files' records and diagnostics; False when one of the files could not be read at all."""
