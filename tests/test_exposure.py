@@ -129,3 +129,5 @@ def test_a_text_like_the_one_before_is_folded_as_a_whole(head, tail, old, new, a
         folded, shared = fold_again(a, fold(a), b)
         assert folded == _fold(b)
         assert folded[:shared] == _fold(a)[:shared]
+    page = "<p>张伟</p>\n" * 100
+    assert fold_again(page + "&amp;", fold(page + "&amp;"), page + "&")[1] > 0  # reused, not folded whole each time
