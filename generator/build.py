@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Literal
 
 from .audit import Apart, Auditor, Hit, audit, audit_apart, forbidden_values
 from .exposure import forget, remembering
@@ -97,10 +97,11 @@ def _render(root: Path, out: Path, result: CheckResult, profile: Profile, today:
             pdf: bool, old: ReadEdition | None, audited_apart: bool = False) -> _Prepared:
     """One profile's view and docs tree, and what its audit looks for (``audited_apart``: an Auditor knows)."""
     view = build_view(result.project, profile, today, result.diagnostics, _changes(old, root, result, profile))
-    # The public site's directory is made by a forked process meanwhile (200,000 experts: about 10 s sooner). Not the
-    # intranet's: it is made while the public site is audited, and a third process, which copies the pages of the
-    # project it touches, took the build to 3.92 GB.
-    return _Prepared(out, result, view, build_tree(result.project, view, pdf=pdf, apart=profile == "public"),
+    # The public site's directory is made by a forked process meanwhile (200,000 experts: about 10 s sooner). The
+    # intranet's workbooks alone (27 CPU s): its pages are made while the public site is audited, and a third process
+    # that also made the directory's index (480 MB) took the build to 4.4 GB.
+    apart: bool | Literal["files"] = True if profile == "public" else "files"
+    return _Prepared(out, result, view, build_tree(result.project, view, pdf=pdf, apart=apart),
                      None if audited_apart else forbidden_values(result.project, profile, today))
 
 

@@ -65,6 +65,13 @@ class Forked:
             gc.unfreeze()
         send.close()
 
+    def ready(self) -> bool:
+        """True once the result is being sent, or the process has ended (result then does not wait)."""
+        try:
+            return self.receive.poll()
+        except (OSError, ValueError):  # closed: result was read or the process stopped
+            return True
+
     def result(self) -> Any:
         try:
             return self.receive.recv()

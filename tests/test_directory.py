@@ -134,11 +134,14 @@ def test_the_names_read_by_the_forked_directory_are_remembered_for_the_next_site
         assert len(collation._SYLLABLES) <= 3
 
 
+@pytest.mark.parametrize("apart", [True, "files"])
 @pytest.mark.parametrize("how", ["apart", "the process dies", "it fails there"])
-def test_a_build_makes_the_directory_and_workbooks_apart_into_the_same_tree(project, monkeypatch, how):
-    """A build makes the directory's index and shards and the workbooks in a forked process while the pages are
-    rendered, and sets the character pairs of the pages' texts afterwards: the tree is the one made in one process,
-    byte for byte and in order, on both profiles; a process that dies or fails leaves them to be made here."""
+def test_a_build_makes_the_directory_and_workbooks_apart_into_the_same_tree(project, monkeypatch, how, apart,
+                                                                           tmp_path):
+    """A build makes the directory's index and shards and the workbooks (``apart="files"``: the workbooks alone) in
+    a forked process while the pages are rendered, and sets the character pairs of the pages' texts afterwards: the
+    tree is the one made in one process, byte for byte and in order, on both profiles; a process that dies or fails
+    leaves them to be made here."""
     import os
 
     import generator.render.tree as tree_module
@@ -154,17 +157,21 @@ def test_a_build_makes_the_directory_and_workbooks_apart_into_the_same_tree(proj
         forked.append(1)
         return real_fork(function, args)
 
-    def made(view, independent):
+    def made(view, independent, directory):
         if os.getpid() != parent and how == "the process dies":
             os._exit(3)
         if os.getpid() != parent and how == "it fails there":
             raise OSError("disk full")
-        return real_made(view, independent)
+        got = real_made(view, independent, directory)
+        if got is not None and os.getpid() != parent:  # what the fork made, noted for the test
+            with (tmp_path / "made").open("a", encoding="utf-8") as note:
+                note.write(json.dumps([got[0] is not None, sorted(got[3])]) + "\n")
+        return got
     monkeypatch.setattr(tree_module, "Forked", spy)
     monkeypatch.setattr(tree_module, "_made_ahead", made)
     for profile in ("public", "intranet"):
         view = build_view(result.project, profile, TODAY, result.diagnostics)
-        one, two = build_tree(result.project, view), build_tree(result.project, view, apart=True)
+        one, two = build_tree(result.project, view), build_tree(result.project, view, apart=apart)
         assert list(two.pages.items()) == list(one.pages.items()) and not two.deferred
         assert list(two.files.items()) == list(one.files.items())
         data = json.loads(two.files["directory/experts.json"])
@@ -172,3 +179,29 @@ def test_a_build_makes_the_directory_and_workbooks_apart_into_the_same_tree(proj
         if profile == "intranet":
             assert {"downloads/roster.xlsx", "downloads/form.xlsx"} <= set(two.files)
     assert len(forked) == 2
+    made = [json.loads(line) for line in (tmp_path / "made").read_text(encoding="utf-8").splitlines()] \
+        if how == "apart" else []
+    assert made == ([] if how != "apart" else
+                    [[apart is True, []], [apart is True, ["downloads/form.xlsx", "downloads/roster.xlsx"]]])
+
+
+def test_what_is_made_apart_is_taken_as_soon_as_it_is_sent_so_that_its_process_ends(project):
+    """The forked process's result does not fit the pipe: it waits to be read, holding its memory (the intranet's
+    workbooks, 330 MB at 200,000 experts), so the pages' loop takes it as soon as it is sent, not after the last page."""
+    import os
+
+    from generator.render.tree import Deferred, _Ahead
+
+    result = project.check()
+    view = build_view(result.project, "intranet", TODAY, result.diagnostics)
+    big = os.urandom(1 << 20)
+    ahead = _Ahead(view, [Deferred(("downloads/big.bin",), lambda: {"downloads/big.bin": big})], directory=False)
+    try:
+        assert ahead._worker.receive.poll(60)  # being sent
+        ahead.take_if_done()
+        ahead._worker.process.join(5)
+        assert not ahead._worker.process.is_alive()
+        index, _shards, _keys, files = ahead.result()  # taken once: the same answer
+        assert index is None and files == {"downloads/big.bin": big}
+    finally:
+        ahead.stop()

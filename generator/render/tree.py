@@ -16,7 +16,7 @@ import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Literal
 
 import pathspec
 import yaml
@@ -62,7 +62,7 @@ def excluded(settings: dict[str, Any]) -> pathspec.PathSpec:
 
 
 def build_tree(project: Project, view: SiteView, *, pdf: bool = True, memo: PageMemo | None = None,
-               defer: bool = False, apart: bool = False) -> DocsTree:
+               defer: bool = False, apart: bool | Literal["files"] = False) -> DocsTree:
     """Every page of the site for ``view``'s profile; the printed guide is added by the caller.
 
     A preview passes ``memo`` (a page is rendered again only when what it read has changed) and
@@ -70,7 +70,9 @@ def build_tree(project: Project, view: SiteView, *, pdf: bool = True, memo: Page
     ``tree.deferred``); a build makes everything at once, by the same functions. ``apart`` (a build, in a
     process that runs no other thread): the directory's index and search shards and the workbooks, which
     need nothing of the pages, are made by a forked process while this one renders the pages (the public
-    site of 200,000 experts: its directory, about 16 s, beside its pages).
+    site of 200,000 experts: its directory, about 16 s, beside its pages). ``apart="files"``: the workbooks
+    alone (the intranet's 名单 and 校验报告, about 27 s at 200,000 experts); the directory, whose index is the
+    fork's largest part (about 480 MB), is made here.
     """
     independent: list[Deferred] = []  # files made from the project and the view alone
     if view.intranet:  # the 登记表 to fill in and the current 名单 and 登记表, for the units' returns (issue 12)
@@ -78,7 +80,8 @@ def build_tree(project: Project, view: SiteView, *, pdf: bool = True, memo: Page
         independent.append(Deferred((ROSTER_WORKBOOK,), lambda: {ROSTER_WORKBOOK: export_workbook(project, view)}))
         if view.report:  # the whole 校验报告: its page lists the first REPORT_ROWS of each code
             independent.append(Deferred((REPORT_WORKBOOK,), lambda: {REPORT_WORKBOOK: report_workbook(project, view)}))
-    ahead = _Ahead(view, independent) if apart and not defer and threading.active_count() == 1 else None
+    ahead = (_Ahead(view, independent, directory=apart is True)
+             if apart and not defer and threading.active_count() == 1 else None)
     try:
         return _build_tree(project, view, pdf, memo, defer, independent, ahead)
     finally:
@@ -161,6 +164,8 @@ def _build_tree(project: Project, view: SiteView, pdf: bool, memo: PageMemo | No
         done = memo.page(docs_path(page.src_uri), key, view, generated_page)
         tree.pages[docs_path(page.src_uri)] = done.markdown
         sections.extend(done.sections)
+        if ahead is not None:
+            ahead.take_if_done()
     tree.files["search/pages.json"] = dumps(sections).encode("utf-8")
     if view.requests is not None and view.requests["deadlines"]:  # the intranet only
         tree.files[REQUESTS_FEED] = ics_feed(view.requests["rows"], name=f"{view.site.get('title') or '专家服务指南'}：诉求到期",
@@ -169,8 +174,8 @@ def _build_tree(project: Project, view: SiteView, pdf: bool, memo: PageMemo | No
     def texts() -> Iterator[str]:
         return (section["t"] + section["x"] for section in sections)
     made = ahead.result() if ahead is not None else None
-    if made is not None:  # the index without the pages' texts: its shards are the same (with_texts), its pairs are set now
-        index, shards, keys, files = made
+    if made is not None and made[0] is not None:  # the index without the pages' texts: its shards are the same
+        index, shards, keys, files = made        # (with_texts), its pairs are set now
         with_texts(index, texts())
         tree.files.update(_directory_files(index, {**shards, "index.json": search_manifest(index, keys)}))
         tree.files.update(files)
@@ -180,7 +185,11 @@ def _build_tree(project: Project, view: SiteView, pdf: bool, memo: PageMemo | No
             return _directory_files(index, search_shards(index))
 
         tree.deferred.append(Deferred(("directory/experts.json", "search/"), directory))
-        tree.deferred.extend(independent)
+        if made is not None:  # the workbooks made apart: in the tree after the directory, as made here
+            files = made[3]
+            tree.deferred.append(Deferred(tuple(files), lambda: files))
+        else:
+            tree.deferred.extend(independent)
     tree.config = engine_config(settings, view)
     if not defer:
         for later in tree.deferred:
@@ -195,14 +204,27 @@ def _directory_files(index: dict[str, Any], shards: dict[str, str]) -> dict[str,
 
 
 class _Ahead:
-    """The directory's index (without the pages' texts) and shards, and the ``independent`` files, made by a forked
-    process (workers.Forked) from the view as it is at the fork. ``result``: (index, shards, manifest keys, files),
-    or None when the process failed or died (the caller then makes them itself, where an error is raised as always)."""
+    """The directory's index (without the pages' texts) and shards (unless not ``directory``), and the ``independent``
+    files, made by a forked process (workers.Forked) from the view as it is at the fork. ``result``: (index, shards,
+    manifest keys, files), the first three None without the directory, or None when the process failed or died (the
+    caller then makes them itself, where an error is raised as always)."""
 
-    def __init__(self, view: SiteView, independent: list[Deferred]) -> None:
-        self._worker = Forked(_made_ahead, (view, independent))
+    def __init__(self, view: SiteView, independent: list[Deferred], *, directory: bool = True) -> None:
+        self._worker = Forked(_made_ahead, (view, independent, directory))
+        self._taken: list[Any] = []
 
-    def result(self) -> tuple[dict[str, Any], dict[str, str], dict[str, dict[str, int]], dict[str, bytes]] | None:
+    def take_if_done(self) -> None:
+        """Receive the result if it is being sent: the process, whose result does not fit the pipe, waits until it is
+        read, holding its memory (the intranet's workbooks: 330 MB until the last page was rendered, at 4 GB)."""
+        if not self._taken and self._worker.ready():
+            self._taken.append(self._receive())
+
+    def result(self) -> tuple[Any, Any, Any, dict[str, bytes]] | None:
+        if not self._taken:
+            self._taken.append(self._receive())
+        return self._taken[0]
+
+    def _receive(self) -> tuple[Any, Any, Any, dict[str, bytes]] | None:
         try:
             made = self._worker.result()
         except WorkerDied:
@@ -217,10 +239,12 @@ class _Ahead:
         self._worker.stop()
 
 
-def _made_ahead(view: SiteView, independent: list[Deferred]) -> Any:
+def _made_ahead(view: SiteView, independent: list[Deferred], directory: bool = True) -> Any:
     try:
-        index = experts_index(view)
-        shards, keys = shard_files(index)
+        index, shards, keys = None, None, None
+        if directory:
+            index = experts_index(view)
+            shards, keys = shard_files(index)
         files: dict[str, bytes] = {}
         for later in independent:
             files.update(later.make())
