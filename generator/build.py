@@ -98,8 +98,8 @@ def _render(root: Path, out: Path, result: CheckResult, profile: Profile, today:
     """One profile's view and docs tree, and what its audit looks for (``audited_apart``: an Auditor knows)."""
     view = build_view(result.project, profile, today, result.diagnostics, _changes(old, root, result, profile))
     # The public site's directory is made by a forked process meanwhile (200,000 experts: about 10 s sooner). The
-    # intranet's workbooks alone (27 CPU s): its pages are made while the public site is audited, and a third process
-    # that also made the directory's index (480 MB) took the build to 4.4 GB.
+    # intranet's workbooks alone (27 CPU s): its pages are made while the public site is audited (both cores are busy),
+    # and a third process that also made the directory's index (480 MB) took the build to 4.4 GB.
     apart: bool | Literal["files"] = True if profile == "public" else "files"
     return _Prepared(out, result, view, build_tree(result.project, view, pdf=pdf, apart=apart),
                      None if audited_apart else forbidden_values(result.project, profile, today))

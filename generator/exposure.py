@@ -394,7 +394,7 @@ class ForbiddenSet:
         self._index_digits()
         self.trie.make_automaton()
         covers: dict[str, set[str]] = {}
-        for name in names:
+        for name in names if len(self.trie) else ():  # an empty trie cannot be searched (nothing to find in a name)
             for end, entry in self.trie.iter(name):
                 if not self.flags[entry] & DIGITS_ONLY:
                     covers.setdefault(name[end - self.length[entry] + 1:end + 1], set()).add(name)

@@ -66,16 +66,17 @@ class Forked:
         send.close()
 
     def ready(self) -> bool:
-        """True once the result is being sent, or the process has ended (result then does not wait)."""
+        """True once the result is being sent, or the process has ended (result then does not wait); False once
+        the result was taken or the process stopped (nothing more comes)."""
         try:
             return self.receive.poll()
-        except (OSError, ValueError):  # closed: result was read or the process stopped
-            return True
+        except (OSError, ValueError):  # closed
+            return False
 
     def result(self) -> Any:
         try:
             return self.receive.recv()
-        except EOFError:
+        except (EOFError, OSError):  # ended before its result, or in the middle of sending it (killed, out of memory)
             self.process.join()
             raise WorkerDied(self.process.exitcode) from None
         finally:

@@ -465,3 +465,14 @@ def test_a_finding_stops_the_audit_process_before_the_staging_folders_are_remove
         build_sites(project, out=tmp_path / "both", today=TODAY, pdf=False)
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err and not (tmp_path / "both" / "public").exists()
+
+
+def test_a_project_with_no_experts_yet_builds_both(project, tmp_path):
+    """A programme just set up (units and leaders, no experts, pairings, requests or activities yet): nothing may be
+    hidden, so the audit has nothing to look for, and both profiles are published (its process died on an empty
+    search before: an outside review found it)."""
+    for name in ("experts", "pairings", "activities", "requests"):
+        (project / "data" / f"{name}.yaml").write_text("[]\n", encoding="utf-8")
+    build_sites(project, out=tmp_path / "out", today=TODAY, pdf=False)
+    assert (tmp_path / "out" / "intranet" / "index.html").is_file()
+    assert (tmp_path / "out" / "public" / "index.html").is_file()

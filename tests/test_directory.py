@@ -205,3 +205,25 @@ def test_what_is_made_apart_is_taken_as_soon_as_it_is_sent_so_that_its_process_e
         assert index is None and files == {"downloads/big.bin": big}
     finally:
         ahead.stop()
+
+
+def test_a_process_killed_while_it_sends_is_made_here(project):
+    """A forked process killed in the middle of sending its result (out of memory) is one that died: nothing is
+    taken from it, and the caller makes the files itself (an outside review found the build stopping instead)."""
+    import os
+    import signal
+
+    from generator.render.tree import Deferred, _Ahead
+
+    result = project.check()
+    view = build_view(result.project, "intranet", TODAY, result.diagnostics)
+    ahead = _Ahead(view, [Deferred(("downloads/big.bin",), lambda: {"downloads/big.bin": os.urandom(4 << 20)})],
+                   directory=False)
+    try:
+        assert ahead._worker.receive.poll(60)  # being sent: more than the pipe holds, so it waits in the middle
+        os.kill(ahead._worker.process.pid, signal.SIGKILL)
+        ahead._worker.process.join(10)
+        ahead.take_if_done()
+        assert ahead.result() is None
+    finally:
+        ahead.stop()

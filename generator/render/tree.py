@@ -248,7 +248,7 @@ def _made_ahead(view: SiteView, independent: list[Deferred], directory: bool = T
         files: dict[str, bytes] = {}
         for later in independent:
             files.update(later.make())
-        return index, shards, keys, files, known_syllables()
+        return index, shards, keys, files, known_syllables() if directory else {}  # the workbooks read no names
     except Exception:  # noqa: BLE001 - made again by the parent, which reports the error as a build without a fork does
         return None
 
