@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from .clock import reference_day
 from .diagnostics import Diagnostic, Diagnostics
@@ -30,16 +29,10 @@ class CheckResult:
         return not self.errors and not (strict and self.warnings)
 
 
-def check(root: Path | str = ".", *, today: date | None = None, progress: Progress | None = None,
-          loaded: Callable[[Project], None] | None = None) -> CheckResult:
-    """Load and validate a project; every diagnostic is collected and returned sorted.
-
-    ``loaded`` is called with the project once it is read, before it is validated (a build starts its
-    intranet audit process there, which works out what to look for while the check runs)."""
+def check(root: Path | str = ".", *, today: date | None = None, progress: Progress | None = None) -> CheckResult:
+    """Load and validate a project; every diagnostic is collected and returned sorted."""
     diags = Diagnostics()
     project = load_project(root, diags, progress)
-    if loaded is not None:
-        loaded(project)
     if progress:
         progress("校验数据与联系规则")
     validate(project, today or reference_day(), diags)
