@@ -55,34 +55,70 @@ def _times(m: Matrix, n: Matrix) -> Matrix:
 # at once), a matrix with its operator (cm, Tm), a font with its size (Tf), a number, an operator, a name, a string
 # (literal, without nested parentheses, or hex), an array's bracket, a dictionary's, or a comment. The match must begin
 # where the last ended: a byte no alternative takes (a nested parenthesis, binary data) stops the reading. A matrix or a
-# font read whole is read as its numbers and operator one by one would be: a 名单 page is 5,000 tokens so, 2,000 whole.
+# font read whole is read as its numbers and operator one by one would be; so is a whole run of text (_RUN) or a drawing
+# (_DRAWING): a 名单 page is about 5,000 tokens one by one, 200 so.
 # Every repetition is possessive: where no operator follows a row of numbers (an array), nothing is tried again (an
 # outside review found 12 long numbers in a TJ array taking hours, each number read in every way it could be split).
 _NUM = rb"[+-]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)"  # possessive: a number can be read one way only
 _WS = rb"[\x00\t\n\f\r ]"
 _ENDS = rb"(?![^\x00\t\n\f\r ()<>\[\]{}/%])"  # an operator or a name ends at white space or a delimiter
-_TOKEN = re.compile(rb"""%(ws)s*+(?:
-  (?P<k>(?:(?:(?:%(num)s%(ws)s++)*+
+_NAME = rb"/[^\x00\t\n\f\r ()<>\[\]{}/%]*+"
+_NONTEXT = rb"""(?:(?:(?:%(num)s%(ws)s++)*+
              (?:re|[mlcvyhfFSsBbnW]\*?|w|J|j|M|d|ri|i|cs|CS|scn?|SCN?|g|G|rg|RG|k|K|Tr|ET)
-           | /[^\x00\t\n\f\r ()<>\[\]{}/%%]*+%(ws)s++(?:cs|CS))
-         %(ends)s%(ws)s*+)++)
+           | %(name)s%(ws)s++(?:cs|CS))
+         %(ends)s%(ws)s*+)++""" % {b"num": _NUM, b"ws": _WS, b"ends": _ENDS, b"name": _NAME}
+_MATRIX = rb"(?:%(num)s%(ws)s++){6}" % {b"num": _NUM, b"ws": _WS}
+_STRING = rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\x00\t\n\f\r ]*>"
+# One run of text as WeasyPrint draws every piece of it (a cell of the 名单, a line of a paragraph): its own graphics
+# state, a matrix, a colour, one text object choosing a font and a matrix and showing one array, restored at once —
+# "q 1 0 0 -1 85.2 687.9 cm /c0 cs 0 scn BT 0 Tr /f1 9.5 Tf 1 0 0 -1 0 0 Tm [(…)] TJ ET Q", thirteen tokens read as
+# one (a guide of 200,000 experts draws 400,000 of them). It is read exactly as its tokens one by one would be (q pushes,
+# cm, BT, Tf, Tm, TJ, Q pops; what draws no text between them is skipped, and names them only before cs, so no pattern is
+# set); a run written any other way (a comment, a nested parenthesis, another operator) is read token by token.
+_RUN = rb"""q%(ws)s++(?P<rc>%(matrix)s)cm%(ends)s%(ws)s*+(?:%(nontext)s)?+BT%(ends)s%(ws)s*+(?:%(nontext)s)?+
+  (?P<rf>%(name)s)%(ws)s++(?P<rs>%(num)s)%(ws)s++Tf%(ends)s%(ws)s*+(?P<rm>%(matrix)s)Tm%(ends)s%(ws)s*+
+  \[(?P<ra>(?:%(ws)s|%(string)s|%(num)s)*+)\]%(ws)s*+TJ%(ends)s%(ws)s*+(?:%(nontext)s)?+Q%(ends)s""" % {
+    b"num": _NUM, b"ws": _WS, b"ends": _ENDS, b"name": _NAME, b"matrix": _MATRIX, b"nontext": _NONTEXT,
+    b"string": _STRING}
+# A drawing that shows no text in a graphics state of its own (a rule of the 名单's table, a cell's shading): "q 1 0 0 -1
+# 79.4 754.4 cm /c0 cs 0.53 scn 0 0 m 442.2 0 l … h f Q" changes nothing this reader keeps, and is passed at once.
+_DRAWING = rb"q%(ws)s++(?:%(matrix)scm%(ends)s%(ws)s*+)?+%(nontext)sQ%(ends)s" % {
+    b"ws": _WS, b"ends": _ENDS, b"matrix": _MATRIX, b"nontext": _NONTEXT}
+_ITEM = re.compile(rb"\((?P<s>(?:[^()\\]|\\.)*)\)|<(?P<h>[0-9A-Fa-f\x00\t\n\f\r ]*)>|(?P<n>%(num)s)" % {b"num": _NUM}, re.S)
+def tokenizer(whole_runs: bool = True) -> re.Pattern[bytes]:
+    """The content stream's tokens; ``whole_runs``: a run of text (_RUN) and a drawing (_DRAWING) each read as one
+    token. Without them every operator is a token of its own: the tests read each stream both ways."""
+    shortcuts = rb"(?P<r>%s) | (?P<v>%s) |" % (_RUN, _DRAWING) if whole_runs else b""
+    return re.compile(rb"""%(ws)s*+(?:%(shortcuts)s
+  (?P<k>%(nontext)s)
 | (?P<x>(?:%(num)s%(ws)s++){6}(?:cm|Tm))%(ends)s
-| (?P<f>/[^\x00\t\n\f\r ()<>\[\]{}/%%]*+%(ws)s++%(num)s%(ws)s++Tf)%(ends)s
+| (?P<f>%(name)s%(ws)s++%(num)s%(ws)s++Tf)%(ends)s
 | (?P<n>%(num)s(?:%(ws)s++%(num)s)*+)  # a row of numbers at once: never read again from each of them
 | (?P<o>[A-Za-z'"*][A-Za-z0-9'"*]*)
-| (?P<m>/[^\x00\t\n\f\r ()<>\[\]{}/%%]*)
+| (?P<m>%(name)s)
 | \((?P<s>(?:[^()\\]|\\.)*)\)
 | (?P<p>\()
 | <(?P<h>[0-9A-Fa-f\x00\t\n\f\r ]*)>
 | (?P<a>\[) | (?P<z>\]) | (?P<d><<|>>)
 | (?P<c>%%[^\r\n]*)
 | (?P<e>\Z)
-)""" % {b"num": _NUM, b"ws": _WS, b"ends": _ENDS}, re.X | re.S)
+)""" % {b"num": _NUM, b"ws": _WS, b"ends": _ENDS, b"name": _NAME, b"nontext": _NONTEXT, b"shortcuts": shortcuts},
+        re.X | re.S)
+
+
+_TOKEN = tokenizer()
 _WHITE_RUN = re.compile(_WS + rb"+")
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|[\s\S])")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"\r\n": b"", b"\n": b"", b"\r": b""}
 _UNLIKE_PYTHON = re.compile(rb"\\(?![0-7nrtbf\\\n])|\\\n\r")
 _WHITE = re.compile(rb"[\x00\t\n\f\r ]")
+_WHITESPACE = b"\x00\t\n\f\r "
+
+
+def _matrix(six: bytes) -> Matrix:
+    """Six numbers, each followed by white space (_MATRIX), as a matrix."""
+    a, b, c, d, e, f = map(float, _WHITE_RUN.split(six.strip(_WHITESPACE)))
+    return a, b, c, d, e, f
 
 
 def _unescape(raw: bytes) -> bytes:
@@ -313,6 +349,39 @@ class _Page:
             self.out.append("\n")
         self.last = None
 
+    def shows(self, items: list[Any], font: Font, size: float, spacing: float, word: float, scaling: float,
+              rise: float, tm: Matrix, ctm: Matrix) -> Matrix:
+        """One TJ (or Tj): its strings shown and its kerns moved, in this text state; the text matrix after it."""
+        whole = _times(tm, ctm)
+        start = (whole[4] + rise * whole[2], whole[5] + rise * whole[3])
+        ydir = math.hypot(whole[2], whole[3])
+        xdir = math.hypot(whole[0], whole[1]) or 1.0
+        pieces: list[str] = []
+        advance = 0.0
+        for item in items:
+            if isinstance(item, bytes):
+                text, width, spaces = font.decode(item)
+                count = len(item) // 2 if font.two_bytes else len(item)
+                advance += (width / 1000 * size + spacing * count + word * spaces) * scaling
+                pieces.append(text)
+            elif isinstance(item, float):
+                shift = -item / 1000 * size * scaling
+                if shift > 0.25 * size * scaling and pieces:
+                    pieces.append(" ")
+                advance += shift
+            else:
+                raise Unsupported("TJ 数组中有不能显示的项")
+        tm = _times((1.0, 0.0, 0.0, 1.0, advance, 0.0), tm)
+        after = _times(tm, ctm)
+        stop = (after[4] + rise * after[2], after[5] + rise * after[3])
+        length = math.hypot(stop[0] - start[0], stop[1] - start[1])
+        # the way the text reads is where it ends from where it starts (a mirrored Tz or a negative size
+        # turns it back); only a run that does not advance takes the matrix's
+        way = ((stop[0] - start[0]) / length, (stop[1] - start[1]) / length) if length > 1e-6 else \
+            (whole[0] / xdir, whole[1] / xdir)
+        self.show("".join(pieces), start, stop, way, abs(size) * ydir)
+        return tm
+
     def run(self, data: bytes, resources: Any, ctm: Matrix, depth: int, state: tuple | None = None) -> None:
         """Draw one content stream (a page's, or a form's) under ``ctm``; ``state``: the text state a form is
         drawn in (font, size, Tc, Tw, Tz, TL, Ts), which it inherits."""
@@ -329,12 +398,39 @@ class _Page:
         tm = tlm = IDENTITY
         pos = 0
         match = _TOKEN.match
+        named: dict[bytes, Font] = {}  # this stream's fonts by name, as its resources give them
         while True:
             m = match(data, pos)
             if m is None:
                 raise Unsupported(f"内容流第 {pos} 字节无法读取")
             pos = m.end()
             kind = m.lastgroup
+            if kind == "r":  # q, cm, BT, Tf, Tm, TJ, ET, Q read at once (_RUN): only the text state moves
+                if arrays:
+                    raise Unsupported("数组中出现了操作符")
+                run_font = named.get(m.group("rf"))
+                if run_font is None:
+                    run_font = named[m.group("rf")] = self.font(resources, m.group("rf").decode("latin-1"))
+                tlm = _matrix(m.group("rm"))
+                items: list[Any] = []
+                for item in _ITEM.finditer(m.group("ra")):
+                    string, hexa = item.group("s"), item.group("h")
+                    if string is not None:
+                        items.append(_unescape(string))
+                    elif hexa is not None:
+                        hexa = _WHITE.sub(b"", hexa)
+                        items.append(bytes.fromhex((hexa + b"0" * (len(hexa) % 2)).decode()))
+                    else:
+                        items.append(float(item.group("n")))
+                tm = self.shows(items, run_font, float(m.group("rs")), spacing, word, scaling, rise, tlm,
+                                _times(_matrix(m.group("rc")), ctm))
+                operands.clear()
+                continue
+            if kind == "v":  # q … Q drawing no text (_DRAWING)
+                if arrays:
+                    raise Unsupported("数组中出现了操作符")
+                operands.clear()
+                continue
             if kind == "k":
                 if arrays:
                     raise Unsupported("数组中出现了操作符")
@@ -404,34 +500,7 @@ class _Page:
                 items = operands[-1] if op == b"TJ" else [operands[-1]] if operands else []
                 if not isinstance(items, list):
                     raise Unsupported("TJ 的操作数不是数组")
-                whole = _times(tm, ctm)
-                start = (whole[4] + rise * whole[2], whole[5] + rise * whole[3])
-                ydir = math.hypot(whole[2], whole[3])
-                xdir = math.hypot(whole[0], whole[1]) or 1.0
-                pieces: list[str] = []
-                advance = 0.0
-                for item in items:
-                    if isinstance(item, bytes):
-                        text, width, spaces = font.decode(item)
-                        count = len(item) // 2 if font.two_bytes else len(item)
-                        advance += (width / 1000 * size + spacing * count + word * spaces) * scaling
-                        pieces.append(text)
-                    elif isinstance(item, float):
-                        shift = -item / 1000 * size * scaling
-                        if shift > 0.25 * size * scaling and pieces:
-                            pieces.append(" ")
-                        advance += shift
-                    else:
-                        raise Unsupported("TJ 数组中有不能显示的项")
-                tm = _times((1.0, 0.0, 0.0, 1.0, advance, 0.0), tm)
-                after = _times(tm, ctm)
-                stop = (after[4] + rise * after[2], after[5] + rise * after[3])
-                length = math.hypot(stop[0] - start[0], stop[1] - start[1])
-                # the way the text reads is where it ends from where it starts (a mirrored Tz or a negative size
-                # turns it back); only a run that does not advance takes the matrix's
-                way = ((stop[0] - start[0]) / length, (stop[1] - start[1]) / length) if length > 1e-6 else \
-                    (whole[0] / xdir, whole[1] / xdir)
-                self.show("".join(pieces), start, stop, way, abs(size) * ydir)
+                tm = self.shows(items, font, size, spacing, word, scaling, rise, tm, ctm)
             elif op == b"Tf":
                 if len(operands) < 2 or not isinstance(operands[-2], str):
                     raise Unsupported("Tf 的操作数有误")

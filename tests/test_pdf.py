@@ -461,3 +461,12 @@ def test_the_audit_reads_every_page_as_drawn_the_same_text_as_pypdf(which, reque
     seen = "\n".join(pdftext.page_text(page, fonts).removeprefix(text)
                      for page, text in zip(pages, each))  # the lines as seen: the same characters, line by line
     assert sorted(re.sub(r"\s+", "", seen)) == sorted(re.sub(r"\s+", "", drawn))
+    streams = [page.get_contents().get_data() for page in pages] + [
+        form.get_object().get_data() for page in pages for form in (page["/Resources"].get("/XObject") or {}).values()
+        if form.get_object().get("/Subtype") == "/Form"]
+    runs = [m.lastgroup for data in streams for m in pdftext._TOKEN.finditer(data)]
+    assert runs.count("r") > 20  # WeasyPrint's runs of text are read at once (pdftext._RUN) …
+    at_once = [pdftext.page_text(page, {}) for page in pages]
+    with pytest.MonkeyPatch.context() as patch:  # … as their tokens one by one read them
+        patch.setattr(pdftext, "_TOKEN", pdftext.tokenizer(whole_runs=False))
+        assert [pdftext.page_text(page, {}) for page in pages] == at_once

@@ -3,10 +3,13 @@ classes it leaves to pypdf. PDFs are made here object by object, so that each op
 the one under test."""
 from __future__ import annotations
 
+import functools
 import io
 import re
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject,
                            NumberObject)
@@ -445,3 +448,120 @@ def test_a_row_of_long_numbers_with_no_operator_after_it_is_read_at_once(tmp_pat
                "print(pdftext.pages_text(PdfReader(sys.argv[1]).pages, lambda page: 'pypdf'))")
     out = subprocess.run([sys.executable, "-c", read_it, str(pdf)], capture_output=True, text=True, timeout=120, check=True)
     assert "董" in out.stdout and "华" in out.stdout and "pypdf" not in out.stdout  # read here, not handed on
+
+
+# Run shortcuts (pdftext._RUN, _DRAWING): WeasyPrint draws each piece of text as "q … cm … BT … Tf … Tm [ … ] TJ ET Q",
+# which the reader takes as one token. Whatever the stream, the reading must be the one its tokens one by one give:
+# the same text, the same lines, the same refusal. The streams below are built from those runs and what can be put
+# around, inside and in place of their parts (spacing, escapes, kerns, a pattern, a comment, a missing font, a nested
+# parenthesis, operators glued together), then cut or spliced at a random byte.
+_SPACE = st.sampled_from([" ", "\n", "  ", "\r\n", "\t", "\x00"])
+_NUMBER = st.one_of(st.integers(-999, 999).map(str), st.floats(-500, 500, allow_nan=False).map(lambda x: f"{x:.4f}"),
+                    st.sampled_from([".5", "-.25", "+3", "0", "1.", "-0"]))
+_TEXT = st.text(alphabet="董振邦张伟华()\\ 0123456789-Lin𝟑（）、", min_size=0, max_size=6)
+_HEX, _LITERAL = _TEXT.map(enc), _TEXT.map(lambda t: lit(t).decode("latin-1"))
+_ESCAPED = st.sampled_from(["(\\000\\002\\\n\\000\\003)", "(\\000\\002\\\r\n\\000\\003)", "<00 0 1\n0002>", "(\\0\\2)",
+                            "(\x00(\x00))", "(\x00\\(\x00\\))", "(\\000\\n)", "-400"])
+_REFUSED = st.sampled_from(["<0001000>", "(\\000\\x)", "(a(b)c)"])  # a code not in the font
+_ITEM_TEXT = st.one_of(_HEX, _HEX, _LITERAL, _LITERAL, _NUMBER, _ESCAPED, _ESCAPED, _REFUSED)
+_NONTEXT_OPS = st.sampled_from(["/c0 cs 0 scn", "0.5 w", "0 0 m 10 0 l h f", "0 Tr", "ET", "1 0 0 RG", "/c0 cs",
+                                "/P1 scn", "0 0 10 10 re W n", "1 j 2 J"])
+
+
+@st.composite
+def _run_text(draw) -> str:
+    def space(optional: bool = False) -> str:
+        return draw(st.sampled_from(["", " "]) if optional else _SPACE)
+
+    def numbers(count: int) -> str:
+        return "".join(draw(_NUMBER) + space() for _ in range(count))
+
+    def nontext() -> str:
+        return "".join(draw(_NONTEXT_OPS) + space() for _ in range(draw(st.integers(0, 3))))
+    font = draw(st.sampled_from(["/F1"] * 9 + ["/F9"]))
+    items = space(True).join(draw(st.lists(_ITEM_TEXT, max_size=5)))
+    return (f"q{space()}{numbers(6)}cm{space(True)}{nontext()}BT{space()}{nontext()}{font}{space()}{draw(_NUMBER)}"
+            f"{space()}Tf{space()}{numbers(6)}Tm{space(True)}[{items}]{space(True)}TJ{space()}{nontext()}Q")
+
+
+_STATE = st.lists(st.sampled_from(["2 Tc", "0.5 Tc", "50 Tz", "-100 Tz", "3 Ts", "1 Tw", "12 TL", "BT", "ET", "q", "Q",
+                                    "1 0 0 1 5 5 cm", "-1 0 0 1 300 0 cm", "/F1 12 Tf", "5"]),
+                  min_size=1, max_size=4).map(" ".join)  # a text state the runs are read in
+_SHOWN = st.sampled_from([f"BT /F1 10 Tf 100 700 Td {enc('董振')} Tj ET", f"BT /F1 10 Tf 1 0 0 1 0 0 Tm {enc('伟')} ' ET",
+                          f"{enc('华')} Tj", f"{enc('华')} '", "T*", f"[{enc('华')} -300 {enc('伟')}] TJ",
+                          f"/F1 9 Tf {enc('华')} Tj", f"/F1 9 Tf T* {enc('伟')} Tj", f"/F1 9 Tf 2 0 Td {enc('华')} Tj",
+                          "% a comment (q\n"])  # shown where the text matrix was left
+_SEGMENT = st.one_of(
+    _run_text(), _run_text(), _run_text(), _run_text(), _run_text(), _run_text(), _STATE, _STATE, _SHOWN, _SHOWN,
+    st.builds(lambda ops: "q " + " ".join(ops) + " Q", st.lists(_NONTEXT_OPS, max_size=4)),  # a drawing
+    st.sampled_from(["(a(b)c) Tj", "[", "]", "/P1", "/F9 10 Tf", "<0001000> Tj", "(\\000\\x) Tj"]))  # refused
+
+
+_BEFORE = ["", "2 Tc 1 Tw 50 Tz 3 Ts 12 TL", "/F1 12 Tf", "1 0 0 1 5 5 cm", "-1 0 0 1 300 0 cm 0.5 Tc",
+           "BT 1 0 0 1 7 7 Tm", "-100 Tz 4 Ts /F1 8 Tf", "[", "5"]
+_RUNS = ["q 1 0 0 -1 85.28 687.97 cm/c0 cs 0 scn\nBT 0 Tr/f1 9.5 Tf 1 0 0 -1 0 0 Tm[" + enc("董振") + "]TJ\nET\nQ",
+         f"q 1 0 0 1 0 0 cm BT /F1 10 Tf 1 0 0 1 50 50 Tm [{enc('张')} -400 {enc('伟')} 120 {enc('Li n')}] TJ ET Q",
+         "q\t.5 0 0 .5 +10 -10 cm\r\nBT\x00/F1\n-9 Tf 1 0 0 1 0 0 Tm[" + lit("张（伟）、董").decode("latin-1") + "]TJ ET 1 w Q",
+         "q 1 0 0 1 0 0 cm BT /F1 10 Tf 1 0 0 1 0 0 Tm[(\\000\\002\\\n\\000\\003) (\\0\\2)<00 0 1\n0002>]TJ ET Q",
+         f"q 1 0 0 1 0 0 cmBT /F1 10 Tf 1 0 0 1 0 0 Tm[{enc('华')}]TJ ET Q",  # glued: one operator "cmBT"
+         f"q 1 0 0 1 0 0 cm /c0 cs 1 0 0 scn 0 0 m 1 1 l S BT 0 Tr ET 2 Tr /F1 11 Tf -1 0 0 1 400 0 Tm [{enc('0-1234')}] "
+         "TJ ET 0 0 1 rg Q",
+         f"q 1 0 0 1 0 0 cm BT /F1 10 Tf 1 0 0 1 0 0 Tm [{enc('伟')}] TJ ET Q "
+         f"q 1 0 0 1 0 0 cm BT /F9 10 Tf 1 0 0 1 0 0 Tm [{enc('伟')}] TJ ET Q",  # a font not in the resources: refused
+         f"q 1 0 0 1 0 0 cm /P1 scn BT /F1 10 Tf 1 0 0 1 0 0 Tm [{enc('伟')}] TJ ET Q",  # a pattern: its cell is read
+         f"q 1 0 0 1 0 0 cm BT /F1 10 Tf 1 0 0 1 0 0 Tm [{enc('伟')}] TJ % a comment\nET Q",
+         "q 1 0 0 -1 79.37 754.41 cm/c0 cs 0.53 scn 0 0 m 442.2 0 l 442.2 0.4 l 0 0.4 l\nh\nf\nQ",  # a drawing
+         "q 0 0 10 10 re W n Q", "q /c0 CS 0 SCN 0.5 w 4 M 0 0 m 0 602.4 l\nS\nQ"]
+_AFTER = ["", f"/F1 9 Tf {enc('振')} Tj", f"/F1 9 Tf T* {enc('振')} Tj", f"{enc('振')} '", f"Q {enc('振')} Tj",
+          f"BT {enc('振')} Tj ET", "]", f"/F1 9 Tf 3 0 Td {enc('振')} Tj"]
+
+
+def test_each_run_read_at_once_reads_as_its_tokens_one_by_one_in_every_state_and_after():
+    """Each way of writing a run (and a drawing), in each text state, followed by what shows text where the run left
+    the text matrix, reads as its tokens one by one: the same text, lines, runs and refusals."""
+    differ = [(before, run, after) for before in _BEFORE for run in _RUNS for after in _AFTER
+              if _reading(f"{before} {run} {after}".encode("latin-1"), pdftext._TOKEN)
+              != _reading(f"{before} {run} {after}".encode("latin-1"), _ONE_BY_ONE)]
+    assert differ == []
+    shortcut = [m.lastgroup for run in _RUNS for m in [pdftext._TOKEN.match(run.encode("latin-1"))]]
+    assert shortcut.count("r") == 5 and shortcut.count("v") == 3  # the cases do take the shortcuts
+
+
+@given(segments=st.lists(_SEGMENT, min_size=1, max_size=8), spaces=st.lists(_SPACE, min_size=8, max_size=8))
+@example(segments=["q 0 0 0 0 0 0 cm BT /F1 10 Tf 1 0 0 1 0 0 Tm[(\\000\\002\\\n\\000\\003)]TJ Q"], spaces=[" "] * 8)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_run_read_at_once_reads_as_its_tokens_one_by_one(segments, spaces):
+    """The example: a line continuation in a literal string of a run read at once (an escape with a line break)."""
+    content = "".join(segment + space for segment, space in zip(segments, spaces)).encode("latin-1")
+    assert _reading(content, pdftext._TOKEN) == _reading(content, _ONE_BY_ONE)
+
+
+@given(segments=st.lists(_SEGMENT, min_size=1, max_size=8), at=st.integers(0, 400), length=st.integers(0, 3),
+       by=st.sampled_from(["", " ", "q", "Q", "(", ")", "%", "]", "\\"]))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_run_cut_or_spliced_anywhere_reads_as_its_tokens_one_by_one(segments, at, length, by):
+    content = " ".join(segments).encode("latin-1")
+    at = min(at, len(content))
+    content = content[:at] + by.encode() + content[at + length:]  # a run broken anywhere, glued to what follows
+    assert _reading(content, pdftext._TOKEN) == _reading(content, _ONE_BY_ONE)
+
+
+_ONE_BY_ONE = pdftext.tokenizer(whole_runs=False)
+
+
+def _reading(content: bytes, tokens) -> tuple:
+    page = _PATTERNED_PAGE()
+    reading = pdftext._Page()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdftext, "_TOKEN", tokens)
+        try:
+            reading.run(content, pdftext._get(page, "/Resources"), pdftext.IDENTITY, 0)
+        except (pdftext.Unsupported, pdftext.Unverifiable) as exc:
+            return type(exc).__name__, str(exc)
+    return "".join(reading.out), reading.visual(), reading.runs, reading.last  # where each run starts and ends too
+
+
+@functools.lru_cache(maxsize=1)
+def _PATTERNED_PAGE():
+    """A page whose resources hold the test font /F1 and a tiling pattern /P1 whose cell draws text."""
+    return _patterned(b"", b"BT /F1 10 Tf 0 0 Td " + enc("0-1234").encode() + b" Tj ET")
