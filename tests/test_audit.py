@@ -204,6 +204,38 @@ def test_a_large_pdf_is_read_by_pypdf_in_a_worker_process_and_reads_the_same(for
     assert len(spawned) == 4
 
 
+@pytest.mark.parametrize("data, as_utf16", [
+    (f"% {MOBILE} in a comment\nq BT /F1 9 Tf ({MOBILE}) Tj ET Q".encode(), False),  # ASCII: as its bytes are
+    (("\ufeff" + HIDDEN).encode("utf-16-be"), True),  # a byte-order mark: as UTF-16 too
+    (f"{HIDDEN} {MOBILE}".encode("utf-16-be"), True),  # NULs (two-byte digits): as UTF-16 too
+    (f"{HIDDEN} {MOBILE}".encode("gb18030") + b"\n(\xfe\xff)", True),  # any byte beyond ASCII: as UTF-16 too
+])
+def test_a_pdf_stream_is_read_as_utf16_where_a_reader_may_take_it_so(forbidden, tmp_path, data, as_utf16):
+    """Every deflated stream is read as its bytes are; as UTF-16 too unless it is ASCII without NULs (the page and
+    form content the typesetters write: no reader takes it for UTF-16, and its strings are read through their fonts)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    import generator.extract as extract
+
+    path = tmp_path / "site" / "guide.pdf"
+    path.parent.mkdir()
+    _pdf(path, body="专家服务指南")
+    writer = PdfWriter(clone_from=PdfReader(path))
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    writer._root_object[NameObject("/EGPlanted")] = writer._add_object(stream.flate_encode())
+    with path.open("wb") as handle:
+        writer.write(handle)
+    read = {channel: text for channel, text in extract._pdf_streams(path) if text in (
+        data.decode("latin-1"), data.decode("utf-16-be", "replace"))}
+    assert len(read) == (2 if as_utf16 else 1)
+    assert any(channel.endswith("（UTF-16）") for channel in read) == as_utf16
+    found = {(h.forbidden.value, h.channel.endswith("（UTF-16）")) for h in audit(path.parent, forbidden)}
+    assert ((HIDDEN, True) in found) == (HIDDEN.encode("utf-16-be") in data)
+    assert (MOBILE, False) in found or not data.isascii()
+
+
 def test_a_large_pdf_in_a_shared_out_or_separate_audit_is_read_by_pypdf_apart_too(forbidden, tmp_path, monkeypatch):
     """An audit worker (shared out, or the public site's audit beside the intranet build) may itself start the
     process that reads a large PDF with pypdf: the guide of 200,000 experts is audited from there."""
