@@ -84,7 +84,10 @@ _RUN = rb"""q%(ws)s++(?P<rc>%(matrix)s)cm%(ends)s%(ws)s*+(?:%(nontext)s)?+BT%(en
 # 79.4 754.4 cm /c0 cs 0.53 scn 0 0 m 442.2 0 l … h f Q" changes nothing this reader keeps, and is passed at once.
 _DRAWING = rb"q%(ws)s++(?:%(matrix)scm%(ends)s%(ws)s*+)?+%(nontext)sQ%(ends)s" % {
     b"ws": _WS, b"ends": _ENDS, b"matrix": _MATRIX, b"nontext": _NONTEXT}
-_ITEM = re.compile(rb"\((?P<s>(?:[^()\\]|\\.)*)\)|<(?P<h>[0-9A-Fa-f\x00\t\n\f\r ]*)>|(?P<n>%(num)s)" % {b"num": _NUM}, re.S)
+# An item of a run's array, by its delimiters kept (findall: an empty string "()" is not told from no match otherwise)
+_ITEM = re.compile(rb"(\((?:[^()\\]|\\.)*\))|(<[0-9A-Fa-f\x00\t\n\f\r ]*>)|(%(num)s)" % {b"num": _NUM}, re.S)
+
+
 def tokenizer(whole_runs: bool = True) -> re.Pattern[bytes]:
     """The content stream's tokens; ``whole_runs``: a run of text (_RUN) and a drawing (_DRAWING) each read as one
     token. Without them every operator is a token of its own: the tests read each stream both ways."""
@@ -117,8 +120,8 @@ _WHITESPACE = b"\x00\t\n\f\r "
 
 def _matrix(six: bytes) -> Matrix:
     """Six numbers, each followed by white space (_MATRIX), as a matrix."""
-    a, b, c, d, e, f = map(float, _WHITE_RUN.split(six.strip(_WHITESPACE)))
-    return a, b, c, d, e, f
+    a, b, c, d, e, f = map(float, six.split() if b"\x00" not in six else _WHITE_RUN.split(six.strip(_WHITESPACE)))
+    return a, b, c, d, e, f  # split(): PDF's white space less NUL is ASCII's, and no vertical tab is in _MATRIX
 
 
 def _unescape(raw: bytes) -> bytes:
@@ -399,6 +402,7 @@ class _Page:
         pos = 0
         match = _TOKEN.match
         named: dict[bytes, Font] = {}  # this stream's fonts by name, as its resources give them
+        matrices: dict[bytes, Matrix] = {}  # the text matrices its runs set, by their text (most: "1 0 0 -1 0 0 ")
         while True:
             m = match(data, pos)
             if m is None:
@@ -408,22 +412,22 @@ class _Page:
             if kind == "r":  # q, cm, BT, Tf, Tm, TJ, ET, Q read at once (_RUN): only the text state moves
                 if arrays:
                     raise Unsupported("数组中出现了操作符")
-                run_font = named.get(m.group("rf"))
+                font_name, size_text, tm_text, array, cm_text = m.group("rf", "rs", "rm", "ra", "rc")
+                run_font = named.get(font_name)
                 if run_font is None:
-                    run_font = named[m.group("rf")] = self.font(resources, m.group("rf").decode("latin-1"))
-                tlm = _matrix(m.group("rm"))
+                    run_font = named[font_name] = self.font(resources, font_name.decode("latin-1"))
+                tlm = matrices.get(tm_text) or matrices.setdefault(tm_text, _matrix(tm_text))
                 items: list[Any] = []
-                for item in _ITEM.finditer(m.group("ra")):
-                    string, hexa = item.group("s"), item.group("h")
-                    if string is not None:
-                        items.append(_unescape(string))
-                    elif hexa is not None:
-                        hexa = _WHITE.sub(b"", hexa)
+                for literal, hexa, number in _ITEM.findall(array):
+                    if literal:
+                        items.append(_unescape(literal[1:-1]))
+                    elif hexa:
+                        hexa = _WHITE.sub(b"", hexa[1:-1])
                         items.append(bytes.fromhex((hexa + b"0" * (len(hexa) % 2)).decode()))
                     else:
-                        items.append(float(item.group("n")))
-                tm = self.shows(items, run_font, float(m.group("rs")), spacing, word, scaling, rise, tlm,
-                                _times(_matrix(m.group("rc")), ctm))
+                        items.append(float(number))
+                tm = self.shows(items, run_font, float(size_text), spacing, word, scaling, rise, tlm,
+                                _times(_matrix(cm_text), ctm))
                 operands.clear()
                 continue
             if kind == "v":  # q … Q drawing no text (_DRAWING)

@@ -511,7 +511,8 @@ _RUNS = ["q 1 0 0 -1 85.28 687.97 cm/c0 cs 0 scn\nBT 0 Tr/f1 9.5 Tf 1 0 0 -1 0 0
          f"q 1 0 0 1 0 0 cm /P1 scn BT /F1 10 Tf 1 0 0 1 0 0 Tm [{enc('伟')}] TJ ET Q",  # a pattern: its cell is read
          f"q 1 0 0 1 0 0 cm BT /F1 10 Tf 1 0 0 1 0 0 Tm [{enc('伟')}] TJ % a comment\nET Q",
          "q 1 0 0 -1 79.37 754.41 cm/c0 cs 0.53 scn 0 0 m 442.2 0 l 442.2 0.4 l 0 0.4 l\nh\nf\nQ",  # a drawing
-         "q 0 0 10 10 re W n Q", "q /c0 CS 0 SCN 0.5 w 4 M 0 0 m 0 602.4 l\nS\nQ"]
+         "q 0 0 10 10 re W n Q", "q /c0 CS 0 SCN 0.5 w 4 M 0 0 m 0 602.4 l\nS\nQ",
+         f"q 2\x000 0\f1 0\r0 cm BT /F1 10 Tf 1 0 0\x001 20 20\x00Tm[{enc('伟')}()<>]TJ ET Q"]  # NUL and FF are white space
 _AFTER = ["", f"/F1 9 Tf {enc('振')} Tj", f"/F1 9 Tf T* {enc('振')} Tj", f"{enc('振')} '", f"Q {enc('振')} Tj",
           f"BT {enc('振')} Tj ET", "]", f"/F1 9 Tf 3 0 Td {enc('振')} Tj"]
 
@@ -524,7 +525,7 @@ def test_each_run_read_at_once_reads_as_its_tokens_one_by_one_in_every_state_and
               != _reading(f"{before} {run} {after}".encode("latin-1"), _ONE_BY_ONE)]
     assert differ == []
     shortcut = [m.lastgroup for run in _RUNS for m in [pdftext._TOKEN.match(run.encode("latin-1"))]]
-    assert shortcut.count("r") == 5 and shortcut.count("v") == 3  # the cases do take the shortcuts
+    assert shortcut.count("r") == 6 and shortcut.count("v") == 3  # the cases do take the shortcuts
 
 
 @given(segments=st.lists(_SEGMENT, min_size=1, max_size=8), spaces=st.lists(_SPACE, min_size=8, max_size=8))
