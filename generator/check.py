@@ -9,7 +9,7 @@ from .clock import reference_day
 from .diagnostics import Diagnostic, Diagnostics
 from .load.project import Progress, load_project
 from .project import Project
-from .validate import validate
+from .validate import Alongside, validate
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,12 @@ class CheckResult:
         return not self.errors and not (strict and self.warnings)
 
 
-def check(root: Path | str = ".", *, today: date | None = None, progress: Progress | None = None) -> CheckResult:
-    """Load and validate a project; every diagnostic is collected and returned sorted."""
+def check(root: Path | str = ".", *, today: date | None = None, progress: Progress | None = None,
+          alongside: Alongside | None = None) -> CheckResult:
+    """Load and validate a project; every diagnostic is collected and returned sorted. ``alongside``: see validate."""
     diags = Diagnostics()
     project = load_project(root, diags, progress)
     if progress:
         progress("校验数据与联系规则")
-    validate(project, today or reference_day(), diags)
+    validate(project, today or reference_day(), diags, alongside)
     return CheckResult(project, diags.sorted())

@@ -227,3 +227,53 @@ def test_a_process_killed_while_it_sends_is_made_here(project):
         assert ahead.result() is None
     finally:
         ahead.stop()
+
+
+@pytest.mark.parametrize("how", ["apart", "it fails there", "the process dies"])
+def test_the_names_are_read_by_the_checks_forked_process_and_the_directory_is_the_same(project, monkeypatch, how):
+    """A build hands the process that makes the checks but the leak check (a large project's) the names its search
+    reads (build._NamesRead): once its checks are done it reads every expert's and leader's name, and this process
+    remembers them and reads none itself. The diagnostics and the directory are those of a build without it; if
+    that process fails there or dies, nothing is remembered and the names are read here, as before."""
+    import os
+
+    import generator.build as build_module
+    import generator.validate as validate_module
+    from generator.render import collation
+    from generator.render.tree import build_tree
+
+    def directory(result) -> dict:
+        view = build_view(result.project, "public", TODAY, result.diagnostics)
+        return {k: v for k, v in build_tree(result.project, view).files.items() if k.startswith(("directory/", "search/"))}
+    monkeypatch.setattr(collation, "_SYLLABLES", {})
+    collation._readings.cache_clear()
+    alone = project.check()
+    expected = directory(alone)
+    monkeypatch.setattr(collation, "_SYLLABLES", {})
+    collation._readings.cache_clear()
+    parent, real_read, real_make, read_here = os.getpid(), collation._read, build_module._NamesRead.make, []
+
+    def read(text, person):
+        if os.getpid() == parent:
+            read_here.append(text)
+        return real_read(text, person)
+
+    def make(self, project_):
+        if how == "the process dies":
+            os._exit(3)
+        if how == "it fails there":
+            raise MemoryError
+        return real_make(self, project_)
+    monkeypatch.setattr(collation, "_read", read)
+    monkeypatch.setattr(build_module._NamesRead, "make", make)
+    monkeypatch.setattr(validate_module, "APART_RECORDS", 0)
+    result = check(project.root, today=TODAY, alongside=build_module._NamesRead())
+    assert result.diagnostics == alone.diagnostics
+    names = {r.name for r in (*result.project.experts, *result.project.leaders)}
+    assert len(names) > 3
+    if how == "apart":
+        assert names <= set(collation._SYLLABLES) and read_here == []
+    else:
+        assert not names & set(collation._SYLLABLES)
+    assert directory(result) == expected
+    assert bool(read_here) == (how != "apart")

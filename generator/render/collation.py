@@ -134,6 +134,14 @@ def known_syllables() -> dict[str, Syllables]:
     return dict(_SYLLABLES)
 
 
+def read_names(names: Iterable[str]) -> dict[str, Syllables]:
+    """Every name read (syllables) and what this process knows: for another process to remember (the build reads the
+    names of a large project in the process that checks all but the leaks, which finishes first)."""
+    for name in names:
+        syllables(name)
+    return known_syllables()
+
+
 def remember_syllables(known: dict[str, Syllables]) -> None:
     """Take the syllables ``known`` (known_syllables of a process that read them with this same code; a forked one
     sends back what it inherited too). Past the bound, the memo starts again, as syllables() does."""
