@@ -290,13 +290,12 @@ def _pypdf_channels(path: Path) -> Iterator[tuple[str, str]]:
 
 
 def _pdf_streams(path: Path) -> Iterator[tuple[str, str]]:
-    """Every deflated stream of the file as its bytes are (latin-1), and as UTF-16 where a reader may take it so.
+    """Every deflated stream of the file as its bytes are (latin-1), and as UTF-16.
 
-    A stream of ASCII text without NULs — the content of every page and form the typesetters write, 69 MB in the guide
-    of 200,000 experts — is not read as UTF-16: a reader takes bytes for UTF-16 by a byte-order mark (FE FF, FF FE: not
-    ASCII) or by the NULs of two-byte text (as decodings() does for a file), and the strings such a stream shows
-    through a font are read through that font, by pdftotext and in drawn order. Reading it so anyway was a third of
-    the audit of the guide (its NFKC alone: 11 CPU s), and what it made of "q 1 0 0 -1 …" is no text any reader shows.
+    ASCII bytes without NULs are read as UTF-16 too: a font whose encoding is a Unicode CMap (/UniGB-UTF16-H,
+    /UniGB-UCS2-H …) draws "ThS;u\\x1f" as 周医生, whatever its ToUnicode says (an outside review: pdftotext and the
+    drawn reading copy what the ToUnicode map says). Leaving such streams out (the pages of the guide: 11 CPU s of its
+    audit at 200,000 experts) let that page through; it was tried and reverted.
     """
     raw = path.read_bytes()
     budget = [_limit()]
@@ -308,8 +307,7 @@ def _pdf_streams(path: Path) -> Iterator[tuple[str, str]]:
                 raise
             continue  # not deflated (an image): nothing to read as text
         yield f"PDF 数据流 {number}", inner.decode("latin-1")
-        if not inner.isascii() or b"\x00" in inner:  # else no reader takes it for UTF-16 (see above)
-            yield f"PDF 数据流 {number}（UTF-16）", inner.decode("utf-16-be", "replace")
+        yield f"PDF 数据流 {number}（UTF-16）", inner.decode("utf-16-be", "replace")
 
 
 def _outline_titles(items) -> Iterator[str]:

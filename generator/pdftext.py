@@ -69,7 +69,7 @@ _NONTEXT = rb"""(?:(?:(?:%(num)s%(ws)s++)*+
          %(ends)s%(ws)s*+)++""" % {b"num": _NUM, b"ws": _WS, b"ends": _ENDS, b"name": _NAME}
 _MATRIX = rb"(?:%(num)s%(ws)s++){6}" % {b"num": _NUM, b"ws": _WS}
 _STRING = rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\x00\t\n\f\r ]*>"
-# One run of text as WeasyPrint draws every piece of it (a cell of the 名单, a line of a paragraph): its own graphics
+# One run of text as Typst draws every piece of it (a cell of the 名单, whose pages it typesets): its own graphics
 # state, a matrix, a colour, one text object choosing a font and a matrix and showing one array, restored at once —
 # "q 1 0 0 -1 85.2 687.9 cm /c0 cs 0 scn BT 0 Tr /f1 9.5 Tf 1 0 0 -1 0 0 Tm [(…)] TJ ET Q", thirteen tokens read as
 # one (a guide of 200,000 experts draws 400,000 of them). It is read exactly as its tokens one by one would be (q pushes,

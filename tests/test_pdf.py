@@ -465,7 +465,7 @@ def test_the_audit_reads_every_page_as_drawn_the_same_text_as_pypdf(which, reque
         form.get_object().get_data() for page in pages for form in (page["/Resources"].get("/XObject") or {}).values()
         if form.get_object().get("/Subtype") == "/Form"]
     runs = [m.lastgroup for data in streams for m in pdftext._TOKEN.finditer(data)]
-    assert runs.count("r") > 20  # WeasyPrint's runs of text are read at once (pdftext._RUN) …
+    assert runs.count("r") > 20  # Typst's runs of text (the 名单) are read at once (pdftext._RUN) …
     at_once = [pdftext.page_text(page, {}) for page in pages]
     with pytest.MonkeyPatch.context() as patch:  # … as their tokens one by one read them
         patch.setattr(pdftext, "_TOKEN", pdftext.tokenizer(whole_runs=False))

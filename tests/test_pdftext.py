@@ -450,7 +450,7 @@ def test_a_row_of_long_numbers_with_no_operator_after_it_is_read_at_once(tmp_pat
     assert "董" in out.stdout and "华" in out.stdout and "pypdf" not in out.stdout  # read here, not handed on
 
 
-# Run shortcuts (pdftext._RUN, _DRAWING): WeasyPrint draws each piece of text as "q … cm … BT … Tf … Tm [ … ] TJ ET Q",
+# Run shortcuts (pdftext._RUN, _DRAWING): Typst (the 名单) draws each piece of text as "q … cm … BT … Tf … Tm [ … ] TJ ET Q",
 # which the reader takes as one token. Whatever the stream, the reading must be the one its tokens one by one give:
 # the same text, the same lines, the same refusal. The streams below are built from those runs and what can be put
 # around, inside and in place of their parts (spacing, escapes, kerns, a pattern, a comment, a missing font, a nested
