@@ -276,8 +276,8 @@ def _pypdf_channels(path: Path) -> Iterator[tuple[str, str]]:
         fields = reader.get_fields() or {}
         yield "PDF 表单", "\n".join(f"{name} {field.get(key)}" for name, field in fields.items()
                                     for key in ("/V", "/DV", "/Opt", "/TU") if field.get(key) is not None)
-        for name, contents in reader.attachments.items():
-            yield "PDF 附件", name + "\n" + "\n".join(c.decode("utf-8", "replace") for c in contents)
+        for name, contents in reader.attachments.items():  # in every encoding a reader may take, as a file's
+            yield "PDF 附件", name + "\n" + "\n".join(text for c in contents for _encoding, text in decodings(c))
         for number, page in enumerate(pages, 1):  # link targets and annotations
             for annot in page.get("/Annots") or []:
                 yield f"PDF 第 {number} 页注释", str(annot.get_object())

@@ -256,6 +256,27 @@ def test_a_page_drawn_through_a_unicode_cmap_is_read_as_utf16_whatever_its_touni
     assert (HIDDEN, True) in {(h.forbidden.value, h.channel.endswith("（UTF-16）")) for h in audit(path.parent, forbidden)}
 
 
+@pytest.mark.parametrize("encoded", [
+    lambda text: text.encode("utf-8"), lambda text: b"\xff\xfe" + text.encode("utf-16-le"),  # Notepad's "Unicode"
+    lambda text: b"\xfe\xff" + text.encode("utf-16-be"), lambda text: text.encode("gb18030"),
+    lambda text: text.encode("utf-16-le")], ids=["UTF-8", "UTF-16LE BOM", "UTF-16BE BOM", "GB18030", "UTF-16LE"])
+def test_a_pdfs_attachment_is_read_in_every_encoding_a_file_is(forbidden, tmp_path, encoded):
+    """An outside review: an attachment saved as UTF-16 with a byte-order mark (or as GB18030) was read as UTF-8
+    only. It is read as a file is (extract.decodings): by its mark, as GB18030 too where it is not UTF-8, and as
+    UTF-16 where NULs say it is two-byte text."""
+    from pypdf import PdfReader, PdfWriter
+
+    path = tmp_path / "site" / "notice.pdf"
+    path.parent.mkdir()
+    _pdf(path, body="通知")
+    writer = PdfWriter(clone_from=PdfReader(path))
+    writer.add_attachment("names.txt", encoded(f"联系人：{HIDDEN}，电话 {MOBILE}\r\n"))
+    with path.open("wb") as handle:
+        writer.write(handle)
+    found = {h.forbidden.value for h in audit(path.parent, forbidden) if h.channel.startswith("PDF 附件")}
+    assert found == {HIDDEN, MOBILE}
+
+
 def test_a_large_pdf_in_a_shared_out_or_separate_audit_is_read_by_pypdf_apart_too(forbidden, tmp_path, monkeypatch):
     """An audit worker (shared out, or the public site's audit beside the intranet build) may itself start the
     process that reads a large PDF with pypdf: the guide of 200,000 experts is audited from there."""
