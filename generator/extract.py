@@ -123,12 +123,14 @@ def decodings(data: bytes) -> list[tuple[str, str]]:
     """(encoding, text) for every encoding the bytes may have been written in.
 
     UTF-8 (with or without BOM) is the common case and the only one tried when it decodes cleanly;
-    otherwise GB18030 (which covers GBK and GB2312) and UTF-16 in both byte orders are read too.
+    otherwise GB18030 (which covers GBK and GB2312) and UTF-16 in both byte orders are read too. A UTF-16 BOM
+    is read as its mark says, and the bytes after it as if it were not there: two bytes in front must not hide
+    UTF-8 text from the audit (an outside review: an attachment FF FE + UTF-8 was read as UTF-16 alone).
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return [("UTF-16", data.decode("utf-16", "replace"))]
+        return [("UTF-16", data.decode("utf-16", "replace"))] + decodings(data[2:])
     try:
         text = data.decode("utf-8")
         if "\x00" not in text:

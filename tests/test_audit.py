@@ -259,11 +259,13 @@ def test_a_page_drawn_through_a_unicode_cmap_is_read_as_utf16_whatever_its_touni
 @pytest.mark.parametrize("encoded", [
     lambda text: text.encode("utf-8"), lambda text: b"\xff\xfe" + text.encode("utf-16-le"),  # Notepad's "Unicode"
     lambda text: b"\xfe\xff" + text.encode("utf-16-be"), lambda text: text.encode("gb18030"),
-    lambda text: text.encode("utf-16-le")], ids=["UTF-8", "UTF-16LE BOM", "UTF-16BE BOM", "GB18030", "UTF-16LE"])
+    lambda text: text.encode("utf-16-le"), lambda text: b"\xff\xfe" + text.encode("utf-8"),
+    lambda text: b"\xfe\xff\x00\x01" + bytes(range(256)) + text.encode("utf-8") + bytes(range(255, -1, -1))],
+    ids=["UTF-8", "UTF-16LE BOM", "UTF-16BE BOM", "GB18030", "UTF-16LE", "BOM then UTF-8", "BOM then binary"])
 def test_a_pdfs_attachment_is_read_in_every_encoding_a_file_is(forbidden, tmp_path, encoded):
     """An outside review: an attachment saved as UTF-16 with a byte-order mark (or as GB18030) was read as UTF-8
     only. It is read as a file is (extract.decodings): by its mark, as GB18030 too where it is not UTF-8, and as
-    UTF-16 where NULs say it is two-byte text."""
+    UTF-16 where NULs say it is two-byte text; the second review: a mark in front of UTF-8 (or binary) hides nothing."""
     from pypdf import PdfReader, PdfWriter
 
     path = tmp_path / "site" / "notice.pdf"
@@ -703,3 +705,12 @@ def test_an_unescaped_page_is_searched_only_where_it_differs_and_finds_the_same(
     finally:
         audit_module.fold_again = real
     assert [(h.channel, h.forbidden.value) for h in reused] == [(h.channel, h.forbidden.value) for h in whole]
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".csv", ".json", ".html"])
+def test_a_byte_order_mark_in_front_of_utf8_hides_nothing_in_a_file(forbidden, tmp_path, suffix):
+    """The outside review's older gap: FF FE in front of UTF-8 text made a file read as UTF-16 alone."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / f"notes{suffix}").write_bytes(b"\xff\xfe" + f"联系人：{HIDDEN}，电话 {MOBILE}".encode("utf-8"))
+    assert {HIDDEN, MOBILE} <= {h.forbidden.value for h in audit(site, forbidden)}
