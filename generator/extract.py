@@ -128,9 +128,14 @@ def decodings(data: bytes) -> list[tuple[str, str]]:
     UTF-8 text from the audit (an outside review: an attachment FF FE + UTF-8 was read as UTF-16 alone).
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return [("UTF-16", data.decode("utf-16", "replace"))] + decodings(data[2:])
+        return _unmarked(data[3:])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # one mark taken off (a file of marks is not read mark by mark)
+        return [("UTF-16", data.decode("utf-16", "replace"))] + _unmarked(data[2:])
+    return _unmarked(data)
+
+
+def _unmarked(data: bytes) -> list[tuple[str, str]]:
+    """decodings() of bytes whose byte-order mark, if any, is taken off."""
     try:
         text = data.decode("utf-8")
         if "\x00" not in text:

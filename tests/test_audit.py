@@ -714,3 +714,11 @@ def test_a_byte_order_mark_in_front_of_utf8_hides_nothing_in_a_file(forbidden, t
     site.mkdir()
     (site / f"notes{suffix}").write_bytes(b"\xff\xfe" + f"联系人：{HIDDEN}，电话 {MOBILE}".encode("utf-8"))
     assert {HIDDEN, MOBILE} <= {h.forbidden.value for h in audit(site, forbidden)}
+
+
+def test_a_file_of_byte_order_marks_is_read_without_running_out_of_stack(forbidden, tmp_path):
+    """A mark is taken off once: 400,000 marks in a row (then a name) are read as UTF-16 and as the bytes after it."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "marks.txt").write_bytes(b"\xff\xfe" * 400_000 + HIDDEN.encode("utf-8"))
+    assert HIDDEN in {h.forbidden.value for h in audit(site, forbidden)}
