@@ -72,12 +72,10 @@ def _apart(project: Project, today: date, alongside: Alongside | None) -> tuple[
     """The forked process: the checks but the leak check, then what ``alongside`` makes (None if it fails: made
     again by whoever needs it, not a reason to check again)."""
     before, after = _all_but_leaks(project, today)
-    made = None
-    if alongside is not None:
-        try:
-            made = alongside.make(project)
-        except Exception:  # noqa: BLE001 - the caller does without
-            made = None
+    try:
+        made = alongside.make(project) if alongside is not None else None
+    except Exception:  # noqa: BLE001 - the caller does without
+        made = None
     return before, after, made
 
 
