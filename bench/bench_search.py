@@ -9,7 +9,7 @@ gzips what the browser accepts gzipped. Debian's Chromium (Playwright) loads the
 throttled through CDP (1.6 Mbit/s each way, 150 ms latency), focuses the search box and types each probe query at
 once; the clock runs from that keystroke to the first results (“找到 …”). Measured per probe: the bytes on the wire
 (gzip, from CDP) of the search data (search/, directory/experts.json) fetched before the first result, and the time.
-The unsharded baseline is the same site with expert-guide.js as it was where this branch left main served in its place (it downloads
+The unsharded baseline is the same site with expert-guide.js as it was before the shards (BASELINE) served in its place (it downloads
 directory/experts.json and search/pages.json on focus). Every probe's count must equal the ground truth computed
 from directory/experts.json, and both variants must show the same first twenty hits in the same order.
 """
@@ -164,10 +164,10 @@ def shard_seconds(site: Path) -> float:
         return time.perf_counter() - start
 
 
-def base_commit() -> str:
-    """Where this branch left main: its expert-guide.js is the unsharded search the shards replace."""
-    return subprocess.run(["git", "merge-base", "HEAD", "main"], cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
+# The header search as main had it before the shards came (the main side of merge 0654724): it downloads the whole
+# directory/experts.json and search/pages.json on focus. A fixed commit, not `git merge-base HEAD main`: on main that
+# is HEAD itself, and the baseline was this very code.
+BASELINE = "928cb020d01b982771f26a10762bf76214bca3b1"
 
 
 def refresh(site: Path) -> None:
@@ -195,7 +195,7 @@ def main(sizes: list[int], reuse: bool) -> None:
     from playwright.sync_api import sync_playwright
 
     py = str(ROOT / ".venv" / "bin" / "python")
-    old_js = subprocess.run(["git", "show", f"{base_commit()}:{JS}"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    old_js = subprocess.run(["git", "show", f"{BASELINE}:{JS}"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)

@@ -335,6 +335,7 @@ class ForbiddenSet:
         self.by_digits: dict[int, int] = {}  # an entry → the entry a search by digits reports instead (see above)
         self.count = 0  # values, not counting the digits keys
         self._fast: tuple[Any, array] | bool | None = None  # see matches(); False: the trie reads every text
+        self._long = 0  # characters of long texts the trie has read while there was no automaton (matches())
 
     @classmethod
     def of(cls, forbidden: Iterable[Forbidden]) -> ForbiddenSet:
@@ -430,11 +431,19 @@ class ForbiddenSet:
 
         A text of FAST_CHARS or more is searched by ahocorasick_rs (Rust), about three times as fast as the trie on
         the audit's megabytes of pages (200,000 experts, a million keys: 18 million characters in 0.3 against 1.2 s);
-        its automaton is made once, when first needed (about a second and a half, 100 MB). It is given the text's
+        its automaton is made once, when it pays: once the long texts read reach FAST_PER_KEY characters per key. At a
+        million keys it takes about a second and a half and 300 MB more while it is made (100 MB kept): the `pdf`
+        command, whose long texts are one guide's (7.5 million characters), went over 1 GB making it and was no faster
+        (the trie reads them in half a second). It is given the text's
         UTF-8 bytes, made for the search and let go after it (given the text itself, it would leave a UTF-8 copy
         attached to it for as long as the text lives: 300 MB more for a 64 MB page), lone surrogates written as
         their three bytes, which no key's bytes can match inside. The trie holds the keys and reads the short texts."""
-        fast = self.fast() if len(text) >= FAST_CHARS else None
+        fast = None
+        if len(text) >= FAST_CHARS:
+            if self._fast is None:
+                self._long += len(text)
+            if self._fast is not None or self._long >= FAST_PER_KEY * len(self.trie):
+                fast = self.fast()
         if fast is None:
             return self.trie.iter(text)
         automaton, entries = fast
@@ -497,6 +506,7 @@ class ForbiddenSet:
 
 
 FAST_CHARS = 1 << 16  # characters: a text this long is searched by ahocorasick_rs (ForbiddenSet.matches)
+FAST_PER_KEY = 16  # ... once the trie has read this many characters of such texts per key (a few keys: at once)
 
 
 def _character_ends(data: bytes, ends: list[int]) -> dict[int, int]:

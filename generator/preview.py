@@ -146,7 +146,20 @@ class Preview:
         return refresh
 
     def refresh(self, *, force: bool = False) -> Refresh | None:
-        """Re-read what changed and render the pages it changes; None when nothing changed."""
+        """Re-read what changed and render the pages it changes; None when nothing changed.
+
+        The cyclic garbage collector is off meanwhile: a refresh makes hundreds of thousands of objects (the view
+        of 20,000 experts), and the collections they set off took a third of it (0.83–1.42 s against 0.53–0.72 s).
+        What it leaves is collected at the end, once the pages are served, before what is kept is frozen."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._refresh(force)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _refresh(self, force: bool) -> Refresh | None:
         began = time.perf_counter()
         stamp = self._snapshot()
         changed = tuple(sorted(name for name in set(stamp) | set(self._stamp) if stamp.get(name) != self._stamp.get(name)))
@@ -195,7 +208,9 @@ class Preview:
             self.changed.notify_all()
         self._checked = (project, list(diags))
         # What is kept between refreshes (the cache, the memo, MkDocs' pages) is many objects the collector
-        # would walk again and again; frozen, a refresh of 20,000 experts stays at its ~0.7 s, not ~0.9 s.
+        # would walk again and again; frozen, a refresh of 20,000 experts stays at its ~0.7 s, not ~0.9 s. The
+        # garbage of this refresh is collected first (frozen, a cycle would never be).
+        gc.collect(0)
         gc.freeze()
         return done(tuple(self.memo.rendered), whole)
 

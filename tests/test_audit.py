@@ -722,3 +722,39 @@ def test_a_file_of_byte_order_marks_is_read_without_running_out_of_stack(forbidd
     site.mkdir()
     (site / "marks.txt").write_bytes(b"\xff\xfe" * 400_000 + HIDDEN.encode("utf-8"))
     assert HIDDEN in {h.forbidden.value for h in audit(site, forbidden)}
+
+
+@pytest.mark.slow
+def test_the_pdf_command_is_audited_by_a_process_started_when_the_project_is_checked(tmp_path, monkeypatch):
+    """expert-guide pdf: the Auditor is forked once the project is checked (it works out the values while the guide is
+    laid out, and never holds the view); a hidden name in the guide is its finding, the build fails and the guide
+    published before stays as it was; no audit process outlives the command."""
+    import multiprocessing
+
+    import generator.build as build_module
+    from generator.build import build_pdf
+    from weasyprint import HTML
+
+    started = []
+    real_auditor, real_write = build_module.Auditor, build_module.write_pdf
+
+    def spy(project, profiles, today):
+        started.append((profiles, multiprocessing.current_process().name))
+        return real_auditor(project, profiles, today)
+
+    def leaking(view, root, path, *args, **kwargs):  # the guide as made, then a page with a confidential name
+        written = real_write(view, root, path, *args, **kwargs)
+        HTML(string=f"<p>值班：{HIDDEN}</p>").write_pdf(path)
+        return written
+    monkeypatch.setattr(build_module, "Auditor", spy)
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    out = tmp_path / "guide.pdf"
+    build_pdf(root, out=out, today=TODAY)
+    before = out.read_bytes()
+    assert started == [(("public",), "MainProcess")] and multiprocessing.active_children() == []
+    monkeypatch.setattr(build_module, "write_pdf", leaking)
+    with pytest.raises(BuildError, match=HIDDEN[0] + r"\*"):
+        build_pdf(root, out=out, today=TODAY)
+    assert len(started) == 2 and multiprocessing.active_children() == []
+    assert out.read_bytes() == before

@@ -56,12 +56,12 @@ _ALPHABET = "张伟华李1234567890- @a.\n"
 @contextmanager
 def _searched_by(fast: bool):
     """Every text searched by the trie (pyahocorasick), or every one by ahocorasick_rs (ForbiddenSet.matches)."""
-    kept = exposure.FAST_CHARS
-    exposure.FAST_CHARS = 0 if fast else 1 << 60
+    kept = exposure.FAST_CHARS, exposure.FAST_PER_KEY
+    exposure.FAST_CHARS, exposure.FAST_PER_KEY = (0, 0) if fast else (1 << 60, 0)
     try:
         yield
     finally:
-        exposure.FAST_CHARS = kept
+        exposure.FAST_CHARS, exposure.FAST_PER_KEY = kept
 
 
 @pytest.mark.parametrize("fast", [False, True], ids=["trie", "rust"])
@@ -236,3 +236,23 @@ def test_a_long_text_is_searched_by_the_rust_automaton_and_finds_what_the_trie_f
     fast_found = _found(Matcher(forbidden), text)
     with _searched_by(False):
         assert fast_found == _found(Matcher(forbidden), text) and len(fast_found) > 100
+
+
+def test_the_rust_automaton_is_made_only_once_the_long_texts_read_pay_for_it():
+    """Made for many keys, the automaton costs more than it saves on a few long texts (a million keys: 300 MB more while
+    it is made, which took the `pdf` command over 1 GB, and a second and a half): the trie reads them until the long
+    texts read reach FAST_PER_KEY characters per key. The findings are the same either way."""
+    words = [f"{i:07d}号" for i in range(20000)] + ["张伟华"]
+    forbidden = ForbiddenSet.of(Forbidden(w, f"来源{i}", True) for i, w in enumerate(words))
+    keys = len(forbidden.trie)
+    page = "张伟华 0000042号 " * (exposure.FAST_CHARS // 13 + 1)
+    assert exposure.FAST_CHARS <= len(page) < exposure.FAST_PER_KEY * keys
+    read = 0
+    while read + len(page) < exposure.FAST_PER_KEY * keys:
+        assert list(forbidden.matches(page)) == list(forbidden.trie.iter(page))
+        read += len(page)
+        assert forbidden._fast is None  # not made yet: the trie read it
+    assert list(forbidden.matches(page)) == list(forbidden.trie.iter(page))
+    assert forbidden._fast  # made now, and used from here on
+    short = "张伟华" * 10
+    assert list(forbidden.matches(short)) == list(forbidden.trie.iter(short))
