@@ -5,7 +5,8 @@
 1. the sample guide (time, pages, peak memory);
 2. the whole guide of a synthetic project with about PAIRINGS pairings, through the real code path
    (write_pdf: its 名单 is typeset by Typst in parallel parts and laid over the guide's placeholder pages);
-3. the whole `expert-guide pdf` command (check, view, typeset, audit) in one process and its workers;
+3. the whole `expert-guide pdf` command (check, view, typeset, audit) as a user runs it: its process, and the largest
+   of its workers (the audit's process, typesetting, pypdf);
 4. the same 名单 rows as one plain WeasyPrint table, with the guide's stylesheet and fonts and the 名单's
    column widths as WeasyPrint set them before Typst did: the baseline.
 Peak memory ≤ 1 GB (the parent, and the largest of its worker processes, sampled from /proc). Time: with
@@ -65,12 +66,19 @@ threading.Thread(target=_sample, daemon=True).start()
 mode, project, limit = sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
 today = date(2026, 11, 22)
 t0, cpu0 = time.perf_counter(), time.process_time()
-if mode == "command":  # expert-guide pdf: check, view, typeset, audit, publish — the whole command in this process
-    from generator.build import build_pdf
+command_pid = None
+if mode == "command":  # expert-guide pdf: check, view, typeset, audit, publish — the command as a user runs it, in a
+    import re, subprocess  # process of its own (in this one, the sampling thread would keep it from forking its audit)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t, cpu = t0, cpu0 - before.ru_utime - before.ru_stime
-    result = build_pdf(project, out=Path(sys.argv[5]), today=today)
-    pages = result.pages
+    env = dict(os.environ, PYTHONPATH=sys.argv[1])
+    run = subprocess.Popen([sys.executable, "-m", "generator", "pdf", str(project), "-o", sys.argv[5], "--today",
+                            today.isoformat()], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    command_pid = run.pid
+    said = run.communicate()[1]
+    if run.returncode:
+        sys.exit(said[-3000:])
+    pages = int(re.findall(r"（(\d+) 页）", said)[-1])
     mode = "expert-guide pdf (check, typeset, audit)"
 else:
     view = build_view(check(project, today=today).project, "public", today)
@@ -104,8 +112,8 @@ elif mode.startswith("single"):
 children = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"step": mode, "seconds": round(time.perf_counter() - t, 1), "pages": pages,
                   "cpu": round(time.process_time() - cpu + children.ru_utime + children.ru_stime, 1),
-                  "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                  "worker_peak_mb": max(peaks.values(), default=0)},
+                  "peak_mb": peaks.get(command_pid, 0) if command_pid else round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                  "worker_peak_mb": max((v for k, v in peaks.items() if k != command_pid), default=0)},
                  ensure_ascii=False))
 """
 

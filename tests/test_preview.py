@@ -320,3 +320,30 @@ def test_the_server_reloads_pages_makes_downloads_when_asked_and_answers_only_th
     finally:
         stop.set()
         thread.join(timeout=60)
+
+
+def test_edits_leave_no_garbage_kept_for_good(tmp_path):
+    """A refresh freezes what it keeps (the collector would walk it again and again); what a later refresh replaces is
+    collected after its check, cycles too: after many edits there is nothing left to collect, and what is kept frozen
+    does not grow with the edits."""
+    import gc
+
+    project = repository_project(tmp_path)
+    _new_unit(project)
+    preview = Preview(project, "public", today=TODAY, pdf=False, work=tmp_path / "preview")
+    try:
+        preview.start()
+        kept = []
+        for i in range(8):
+            _edit(project, "data/experts/preview-unit.yaml", f"field: 预览领域{i if i else ''}\n",
+                  f"field: 预览领域{i + 1}\n")
+            assert preview.refresh() is not None
+            preview.check()
+            kept.append(gc.get_freeze_count())
+        gc.unfreeze()
+        left = gc.collect()
+        gc.freeze()
+        assert left < 50, left  # before: about 170 objects more for each edit
+        assert kept[-1] - kept[2] < 5 * 50, kept
+    finally:
+        preview.close()
