@@ -224,6 +224,13 @@ class Preview:
         diags = Diagnostics(list(loaded))
         validate(project, self.today, diags)
         diagnostics = diags.sorted()
+        # The page is shown, the bar still says 校验中: now the cycles of what earlier refreshes froze and has been
+        # replaced since are collected (frozen, they never would be: an outside review counted 170 more objects kept
+        # per edit of a field, 1,000 per whole rebuild), and what is kept is frozen again. Before the bar says the
+        # check is done, so that an edit made then is not held up by it (about 0.4 s at 20,000 experts).
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
         with self.lock:
             if diagnostics != self.diagnostics:
                 self.diagnostics, self.report = diagnostics, report_rows(diagnostics, self.profile)
@@ -235,12 +242,6 @@ class Preview:
             state = "invalid" if any(d.severity == "error" for d in diagnostics) or self.failed else "ok"
             self._set_status(Status(state, diagnostics, self.failed or kept, self.problems))
             self.changed.notify_all()
-        # The page and the bar are shown: now the cycles of what earlier refreshes froze and has been replaced since
-        # are collected (frozen, they never would be: an outside review counted 170 more objects kept per edit of a
-        # field, 1,000 per whole rebuild), and what is kept is frozen again.
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
 
     def settle(self) -> None:
         """Make everything a page may ask for (the tests compare the result with a whole build)."""
