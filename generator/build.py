@@ -442,7 +442,7 @@ def _build_pdf(root: Path, target: Path, profile: Profile, strict: bool, today: 
         view = build_view(result.project, profile, today, result.diagnostics, _changes(old, root, result, profile))
         with Publication(root, target, profile, single_file=True, progress=progress) as publication:
             written = write_pdf(view, root, publication.staged_output, progress)
-            del view  # the audit's values are made after the view is let go: never both at once (200,000 experts)
+            del view  # without an Auditor, the values are made here after the view is let go: never both at once
             if progress:
                 progress("审计 PDF：检查其中是否有不应公开的信息")
             if auditor is not None:

@@ -430,14 +430,14 @@ class ForbiddenSet:
         first where several end together: as the trie's own iteration gives them.
 
         A text of FAST_CHARS or more is searched by ahocorasick_rs (Rust), about three times as fast as the trie on
-        the audit's megabytes of pages (200,000 experts, a million keys: 18 million characters in 0.3 against 1.2 s);
-        its automaton is made once, when it pays: once the long texts read reach FAST_PER_KEY characters per key. At a
-        million keys it takes about a second and a half and 300 MB more while it is made (100 MB kept): the `pdf`
-        command, whose long texts are one guide's (7.5 million characters), went over 1 GB making it and was no faster
-        (the trie reads them in half a second). It is given the text's
-        UTF-8 bytes, made for the search and let go after it (given the text itself, it would leave a UTF-8 copy
-        attached to it for as long as the text lives: 300 MB more for a 64 MB page), lone surrogates written as
-        their three bytes, which no key's bytes can match inside. The trie holds the keys and reads the short texts."""
+        the audit's megabytes of pages (200,000 experts, a million keys: 18 million characters in 0.3 against 1.2 s).
+        Its automaton is made once, when it pays: once the long texts read reach FAST_PER_KEY characters per key. At
+        a million keys it takes about a second and a half, and 300 MB more while it is made (100 MB kept): the `pdf`
+        command, whose long texts are one guide's (7.5 million characters, which the trie reads in half a second),
+        went over 1 GB making it and was no faster. It is given the text's UTF-8 bytes, made for the search and let
+        go after it (given the text itself, it would leave a UTF-8 copy attached to it for as long as the text lives:
+        300 MB more for a 64 MB page), lone surrogates written as their three bytes, which no key's bytes can match
+        inside. The trie holds the keys and reads the short texts."""
         fast = None
         if len(text) >= FAST_CHARS:
             if self._fast is None:

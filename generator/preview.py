@@ -150,7 +150,8 @@ class Preview:
 
         The cyclic garbage collector is off meanwhile: a refresh makes hundreds of thousands of objects (the view
         of 20,000 experts), and the collections they set off took a third of it (0.83–1.42 s against 0.53–0.72 s).
-        What it leaves is collected at the end, once the pages are served, before what is kept is frozen."""
+        What it kept is frozen at the end; its garbage, and what it replaced, is collected by the check that
+        follows (check())."""
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -208,10 +209,7 @@ class Preview:
             self.changed.notify_all()
         self._checked = (project, list(diags))
         # What is kept between refreshes (the cache, the memo, MkDocs' pages) is many objects the collector
-        # would walk again and again; frozen, a refresh of 20,000 experts stays at its ~0.7 s, not ~0.9 s. The
-        # garbage of this refresh is collected first; what the refreshes before left frozen (the view and pages
-        # this one replaced), after the check (check()).
-        gc.collect(0)
+        # would walk again and again; frozen, a refresh of 20,000 experts stays at its ~0.7 s, not ~0.9 s.
         gc.freeze()
         return done(tuple(self.memo.rendered), whole)
 
@@ -224,10 +222,10 @@ class Preview:
         diags = Diagnostics(list(loaded))
         validate(project, self.today, diags)
         diagnostics = diags.sorted()
-        # The page is shown, the bar still says 校验中: now the cycles of what earlier refreshes froze and has been
-        # replaced since are collected (frozen, they never would be: an outside review counted 170 more objects kept
-        # per edit of a field, 1,000 per whole rebuild), and what is kept is frozen again. Before the bar says the
-        # check is done, so that an edit made then is not held up by it (about 0.4 s at 20,000 experts).
+        # The page is shown, the bar still says 校验中: now the cycles the refreshes froze and have replaced since are
+        # collected (frozen, they never would be: an outside review counted 170 more objects kept per edit of a field,
+        # 1,000 per whole rebuild), and what is kept is frozen again. Before the bar says the check is done, so that an
+        # edit made then is not held up by it (about 0.4 s at 20,000 experts).
         gc.unfreeze()
         gc.collect()
         gc.freeze()
